@@ -3,87 +3,37 @@ package reduce
 import (
 	"math"
 	"math/rand/v2"
-	"sort"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // symEigen computes all eigenpairs of the symmetric m×m matrix a (row-major,
-// float64; only read) by cyclic Jacobi rotations. It returns the eigenvalues in
-// descending order and the matching unit eigenvectors as the columns of the
-// m×m row-major matrix vecs. Each eigenvector's sign is fixed so that its
-// entry of largest magnitude is positive, which makes results reproducible
-// independently of rotation order. Intended for small m (≤ a few hundred).
+// float64; only the upper triangle is read) with gonum's LAPACK port. It
+// returns the eigenvalues in descending order and the matching unit
+// eigenvectors as the columns of the m×m row-major matrix vecs. Each
+// eigenvector's sign is fixed so that its entry of largest magnitude is
+// positive.
 func symEigen(a []float64, m int) (vals []float64, vecs []float64) {
-	w := make([]float64, m*m)
-	copy(w, a[:m*m])
-	v := make([]float64, m*m)
-	for i := 0; i < m; i++ {
-		v[i*m+i] = 1
+	var e mat.EigenSym
+	if !e.Factorize(mat.NewSymDense(m, append([]float64(nil), a[:m*m]...)), true) {
+		panic("reduce: symmetric eigendecomposition did not converge")
 	}
-	for sweep := 0; sweep < 100; sweep++ {
-		off, diag := 0.0, 0.0
-		for i := 0; i < m; i++ {
-			diag += w[i*m+i] * w[i*m+i]
-			for j := i + 1; j < m; j++ {
-				off += w[i*m+j] * w[i*m+j]
-			}
-		}
-		if off <= 1e-30*diag || off == 0 {
-			break
-		}
-		for p := 0; p < m; p++ {
-			for q := p + 1; q < m; q++ {
-				apq := w[p*m+q]
-				if apq == 0 {
-					continue
-				}
-				app, aqq := w[p*m+p], w[q*m+q]
-				theta := (aqq - app) / (2 * apq)
-				t := 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
-				if theta < 0 {
-					t = -t
-				}
-				c := 1 / math.Sqrt(t*t+1)
-				s := t * c
-				for k := 0; k < m; k++ {
-					akp, akq := w[k*m+p], w[k*m+q]
-					w[k*m+p] = c*akp - s*akq
-					w[k*m+q] = s*akp + c*akq
-				}
-				for k := 0; k < m; k++ {
-					apk, aqk := w[p*m+k], w[q*m+k]
-					w[p*m+k] = c*apk - s*aqk
-					w[q*m+k] = s*apk + c*aqk
-				}
-				for k := 0; k < m; k++ {
-					vkp, vkq := v[k*m+p], v[k*m+q]
-					v[k*m+p] = c*vkp - s*vkq
-					v[k*m+q] = s*vkp + c*vkq
-				}
-			}
-		}
-	}
-	order := make([]int, m)
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(x, y int) bool { return w[order[x]*m+order[x]] > w[order[y]*m+order[y]] })
+	asc := e.Values(nil)
+	var v mat.Dense
+	e.VectorsTo(&v)
 	vals = make([]float64, m)
 	vecs = make([]float64, m*m)
-	for c, o := range order {
-		vals[c] = w[o*m+o]
+	for c := 0; c < m; c++ {
+		o := m - 1 - c
+		vals[c] = asc[o]
 		big, sign := 0.0, 1.0
 		for r := 0; r < m; r++ {
-			if x := v[r*m+o]; math.Abs(x) > big {
-				big = math.Abs(x)
-				if x < 0 {
-					sign = -1
-				} else {
-					sign = 1
-				}
+			if x := v.At(r, o); math.Abs(x) > big {
+				big, sign = math.Abs(x), math.Copysign(1, x)
 			}
 		}
 		for r := 0; r < m; r++ {
-			vecs[r*m+c] = sign * v[r*m+o]
+			vecs[r*m+c] = sign * v.At(r, o)
 		}
 	}
 	return vals, vecs
@@ -131,3 +81,58 @@ func colNorm(q []float64, d, l, j int) float64 {
 	}
 	return math.Sqrt(s)
 }
+
+// orthAgainst makes the vectors cols orthonormal, in order, and orthogonal to
+// the orthonormal vectors basis, in place, by modified Gram-Schmidt applied
+// twice. A vector that is (numerically) in the span of basis and the previous
+// cols is replaced by a random one from rng. len(basis)+len(cols) must not
+// exceed the dimension.
+func orthAgainst(cols, basis [][]float64, rng *rand.Rand) {
+	for j, c := range cols {
+		orig := norm(c)
+		for attempt := 0; ; attempt++ {
+			for pass := 0; pass < 2; pass++ {
+				for _, b := range basis {
+					axpy(-dot(b, c), b, c)
+				}
+				for _, b := range cols[:j] {
+					axpy(-dot(b, c), b, c)
+				}
+			}
+			nrm := norm(c)
+			if nrm > 0 && (nrm > 1e-10*orig || attempt >= 10) {
+				scale(1/nrm, c)
+				break
+			}
+			for i := range c {
+				c[i] = rng.NormFloat64()
+			}
+			orig = norm(c)
+		}
+	}
+}
+
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	s := 0.0
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}
+
+// axpy sets y += alpha·x.
+func axpy(alpha float64, x, y []float64) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += alpha * v
+	}
+}
+
+func scale(alpha float64, x []float64) {
+	for i := range x {
+		x[i] *= alpha
+	}
+}
+
+func norm(x []float64) float64 { return math.Sqrt(dot(x, x)) }

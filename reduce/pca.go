@@ -17,11 +17,12 @@ type PCAConfig struct {
 	// Spherize centres every row, scales it to unit euclidean norm, then
 	// centres again before the PCA (TensorBoard's "sphereize data").
 	Spherize bool
-	// Oversample is the number of extra subspace columns carried beyond k;
-	// more columns converge in fewer passes over the data but each pass costs
-	// more. Default max(k, 8), limited so that k+Oversample ≤ D.
+	// Oversample is the number of columns beyond k in each Krylov block;
+	// each pass over the data costs 2·N·D·(k+Oversample) multiply-adds.
+	// Default 2.
 	Oversample int
-	// MaxIterations bounds the number of power passes over the data. Default 40.
+	// MaxIterations bounds the number of Krylov passes over the data.
+	// Default 40.
 	MaxIterations int
 	// Tolerance is the relative residual ‖Cv−λv‖/λ₁ at which every one of
 	// the k Ritz pairs counts as converged. Default 1e-6.
@@ -32,51 +33,56 @@ type PCAConfig struct {
 	StepWork int
 }
 
-// PCA is an incremental, centred principal component analysis of all rows by
-// block subspace iteration with Rayleigh-Ritz acceleration (float64
-// accumulation over the float32 rows), with no sampling and no random
-// projection of the input. Create it with NewPCA and call Step until it
-// reports done.
+// PCA is an incremental, centred principal component analysis of all rows,
+// with no sampling and no random projection of the input. It runs a
+// randomized block Krylov method (block Lanczos with full
+// reorthogonalization and thick restarts; Rayleigh-Ritz on the whole Krylov
+// basis after every pass) over the float32 rows with float64 accumulation;
+// when D is small it instead forms the covariance in one pass (exact). Create
+// it with NewPCA and call Step until it reports done.
 type PCA struct {
 	x          []float32
-	n, d, k, l int
+	n, d, k, b int // points, dims, components (≤ d), Krylov block size
+	mMax       int // largest Krylov basis before a restart
 	cfg        PCAConfig
 	rng        *rand.Rand
 
-	phase int // pcaMean, pcaSphere, pcaPower, pcaFinal, pcaDone
+	phase int // pcaMean, pcaSphere, pcaPower, pcaRitz, pcaProject, pcaDone
 	row   int // next row of the current pass
-	iter  int // power passes completed
-	work  float64
+	iter  int // Krylov passes completed
 	prog  float64
+	passf float64 // passes over the data completed, for Progress
 
 	mean, mean2 []float64 // d
 	invNorm     []float32 // n, spherize only
-	q, z        []float64 // d×l: current basis and C·basis being accumulated
-	y           []float32 // n×l: projections of the rows on q in the latest pass
-	xc, yb      []float64 // d and l scratch
-	totalSS     float64   // Σ‖row−mean‖² (spherized rows when Spherize)
+	totalSS     float64   // Σ‖row−mean‖² (of the spherized rows when Spherize)
 
-	vals     []float64 // l Ritz values of the last pass
-	u        []float64 // l×l Ritz vectors of the last pass
-	comps    []float64 // d×k components, set when done
-	pos      []float32 // n×k
-	variance []float64 // k explained variance ratios, set when done
-	eigen    []float64 // k variances (eigenvalues of the covariance), set when done
+	basis  [][]float64 // orthonormal Krylov basis, d each
+	cbasis [][]float64 // C·basis (C = AᵀA, A the centred rows), d each
+	t      []float64   // mMax×mMax: t[i*mMax+j] = basis[i]·cbasis[j]
+	q, z   []float64   // d×b row-major: the block of this pass and C·block being summed
+	vprev  []float64   // d×k row-major Ritz vectors of the last Rayleigh-Ritz, for rough positions
+	xc, yb []float64   // d and b scratch
+
+	comps    []float64 // d×k components, set at convergence
+	pos      []float32 // n×Components
+	variance []float64 // Components explained variance ratios, set when done
+	eigen    []float64 // Components variances, set when done
 }
 
 const (
 	pcaMean = iota
 	pcaSphere
 	pcaPower
-	pcaFinal
+	pcaProject
 	pcaDone
 )
 
 // NewPCA prepares a centred PCA of n points of d dims onto k = cfg.Components
 // components. vectors is n×d float32 row-major and is retained and read (never
 // written) by later Steps, so the caller must not modify it meanwhile.
-// NewPCA does O(d·(k+Oversample)) work. It panics if len(vectors) < n*d or n
-// or d is negative.
+// NewPCA does O(d·k) work. It panics if len(vectors) < n*d or n or d is
+// negative.
 func NewPCA(vectors []float32, n, d int, cfg PCAConfig) *PCA {
 	if n < 0 || d < 0 || len(vectors) < n*d {
 		panic("reduce: NewPCA: vectors shorter than n×d or negative size")
@@ -86,9 +92,8 @@ func NewPCA(vectors []float32, n, d int, cfg PCAConfig) *PCA {
 	}
 	k := min(cfg.Components, d)
 	if cfg.Oversample <= 0 {
-		cfg.Oversample = max(k, 8)
+		cfg.Oversample = 2
 	}
-	l := min(k+cfg.Oversample, d)
 	if cfg.MaxIterations <= 0 {
 		cfg.MaxIterations = 40
 	}
@@ -98,40 +103,68 @@ func NewPCA(vectors []float32, n, d int, cfg PCAConfig) *PCA {
 	if cfg.StepWork <= 0 {
 		cfg.StepWork = 1 << 21
 	}
+	b := min(k+cfg.Oversample, d)
+	mMax := min(d, max(8*b, 96))
+	if d <= 4*b || d <= 64 {
+		b, mMax = d, d // one pass with a full basis: the exact covariance
+	}
 	p := &PCA{
-		x: vectors[:n*d], n: n, d: d, k: k, l: l, cfg: cfg,
+		x: vectors[:n*d], n: n, d: d, k: k, b: b, mMax: mMax, cfg: cfg,
 		rng:  rand.New(rand.NewPCG(cfg.Seed, 0x9ca0_5eed)),
 		mean: make([]float64, d),
-		q:    make([]float64, d*l),
-		z:    make([]float64, d*l),
-		y:    make([]float32, n*l),
+		t:    make([]float64, mMax*mMax),
 		xc:   make([]float64, d),
-		yb:   make([]float64, l),
+		yb:   make([]float64, b),
 		pos:  make([]float32, n*cfg.Components),
 	}
-	for i := range p.q {
-		p.q[i] = p.rng.NormFloat64()
+	first := make([][]float64, b)
+	for j := range first {
+		first[j] = make([]float64, d)
+		for i := range first[j] {
+			first[j][i] = p.rng.NormFloat64()
+		}
 	}
-	orthonormalize(p.q, d, l, p.rng)
+	orthAgainst(first, nil, p.rng)
+	p.setBlock(first)
 	if cfg.Spherize {
 		p.mean2 = make([]float64, d)
 		p.invNorm = make([]float32, n)
 	}
-	if n == 0 || d == 0 {
+	if n == 0 || d == 0 || k == 0 {
+		p.comps = make([]float64, d*k)
 		p.finish()
 	}
 	return p
 }
 
+// setBlock appends the orthonormal vectors blk to the basis and makes them
+// the block of the next pass.
+func (p *PCA) setBlock(blk [][]float64) {
+	d, b := p.d, len(blk)
+	p.basis = append(p.basis, blk...)
+	if p.q == nil {
+		p.q = make([]float64, d*b)
+		p.z = make([]float64, d*b)
+	}
+	for j, c := range blk {
+		for a, v := range c {
+			p.q[a*b+j] = v
+		}
+	}
+	clear(p.z)
+}
+
 // Components returns the number of coordinates per point in Positions.
 func (p *PCA) Components() int { return p.cfg.Components }
 
-// Iterations returns the number of power passes over the data done so far.
+// Iterations returns the number of Krylov passes over the data done so far.
 func (p *PCA) Iterations() int { return p.iter }
 
-// Step does a bounded amount of work (about cfg.StepWork multiply-adds) and
-// reports whether the PCA is complete. Calling Step after completion does
-// nothing and returns true.
+// Step does a bounded amount of work (about cfg.StepWork multiply-adds; the
+// Rayleigh-Ritz between two passes, O(D·m² + m³) for a basis of m ≤
+// max(4(k+Oversample), 48) vectors, is done whole) and reports whether the
+// PCA is complete. Calling Step after completion does nothing and returns
+// true.
 func (p *PCA) Step() (done bool) {
 	budget := p.cfg.StepWork
 	for budget > 0 && p.phase != pcaDone {
@@ -142,8 +175,8 @@ func (p *PCA) Step() (done bool) {
 			budget -= p.sphereRows(budget)
 		case pcaPower:
 			budget -= p.powerRows(budget)
-		case pcaFinal:
-			budget -= p.finalRows(budget)
+		case pcaProject:
+			budget -= p.projectRows(budget)
 		}
 	}
 	p.updateProgress()
@@ -154,29 +187,35 @@ func (p *PCA) Step() (done bool) {
 // non-decreasing from call to call, and exactly 1 once Step has returned true.
 func (p *PCA) Progress() float64 { return p.prog }
 
-// Positions returns the n×k row-major coordinates of the points on the
-// principal components (k = Components). Before completion they are the
-// projections on the current estimate of the subspace (rough, possibly
-// zero); once Step has returned true they are final. The slice is owned by
-// the PCA and updated in place by Step.
+// Positions returns the n×Components row-major coordinates of the points on
+// the principal components. Before completion they are projections on the
+// current estimate of the components (rough; random projections during the
+// first pass, zero before it); once Step has returned true they are final.
+// Coordinates beyond D are zero. The slice is owned by the PCA and updated
+// in place by Step.
 func (p *PCA) Positions() []float32 { return p.pos }
 
-// Variance returns the explained variance ratio of each of the k components
+// Variance returns the explained variance ratio of each component
 // (eigenvalue over total variance, in [0, 1], descending), or nil before
 // completion.
 func (p *PCA) Variance() []float64 { return p.variance }
 
-// Eigenvalues returns the variance along each of the k components (the
-// eigenvalues of the sample covariance, divisor n−1, in squared input
-// units), or nil before completion.
+// Eigenvalues returns the variance along each component (the eigenvalues of
+// the sample covariance, divisor n−1, in squared input units), or nil before
+// completion.
 func (p *PCA) Eigenvalues() []float64 { return p.eigen }
 
-// Vectors returns the k principal axes as a d×k row-major matrix with
-// orthonormal columns (sign fixed so each column's largest-magnitude entry is
-// positive), or nil before completion.
-func (p *PCA) Vectors() []float64 { return p.comps }
+// Vectors returns the k = min(Components, D) principal axes as a D×k
+// row-major matrix with orthonormal columns (sign fixed so that each
+// column's largest-magnitude entry is positive), or nil before completion.
+func (p *PCA) Vectors() []float64 {
+	if p.phase != pcaDone {
+		return nil
+	}
+	return p.comps
+}
 
-// Mean returns the d-dimensional mean of the input rows (valid once the first
+// Mean returns the D-dimensional mean of the input rows (valid once the first
 // pass is over; the centre of the spherized rows is not included).
 func (p *PCA) Mean() []float64 { return p.mean }
 
@@ -203,7 +242,7 @@ func (p *PCA) meanRows(budget int) int {
 			p.mean[j] /= float64(p.n)
 		}
 		p.row = 0
-		p.work += 1
+		p.passf++
 		if p.cfg.Spherize {
 			p.phase = pcaSphere
 		} else {
@@ -241,17 +280,21 @@ func (p *PCA) sphereRows(budget int) int {
 			p.mean2[j] /= float64(p.n)
 		}
 		p.row = 0
-		p.work += 1
+		p.passf++
 		p.phase = pcaPower
 	}
 	return r * 2 * p.d
 }
 
 // centred writes row i, transformed exactly as the PCA sees it, into p.xc.
-func (p *PCA) centred(i int) []float64 {
+func (p *PCA) centred(i int) []float64 { return p.centredTo(i, p.xc[:p.d]) }
+
+// centredTo writes row i, transformed exactly as the PCA sees it, into xc
+// (length d) and returns it.
+func (p *PCA) centredTo(i int, xc []float64) []float64 {
 	d := p.d
 	row := p.x[i*d : i*d+d]
-	xc := p.xc[:len(row)]
+	xc = xc[:len(row)]
 	m := p.mean[:len(row)]
 	for j, v := range row {
 		xc[j] = float64(v) - m[j]
@@ -266,138 +309,239 @@ func (p *PCA) centred(i int) []float64 {
 	return xc
 }
 
-// powerRows accumulates z += xcᵀ(xc·q) over a block of rows.
+// powerRows accumulates z += xcᵀ(xc·q) over a block of rows, four rows at a
+// time so that every load of q and z serves four multiply-adds, and writes
+// rough positions xc·vprev.
 func (p *PCA) powerRows(budget int) int {
-	l, k := p.l, p.k
-	cost := 2*p.d*l + 2*p.d
+	b, d := p.b, p.d
+	cost := 2*d*b + 2*d
+	if p.vprev != nil {
+		cost += d * p.k
+	}
 	r := p.rowsFor(budget, cost)
-	y := p.yb[:l]
-	for i := p.row; i < p.row+r; i++ {
-		xc := p.centred(i)
+	if len(p.yb) < 4*b {
+		p.yb = make([]float64, 4*b)
+		p.xc = make([]float64, 4*d)
+	}
+	i := p.row
+	for ; i+4 <= p.row+r; i += 4 {
+		x0, x1, x2, x3 := p.centredTo(i, p.xc[0:d]), p.centredTo(i+1, p.xc[d:2*d]), p.centredTo(i+2, p.xc[2*d:3*d]), p.centredTo(i+3, p.xc[3*d:4*d])
+		y0, y1, y2, y3 := p.yb[0:b], p.yb[b:2*b], p.yb[2*b:3*b], p.yb[3*b:4*b]
+		clear(p.yb[:4*b])
+		x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
+		y1, y2, y3 = y1[:len(y0)], y2[:len(y0)], y3[:len(y0)]
+		for a, xa0 := range x0 {
+			xa1, xa2, xa3 := x1[a], x2[a], x3[a]
+			qa := p.q[a*b : a*b+b]
+			qa = qa[:len(y0)]
+			for j, q := range qa {
+				y0[j] += xa0 * q
+				y1[j] += xa1 * q
+				y2[j] += xa2 * q
+				y3[j] += xa3 * q
+			}
+		}
+		for a, xa0 := range x0 {
+			xa1, xa2, xa3 := x1[a], x2[a], x3[a]
+			za := p.z[a*b : a*b+b]
+			za = za[:len(y0)]
+			for j := range za {
+				za[j] += xa0*y0[j] + xa1*y1[j] + xa2*y2[j] + xa3*y3[j]
+			}
+		}
+		for t := 0; t < 4; t++ {
+			p.rowDone(i+t, p.xc[t*d:(t+1)*d], p.yb[t*b:(t+1)*b])
+		}
+	}
+	for ; i < p.row+r; i++ {
+		xc := p.centredTo(i, p.xc[:d])
+		y := p.yb[:b]
 		clear(y)
 		for a, xa := range xc {
-			if xa == 0 {
-				continue
-			}
-			qa := p.q[a*l : a*l+l]
+			qa := p.q[a*b : a*b+b]
 			qa = qa[:len(y)]
 			for j := range y {
 				y[j] += xa * qa[j]
 			}
 		}
 		for a, xa := range xc {
-			if xa == 0 {
-				continue
-			}
-			za := p.z[a*l : a*l+l]
+			za := p.z[a*b : a*b+b]
 			za = za[:len(y)]
 			for j := range y {
 				za[j] += xa * y[j]
 			}
 		}
-		if p.iter == 0 {
-			for _, v := range xc {
-				p.totalSS += v * v
-			}
-		}
-		yi := p.y[i*l : i*l+l]
-		for j := range y {
-			yi[j] = float32(y[j])
-		}
-		pi := p.pos[i*p.cfg.Components : i*p.cfg.Components+k]
-		for j := range pi {
-			pi[j] = float32(y[j])
-		}
+		p.rowDone(i, xc, y)
 	}
 	p.row += r
 	if p.row == p.n {
 		p.row = 0
 		p.iter++
-		p.work += 1
-		p.rayleighRitz()
+		p.passf++
+		return r*cost + p.rayleighRitz()
 	}
 	return r * cost
 }
 
-// rayleighRitz runs after a full pass: it computes the Ritz pairs of q,
-// decides convergence, and either moves to the final phase or starts the next
-// pass with q = orth(z·U).
-func (p *PCA) rayleighRitz() {
-	d, l, k := p.d, p.l, p.k
-	b := make([]float64, l*l)
-	for i := 0; i < l; i++ {
-		for j := i; j < l; j++ {
-			s := 0.0
-			for a := 0; a < d; a++ {
-				s += p.q[a*l+i] * p.z[a*l+j]
-			}
-			b[i*l+j] = s
-		}
+// rowDone finishes row i of a Krylov pass: total variance on the first pass
+// and rough positions (the block projections y on the first pass, xc·vprev
+// after).
+func (p *PCA) rowDone(i int, xc, y []float64) {
+	k, kc := p.k, p.cfg.Components
+	if p.iter == 0 {
+		p.totalSS += dot(xc, xc)
 	}
-	for i := 0; i < l; i++ {
-		for j := 0; j < i; j++ {
-			v := 0.5 * (b[j*l+i] + b[i*l+j])
-			b[i*l+j], b[j*l+i] = v, v
+	pi := p.pos[i*kc : i*kc+k]
+	if p.vprev == nil {
+		for j := range pi {
+			pi[j] = float32(y[j])
 		}
-	}
-	p.vals, p.u = symEigen(b, l)
-	// Residual of each of the first k Ritz pairs: ‖z·u − λ q·u‖.
-	worst := 0.0
-	for c := 0; c < k; c++ {
-		s := 0.0
-		for a := 0; a < d; a++ {
-			zu, qu := 0.0, 0.0
-			for j := 0; j < l; j++ {
-				zu += p.z[a*l+j] * p.u[j*l+c]
-				qu += p.q[a*l+j] * p.u[j*l+c]
-			}
-			r := zu - p.vals[c]*qu
-			s += r * r
-		}
-		worst = max(worst, math.Sqrt(s))
-	}
-	top := p.vals[0]
-	if top <= 0 || worst <= p.cfg.Tolerance*top || p.iter >= p.cfg.MaxIterations {
-		p.phase = pcaFinal
 		return
 	}
-	// Next basis: orth(z·U), columns ordered by Ritz value.
-	next := make([]float64, d*l)
-	for a := 0; a < d; a++ {
-		za := p.z[a*l : a*l+l]
-		na := next[a*l : a*l+l]
-		for j, zv := range za {
-			if zv == 0 {
-				continue
-			}
-			uj := p.u[j*l : j*l+l]
-			for c := range na {
-				na[c] += zv * uj[c]
-			}
+	var buf [16]float64
+	acc := buf[:0]
+	if k <= len(buf) {
+		acc = buf[:k]
+	} else {
+		acc = make([]float64, k)
+	}
+	for a, xa := range xc {
+		va := p.vprev[a*k : a*k+k]
+		va = va[:len(acc)]
+		for j := range acc {
+			acc[j] += xa * va[j]
 		}
 	}
-	orthonormalize(next, d, l, p.rng)
-	p.q = next
-	clear(p.z)
+	for j := range pi {
+		pi[j] = float32(acc[j])
+	}
 }
 
-// finalRows turns the stored projections y (on q) into projections on the
-// Ritz vectors q·U, block by block; the first call also fixes the
-// components, their signs and the variances.
-func (p *PCA) finalRows(budget int) int {
-	l, k, kc := p.l, p.k, p.cfg.Components
-	if p.comps == nil {
-		p.fixComponents()
+// rayleighRitz runs after a full pass: it stores C·block, extends t, solves
+// the projected eigenproblem on the whole basis, decides convergence, and
+// either moves to the projection phase or sets up the next block (residuals
+// of the leading Ritz pairs, which span C·basis ⊥ basis), restarting the
+// basis from the leading Ritz vectors when it is full. It returns an estimate
+// of its cost in multiply-adds.
+func (p *PCA) rayleighRitz() int {
+	d, b, k, mm := p.d, p.b, p.k, p.mMax
+	m0 := len(p.cbasis)
+	for j := 0; j < b; j++ {
+		c := make([]float64, d)
+		for a := range c {
+			c[a] = p.z[a*b+j]
+		}
+		p.cbasis = append(p.cbasis, c)
 	}
-	cost := l*k + 1
+	m := len(p.basis)
+	for j := m0; j < m; j++ {
+		for i := 0; i < m; i++ {
+			v := dot(p.basis[i], p.cbasis[j])
+			if i >= m0 && i < j {
+				v = 0.5 * (v + p.t[j*mm+i])
+			}
+			p.t[i*mm+j], p.t[j*mm+i] = v, v
+		}
+	}
+	tm := make([]float64, m*m)
+	for i := 0; i < m; i++ {
+		copy(tm[i*m:i*m+m], p.t[i*mm:i*mm+m])
+	}
+	vals, u := symEigen(tm, m)
+	// Ritz vectors v = basis·u and C·v = cbasis·u of the leading pairs.
+	nv := min(b, m)
+	if m+b > mm {
+		nv = b // restart keeps b Ritz vectors
+	}
+	nr := max(nv, k)
+	ritz := make([][]float64, nr)
+	cr := make([][]float64, nr)
+	for c := 0; c < nr; c++ {
+		ritz[c] = make([]float64, d)
+		cr[c] = make([]float64, d)
+		for i := 0; i < m; i++ {
+			axpy(u[i*m+c], p.basis[i], ritz[c])
+			axpy(u[i*m+c], p.cbasis[i], cr[c])
+		}
+	}
+	res := make([][]float64, nr)
+	worst := 0.0
+	for c := 0; c < nr; c++ {
+		res[c] = append([]float64(nil), cr[c]...)
+		axpy(-vals[c], ritz[c], res[c])
+		if c < k {
+			worst = max(worst, norm(res[c]))
+		}
+	}
+	cost := d*m*b + m*m*m + 2*d*m*nr
+	top := vals[0]
+	if top <= 0 || worst <= p.cfg.Tolerance*top || p.iter >= p.cfg.MaxIterations || m >= d {
+		p.finishComponents(ritz[:k], vals)
+		return cost
+	}
+	p.vprev = make([]float64, d*k)
+	for c := 0; c < k; c++ {
+		for a := 0; a < d; a++ {
+			p.vprev[a*k+c] = ritz[c][a]
+		}
+	}
+	if m+b > mm {
+		// Thick restart: keep the b leading Ritz pairs, whose C-products and
+		// projected matrix (diagonal) are known without another pass.
+		p.basis, p.cbasis = ritz[:b], cr[:b]
+		clear(p.t)
+		for c := 0; c < b; c++ {
+			p.t[c*mm+c] = vals[c]
+		}
+	}
+	next := res[:b]
+	orthAgainst(next, p.basis, p.rng)
+	p.setBlock(next)
+	return cost
+}
+
+// finishComponents fixes the components (signs, variances) and moves to the
+// projection pass.
+func (p *PCA) finishComponents(ritz [][]float64, vals []float64) {
+	d, k := p.d, p.k
+	p.comps = make([]float64, d*k)
+	p.eigen = make([]float64, p.cfg.Components)
+	p.variance = make([]float64, p.cfg.Components)
+	for c, v := range ritz {
+		big, sign := 0.0, 1.0
+		for _, x := range v {
+			if math.Abs(x) > big {
+				big, sign = math.Abs(x), math.Copysign(1, x)
+			}
+		}
+		for a, x := range v {
+			p.comps[a*k+c] = sign * x
+		}
+		lam := max(vals[c], 0)
+		if p.n > 1 {
+			p.eigen[c] = lam / float64(p.n-1)
+		}
+		if p.totalSS > 0 {
+			p.variance[c] = min(lam/p.totalSS, 1)
+		}
+	}
+	p.basis, p.cbasis, p.q, p.z, p.t = nil, nil, nil, nil, nil
+	p.phase = pcaProject
+	p.row = 0
+}
+
+// projectRows writes the final positions xc·comps for a block of rows.
+func (p *PCA) projectRows(budget int) int {
+	k, kc := p.k, p.cfg.Components
+	cost := p.d*k + p.d
 	r := p.rowsFor(budget, cost)
 	for i := p.row; i < p.row+r; i++ {
-		yi := p.y[i*l : i*l+l]
+		xc := p.centred(i)
 		pi := p.pos[i*kc : i*kc+kc]
 		for c := 0; c < k; c++ {
 			s := 0.0
-			for j, yv := range yi {
-				s += float64(yv) * p.u[j*l+c]
+			for a, xa := range xc {
+				s += xa * p.comps[a*k+c]
 			}
 			pi[c] = float32(s)
 		}
@@ -412,55 +556,13 @@ func (p *PCA) finalRows(budget int) int {
 	return r * cost
 }
 
-// fixComponents computes the d×k components q·U[:, :k], flips signs so each
-// column's largest-magnitude entry is positive (flipping U to match), and the
-// variances.
-func (p *PCA) fixComponents() {
-	d, l, k := p.d, p.l, p.k
-	p.comps = make([]float64, d*k)
-	for c := 0; c < k; c++ {
-		big, sign := 0.0, 1.0
-		for a := 0; a < d; a++ {
-			s := 0.0
-			for j := 0; j < l; j++ {
-				s += p.q[a*l+j] * p.u[j*l+c]
-			}
-			p.comps[a*k+c] = s
-			if math.Abs(s) > big {
-				big, sign = math.Abs(s), math.Copysign(1, s)
-			}
-		}
-		if sign < 0 {
-			for a := 0; a < d; a++ {
-				p.comps[a*k+c] = -p.comps[a*k+c]
-			}
-			for j := 0; j < l; j++ {
-				p.u[j*l+c] = -p.u[j*l+c]
-			}
-		}
-	}
-	p.eigen = make([]float64, p.cfg.Components)
-	p.variance = make([]float64, p.cfg.Components)
-	for c := 0; c < k; c++ {
-		lam := max(p.vals[c], 0)
-		if p.n > 1 {
-			p.eigen[c] = lam / float64(p.n-1)
-		}
-		if p.totalSS > 0 {
-			p.variance[c] = min(lam/p.totalSS, 1)
-		}
-	}
-}
-
 func (p *PCA) finish() {
-	if p.comps == nil {
-		p.comps = make([]float64, p.d*p.k)
+	if p.eigen == nil {
 		p.eigen = make([]float64, p.cfg.Components)
 		p.variance = make([]float64, p.cfg.Components)
 	}
 	p.phase = pcaDone
 	p.prog = 1
-	p.y = nil // projections no longer needed
 }
 
 func (p *PCA) updateProgress() {
@@ -468,18 +570,20 @@ func (p *PCA) updateProgress() {
 		p.prog = 1
 		return
 	}
-	passes := 1.0
+	pre := 1.0
 	if p.cfg.Spherize {
-		passes++
+		pre++
 	}
-	// Typical number of power passes; the estimate grows if more are needed.
-	est := passes + float64(max(p.iter+2, min(8, p.cfg.MaxIterations))) + 0.1
-	done := p.work
-	if p.n > 0 && p.phase != pcaFinal {
-		done += float64(p.row) / float64(p.n)
-	}
-	if p.phase == pcaFinal {
-		done = est - 0.1 + 0.1*float64(p.row)/float64(max(p.n, 1))
+	// Typical number of Krylov passes; the estimate grows if more are needed.
+	est := pre + float64(max(p.iter+2, min(8, p.cfg.MaxIterations))) + 0.5
+	done := p.passf
+	if p.n > 0 {
+		frac := float64(p.row) / float64(p.n)
+		if p.phase == pcaProject {
+			done = est - 0.5 + 0.5*frac
+		} else {
+			done += frac
+		}
 	}
 	p.prog = max(p.prog, min(done/est, 0.99))
 }

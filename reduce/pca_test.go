@@ -214,19 +214,38 @@ func TestPCASeededIdenticalAndSeedIndependent(t *testing.T) {
 }
 
 func TestPCAStepIsBounded(t *testing.T) {
-	const n, d = 1000, 50
+	const n, d, work = 1000, 100, 10000
 	x := lowRank(7, n, d, []float64{4, 3, 2}, 1, 0)
-	p := NewPCA(x, n, d, PCAConfig{Components: 2, StepWork: 10000})
+	p := NewPCA(x, n, d, PCAConfig{Components: 2, StepWork: work})
 	steps := 0
 	for !p.Step() {
 		steps++
 	}
-	// One row of a power pass costs 2·d·l multiply-adds; each Step may do
-	// at most StepWork of them (one row at least), so a pass needs ≥ n·2dl/StepWork steps.
-	l := 2 + 8
-	if min := n * 2 * d * l / 10000; steps < min {
-		t.Errorf("%d steps, want at least %d: Step does more than StepWork", steps, min)
+	// A row of a Krylov pass costs at least 2·d·b multiply-adds (block size
+	// b = k+Oversample = 4 here) and a Step may do at most StepWork of them.
+	if low := p.Iterations() * n * 2 * d * 4 / work; steps < low {
+		t.Errorf("%d steps for %d passes, want at least %d: Step does more than StepWork", steps, p.Iterations(), low)
 	}
+}
+
+// TestPCAKrylovRestarts uses a slowly decaying spectrum in many dimensions so
+// that the Krylov basis fills up and restarts several times.
+func TestPCAKrylovRestarts(t *testing.T) {
+	const n, d, k = 1500, 200, 3
+	sds := make([]float64, 60)
+	for i := range sds {
+		sds[i] = 10 / (1 + 0.15*float64(i))
+	}
+	x := lowRank(11, n, d, sds, 0.2, 5)
+	p := NewPCA(x, n, d, PCAConfig{Components: k, Tolerance: 1e-8, MaxIterations: 200})
+	p.mMax = 3 * p.b // restart after three blocks
+	p.t = make([]float64, p.mMax*p.mMax)
+	for !p.Step() {
+	}
+	if p.Iterations() <= 6 {
+		t.Errorf("only %d passes: the basis did not restart", p.Iterations())
+	}
+	checkAgainstExact(t, p, x, n, d, k, false, 1e-4)
 }
 
 func TestPCAEdgeCases(t *testing.T) {
