@@ -1,0 +1,403 @@
+// Package render draws the scatter plot on an Ebiten canvas: the point layer,
+// the colour legend, the hover tooltip and the diagnostics banner, and turns
+// mouse, wheel, touch and keyboard input into camera moves and hover picks.
+//
+// It takes flat slices (positions, colours) and strings, never parse/ types.
+// The point layer is drawn into an offscreen image only when points, colours
+// or the camera change; frames where nothing changed draw nothing at all.
+package render
+
+import (
+	"image/color"
+	"math"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"github.com/embproj/projector/render/view"
+)
+
+// Background is the canvas colour.
+var Background = color.RGBA{0x16, 0x18, 0x1d, 0xff}
+
+// Severity of a banner line; errors are red, warnings amber, info grey.
+type Severity int
+
+// Banner severities.
+const (
+	SeverityInfo Severity = iota
+	SeverityWarning
+	SeverityError
+)
+
+// BannerLine is one message of the diagnostics banner.
+type BannerLine struct {
+	Severity Severity
+	Text     string
+}
+
+// Viewer is the interactive scatter plot. The zero value is not usable; call NewViewer.
+// Its methods must be called from Ebiten's Update/Draw/Layout (one goroutine).
+type Viewer struct {
+	pos    []float32 // n points, stride dims (only x, y are drawn)
+	dims   int
+	colors []color.RGBA // one per point
+	picker *view.Picker
+
+	cam      view.Camera
+	fitScale float64 // the scale that fits the data; zoom limits are relative to it
+	autoFit  bool    // keep fitting the data until the user moves the camera
+
+	legendTitle string
+	legend      []view.Category
+	banner      []BannerLine
+	tooltip     func(i int) []string
+
+	hover int // index of the hovered point, -1 for none
+
+	// Input state.
+	dragging       bool
+	lastX, lastY   int
+	pinchDist      float64
+	pinchX, pinchY float64
+	touches        []ebiten.TouchID
+
+	// Drawing state.
+	scale       float64 // device pixels per CSS pixel
+	width       int     // screen size in device pixels
+	height      int
+	layer       *ebiten.Image // the point layer, redrawn when layerDirty
+	layerDirty  bool
+	frameDirty  bool
+	disc        *ebiten.Image
+	vertices    []ebiten.Vertex
+	indices     []uint16
+	font        *fonts
+	firstFrame  func()
+	framesDrawn int
+}
+
+// NewViewer returns a viewer with no points.
+func NewViewer() *Viewer {
+	return &Viewer{hover: -1, autoFit: true, scale: 1, layerDirty: true, frameDirty: true, disc: newDisc(32)}
+}
+
+// OnFirstFrame registers f to run once, right after the first frame is drawn.
+func (v *Viewer) OnFirstFrame(f func()) { v.firstFrame = f }
+
+// SetPoints replaces the layout. pos holds n points with stride dims (≥ 2; only
+// the first two coordinates are drawn), colors one colour per point (missing
+// entries are drawn grey). The slices are retained, not copied: call SetPoints
+// again after changing them. refit re-centres the camera on the data.
+func (v *Viewer) SetPoints(pos []float32, dims int, colors []color.RGBA, refit bool) {
+	v.pos, v.dims, v.colors = pos, dims, colors
+	v.picker = view.NewPicker(pos, dims)
+	if refit {
+		v.autoFit = true
+	}
+	if v.autoFit {
+		v.fit()
+	}
+	if v.hover >= v.Len() {
+		v.hover = -1
+	}
+	v.layerDirty, v.frameDirty = true, true
+}
+
+// Clear removes all points (for example while an error blocks the data).
+func (v *Viewer) Clear() {
+	v.SetPoints(nil, 2, nil, true)
+	v.hover = -1
+}
+
+// Len is the number of points shown.
+func (v *Viewer) Len() int {
+	if v.dims < 2 {
+		return 0
+	}
+	return len(v.pos) / v.dims
+}
+
+// SetLegend sets the legend title and entries (nil hides the legend).
+func (v *Viewer) SetLegend(title string, entries []view.Category) {
+	v.legendTitle, v.legend = title, entries
+	v.frameDirty = true
+}
+
+// SetBanner sets the diagnostics banner lines (nil hides the banner).
+func (v *Viewer) SetBanner(lines []BannerLine) {
+	v.banner = lines
+	v.frameDirty = true
+}
+
+// SetTooltip sets the function giving the lines shown when point i is hovered.
+func (v *Viewer) SetTooltip(f func(i int) []string) {
+	v.tooltip = f
+	v.frameDirty = true
+}
+
+// Hovered returns the index of the point under the cursor, or -1.
+func (v *Viewer) Hovered() int { return v.hover }
+
+// Camera returns the current camera (screen units are device pixels).
+func (v *Viewer) Camera() view.Camera { return v.cam }
+
+func (v *Viewer) fit() {
+	b, ok := view.BoundsOf(v.pos, v.dims)
+	if !ok {
+		b = view.Bounds{MinX: -1, MinY: -1, MaxX: 1, MaxY: 1}
+	}
+	v.fitScale = v.cam.Fit(b, 40*v.scale)
+}
+
+// userMoved records that the user took the camera over.
+func (v *Viewer) userMoved() {
+	v.autoFit = false
+	v.layerDirty, v.frameDirty = true, true
+}
+
+// Update handles input: drag or arrow keys pan, wheel, pinch or +/- zoom
+// around the cursor, 0 or Home fits the data, and the cursor picks the
+// hovered point. It never fails.
+func (v *Viewer) Update() error {
+	v.handleMouse()
+	v.handleTouches()
+	v.handleKeys()
+	v.updateHover()
+	return nil
+}
+
+func (v *Viewer) handleMouse() {
+	x, y := ebiten.CursorPosition()
+	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
+		v.dragging = true
+		v.lastX, v.lastY = x, y
+	}
+	if v.dragging {
+		if !ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
+			v.dragging = false
+		} else if x != v.lastX || y != v.lastY {
+			v.cam.Pan(float64(x-v.lastX), float64(y-v.lastY))
+			v.lastX, v.lastY = x, y
+			v.userMoved()
+		}
+	}
+	if _, dy := ebiten.Wheel(); dy != 0 {
+		// Browsers report about ±1 per wheel notch after Ebiten's scaling;
+		// trackpads report smaller steps. Clamp a single event's zoom.
+		dy = math.Max(-5, math.Min(5, dy))
+		v.cam.ZoomAt(float64(x), float64(y), math.Pow(1.2, dy), v.fitScale)
+		v.userMoved()
+	}
+}
+
+func (v *Viewer) handleTouches() {
+	v.touches = ebiten.AppendTouchIDs(v.touches[:0])
+	if len(v.touches) != 2 {
+		v.pinchDist = 0
+		return
+	}
+	x0, y0 := ebiten.TouchPosition(v.touches[0])
+	x1, y1 := ebiten.TouchPosition(v.touches[1])
+	mx, my := float64(x0+x1)/2, float64(y0+y1)/2
+	d := math.Hypot(float64(x1-x0), float64(y1-y0))
+	if v.pinchDist > 0 && d > 0 {
+		v.cam.Pan(mx-v.pinchX, my-v.pinchY)
+		v.cam.ZoomAt(mx, my, d/v.pinchDist, v.fitScale)
+		v.userMoved()
+	}
+	v.pinchDist, v.pinchX, v.pinchY = d, mx, my
+}
+
+func (v *Viewer) handleKeys() {
+	step := 60 * v.scale
+	pan := func(dx, dy float64) { v.cam.Pan(dx, dy); v.userMoved() }
+	if repeat(ebiten.KeyArrowLeft) {
+		pan(step, 0)
+	}
+	if repeat(ebiten.KeyArrowRight) {
+		pan(-step, 0)
+	}
+	if repeat(ebiten.KeyArrowUp) {
+		pan(0, step)
+	}
+	if repeat(ebiten.KeyArrowDown) {
+		pan(0, -step)
+	}
+	cx, cy := v.cam.Width/2, v.cam.Height/2
+	if repeat(ebiten.KeyEqual) || repeat(ebiten.KeyNumpadAdd) {
+		v.cam.ZoomAt(cx, cy, 1.25, v.fitScale)
+		v.userMoved()
+	}
+	if repeat(ebiten.KeyMinus) || repeat(ebiten.KeyNumpadSubtract) {
+		v.cam.ZoomAt(cx, cy, 0.8, v.fitScale)
+		v.userMoved()
+	}
+	if inpututil.IsKeyJustPressed(ebiten.KeyDigit0) || inpututil.IsKeyJustPressed(ebiten.KeyHome) {
+		v.autoFit = true
+		v.fit()
+		v.layerDirty, v.frameDirty = true, true
+	}
+}
+
+// repeat reports a key press and its auto-repeat (after 250 ms, every 50 ms at 60 ticks/s).
+func repeat(k ebiten.Key) bool {
+	d := inpututil.KeyPressDuration(k)
+	return d == 1 || (d > 15 && d%3 == 0)
+}
+
+func (v *Viewer) updateHover() {
+	h := -1
+	if v.picker != nil && !v.dragging {
+		x, y := ebiten.CursorPosition()
+		if x > 0 || y > 0 {
+			wx, wy := v.cam.ScreenToWorld(float64(x), float64(y))
+			h = v.picker.Nearest(wx, wy, 10*v.scale/v.cam.Scale)
+		}
+	}
+	if h != v.hover {
+		v.hover = h
+		v.frameDirty = true
+	}
+}
+
+// LayoutF makes the canvas match the window in device pixels, so points and
+// text stay sharp on high-DPI screens.
+func (v *Viewer) LayoutF(outsideWidth, outsideHeight float64) (float64, float64) {
+	s := ebiten.Monitor().DeviceScaleFactor()
+	if s <= 0 {
+		s = 1
+	}
+	w, h := int(math.Ceil(outsideWidth*s)), int(math.Ceil(outsideHeight*s))
+	if w < 1 {
+		w = 1
+	}
+	if h < 1 {
+		h = 1
+	}
+	if w != v.width || h != v.height || s != v.scale {
+		v.resize(w, h, s)
+	}
+	return float64(w), float64(h)
+}
+
+func (v *Viewer) resize(w, h int, s float64) {
+	// Keep the world point at the centre where it was.
+	v.width, v.height = w, h
+	v.cam.Width, v.cam.Height = float64(w), float64(h)
+	if s != v.scale || v.font == nil {
+		v.scale = s
+		v.font = newFonts(s)
+	}
+	if v.autoFit || v.cam.Scale == 0 {
+		v.fit()
+	}
+	if v.layer != nil {
+		v.layer.Deallocate()
+	}
+	v.layer = nil
+	v.layerDirty, v.frameDirty = true, true
+}
+
+// PointRadius is the drawn radius of a point in CSS pixels for n points.
+func PointRadius(n int) float64 {
+	switch {
+	case n <= 2000:
+		return 3.5
+	case n <= 20000:
+		return 2.5
+	default:
+		return 1.75
+	}
+}
+
+// Draw composes the frame. It returns at once, drawing nothing, when nothing
+// changed since the last frame (the screen is not cleared between frames).
+func (v *Viewer) Draw(screen *ebiten.Image) {
+	if !v.frameDirty && !v.layerDirty {
+		return
+	}
+	if v.layer == nil {
+		v.layer = ebiten.NewImage(v.width, v.height)
+		v.layerDirty = true
+	}
+	if v.layerDirty {
+		v.drawPoints(v.layer)
+		v.layerDirty = false
+	}
+	screen.DrawImage(v.layer, nil)
+	v.drawHover(screen)
+	v.drawLegend(screen)
+	v.drawBanner(screen)
+	v.drawTooltip(screen)
+	v.frameDirty = false
+	v.framesDrawn++
+	if v.framesDrawn == 1 && v.firstFrame != nil {
+		v.firstFrame()
+	}
+}
+
+// newDisc returns a white anti-aliased disc of size×size pixels, the sprite
+// every point is drawn with (tinted by vertex colour).
+func newDisc(size int) *ebiten.Image {
+	img := ebiten.NewImage(size, size)
+	r := float32(size) / 2
+	vector.DrawFilledCircle(img, r, r, r-1, color.White, true)
+	return img
+}
+
+// maxQuads is how many points one DrawTriangles call can take with uint16 indices.
+const maxQuads = 16383
+
+func (v *Viewer) drawPoints(dst *ebiten.Image) {
+	dst.Fill(Background)
+	n := v.Len()
+	if n == 0 {
+		return
+	}
+	r := float32(PointRadius(n) * v.scale)
+	ds := float32(v.disc.Bounds().Dx())
+	w, h := float32(v.width), float32(v.height)
+	opts := &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear}
+	v.vertices, v.indices = v.vertices[:0], v.indices[:0]
+	flush := func() {
+		if len(v.indices) > 0 {
+			dst.DrawTriangles(v.vertices, v.indices, v.disc, opts)
+		}
+		v.vertices, v.indices = v.vertices[:0], v.indices[:0]
+	}
+	for i := 0; i < n; i++ {
+		sx, sy := v.cam.WorldToScreen(float64(v.pos[i*v.dims]), float64(v.pos[i*v.dims+1]))
+		x, y := float32(sx), float32(sy)
+		if !(x > -r && x < w+r && y > -r && y < h+r) { // also drops NaN
+			continue
+		}
+		c := view.OtherColor
+		if i < len(v.colors) {
+			c = v.colors[i]
+		}
+		cr, cg, cb, ca := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255
+		base := uint16(len(v.vertices))
+		v.vertices = append(v.vertices,
+			ebiten.Vertex{DstX: x - r, DstY: y - r, SrcX: 0, SrcY: 0, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca},
+			ebiten.Vertex{DstX: x + r, DstY: y - r, SrcX: ds, SrcY: 0, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca},
+			ebiten.Vertex{DstX: x - r, DstY: y + r, SrcX: 0, SrcY: ds, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca},
+			ebiten.Vertex{DstX: x + r, DstY: y + r, SrcX: ds, SrcY: ds, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca},
+		)
+		v.indices = append(v.indices, base, base+1, base+2, base+1, base+3, base+2)
+		if len(v.vertices)/4 == maxQuads {
+			flush()
+		}
+	}
+	flush()
+}
+
+func (v *Viewer) drawHover(dst *ebiten.Image) {
+	if v.hover < 0 || v.hover >= v.Len() {
+		return
+	}
+	sx, sy := v.cam.WorldToScreen(float64(v.pos[v.hover*v.dims]), float64(v.pos[v.hover*v.dims+1]))
+	r := float32(PointRadius(v.Len())*v.scale + 3*v.scale)
+	vector.StrokeCircle(dst, float32(sx), float32(sy), r, float32(2*v.scale), color.White, true)
+}

@@ -1,0 +1,140 @@
+package view
+
+import (
+	"image/color"
+	"sort"
+)
+
+// Palette is a categorical palette of 20 colours readable on a dark
+// background (Tableau 10 followed by its lighter companions).
+var Palette = []color.RGBA{
+	{0x4e, 0x79, 0xa7, 0xff}, {0xf2, 0x8e, 0x2b, 0xff}, {0xe1, 0x57, 0x59, 0xff}, {0x76, 0xb7, 0xb2, 0xff},
+	{0x59, 0xa1, 0x4f, 0xff}, {0xed, 0xc9, 0x48, 0xff}, {0xb0, 0x7a, 0xa1, 0xff}, {0xff, 0x9d, 0xa7, 0xff},
+	{0x9c, 0x75, 0x5f, 0xff}, {0xba, 0xb0, 0xac, 0xff}, {0xa0, 0xcb, 0xe8, 0xff}, {0xff, 0xbe, 0x7d, 0xff},
+	{0x8c, 0xd1, 0x7d, 0xff}, {0xb6, 0x99, 0x2d, 0xff}, {0x86, 0xbc, 0xb6, 0xff}, {0xf1, 0xce, 0x63, 0xff},
+	{0xd3, 0x72, 0x95, 0xff}, {0xfa, 0xbf, 0xd2, 0xff}, {0xd4, 0xa6, 0xc8, 0xff}, {0x79, 0x70, 0x6e, 0xff},
+}
+
+// OtherColor is used for values beyond the palette and for uncoloured points.
+var OtherColor = color.RGBA{0x9a, 0x9a, 0x9a, 0xff}
+
+// Category is one legend entry.
+type Category struct {
+	Label string // the metadata value, or "(other)" for the pooled rest
+	Count int    // points with this value
+	Color color.RGBA
+}
+
+// OtherLabel names the legend entry that pools the values without a colour of their own.
+const OtherLabel = "(other)"
+
+// Categorize assigns a colour per distinct value of a metadata column. When
+// there are more distinct values than palette colours, the most frequent
+// len(Palette)-1 keep a colour of their own and the rest pool into one
+// OtherLabel entry coloured OtherColor. It returns, per value, the index of
+// its legend entry, and the legend: coloured entries in natural order
+// (integers numerically, so digit labels read 0, 1, 2, ...), then the pool.
+func Categorize(values []string) (index []uint16, legend []Category) {
+	counts := map[string]int{}
+	for _, v := range values {
+		counts[v]++
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if counts[a] != counts[b] {
+			return counts[a] > counts[b]
+		}
+		return naturalLess(a, b)
+	})
+	keep := keys
+	pooled := 0
+	if len(keys) > len(Palette) {
+		keep = keys[:len(Palette)-1]
+		for _, k := range keys[len(Palette)-1:] {
+			pooled += counts[k]
+		}
+	}
+	// Within the kept set, order the legend naturally (0, 1, 2, ... or a, b, c)
+	// when it is small enough to read as a key; colours follow that order.
+	sort.Slice(keep, func(i, j int) bool { return naturalLess(keep[i], keep[j]) })
+	slot := make(map[string]uint16, len(keep))
+	for i, k := range keep {
+		slot[k] = uint16(i)
+		legend = append(legend, Category{Label: k, Count: counts[k], Color: Palette[i]})
+	}
+	if pooled > 0 {
+		legend = append(legend, Category{Label: OtherLabel, Count: pooled, Color: OtherColor})
+	}
+	other := uint16(len(keep))
+	index = make([]uint16, len(values))
+	for i, v := range values {
+		if s, ok := slot[v]; ok {
+			index[i] = s
+		} else {
+			index[i] = other
+		}
+	}
+	return index, legend
+}
+
+// naturalLess orders strings that are both integers numerically, everything
+// else lexically (integers first).
+func naturalLess(a, b string) bool {
+	ai, aok := smallInt(a)
+	bi, bok := smallInt(b)
+	switch {
+	case aok && bok:
+		return ai < bi
+	case aok != bok:
+		return aok
+	}
+	return a < b
+}
+
+func smallInt(s string) (int, bool) {
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	neg := s[0] == '-'
+	if neg {
+		s = s[1:]
+		if s == "" {
+			return 0, false
+		}
+	}
+	v := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// ColorColumn picks the metadata column to colour by: the first column
+// (in order) whose number of distinct values is between 2 and maxDistinct,
+// or -1 when none qualifies. columns[c] holds the values of column c.
+func ColorColumn(columns [][]string, maxDistinct int) int {
+	for c, vals := range columns {
+		seen := map[string]struct{}{}
+		for _, v := range vals {
+			seen[v] = struct{}{}
+			if len(seen) > maxDistinct {
+				break
+			}
+		}
+		if len(seen) >= 2 && len(seen) <= maxDistinct {
+			return c
+		}
+	}
+	return -1
+}

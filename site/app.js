@@ -1,0 +1,220 @@
+// Loader for the projector: downloads the Go/WebAssembly program with a real
+// progress bar, starts it, hands it the files the user picks or drops, and
+// registers the service worker that makes the page work offline.
+//
+// Contract with the Go side (wasm/):
+//   Go defines globalThis.projectorOpen(names: string[], data: Uint8Array[])
+//   and calls globalThis.projectorReady() once it can take files.
+//   Go owns #status after it starts; before that this file keeps it current.
+'use strict';
+
+(() => {
+  const script = document.currentScript;
+  const cfg = script.dataset;
+  const statusEl = document.getElementById('status');
+  const loading = document.getElementById('loading');
+  const bar = document.getElementById('load-bar');
+  const loadText = document.getElementById('load-text');
+
+  // ---- status before Go runs -------------------------------------------------
+  let goStarted = false;
+  function preStatus(phase, sentence, diagnostics) {
+    if (goStarted) return;
+    statusEl.textContent = sentence;
+    statusEl.dataset.state = JSON.stringify({
+      phase, points: 0, dims: 0, method: '', iteration: 0, diagnostics: diagnostics || [],
+    });
+    statusEl.classList.toggle('error', phase === 'error');
+  }
+
+  function fail(message) {
+    loading.classList.add('failed');
+    loadText.textContent = message;
+    preStatus('error', message, [{ severity: 'error', code: 'startup', message }]);
+  }
+
+  // ---- files: picker and drop ------------------------------------------------
+  // Files chosen before Go is ready wait here.
+  let pending = [];
+  let ready = false;
+
+  async function deliver(entries) {
+    // entries: [{name, file}]; read them all, then hand over in one call.
+    const names = [];
+    const data = [];
+    for (const { name, file } of entries) {
+      try {
+        names.push(name);
+        data.push(new Uint8Array(await file.arrayBuffer()));
+      } catch (err) {
+        names.pop();
+        console.error('could not read', name, err);
+      }
+    }
+    if (!ready) {
+      pending.push([names, data]);
+      preStatus('loading', 'Your files will open as soon as the projector has started…');
+      return;
+    }
+    globalThis.projectorOpen(names, data);
+  }
+
+  globalThis.projectorReady = () => {
+    ready = true;
+    goStarted = true;
+    const queued = pending;
+    pending = [];
+    for (const [names, data] of queued) globalThis.projectorOpen(names, data);
+  };
+
+  const input = document.getElementById('file-input');
+  input.addEventListener('change', () => {
+    const entries = Array.from(input.files || [], (f) => ({ name: f.webkitRelativePath || f.name, file: f }));
+    input.value = ''; // choosing the same file again must fire change again
+    deliver(entries);
+  });
+
+  // Read a dropped directory tree into [{name, file}] with paths relative to the drop.
+  function readEntry(entry, prefix, out) {
+    return new Promise((resolve) => {
+      if (entry.isFile) {
+        entry.file((f) => { out.push({ name: prefix + f.name, file: f }); resolve(); }, () => resolve());
+      } else if (entry.isDirectory) {
+        const reader = entry.createReader();
+        const all = [];
+        const next = () => reader.readEntries(async (batch) => {
+          if (batch.length === 0) {
+            for (const e of all) await readEntry(e, prefix + entry.name + '/', out);
+            resolve();
+            return;
+          }
+          all.push(...batch);
+          next();
+        }, () => resolve());
+        next();
+      } else {
+        resolve();
+      }
+    });
+  }
+
+  async function filesFromDrop(dt) {
+    const out = [];
+    if (!dt) return out;
+    const items = Array.from(dt.items || []);
+    // Entries must be taken synchronously, before the first await.
+    const entries = items.map((it) => (it.kind === 'file' && it.webkitGetAsEntry ? it.webkitGetAsEntry() : null));
+    const plain = items.map((it) => (it.kind === 'file' ? it.getAsFile() : null));
+    for (let i = 0; i < items.length; i++) {
+      if (entries[i]) await readEntry(entries[i], '', out);
+      else if (plain[i]) out.push({ name: plain[i].name, file: plain[i] });
+    }
+    if (items.length === 0) {
+      for (const f of Array.from(dt.files || [])) out.push({ name: f.name, file: f });
+    }
+    return out;
+  }
+
+  // Our own capture-phase handlers: Ebiten's drop handler kills the Go program
+  // when a drop has no file-system entry, so it must never see the event.
+  const stop = (e) => { e.preventDefault(); e.stopImmediatePropagation(); };
+  let dragDepth = 0;
+  window.addEventListener('dragenter', (e) => { stop(e); dragDepth++; document.body.classList.add('dragging'); }, true);
+  window.addEventListener('dragleave', (e) => { stop(e); if (--dragDepth <= 0) { dragDepth = 0; document.body.classList.remove('dragging'); } }, true);
+  window.addEventListener('dragover', (e) => { stop(e); if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'; }, true);
+  window.addEventListener('drop', (e) => {
+    stop(e);
+    dragDepth = 0;
+    document.body.classList.remove('dragging');
+    filesFromDrop(e.dataTransfer).then(deliver, (err) => { console.error(err); deliver([]); });
+  }, true);
+
+  // ---- service worker --------------------------------------------------------
+  function setUpServiceWorker() {
+    if (!('serviceWorker' in navigator)) return;
+    const banner = document.getElementById('update');
+    const offer = (worker) => {
+      banner.hidden = false;
+      document.getElementById('update-reload').onclick = () => worker.postMessage({ type: 'skip-waiting' });
+    };
+    navigator.serviceWorker.register('sw.js').then((reg) => {
+      if (reg.waiting && navigator.serviceWorker.controller) offer(reg.waiting);
+      reg.addEventListener('updatefound', () => {
+        const w = reg.installing;
+        if (!w) return;
+        w.addEventListener('statechange', () => {
+          // A new version is installed while an old one controls the page:
+          // ask before switching, the user may hold unsaved work.
+          if (w.state === 'installed' && navigator.serviceWorker.controller) offer(w);
+        });
+      });
+    }, (err) => console.warn('service worker not registered; the page will not work offline:', err));
+    let reloading = false;
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      if (reloading || banner.hidden) return; // first install claims the page: no reload needed
+      reloading = true;
+      location.reload();
+    });
+  }
+
+  // ---- the WebAssembly program -----------------------------------------------
+  const mb = (n) => (n / 1048576).toFixed(1);
+
+  async function download(url, total) {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    const known = Number(res.headers.get('Content-Length')) || total;
+    const reader = res.body.getReader();
+    const chunks = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.length;
+      const frac = Math.min(1, received / known);
+      bar.style.width = (frac * 100).toFixed(1) + '%';
+      loading.setAttribute('aria-valuenow', String(Math.round(frac * 100)));
+      loadText.textContent = `Downloading ${mb(received)} of ${mb(known)} MB`;
+    }
+    const buf = new Uint8Array(received);
+    let off = 0;
+    for (const c of chunks) { buf.set(c, off); off += c.length; }
+    return buf;
+  }
+
+  async function wasmBytes() {
+    if (typeof DecompressionStream === 'function') {
+      const gz = await download(cfg.wasmGz, Number(cfg.wasmGzSize));
+      // A host that serves the .gz with Content-Encoding: gzip hands us the
+      // inflated bytes already; only inflate what still has the gzip magic.
+      if (gz[0] !== 0x1f || gz[1] !== 0x8b) return gz;
+      loadText.textContent = 'Unpacking…';
+      const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
+      return new Uint8Array(await new Response(stream).arrayBuffer());
+    }
+    return download(cfg.wasm, Number(cfg.wasmSize));
+  }
+
+  async function start() {
+    if (typeof WebAssembly !== 'object' || typeof Go !== 'function') {
+      fail('This browser cannot run WebAssembly, which the projector needs.');
+      return;
+    }
+    preStatus('loading', 'Loading the projector…');
+    const go = new Go();
+    const bytes = await wasmBytes();
+    loadText.textContent = 'Starting…';
+    const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+    goStarted = true;
+    go.run(instance).then(() => {
+      // The Go program only returns on a fatal error; say so instead of freezing silently.
+      goStarted = false;
+      preStatus('error', 'The projector stopped unexpectedly. Reload the page to start again (your files stay on your computer).',
+        [{ severity: 'error', code: 'stopped', message: 'the program exited' }]);
+    });
+  }
+
+  setUpServiceWorker();
+  start().catch((err) => fail(`The projector could not start: ${err && err.message ? err.message : err}`));
+})();

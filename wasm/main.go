@@ -1,0 +1,233 @@
+//go:build js && wasm
+
+// Command wasm is the projector's browser entry point, compiled to
+// WebAssembly and started by site/app.js. It is the only package that
+// imports syscall/js: it turns DOM events into commands, runs the session
+// (wasm/session) inside Ebiten's Update under a time budget, and mirrors the
+// session into #status and into the render.Viewer.
+package main
+
+import (
+	"embed"
+	"fmt"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/embproj/projector/parse"
+	"github.com/embproj/projector/render"
+	"github.com/embproj/projector/wasm/session"
+)
+
+//go:embed demo/digits_tensors.bytes demo/digits_labels.tsv
+var demo embed.FS
+
+// workBudget is the time per frame spent on parsing and projection; the rest
+// of the frame keeps the page responsive.
+const workBudget = 8 * time.Millisecond
+
+// openCommand is a set of files handed over by the page.
+type openCommand struct {
+	files  []parse.File
+	source string
+}
+
+// inbox carries commands from JS callbacks to Update; callbacks never touch state.
+type inbox struct {
+	mu   sync.Mutex
+	cmds []openCommand
+}
+
+func (b *inbox) push(c openCommand) {
+	b.mu.Lock()
+	b.cmds = append(b.cmds, c)
+	b.mu.Unlock()
+}
+
+func (b *inbox) drain() []openCommand {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c := b.cmds
+	b.cmds = nil
+	return c
+}
+
+type app struct {
+	viewer  *render.Viewer
+	sess    *session.Session
+	inbox   *inbox
+	dom     *dom
+	lastSet string // the status JSON + sentence last written to the DOM
+}
+
+func main() {
+	a := &app{viewer: render.NewViewer(), sess: session.New(), inbox: &inbox{}, dom: newDOM()}
+	a.viewer.SetTooltip(a.sess.Tooltip)
+	a.viewer.OnFirstFrame(a.dom.firstFrame)
+	a.openDemo()
+	a.dom.listen(a.inbox)
+
+	ebiten.SetScreenClearedEveryFrame(false)
+	ebiten.SetWindowTitle("Embedding Projector")
+	ebiten.SetRunnableOnUnfocused(true)
+	if err := ebiten.RunGame(a); err != nil {
+		a.dom.setStatus(fmt.Sprintf("The projector stopped: %v. Reload the page to start again.", err),
+			session.Status{Phase: session.Error}.JSON(), true)
+	}
+}
+
+// openDemo queues the bundled sklearn digits dataset.
+func (a *app) openDemo() {
+	var files []parse.File
+	for _, name := range []string{"digits_tensors.bytes", "digits_labels.tsv"} {
+		b, err := demo.ReadFile("demo/" + name)
+		if err != nil {
+			panic(err) // embedded at build time: cannot fail
+		}
+		files = append(files, parse.File{Name: name, Data: b})
+	}
+	a.inbox.push(openCommand{files: files, source: "sklearn digits (demo)"})
+}
+
+// Update drains commands, advances the session within the work budget,
+// mirrors changes into the viewer and #status, then handles input.
+func (a *app) Update() error {
+	if cmds := a.inbox.drain(); len(cmds) > 0 {
+		for _, c := range cmds {
+			a.sess.Open(c.files, c.source)
+		}
+		// Show "parsing" before the parse blocks this thread in the next Update.
+		a.publish()
+		return a.viewer.Update()
+	}
+	ch := a.sess.Work(workBudget)
+	if ch.Style {
+		title, legend := a.sess.Legend()
+		a.viewer.SetLegend(title, legend)
+		a.viewer.SetTooltip(a.sess.Tooltip)
+	}
+	if ch.Points {
+		if pos := a.sess.Positions(); pos != nil {
+			a.viewer.SetPoints(pos, 2, a.sess.Colors(), ch.Refit)
+		} else {
+			a.viewer.Clear()
+		}
+	}
+	if ch.Banner {
+		a.viewer.SetBanner(bannerLines(a.sess.Banner()))
+	}
+	a.publish()
+	return a.viewer.Update()
+}
+
+// publish writes the status to #status when it changed.
+func (a *app) publish() {
+	st := a.sess.Status()
+	j, s := st.JSON(), a.sess.Sentence()
+	if j+"\x00"+s == a.lastSet {
+		return
+	}
+	a.lastSet = j + "\x00" + s
+	a.dom.setStatus(s, j, st.Phase == session.Error)
+}
+
+func bannerLines(ds []parse.Diagnostic) []render.BannerLine {
+	out := make([]render.BannerLine, 0, len(ds))
+	for _, d := range ds {
+		sev := render.SeverityInfo
+		switch d.Severity {
+		case parse.Error:
+			sev = render.SeverityError
+		case parse.Warning:
+			sev = render.SeverityWarning
+		}
+		where := d.File
+		if d.Line > 0 {
+			where += fmt.Sprintf(", line %d", d.Line)
+			if d.Column > 0 {
+				where += fmt.Sprintf(", column %d", d.Column)
+			}
+		}
+		t := d.Message
+		if where != "" {
+			t = where + ": " + t
+		}
+		if d.Fix != "" {
+			t += " Fix: " + d.Fix
+		}
+		t += " [" + d.Code + "]"
+		out = append(out, render.BannerLine{Severity: sev, Text: t})
+	}
+	return out
+}
+
+// Draw draws the viewer (which skips frames where nothing changed).
+func (a *app) Draw(screen *ebiten.Image) { a.viewer.Draw(screen) }
+
+// Layout is required by ebiten.Game; LayoutF takes precedence.
+func (a *app) Layout(w, h int) (int, int) {
+	fw, fh := a.viewer.LayoutF(float64(w), float64(h))
+	return int(fw), int(fh)
+}
+
+// LayoutF sizes the canvas in device pixels.
+func (a *app) LayoutF(w, h float64) (float64, float64) { return a.viewer.LayoutF(w, h) }
+
+// dom is the page outside the canvas.
+type dom struct {
+	doc    js.Value
+	status js.Value
+}
+
+func newDOM() *dom {
+	doc := js.Global().Get("document")
+	return &dom{doc: doc, status: doc.Call("getElementById", "status")}
+}
+
+// setStatus writes the sentence and the JSON state to #status.
+func (d *dom) setStatus(sentence, state string, isError bool) {
+	if d.status.IsNull() {
+		return
+	}
+	d.status.Set("textContent", sentence)
+	d.status.Get("dataset").Set("state", state)
+	d.status.Get("classList").Call("toggle", "error", isError)
+}
+
+// firstFrame removes the loading screen and records when the first frame was drawn.
+func (d *dom) firstFrame() {
+	if l := d.doc.Call("getElementById", "loading"); !l.IsNull() {
+		l.Call("remove")
+	}
+	now := js.Global().Get("performance").Call("now").Float()
+	d.doc.Get("body").Get("dataset").Set("firstFrameMs", fmt.Sprintf("%.0f", now))
+}
+
+// listen installs projectorOpen(names, datas) for app.js and tells it Go is ready.
+// The callback only copies the bytes and queues a command.
+func (d *dom) listen(in *inbox) {
+	open := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) < 2 {
+			return nil
+		}
+		names, datas := args[0], args[1]
+		n := names.Length()
+		files := make([]parse.File, 0, n)
+		for i := 0; i < n && i < datas.Length(); i++ {
+			arr := datas.Index(i)
+			b := make([]byte, arr.Get("byteLength").Int())
+			js.CopyBytesToGo(b, arr)
+			files = append(files, parse.File{Name: names.Index(i).String(), Data: b})
+		}
+		in.push(openCommand{files: files})
+		return nil
+	})
+	js.Global().Set("projectorOpen", open)
+	if ready := js.Global().Get("projectorReady"); ready.Type() == js.TypeFunction {
+		ready.Invoke()
+	}
+}
+
+

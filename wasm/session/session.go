@@ -1,0 +1,356 @@
+// Package session is the page's state machine, free of the browser and of
+// Ebiten: it takes the files the user opened, validates them with parse/,
+// projects them with reduce/ in bounded steps, and derives everything the
+// page shows from that: the #status JSON and sentence, the banner lines, the
+// point colours and legend, and the hover tooltip. wasm/ wires it to the DOM
+// and to render/.
+package session
+
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"strings"
+	"time"
+
+	"github.com/embproj/projector/parse"
+	"github.com/embproj/projector/reduce"
+	"github.com/embproj/projector/render/view"
+)
+
+// Phase is the coarse state of the page, as #status reports it.
+type Phase string
+
+// Phases, in the order a load goes through them.
+const (
+	Loading  Phase = "loading"
+	Parsing  Phase = "parsing"
+	Reducing Phase = "reducing"
+	Ready    Phase = "ready"
+	Error    Phase = "error"
+)
+
+// Status is the JSON held by #status's data-state attribute (DESIGN.md §4).
+type Status struct {
+	Phase       Phase              `json:"phase"`
+	Points      int                `json:"points"`
+	Dims        int                `json:"dims"`
+	Method      string             `json:"method"`
+	Iteration   int                `json:"iteration"`
+	Diagnostics []parse.Diagnostic `json:"diagnostics"`
+	// Source names what is shown: the tensor file, or the bundled demo.
+	Source string `json:"source,omitempty"`
+}
+
+// JSON encodes the status for data-state.
+func (s Status) JSON() string {
+	if s.Diagnostics == nil {
+		s.Diagnostics = []parse.Diagnostic{}
+	}
+	b, err := json.Marshal(s)
+	if err != nil { // cannot happen: only strings and numbers
+		return `{"phase":"error","diagnostics":[]}`
+	}
+	return string(b)
+}
+
+// Changes says what Work changed, so the caller redraws only that.
+type Changes struct {
+	Status bool // the status JSON or sentence changed
+	Points bool // Positions changed (or were cleared)
+	Refit  bool // a new dataset: the camera should fit it
+	Style  bool // colours, legend or tooltip source changed
+	Banner bool // the diagnostics to show changed
+}
+
+// Session holds one loaded dataset and its projection. The zero value is not
+// usable; call New.
+type Session struct {
+	status   Status
+	sentence string
+
+	pending    []parse.File // files waiting to be parsed by the next Work
+	pendingSrc string
+	opts       parse.Options
+
+	data *parse.Dataset
+	pca  *reduce.PCA
+
+	colors      []color.RGBA
+	legend      []view.Category
+	legendTitle string
+	colorCol    int
+}
+
+// New returns a session in the loading phase with nothing to show.
+func New() *Session {
+	s := &Session{colorCol: -1}
+	s.status.Phase = Loading
+	s.sentence = "Loading the projector…"
+	return s
+}
+
+// Open queues files for parsing by the next call to Work and moves to the
+// parsing phase now, so the page can say so before the (blocking) parse.
+// source names the input in the status line ("" names it after the files).
+// An empty list is reported and changes nothing else.
+func (s *Session) Open(files []parse.File, source string) {
+	if len(files) == 0 {
+		s.sentence = "Nothing to open: the drop or selection held no files. " + s.shownSentence()
+		s.status.Diagnostics = append(withoutCode(s.status.Diagnostics, "no-files"), parse.Diagnostic{
+			Severity: parse.Info, Code: "no-files",
+			Message: "the drop or selection held no files (drag files or folders, not text or links)",
+		})
+		return
+	}
+	var total int
+	names := make([]string, len(files))
+	for i, f := range files {
+		total += len(f.Data)
+		names[i] = f.Name
+	}
+	if source == "" {
+		source = strings.Join(names, " + ")
+	}
+	s.pending, s.pendingSrc, s.opts = files, source, parse.Options{}
+	s.status = Status{Phase: Parsing, Source: source}
+	s.sentence = fmt.Sprintf("Reading %s (%s)…", source, humanBytes(total))
+}
+
+// shownSentence describes what is currently on screen.
+func (s *Session) shownSentence() string {
+	if s.data == nil {
+		return ""
+	}
+	return fmt.Sprintf("Still showing %s.", s.status.Source)
+}
+
+func withoutCode(ds []parse.Diagnostic, code string) []parse.Diagnostic {
+	out := ds[:0:0]
+	for _, d := range ds {
+		if d.Code != code {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Work advances whatever is pending for about budget: a queued parse (done
+// whole), then PCA steps. It reports what changed.
+func (s *Session) Work(budget time.Duration) Changes {
+	var ch Changes
+	if s.pending != nil {
+		s.load()
+		return Changes{Status: true, Points: true, Refit: true, Style: true, Banner: true}
+	}
+	if s.pca == nil {
+		return ch
+	}
+	deadline := time.Now().Add(budget)
+	done := false
+	for !done && time.Now().Before(deadline) {
+		done = s.pca.Step()
+	}
+	ch.Points, ch.Status = true, true
+	if done {
+		s.finishPCA()
+	} else {
+		s.status.Iteration = s.pca.Iterations()
+		s.sentence = fmt.Sprintf("Projecting %s with PCA… %d%%", s.status.Source, int(100*s.pca.Progress()))
+	}
+	return ch
+}
+
+// load parses the pending files and starts the projection.
+func (s *Session) load() {
+	files, src := s.pending, s.pendingSrc
+	s.pending = nil
+	data, report := parse.Load(files, s.opts)
+	s.pca, s.data, s.colors, s.legend, s.legendTitle, s.colorCol = nil, nil, nil, nil, "", -1
+	s.status = Status{Phase: Error, Source: src, Method: "", Diagnostics: report.Diagnostics}
+	if report.Blocking() || data == nil {
+		first := "the files could not be read"
+		for _, d := range report.Diagnostics {
+			if d.Severity == parse.Error {
+				first = d.Message
+				break
+			}
+		}
+		s.sentence = fmt.Sprintf("Cannot show %s: %s", src, first)
+		return
+	}
+	s.data = data
+	s.status.Points, s.status.Dims = data.N, data.D
+	s.status.Phase, s.status.Method = Reducing, "pca"
+	s.pca = reduce.NewPCA(data.Vectors, data.N, data.D, reduce.PCAConfig{Components: 2})
+	s.sentence = fmt.Sprintf("Projecting %s with PCA…", src)
+	s.style()
+}
+
+func (s *Session) finishPCA() {
+	s.status.Phase = Ready
+	s.status.Iteration = s.pca.Iterations()
+	var explained float64
+	for _, v := range s.pca.Variance() {
+		explained += v
+	}
+	warn := ""
+	if n := countSeverity(s.status.Diagnostics, parse.Warning); n > 0 {
+		warn = fmt.Sprintf(" %d %s: see the banner.", n, plural(n, "warning", "warnings"))
+	}
+	colour := ""
+	if s.legendTitle != "" {
+		colour = fmt.Sprintf(" Coloured by %s.", s.legendTitle)
+	}
+	s.sentence = fmt.Sprintf("%s: %s points × %d dimensions, PCA 2D (%.1f%% of variance).%s Drag to pan, scroll to zoom, 0 to fit.%s",
+		s.status.Source, thousands(s.data.N), s.data.D, 100*explained, colour, warn)
+}
+
+func countSeverity(ds []parse.Diagnostic, sev parse.Severity) int {
+	n := 0
+	for _, d := range ds {
+		if d.Severity == sev {
+			n++
+		}
+	}
+	return n
+}
+
+// maxLegend is the most distinct values a column may have to colour by it.
+const maxLegend = 20
+
+// style picks the colour column and computes per-point colours and the legend.
+func (s *Session) style() {
+	n := s.data.N
+	cols := make([][]string, len(s.data.Columns))
+	for i, c := range s.data.Columns {
+		cols[i] = c.Values
+	}
+	s.colorCol = view.ColorColumn(cols, maxLegend)
+	s.colors = make([]color.RGBA, n)
+	if s.colorCol < 0 {
+		for i := range s.colors {
+			s.colors[i] = view.Palette[0]
+		}
+		return
+	}
+	idx, legend := view.Categorize(cols[s.colorCol])
+	for i, k := range idx {
+		s.colors[i] = legend[k].Color
+	}
+	s.legend = legend
+	s.legendTitle = columnName(s.data.Columns[s.colorCol], s.colorCol)
+}
+
+func columnName(c parse.Column, i int) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	if i == 0 {
+		return "label"
+	}
+	return fmt.Sprintf("column %d", i+1)
+}
+
+// Status returns the current status.
+func (s *Session) Status() Status { return s.status }
+
+// Sentence is the readable form of the status, for the status line.
+func (s *Session) Sentence() string { return s.sentence }
+
+// Positions returns the 2D layout, N×2 row-major, or nil when nothing is shown.
+func (s *Session) Positions() []float32 {
+	if s.pca == nil {
+		return nil
+	}
+	return s.pca.Positions()
+}
+
+// Colors returns one colour per point (nil when nothing is shown).
+func (s *Session) Colors() []color.RGBA { return s.colors }
+
+// Legend returns the legend title and entries (empty when points are not coloured by a column).
+func (s *Session) Legend() (string, []view.Category) { return s.legendTitle, s.legend }
+
+// Banner returns the diagnostics the banner shows: errors and warnings.
+func (s *Session) Banner() []parse.Diagnostic {
+	var out []parse.Diagnostic
+	for _, d := range s.status.Diagnostics {
+		if d.Severity == parse.Error || d.Severity == parse.Warning {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// maxTooltipColumns bounds the metadata lines of a tooltip.
+const maxTooltipColumns = 8
+
+// Tooltip returns the lines shown when point i is hovered: the colour
+// column's value (or the point number) first, then the other columns.
+func (s *Session) Tooltip(i int) []string {
+	if s.data == nil || i < 0 || i >= s.data.N {
+		return nil
+	}
+	head := fmt.Sprintf("point %s", thousands(i+1))
+	var lines []string
+	if s.colorCol >= 0 {
+		c := s.data.Columns[s.colorCol]
+		lines = append(lines, fmt.Sprintf("%s  (%s)", printable(c.Values[i]), head))
+	} else {
+		lines = append(lines, head)
+	}
+	shown := 0
+	for ci, c := range s.data.Columns {
+		if ci == s.colorCol {
+			continue
+		}
+		if shown == maxTooltipColumns {
+			lines = append(lines, fmt.Sprintf("… %d more columns", len(s.data.Columns)-1-shown))
+			break
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s", columnName(c, ci), printable(c.Values[i])))
+		shown++
+	}
+	return lines
+}
+
+// printable shows an empty label as such instead of nothing.
+func printable(v string) string {
+	if v == "" {
+		return "(empty)"
+	}
+	return v
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// thousands formats n with comma separators: 1797 → "1,797".
+func thousands(n int) string {
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// humanBytes formats a byte count: "512 B", "4.4 kB", "3.1 MB".
+func humanBytes(n int) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1e6:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	case n < 1e9:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
+}
