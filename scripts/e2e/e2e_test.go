@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,40 +183,79 @@ func builtFiles(t *testing.T, dist string) map[string]bool {
 	return m
 }
 
+// isOwnFile reports whether r is a same-origin GET of a file in the build output.
+func isOwnFile(r request, host string, files map[string]bool) bool {
+	u, err := url.Parse(r.URL)
+	if err != nil {
+		return false
+	}
+	return r.Method == "GET" && u.Scheme == "http" && u.Host == host && files[path.Clean("/"+u.Path)]
+}
+
+// notNetwork reports URLs that never reach the network (data:, blob:).
+func notNetwork(r request) bool {
+	return strings.HasPrefix(r.URL, "data:") || strings.HasPrefix(r.URL, "blob:")
+}
+
 func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 	s := startServer(t)
 	ctx := newBrowser(t, s)
+	var devtools netLog
+	devtools.watch(t, ctx)
 	start := s.count()
 	open(t, ctx, s)
-	// Let the service worker finish precaching, so its requests are in the log too.
+	// Let the service worker finish precaching, then watch it too.
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](
-		`navigator.serviceWorker.ready.then(() => new Promise(r => setTimeout(r, 1500)))`, chromedp.EvalAwaitPromise)); err != nil {
+		`navigator.serviceWorker.ready.then(() => new Promise(r => setTimeout(r, 1000)))`, chromedp.EvalAwaitPromise)); err != nil {
 		t.Fatal(err)
 	}
+	if n := devtools.watchServiceWorkers(t, ctx); n != 1 {
+		t.Errorf("found %d service workers, want 1", n)
+	}
 	files := builtFiles(t, s.dist)
-	reqs := s.requests(start)
-	if len(reqs) == 0 {
-		t.Fatal("the server saw no request at all: the proxy is not in the path")
-	}
-	for _, r := range reqs {
-		u, err := url.Parse(r.URL)
-		if err != nil {
-			t.Errorf("unparsable request URL %q", r.URL)
-			continue
-		}
-		if r.Method != "GET" || u.Host != s.host || !r.Served || !files[path.Clean(u.Path)] && u.Path != "/" {
-			t.Errorf("request %s %s is not a same-origin GET of a built file", r.Method, r.URL)
-		}
-	}
-	t.Logf("%d requests, all same-origin GETs of built files", len(reqs))
 
-	// After a file is chosen: no request at all.
-	mark := s.count()
+	// What DevTools attributes to the page (and later the worker): only our files.
+	page := devtools.all()
+	if len(page) < 4 {
+		t.Fatalf("DevTools reported only %d page requests: the log is not working", len(page))
+	}
+	for _, r := range page {
+		if !notNetwork(r) && !isOwnFile(r, s.host, files) {
+			t.Errorf("the page requested %s %s: not a same-origin GET of a built file", r.Method, r.URL)
+		}
+	}
+	// What reached the network through the proxy: every plain HTTP request
+	// (page, service worker install, anything) is one of our files. HTTPS
+	// tunnels are Chromium's own background traffic; a page or worker request
+	// over HTTPS would have shown in the DevTools log above.
+	ownServed := 0
+	for _, r := range s.requests(start) {
+		switch {
+		case r.Method == "CONNECT":
+			t.Logf("Chromium's own background tunnel (not the page): %s", r.URL)
+		case !isOwnFile(r, s.host, files) || !r.Served:
+			t.Errorf("request %s %s reached the network: not a same-origin GET of a built file", r.Method, r.URL)
+		default:
+			ownServed++
+		}
+	}
+	if ownServed < 4 {
+		t.Fatalf("the server served only %d files: the proxy is not in the path", ownServed)
+	}
+	t.Logf("%d DevTools page requests, %d served files, all same-origin GETs of the build output", len(page), ownServed)
+
+	// After a file is chosen: no request at all from the page or the worker.
+	mark, devMark := s.count(), len(devtools.all())
 	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
 	waitStatus(t, ctx, 60*time.Second, "the wine data", func(st status) bool { return st.Phase == "ready" && st.Points == 178 })
 	time.Sleep(time.Second)
-	if after := s.requests(mark); len(after) > 0 {
-		t.Errorf("%d requests after a file was chosen, first %s %s", len(after), after[0].Method, after[0].URL)
+	for _, r := range devtools.all()[devMark:] {
+		t.Errorf("request after a file was chosen: %s %s", r.Method, r.URL)
+	}
+	for _, r := range s.requests(mark) {
+		if r.Method != "CONNECT" {
+			t.Errorf("request reached the network after a file was chosen: %s %s", r.Method, r.URL)
+		}
 	}
 
 	// The CSP is live: an injected cross-origin fetch is blocked by it, not by the network.
@@ -230,11 +270,13 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) < 2 || res[0] == "fetched" || !slices.ContainsFunc(res[1:], func(v string) bool { return len(v) >= 11 && v[:11] == "connect-src" }) {
+	if len(res) < 2 || res[0] == "fetched" || !slices.ContainsFunc(res[1:], func(v string) bool { return strings.HasPrefix(v, "connect-src") }) {
 		t.Errorf("cross-origin fetch outcome %q: want it rejected with a connect-src CSP violation", res)
 	}
 	for _, r := range s.requests(mark) {
-		t.Errorf("the injected fetch reached the network: %s %s", r.Method, r.URL)
+		if r.Method != "CONNECT" {
+			t.Errorf("the injected fetch reached the network: %s %s", r.Method, r.URL)
+		}
 	}
 }
 

@@ -2,8 +2,11 @@
 // headless Chromium, driven by chromedp, against a server on 127.0.0.1.
 //
 // The server is also the browser's HTTP proxy (with loopback not bypassed),
-// so it sees every request the page, its service worker and the browser
-// make, including cross-origin ones; the privacy test reads that log.
+// so it sees every request that leaves the browser: the page's, its service
+// worker's and Chromium's own background traffic (HTTPS tunnels to Google
+// hosts, which it opens even on about:blank). The privacy test attributes
+// requests to the page and the service worker with the DevTools protocol
+// and checks both logs.
 //
 // Chromium must be installed (scripts/ensure-chromium.sh); the tests fail,
 // never skip, when it is missing.
@@ -28,6 +31,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/embproj/projector/scripts/static"
@@ -164,10 +168,67 @@ func (s *server) count() int {
 	return len(s.log)
 }
 
+// netLog collects the requests DevTools reports for the page and its service worker.
+type netLog struct {
+	mu   sync.Mutex
+	reqs []request
+}
+
+func (l *netLog) all() []request {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]request(nil), l.reqs...)
+}
+
+// watch records every Network.requestWillBeSent of the target of ctx.
+func (l *netLog) watch(t testing.TB, ctx context.Context) {
+	t.Helper()
+	err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			l.mu.Lock()
+			l.reqs = append(l.reqs, request{Method: e.Request.Method, URL: e.Request.URL})
+			l.mu.Unlock()
+		}
+	})
+	if err != nil {
+		t.Fatalf("listening to network events: %v", err)
+	}
+}
+
+// watchServiceWorkers attaches to every service worker target of the browser
+// and records its requests from then on (it needs Network enabled, which
+// chromedp does when it attaches). It returns how many it attached to.
+func (l *netLog) watchServiceWorkers(t testing.TB, ctx context.Context) int {
+	t.Helper()
+	infos, err := chromedp.Targets(ctx)
+	if err != nil {
+		t.Fatalf("listing targets: %v", err)
+	}
+	n := 0
+	for _, info := range infos {
+		if info.Type != "service_worker" {
+			continue
+		}
+		swCtx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
+		t.Cleanup(cancel)
+		if err := chromedp.Do(swCtx); err != nil {
+			t.Fatalf("attaching to the service worker: %v", err)
+		}
+		l.watch(t, swCtx)
+		n++
+	}
+	return n
+}
+
 // newBrowser starts a fresh headless Chromium (own profile, so no service
 // worker or cache carries over between tests) with the server as its proxy,
 // and returns a context for one tab with a 1280×800 viewport.
 func newBrowser(t testing.TB, s *server) context.Context {
+	t.Helper()
+	return newBrowserExtra(t, s, nil)
+}
+
+func newBrowserExtra(t testing.TB, s *server, extra []string) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
@@ -182,6 +243,14 @@ func newBrowser(t testing.TB, s *server) context.Context {
 		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
 		chromedp.WindowSize(1280, 800),
 	)
+	for _, e := range extra {
+		k, v, ok := strings.Cut(strings.TrimPrefix(e, "--"), "=")
+		if ok {
+			opts = append(opts, chromedp.Flag(k, v))
+		} else {
+			opts = append(opts, chromedp.Flag(k, true))
+		}
+	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
