@@ -229,5 +229,3 @@ func (d *dom) listen(in *inbox) {
 		ready.Invoke()
 	}
 }
-
-
