@@ -37,6 +37,10 @@ type Diagnostic struct {
 	Message string `json:"message"`
 	// Fix names the action that would repair it ("" when there is none).
 	Fix string `json:"fix,omitempty"`
+	// Action is the machine-usable form of Fix: a "key=value" change of Options
+	// (see Options.Apply) that applies the fix when Load is run again, e.g.
+	// "metadataHeader=yes" or "firstN=150". "" when no one-click fix exists.
+	Action string `json:"action,omitempty"`
 }
 
 // Column is one metadata column: a name and one value per point.
@@ -57,11 +61,40 @@ type Dataset struct {
 	Format string
 	// TensorFile and MetadataFile are the File.Name values that were used.
 	TensorFile, MetadataFile string
+	// Compression names the wrapper the tensor file was unpacked from ("gzip", "zstd", "zip"), or "".
+	Compression string
+	// Delimiter names the field separator of a text tensor ("tab", "comma", "semicolon", "space"), or "".
+	Delimiter string
+	// Sprite is the sprite sheet of the chosen embedding, or nil.
+	Sprite *Sprite
+	// BookmarksFile is the File.Name of the bookmarks a config pointed to and that was found, or "".
+	BookmarksFile string
+	// Embeddings lists the names of all embeddings a config offered; Embedding is the index used.
+	Embeddings []string
+	Embedding  int
+	// Rows maps each point to the 1-based line (text) or row (binary) of the tensor file it came from.
+	Rows []int
+}
+
+// Sprite is a sheet of thumbnails, one per point, laid out row-major in cells.
+type Sprite struct {
+	// File is the File.Name of the image; Data its encoded bytes (PNG or JPEG).
+	File string
+	Data []byte
+	// Width and Height are the sheet size in pixels; CellWidth and CellHeight the
+	// size of one thumbnail in pixels (singleImageDim = [width, height]).
+	Width, Height         int
+	CellWidth, CellHeight int
+	// Columns is the number of cells per row of the sheet (Width / CellWidth).
+	Columns int
 }
 
 // Report is everything Load found, in the order it found it.
 type Report struct {
 	Diagnostics []Diagnostic `json:"diagnostics"`
+	// Embeddings lists the embedding names a config offered (Options.Embedding picks one),
+	// filled even when the report is blocking so the page can offer the choice.
+	Embeddings []string `json:"embeddings,omitempty"`
 }
 
 // Blocking reports whether the report holds an error, i.e. the data must not be drawn.

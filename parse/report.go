@@ -1,0 +1,72 @@
+package parse
+
+import (
+	"fmt"
+	"strings"
+)
+
+// reporter collects diagnostics in the order they are found.
+type reporter struct {
+	diags []Diagnostic
+}
+
+func (r *reporter) add(d Diagnostic) *Diagnostic {
+	r.diags = append(r.diags, d)
+	return &r.diags[len(r.diags)-1]
+}
+
+func (r *reporter) errorf(code, file string, line int, fix, action, format string, args ...any) {
+	r.add(Diagnostic{Severity: Error, Code: code, File: file, Line: line, Message: fmt.Sprintf(format, args...), Fix: fix, Action: action})
+}
+
+func (r *reporter) warnf(code, file string, line int, fix, action, format string, args ...any) {
+	r.add(Diagnostic{Severity: Warning, Code: code, File: file, Line: line, Message: fmt.Sprintf(format, args...), Fix: fix, Action: action})
+}
+
+func (r *reporter) infof(code, file string, line int, format string, args ...any) {
+	r.add(Diagnostic{Severity: Info, Code: code, File: file, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+func (r *reporter) blocking() bool { return Report{Diagnostics: r.diags}.Blocking() }
+
+// has reports whether a diagnostic with this code was already recorded.
+func (r *reporter) has(code string) bool {
+	for _, d := range r.diags {
+		if d.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// lineList formats up to max line numbers as "3, 7, 12" and "…" when there are more.
+func lineList(lines []int, total int) string {
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%d", l)
+	}
+	if total > len(lines) {
+		b.WriteString(", …")
+	}
+	return b.String()
+}
+
+// quote shortens s for a message and quotes it.
+func quote(s string) string {
+	const max = 60
+	r := []rune(s)
+	if len(r) > max {
+		s = string(r[:max]) + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,802 @@
+package parse
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unsafe"
+)
+
+// tensor is a parsed tensor before it is reconciled with metadata.
+type tensor struct {
+	file string
+	// n points of d dimensions, vals row-major (n×d float32).
+	n, d int
+	vals []float32
+	// rows[i] is the 1-based line (text) or row (binary) of point i in the file.
+	rows []int
+	// labels are text columns found inside the tensor file (word2vec words, label columns), n values each.
+	labels []Column
+	format string
+	delim  byte
+	// firstSeq is set when the first row reads 0, 1, …, D-1: a column-name header written as numbers.
+	firstSeq       bool
+	noFinalNewline bool
+	// indexCol is set when column 1 counts 0..N-1 or 1..N and was kept as a dimension.
+	indexCol bool
+	// declaredN is the N of a word2vec "N D" header line, or -1.
+	declaredN int
+}
+
+// colKind classifies a column of a text table from a sample of rows.
+type colKind int
+
+const (
+	colNumeric colKind = iota
+	colEmpty
+	colList
+	colText
+)
+
+// labelNames are column names that hold labels even when their values are numbers.
+var labelNames = map[string]bool{"label": true, "labels": true, "class": true, "target": true, "y": true,
+	"category": true, "cluster": true, "id": true, "class_id": true, "species": true, "word": true, "token": true}
+
+// indexNames are names pandas and others give to an index column.
+var indexNames = map[string]bool{"": true, "unnamed: 0": true, "index": true}
+
+// recordIter yields the records of a delimited text.
+type recordIter interface {
+	// next returns the fields of the next record and its 1-based line; blank is set for an
+	// empty line (fields nil). ok is false at the end.
+	next() (fields []string, line int, blank, ok bool)
+}
+
+// fastIter splits lines on one byte (or runs of blanks for ' '), without quoting.
+// Fields alias the text: clone before keeping them.
+type fastIter struct {
+	lr    lineReader
+	delim byte
+	buf   []string
+}
+
+func (it *fastIter) next() ([]string, int, bool, bool) {
+	line, ok := it.lr.next()
+	if !ok {
+		return nil, 0, false, false
+	}
+	if isBlank(line) {
+		return nil, it.lr.line, true, true
+	}
+	it.buf = splitFields(line, it.delim, it.buf[:0])
+	return it.buf, it.lr.line, false, true
+}
+
+// bstr views b as a string without copying; the string must not outlive b's contents.
+func bstr(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// splitFields appends the fields of line to dst. For delim ' ' fields are separated by
+// runs of spaces and tabs, ignoring leading and trailing ones.
+func splitFields(line []byte, delim byte, dst []string) []string {
+	if delim == ' ' {
+		i := 0
+		for i < len(line) {
+			for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+				i++
+			}
+			j := i
+			for j < len(line) && line[j] != ' ' && line[j] != '\t' {
+				j++
+			}
+			if j > i {
+				dst = append(dst, bstr(line[i:j]))
+			}
+			i = j
+		}
+		return dst
+	}
+	for {
+		i := bytes.IndexByte(line, delim)
+		if i < 0 {
+			return append(dst, bstr(line))
+		}
+		dst = append(dst, bstr(line[:i]))
+		line = line[i+1:]
+	}
+}
+
+// csvIter reads RFC 4180 records (quoted fields) with encoding/csv.
+type csvIter struct {
+	cr   *csv.Reader
+	err  error
+	line int
+}
+
+func (it *csvIter) next() ([]string, int, bool, bool) {
+	for {
+		rec, err := it.cr.Read()
+		if err == io.EOF {
+			return nil, 0, false, false
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && errors.Is(err, csv.ErrFieldCount) {
+				line, _ := it.cr.FieldPos(0)
+				return rec, line, false, true
+			}
+			if it.err == nil {
+				it.err = err
+			}
+			return nil, 0, false, false
+		}
+		line, _ := it.cr.FieldPos(0)
+		return rec, line, false, true
+	}
+}
+
+// parseNum parses one decimal number as float32. ok is false when s is not a number;
+// NaN, ±Inf and values beyond float32 (which become ±Inf) are numbers here and are
+// reported later as non-finite.
+func parseNum(s string) (float32, bool) {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	if len(s) == 0 {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(s, 32)
+	if err != nil {
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
+			return float32(v), true
+		}
+		return 0, false
+	}
+	return float32(v), true
+}
+
+// parseList parses "[1, 2, 3]" or "[1 2 3]" (numpy repr) or "(1, 2)" into dst.
+func parseList(s string, dst []float32) ([]float32, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || !(s[0] == '[' && s[len(s)-1] == ']' || s[0] == '(' && s[len(s)-1] == ')') {
+		return dst, false
+	}
+	s = s[1 : len(s)-1]
+	start := len(dst)
+	for len(s) > 0 {
+		i := strings.IndexAny(s, ", \t\n")
+		var tok string
+		if i < 0 {
+			tok, s = s, ""
+		} else {
+			tok, s = s[:i], s[i+1:]
+		}
+		if tok == "" {
+			continue
+		}
+		v, ok := parseNum(tok)
+		if !ok {
+			return dst[:start], false
+		}
+		dst = append(dst, v)
+	}
+	return dst, len(dst) > start
+}
+
+func isNum(s string) bool { _, ok := parseNum(s); return ok }
+
+func isInt(s string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	return n, err == nil
+}
+
+// sniffDelimiter picks the separator on which every sample line (except possibly
+// the first, which may be a header) splits into the same number (≥ 2) of fields.
+// Tab wins ties, then comma, semicolon, runs of spaces. It returns 0 when the
+// text has a single column.
+func sniffDelimiter(sample [][]byte) byte {
+	var buf []string
+	for _, d := range []byte{'\t', ',', ';', ' '} {
+		rows := sample
+		if len(rows) > 1 {
+			rows = rows[1:]
+		}
+		want := -1
+		good := true
+		for _, l := range rows {
+			buf = splitFields(l, d, buf[:0])
+			if want < 0 {
+				want = len(buf)
+			}
+			if len(buf) != want || want < 2 {
+				good = false
+				break
+			}
+		}
+		if good && want >= 2 {
+			return d
+		}
+	}
+	// No separator agrees on every line: take the one present on the first data line
+	// so that ragged rows are reported against it.
+	for _, d := range []byte{'\t', ',', ';'} {
+		for _, l := range sample {
+			if bytes.IndexByte(l, d) >= 0 {
+				return d
+			}
+		}
+	}
+	for _, l := range sample {
+		if len(splitFields(l, ' ', buf[:0])) > 1 {
+			return ' '
+		}
+	}
+	return 0
+}
+
+const maxExamples = 3
+
+// problems records up to maxExamples offending lines of one kind and counts all.
+type problems struct {
+	lines []int
+	cells []string
+	cols  []int
+	got   []int
+	count int
+}
+
+func (p *problems) add(line, col int, cell string, got int) {
+	p.count++
+	if len(p.lines) < maxExamples {
+		p.lines = append(p.lines, line)
+		p.cols = append(p.cols, col)
+		p.cells = append(p.cells, strings.Clone(cell))
+		p.got = append(p.got, got)
+	}
+}
+
+// parseTextTensor reads delimited numeric text: TensorBoard TSV, CSV (with or without
+// header, pandas index and list columns), semicolon- or space-separated text and
+// word2vec/fastText .vec. Text columns become labels. Memory: n×d float32 plus one
+// string per label cell; the file is not copied unless it needs re-encoding.
+func parseTextTensor(f File, opts Options, r *reporter) *tensor {
+	text := prepText(f.Name, f.Data, r, true).text
+	t := &tensor{file: f.Name, declaredN: -1}
+	t.noFinalNewline = len(text) > 0 && text[len(text)-1] != '\n'
+
+	// Sample the first non-blank lines.
+	var sample [][]byte
+	var sampleLines []int
+	lr := lineReader{data: text}
+	sampleBytes := 0
+	for len(sample) < 64 && sampleBytes < 1<<20 {
+		line, ok := lr.next()
+		if !ok {
+			break
+		}
+		if isBlank(line) {
+			continue
+		}
+		sample = append(sample, line)
+		sampleLines = append(sampleLines, lr.line)
+		sampleBytes += len(line) + 1
+	}
+	if len(sample) == 0 {
+		r.errorf("non-numeric", f.Name, 0, "", "", "%s is empty: it holds no vectors.", f.Name)
+		return nil
+	}
+	delim := sniffDelimiter(sample)
+	if d, ok := delimiterByName[opts.Delimiter]; ok {
+		delim = d
+	}
+	if delim == 0 {
+		delim = '\t'
+	}
+	t.delim = delim
+
+	// Split the sample.
+	var recs [][]string
+	useCSV := (delim == ',' || delim == ';') && bytes.IndexByte(text[:min(len(text), sampleBytes)], '"') >= 0
+	for _, l := range sample {
+		if useCSV {
+			cr := csv.NewReader(bytes.NewReader(l))
+			cr.Comma = rune(delim)
+			cr.LazyQuotes = true
+			cr.FieldsPerRecord = -1
+			rec, err := cr.Read()
+			if err != nil {
+				rec = splitFields(l, delim, nil)
+			}
+			recs = append(recs, rec)
+		} else {
+			recs = append(recs, splitFields(l, delim, nil))
+		}
+	}
+
+	// Header detection.
+	skipFirst := false
+	var names []string
+	var sklearnTarget []string // class names of a sklearn count line, when present
+	width := len(recs[0])
+	if len(recs) > 1 {
+		width = modeWidth(recs)
+	}
+	first := recs[0]
+	if len(first) == 2 && len(recs) > 1 {
+		hn, ok1 := isInt(first[0])
+		hd, ok2 := isInt(first[1])
+		if ok1 && ok2 && hd > 0 && width == hd+1 && !isNum(recs[1][0]) {
+			skipFirst = true
+			t.declaredN = hn
+			t.format = "word2vec"
+			r.infof("word2vec-header", f.Name, sampleLines[0],
+				"Line %d of %s is a word2vec header (%d words of %d dimensions); it was skipped.", sampleLines[0], f.Name, hn, hd)
+		}
+	}
+	if !skipFirst && len(recs) > 1 {
+		someTextOverNumbers := false
+		for j, c := range first {
+			n := isNum(c)
+			if !n && j < width && columnNumeric(recs[1:], j) {
+				someTextOverNumbers = true
+			}
+		}
+		hn, ok1 := isInt(first[0])
+		hd, ok2 := 0, false
+		if len(first) > 1 {
+			hd, ok2 = isInt(first[1])
+		}
+		switch {
+		case ok1 && ok2 && hn > 0 && hd == width-1 && (len(first) != width || someTextOverNumbers):
+			// sklearn's "n_samples,n_features,class names…" line: the last column is the target.
+			skipFirst = true
+			sklearnTarget = cloneAll(first[2:])
+			r.warnf("tensor-header-row", f.Name, sampleLines[0], "", "",
+				"Line %d of %s (%s) is not a vector: it is a count line (%d samples, %d features, then class names) as sklearn writes. It was skipped and the last column was read as the target label.",
+				sampleLines[0], f.Name, quote(string(sample[0])), hn, hd)
+		case len(first) == width && someTextOverNumbers:
+			skipFirst = true
+			names = cloneAll(first)
+			if delim == '\t' || delim == ' ' {
+				r.warnf("tensor-header-row", f.Name, sampleLines[0], "", "",
+					"Line %d of %s is a header (%s); it was used as column names. TensorBoard would fail on it.",
+					sampleLines[0], f.Name, quote(string(sample[0])))
+			}
+		case len(first) != width:
+			skipFirst = true
+			r.warnf("tensor-header-row", f.Name, sampleLines[0], "", "",
+				"Line %d of %s (%s) is not a vector: %d fields where the next lines have %d. It was skipped.",
+				sampleLines[0], f.Name, quote(string(sample[0])), len(first), width)
+		}
+	}
+	data := recs
+	if skipFirst {
+		data = recs[1:]
+	}
+	if len(data) == 0 {
+		r.errorf("non-numeric", f.Name, 0, "", "", "%s holds a header line and no vectors.", f.Name)
+		return nil
+	}
+
+	// Column classification.
+	kinds := make([]colKind, width)
+	for j := range kinds {
+		kinds[j] = classify(data, j)
+	}
+	name := func(j int) string {
+		if j < len(names) {
+			return names[j]
+		}
+		return fmt.Sprintf("column %d", j+1)
+	}
+	isVec := make([]bool, width)
+	dropCol := make([]bool, width) // neither dimension nor metadata (a pandas index)
+	listCol := -1
+	for j, k := range kinds {
+		if k == colList && listCol < 0 {
+			listCol = j
+		}
+	}
+	for j, k := range kinds {
+		switch {
+		case j < opts.DropTensorColumns:
+		case listCol >= 0:
+			isVec[j] = j == listCol
+		case k == colNumeric:
+			isVec[j] = true
+		}
+	}
+	// Named header: index and label-like numeric columns are metadata.
+	if names != nil && listCol < 0 {
+		if isVec[0] && indexNames[strings.ToLower(strings.TrimSpace(names[0]))] && isIndexSample(data, 0) {
+			isVec[0] = false
+			dropCol[0] = true
+			r.infof("index-column", f.Name, sampleLines[0], "Column 1 of %s (%s) counts the rows; it is an index, not a dimension, and was left out.", f.Name, quote(names[0]))
+		}
+		for j := range isVec {
+			if isVec[j] && labelNames[strings.ToLower(strings.TrimSpace(names[j]))] && countVec(isVec) > 1 && columnIntegers(data, j) {
+				isVec[j] = false
+				r.infof("tensor-label-column", f.Name, sampleLines[0], "Column %d of %s (%s) was read as metadata, not as a dimension.", j+1, f.Name, quote(names[j]))
+			}
+		}
+	}
+	if sklearnTarget != nil && width > 1 {
+		isVec[width-1] = false
+	}
+	if countVec(isVec) == 0 {
+		r.errorf("non-numeric", f.Name, sampleLines[0], "Check that this is the tensor file (numbers only).", "",
+			"%s has no numeric column: line %d reads %s%s.", f.Name, sampleLines[0], quote(string(sample[0])), decimalCommaNote(data[0][0]))
+		return nil
+	}
+	var metaCols []int
+	textCols := 0
+	for j := range isVec {
+		if !isVec[j] && !dropCol[j] && kinds[j] != colEmpty {
+			metaCols = append(metaCols, j)
+			if kinds[j] == colText {
+				textCols++
+			}
+		}
+	}
+	if t.format == "" {
+		switch {
+		case names != nil && delim == ',':
+			t.format = "csv"
+		case delim == ' ' && len(metaCols) == 1 && metaCols[0] == 0 && kinds[0] == colText:
+			t.format = "word2vec"
+		case delim == '\t':
+			t.format = "tsv"
+		case delim == ',':
+			t.format = "csv"
+		case delim == ';':
+			t.format = "csv"
+		default:
+			t.format = "txt"
+		}
+	}
+	if delim != '\t' {
+		r.infof("delimiter", f.Name, 0, "%s is split on %s.", f.Name, map[byte]string{',': "commas", ';': "semicolons", ' ': "runs of spaces"}[delim])
+	}
+	if names == nil && textCols > 0 && t.format != "word2vec" {
+		j := metaCols[0]
+		for _, c := range metaCols {
+			if kinds[c] == colText {
+				j = c
+				break
+			}
+		}
+		r.warnf("tensor-label-column", f.Name, sampleLines[0], "", "",
+			"Column %d of %s holds text (line %d: %s), not numbers; it was read as labels. TensorBoard would fail on it.",
+			j+1, f.Name, sampleLines[0], quote(data[0][j]))
+	}
+	// Unnamed leading index column: warn, and verify on every row below.
+	checkIndex := names == nil && isVec[0] && listCol < 0 && countVec(isVec) > 1 && isIndexSample(data, 0)
+	indexBase := 0
+	if checkIndex {
+		indexBase, _ = isInt(data[0][0])
+	}
+
+	// Full pass.
+	var it recordIter
+	if useCSV {
+		cr := csv.NewReader(bytes.NewReader(text))
+		cr.Comma = rune(delim)
+		cr.LazyQuotes = true
+		cr.FieldsPerRecord = -1
+		cr.ReuseRecord = true
+		it = &csvIter{cr: cr}
+	} else {
+		it = &fastIter{lr: lineReader{data: text}, delim: delim}
+	}
+	d := countVec(isVec)
+	if listCol >= 0 {
+		d = 0 // from the first row
+	}
+	avgLine := max(1, sampleBytes/len(sample))
+	estRows := len(text)/avgLine + 1
+	if d > 0 {
+		t.vals = make([]float32, 0, min(estRows*d+d, len(text)/2+d))
+	}
+	t.rows = make([]int, 0, min(estRows, len(text)/2+1))
+	labels := make([][]string, len(metaCols))
+	var ragged, nonNum problems
+	blanks, blankFirst, pendingBlank := 0, 0, 0
+	seenHeader := !skipFirst
+	for {
+		fields, line, blank, ok := it.next()
+		if !ok {
+			break
+		}
+		if blank {
+			pendingBlank++
+			if blankFirst == 0 {
+				blankFirst = line
+			}
+			continue
+		}
+		if !seenHeader {
+			seenHeader = true
+			continue
+		}
+		if pendingBlank > 0 {
+			blanks += pendingBlank
+			pendingBlank = 0
+		}
+		if len(fields) != width {
+			if !(len(fields) == width+1 && fields[width] == "") && !(len(fields) == width-1 && kinds[width-1] == colEmpty) {
+				ragged.add(line, 0, "", len(fields))
+				continue
+			}
+		}
+		start := len(t.vals)
+		bad := false
+		for j := 0; j < width && j < len(fields); j++ {
+			if !isVec[j] {
+				continue
+			}
+			if j == listCol {
+				var ok bool
+				t.vals, ok = parseList(fields[j], t.vals)
+				if !ok {
+					nonNum.add(line, j+1, fields[j], 0)
+					bad = true
+				}
+				continue
+			}
+			v, ok := parseNum(fields[j])
+			if !ok {
+				nonNum.add(line, j+1, fields[j], 0)
+				bad = true
+				v = 0
+			}
+			t.vals = append(t.vals, v)
+		}
+		if listCol >= 0 {
+			got := len(t.vals) - start
+			if d == 0 && !bad {
+				d = got
+			}
+			if got != d && !bad {
+				ragged.add(line, listCol+1, "", got)
+				t.vals = t.vals[:start]
+				continue
+			}
+			if bad {
+				t.vals = t.vals[:start]
+				continue
+			}
+		}
+		if checkIndex && len(t.rows) < len(t.vals) {
+			if v := t.vals[start]; v != float32(len(t.rows)+indexBase) {
+				checkIndex = false
+			}
+		}
+		for k, j := range metaCols {
+			v := ""
+			if j < len(fields) {
+				v = strings.Clone(fields[j])
+			}
+			labels[k] = append(labels[k], v)
+		}
+		t.rows = append(t.rows, line)
+		if int64(len(t.vals))*4 > opts.maxBytes() {
+			r.errorf("too-large", f.Name, line, "Use fewer points.", fmt.Sprintf("firstN=%d", len(t.rows)/2),
+				"%s needs more than %d MB as float32; the limit is %d MB.", f.Name, opts.maxBytes()>>20, opts.maxBytes()>>20)
+			return nil
+		}
+	}
+	if ci, ok := it.(*csvIter); ok && ci.err != nil {
+		r.errorf("non-numeric", f.Name, 0, "", "", "%s: %v", f.Name, ci.err)
+	}
+	if blanks > 0 {
+		r.warnf("blank-line", f.Name, blankFirst, "Remove blank lines from the tensor file, or add the matching empty rows to the metadata.", "",
+			"%s has %s between vectors (first on line %d); they were skipped, so check that the metadata does not hold rows for them.",
+			f.Name, plural(blanks, "blank line", "blank lines"), blankFirst)
+	}
+	if ragged.count > 0 {
+		r.add(Diagnostic{Severity: Error, Code: "ragged-row", File: f.Name, Line: ragged.lines[0],
+			Message: fmt.Sprintf("Line %d of %s has %d fields where the others have %d (%s like this: line %s).",
+				ragged.lines[0], f.Name, ragged.got[0], widthOrD(width, d, listCol), plural(ragged.count, "line", "lines"), lineList(ragged.lines, ragged.count)),
+			Fix: "Give every line the same number of values."})
+	}
+	if nonNum.count > 0 {
+		r.add(Diagnostic{Severity: Error, Code: "non-numeric", File: f.Name, Line: nonNum.lines[0], Column: nonNum.cols[0],
+			Message: fmt.Sprintf("Line %d, column %d of %s: %s is not a number%s (%s like this, on line %s).",
+				nonNum.lines[0], nonNum.cols[0], f.Name, quote(nonNum.cells[0]), decimalCommaNote(nonNum.cells[0]), plural(nonNum.count, "cell", "cells"), lineList(nonNum.lines, nonNum.count)),
+			Fix: "Make every value of the tensor file a number."})
+	}
+	if ragged.count > 0 || nonNum.count > 0 {
+		return nil
+	}
+	t.d = d
+	t.n = len(t.rows)
+	if t.n == 0 || d == 0 {
+		r.errorf("non-numeric", f.Name, 0, "", "", "%s holds no vectors.", f.Name)
+		return nil
+	}
+	for k, j := range metaCols {
+		t.labels = append(t.labels, Column{Name: name(j), Values: labels[k]})
+	}
+	if len(t.labels) == 1 && names == nil && kinds[metaCols[0]] == colText {
+		t.labels[0].Name = "label"
+	}
+	if sklearnTarget != nil && len(t.labels) > 0 {
+		tc := &t.labels[len(t.labels)-1]
+		tc.Name = "target"
+		if len(sklearnTarget) > 0 {
+			names := make([]string, len(tc.Values))
+			for i, v := range tc.Values {
+				if k, ok := isInt(v); ok && k >= 0 && k < len(sklearnTarget) {
+					names[i] = sklearnTarget[k]
+				} else {
+					names[i] = v
+				}
+			}
+			t.labels = append(t.labels, Column{Name: "class", Values: names})
+		}
+	}
+	if checkIndex && t.n >= 3 {
+		t.indexCol = true
+		r.warnf("index-column", f.Name, t.rows[0], "Drop the first column: it numbers the rows.", "dropTensorColumns=1",
+			"Column 1 of %s counts the rows (%d, %d, %d, …); it looks like an index, not a dimension.",
+			f.Name, indexBase, indexBase+1, indexBase+2)
+	}
+	if t.declaredN >= 0 && t.declaredN != t.n {
+		r.warnf("word2vec-header", f.Name, 1, "", "", "The word2vec header of %s announces %d words but the file holds %d.", f.Name, t.declaredN, t.n)
+	}
+	// A first row 0, 1, …, D-1 is a header of column numbers (pandas to_csv with header=True).
+	if t.n > 1 && d > 1 {
+		seq := true
+		for j := 0; j < d; j++ {
+			if t.vals[j] != float32(j) {
+				seq = false
+				break
+			}
+		}
+		t.firstSeq = seq
+	}
+	return t
+}
+
+func widthOrD(width, d, listCol int) int {
+	if listCol >= 0 {
+		return d
+	}
+	return width
+}
+
+func countVec(v []bool) int {
+	n := 0
+	for _, b := range v {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// modeWidth returns the most common field count of recs.
+func modeWidth(recs [][]string) int {
+	counts := map[int]int{}
+	best, bestN := 0, -1
+	for _, r := range recs {
+		counts[len(r)]++
+		if c := counts[len(r)]; c > bestN || c == bestN && len(r) > best {
+			best, bestN = len(r), c
+		}
+	}
+	return best
+}
+
+func columnNumeric(recs [][]string, j int) bool {
+	seen := false
+	for _, r := range recs {
+		if j >= len(r) {
+			continue
+		}
+		if !isNum(r[j]) {
+			if _, ok := parseList(r[j], nil); !ok {
+				return false
+			}
+		}
+		seen = true
+	}
+	return seen
+}
+
+func classify(recs [][]string, j int) colKind {
+	empty, list := true, true
+	num, total := 0, 0
+	var buf []float32
+	for _, r := range recs {
+		if j >= len(r) {
+			continue
+		}
+		s := r[j]
+		total++
+		if s != "" {
+			empty = false
+		}
+		if isNum(s) {
+			num++
+		}
+		if list {
+			var ok bool
+			buf, ok = parseList(s, buf[:0])
+			list = ok && len(buf) > 1
+		}
+	}
+	switch {
+	case empty:
+		return colEmpty
+	case num*2 > total:
+		// Mostly numbers: a few bad cells are reported as non-numeric, not turned into labels.
+		return colNumeric
+	case list:
+		return colList
+	}
+	return colText
+}
+
+func columnIntegers(recs [][]string, j int) bool {
+	for _, r := range recs {
+		if j < len(r) {
+			if _, ok := isInt(r[j]); !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isIndexSample reports whether column j of the sample counts 0,1,2,… or 1,2,3,….
+func isIndexSample(recs [][]string, j int) bool {
+	if len(recs) < 3 {
+		return false
+	}
+	base, ok := isInt(recs[0][j])
+	if !ok || (base != 0 && base != 1) {
+		return false
+	}
+	for i, r := range recs {
+		if j >= len(r) {
+			return false
+		}
+		v, ok := isInt(r[j])
+		if !ok || v != base+i {
+			return false
+		}
+	}
+	return true
+}
+
+var _ = math.Inf
+
+func cloneAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.Clone(s)
+	}
+	return out
+}
+
+// decimalCommaNote explains a cell like "0,5" (a decimal comma).
+func decimalCommaNote(cell string) string {
+	if strings.Count(cell, ",") == 1 && isNum(strings.Replace(cell, ",", ".", 1)) {
+		return " (it uses a decimal comma; numbers need a decimal point)"
+	}
+	return ""
+}
