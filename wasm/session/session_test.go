@@ -1,0 +1,170 @@
+package session
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/embproj/projector/parse"
+)
+
+func readFile(t *testing.T, path string) parse.File {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parse.File{Name: filepath.Base(path), Data: b}
+}
+
+func demoFiles(t *testing.T) []parse.File {
+	return []parse.File{readFile(t, "../demo/digits_tensors.bytes"), readFile(t, "../demo/digits_labels.tsv")}
+}
+
+// runToEnd calls Work until the session leaves the parsing and reducing phases.
+func runToEnd(t *testing.T, s *Session) {
+	t.Helper()
+	for i := 0; i < 100000; i++ {
+		s.Work(5 * time.Millisecond)
+		if p := s.Status().Phase; p == Ready || p == Error {
+			return
+		}
+	}
+	t.Fatalf("session stuck in phase %q", s.Status().Phase)
+}
+
+func decode(t *testing.T, st Status) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(st.JSON()), &m); err != nil {
+		t.Fatalf("status JSON %q: %v", st.JSON(), err)
+	}
+	return m
+}
+
+func TestDemoLoadsAndProjects(t *testing.T) {
+	s := New()
+	if s.Status().Phase != Loading {
+		t.Fatalf("new session phase %q", s.Status().Phase)
+	}
+	s.Open(demoFiles(t), "sklearn digits (demo)")
+	if s.Status().Phase != Parsing || !strings.Contains(s.Sentence(), "Reading sklearn digits") {
+		t.Fatalf("after Open: %q %q", s.Status().Phase, s.Sentence())
+	}
+	ch := s.Work(time.Millisecond)
+	if !ch.Points || !ch.Refit || !ch.Status {
+		t.Errorf("first Work after Open reported %+v", ch)
+	}
+	runToEnd(t, s)
+	st := s.Status()
+	if st.Phase != Ready || st.Points != 1797 || st.Dims != 64 || st.Method != "pca" {
+		t.Fatalf("status %+v", st)
+	}
+	m := decode(t, st)
+	for _, key := range []string{"phase", "points", "dims", "method", "iteration", "diagnostics"} {
+		if _, ok := m[key]; !ok {
+			t.Errorf("status JSON lacks %q: %s", key, st.JSON())
+		}
+	}
+	if d, ok := m["diagnostics"].([]any); !ok || len(d) != 0 {
+		t.Errorf("diagnostics %v, want an empty list", m["diagnostics"])
+	}
+	pos := s.Positions()
+	if len(pos) != 2*1797 {
+		t.Fatalf("%d coordinates, want %d", len(pos), 2*1797)
+	}
+	var spread float64
+	for _, v := range pos {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			t.Fatal("non-finite coordinate")
+		}
+		spread += float64(v) * float64(v)
+	}
+	if spread == 0 {
+		t.Error("every point at the origin")
+	}
+	title, legend := s.Legend()
+	if title != "label" || len(legend) != 10 || legend[0].Label != "0" || legend[9].Label != "9" {
+		t.Errorf("legend %q %+v", title, legend)
+	}
+	if c := s.Colors(); len(c) != 1797 || c[0] != legend[0].Color {
+		t.Errorf("colour of point 0 (label 0) is not the legend's first colour")
+	}
+	if tip := s.Tooltip(1); len(tip) == 0 || !strings.HasPrefix(tip[0], "1") || !strings.Contains(tip[0], "point 2") {
+		t.Errorf("tooltip of point 1 = %q", tip)
+	}
+	if s.Tooltip(-1) != nil || s.Tooltip(1797) != nil {
+		t.Error("tooltip for an index out of range")
+	}
+	if !strings.Contains(s.Sentence(), "1,797 points × 64 dimensions") {
+		t.Errorf("sentence %q", s.Sentence())
+	}
+}
+
+func TestMismatchBlocksDrawing(t *testing.T) {
+	s := New()
+	vectors := readFile(t, "../../../shared/data/sklearn-wine-tsv/vectors.tsv")
+	meta := readFile(t, "../../../shared/data/sklearn-breast-cancer-tsv/metadata.tsv")
+	s.Open([]parse.File{vectors, meta}, "")
+	runToEnd(t, s)
+	st := s.Status()
+	if st.Phase != Error || st.Points != 0 {
+		t.Fatalf("status %+v, want an error with no points", st)
+	}
+	if s.Positions() != nil || s.Colors() != nil {
+		t.Error("positions or colours kept for data that cannot be drawn")
+	}
+	found := false
+	for _, d := range s.Banner() {
+		if d.Code == "count-mismatch" && d.Severity == parse.Error {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("banner %+v lacks the count-mismatch error", s.Banner())
+	}
+	if !strings.HasPrefix(s.Sentence(), "Cannot show vectors.tsv + metadata.tsv") {
+		t.Errorf("sentence %q", s.Sentence())
+	}
+}
+
+func TestEmptyOpenKeepsWhatIsShown(t *testing.T) {
+	s := New()
+	s.Open(demoFiles(t), "demo")
+	runToEnd(t, s)
+	s.Open(nil, "")
+	st := s.Status()
+	if st.Phase != Ready || st.Points != 1797 {
+		t.Errorf("empty open changed the status to %+v", st)
+	}
+	if len(st.Diagnostics) != 1 || st.Diagnostics[0].Code != "no-files" {
+		t.Errorf("diagnostics %+v, want one no-files note", st.Diagnostics)
+	}
+	s.Open(nil, "")
+	if n := len(s.Status().Diagnostics); n != 1 {
+		t.Errorf("a second empty open left %d notes, want 1", n)
+	}
+	if !strings.Contains(s.Sentence(), "Still showing demo") {
+		t.Errorf("sentence %q", s.Sentence())
+	}
+	if len(s.Banner()) != 0 {
+		t.Errorf("an info note went to the banner: %+v", s.Banner())
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4200: "-4,200"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for n, want := range map[int]string{12: "12 B", 4400: "4.4 kB", 3_100_000: "3.1 MB", 2_500_000_000: "2.50 GB"} {
+		if got := humanBytes(n); got != want {
+			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
