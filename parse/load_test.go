@@ -118,7 +118,9 @@ func TestRealData(t *testing.T) {
 			150, 4, []string{"target", "class"}, "csv", false, "tensor-header-row"},
 		{"sklearn wine_data.csv", func(t *testing.T) []File { return readFiles(t, d("raw-sources/sklearn-1.2.1-debian/wine_data.csv")) },
 			178, 13, []string{"target", "class"}, "csv", false, "tensor-header-row"},
-		{"sklearn breast_cancer.csv", func(t *testing.T) []File { return readFiles(t, d("raw-sources/sklearn-1.2.1-debian/breast_cancer.csv")) },
+		{"sklearn breast_cancer.csv", func(t *testing.T) []File {
+			return readFiles(t, d("raw-sources/sklearn-1.2.1-debian/breast_cancer.csv"))
+		},
 			569, 30, []string{"target", "class"}, "csv", false, "tensor-header-row"},
 		{"sklearn digits.csv.gz", func(t *testing.T) []File { return readFiles(t, d("raw-sources/sklearn-1.2.1-debian/digits.csv.gz")) },
 			1797, 65, nil, "csv", false, "delimiter"},

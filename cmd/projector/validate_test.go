@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const sharedData = "../../../shared/data"
+
+func TestValidate(t *testing.T) {
+	cases := filepath.Join("..", "..", "parse", "testdata", "cases")
+	tests := []struct {
+		name   string
+		args   []string
+		status int
+		points int
+		dims   int
+		cols   []string
+		code   string // a code that must appear in the JSON diagnostics
+	}{
+		{"folder with config", []string{filepath.Join(sharedData, "sklearn-digits-bytes-sprite")}, 0, 1797, 64, []string{"label"}, ""},
+		{"demo pair as two files", []string{filepath.Join(sharedData, "sklearn-digits-bytes-sprite", "digits_tensors.bytes"), filepath.Join(sharedData, "sklearn-digits-bytes-sprite", "digits_labels.tsv")}, 0, 1797, 64, []string{"label"}, ""},
+		{"iris trailing blank line", []string{filepath.Join(sharedData, "iris-standalone-bytes")}, 0, 150, 4, []string{"sepal-length", "sepal-width", "petal-length", "petal-width", "class"}, "blank-line"},
+		{"wine tsv", []string{filepath.Join(sharedData, "sklearn-wine-tsv")}, 0, 178, 13, []string{"class", "class_name", "alcohol", "proline"}, ""},
+		{"header in single-column metadata blocks", []string{filepath.Join(cases, "metadata-header-single-column")}, 1, 0, 0, []string{}, "metadata-header-single-column"},
+		{"warnings still draw", []string{filepath.Join(cases, "zero-vector")}, 0, 3, 2, []string{}, "zero-vector"},
+		{"pbtxt log dir", []string{filepath.Join(cases, "ok-pbtxt-logdir")}, 0, 3, 2, []string{"label"}, ""},
+		{"zip", []string{filepath.Join(cases, "ok-zip-folder", "run.zip")}, 0, 3, 2, []string{"label"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			status := run(append([]string{"validate", "--json"}, tc.args...), &out, &errb)
+			if status != tc.status {
+				t.Fatalf("status %d, want %d; stderr %q; stdout %s", status, tc.status, errb.String(), out.String())
+			}
+			var res struct {
+				Points      int      `json:"points"`
+				Dims        int      `json:"dims"`
+				Columns     []string `json:"columns"`
+				Format      string   `json:"format"`
+				Diagnostics []struct {
+					Severity, Code, Message string
+				} `json:"diagnostics"`
+			}
+			if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+				t.Fatalf("bad JSON %q: %v", out.String(), err)
+			}
+			if res.Points != tc.points || res.Dims != tc.dims {
+				t.Errorf("points×dims %d×%d, want %d×%d", res.Points, res.Dims, tc.points, tc.dims)
+			}
+			if res.Columns == nil || !slices.Equal(res.Columns, tc.cols) {
+				t.Errorf("columns %q, want %q", res.Columns, tc.cols)
+			}
+			if res.Diagnostics == nil {
+				t.Errorf("diagnostics must be a JSON array, not null")
+			}
+			if tc.code != "" && !slices.ContainsFunc(res.Diagnostics, func(d struct{ Severity, Code, Message string }) bool { return d.Code == tc.code }) {
+				t.Errorf("no %s in %+v", tc.code, res.Diagnostics)
+			}
+			// The text report agrees on the status and names the code.
+			var txt bytes.Buffer
+			if s := run(append([]string{"validate"}, tc.args...), &txt, &errb); s != tc.status {
+				t.Errorf("text mode status %d, want %d", s, tc.status)
+			}
+			if tc.code != "" && !strings.Contains(txt.String(), tc.code) {
+				t.Errorf("text report lacks %s:\n%s", tc.code, txt.String())
+			}
+		})
+	}
+}
+
+func TestValidateUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"validate"},
+		{"validate", "--json"},
+		{"validate", "--bogus", "x"},
+		{"validate", "/no/such/path/anywhere"},
+	} {
+		var out, errb bytes.Buffer
+		if s := run(args, &out, &errb); s != 2 {
+			t.Errorf("%q: status %d, want 2", args, s)
+		}
+		if errb.Len() == 0 {
+			t.Errorf("%q: no message on stderr", args)
+		}
+	}
+}
