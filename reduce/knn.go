@@ -1,0 +1,667 @@
+package reduce
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Metric is a dissimilarity between two vectors.
+type Metric int
+
+const (
+	// Euclidean ranks by euclidean distance; Distances reports it squared.
+	Euclidean Metric = iota
+	// Cosine ranks by angle; Distances reports 1 − cos (in [0, 2]).
+	Cosine
+)
+
+func (m Metric) String() string {
+	switch m {
+	case Euclidean:
+		return "euclidean"
+	case Cosine:
+		return "cosine"
+	}
+	return fmt.Sprintf("Metric(%d)", int(m))
+}
+
+// KNNMethod chooses between the exact and the approximate search.
+type KNNMethod int
+
+const (
+	// KNNAuto is exact when N²·D is small (≤ ExactWork) and approximate otherwise.
+	KNNAuto KNNMethod = iota
+	// KNNExact compares every pair, in blocks with tight float32 loops.
+	KNNExact
+	// KNNApprox builds a forest of random-projection trees and refines the
+	// graph by NN-descent (Dong et al. 2011, as in pynndescent).
+	KNNApprox
+)
+
+// KNNConfig configures NewKNN. The zero value is usable.
+type KNNConfig struct {
+	// K is the number of neighbours per point (the point itself excluded).
+	// Default 15; clamped to N−1.
+	K int
+	// Metric is Euclidean (default) or Cosine.
+	Metric Metric
+	// Method is KNNAuto (default), KNNExact or KNNApprox.
+	Method KNNMethod
+	// ExactWork is the largest N²·D for which KNNAuto is exact. Default 2e9.
+	ExactWork float64
+	// Seed seeds the trees and the NN-descent sampling.
+	Seed uint64
+	// Trees is the number of random-projection trees. Default 6.
+	Trees int
+	// LeafSize is the largest leaf of a tree. Default max(K+1, 48).
+	LeafSize int
+	// MaxCandidates bounds the new and old candidates per point in one
+	// NN-descent round. Default min(max(K, 20), 40).
+	MaxCandidates int
+	// Iterations bounds the NN-descent rounds. Default 12.
+	Iterations int
+	// Delta stops NN-descent when a round changes fewer than Delta·N·K
+	// neighbour slots. Default 0.001.
+	Delta float64
+	// StepWork is about how many multiply-adds one Step may do. Default 1<<21.
+	StepWork int
+}
+
+// KNN computes the K nearest neighbours of every one of N points,
+// incrementally. Create it with NewKNN and call Step until it reports done.
+type KNN struct {
+	x    []float32 // n×d, normalized copy for Cosine
+	sq   []float32 // n squared norms
+	n, d int
+	k    int
+	cfg  KNNConfig
+	rng  *rand.Rand
+
+	approx bool
+	phase  int
+	prog   float64
+	work   float64 // multiply-adds done
+	est    float64 // estimated total multiply-adds
+
+	// heaps: per point a max-heap of k (distance, index, new flag)
+	hd   []float32
+	hi   []int32
+	hnew []bool
+
+	// exact
+	next int // next query
+
+	// trees
+	tree    int
+	perm    []int32
+	stack   [][2]int32
+	normal  []float32
+	sideBuf []bool
+
+	// NN-descent
+	iter       int
+	changes    int
+	cand       int      // candidates per point
+	newC, oldC []int32  // n×cand candidate lists
+	newP, oldP []float32 // priorities
+	newN, oldN []int32  // counts
+	pos        int      // next point of the current phase
+}
+
+const (
+	knnExact = iota
+	knnTrees
+	knnCandidates
+	knnJoin
+	knnSort
+	knnDone
+)
+
+// NewKNN prepares a k-nearest-neighbour search over n points of d dims.
+// vectors is n×d float32 row-major; it is retained and only read for
+// Euclidean, copied and normalized for Cosine. NewKNN does O(n·d) work. It
+// panics if len(vectors) < n*d or n or d is negative.
+func NewKNN(vectors []float32, n, d int, cfg KNNConfig) *KNN {
+	if n < 0 || d < 0 || len(vectors) < n*d {
+		panic("reduce: NewKNN: vectors shorter than n×d or negative size")
+	}
+	if cfg.K <= 0 {
+		cfg.K = 15
+	}
+	k := min(cfg.K, max(n-1, 0))
+	if cfg.ExactWork <= 0 {
+		cfg.ExactWork = 2e9
+	}
+	if cfg.Trees <= 0 {
+		cfg.Trees = 6
+	}
+	if cfg.LeafSize <= 0 {
+		cfg.LeafSize = max(k+1, 48)
+	}
+	if cfg.MaxCandidates <= 0 {
+		cfg.MaxCandidates = min(max(k, 20), 40)
+	}
+	if cfg.Iterations <= 0 {
+		cfg.Iterations = 12
+	}
+	if cfg.Delta <= 0 {
+		cfg.Delta = 0.001
+	}
+	if cfg.StepWork <= 0 {
+		cfg.StepWork = 1 << 21
+	}
+	g := &KNN{
+		x: vectors[:n*d], n: n, d: d, k: k, cfg: cfg,
+		rng: rand.New(rand.NewPCG(cfg.Seed, 0x6b_6e6e)),
+		sq:  make([]float32, n),
+		hd:  make([]float32, n*k),
+		hi:  make([]int32, n*k),
+	}
+	if cfg.Metric == Cosine {
+		g.x = make([]float32, n*d)
+		copy(g.x, vectors[:n*d])
+		for i := 0; i < n; i++ {
+			row := g.x[i*d : i*d+d]
+			s := float32(0)
+			for _, v := range row {
+				s += v * v
+			}
+			if s > 0 {
+				inv := float32(1 / math.Sqrt(float64(s)))
+				for j := range row {
+					row[j] *= inv
+				}
+			}
+		}
+	}
+	for i := 0; i < n; i++ {
+		g.sq[i] = dot32(g.x[i*d:i*d+d], g.x[i*d:i*d+d])
+	}
+	for i := range g.hd {
+		g.hd[i] = float32(math.Inf(1))
+		g.hi[i] = -1
+	}
+	switch cfg.Method {
+	case KNNExact:
+	case KNNApprox:
+		g.approx = true
+	default:
+		g.approx = float64(n)*float64(n)*float64(d) > cfg.ExactWork
+	}
+	if k == 0 {
+		g.phase = knnDone
+		g.prog = 1
+		return g
+	}
+	if g.approx {
+		g.phase = knnTrees
+		g.hnew = make([]bool, n*k)
+		g.perm = make([]int32, n)
+		g.normal = make([]float32, d)
+		g.startTree()
+		lg := math.Log2(float64(n)/float64(cfg.LeafSize)) + 1
+		g.est = float64(cfg.Trees)*float64(n)*float64(d)*(lg+float64(cfg.LeafSize)/2) +
+			4*float64(n)*float64(d)*1.5*float64(cfg.MaxCandidates*cfg.MaxCandidates)
+	} else {
+		g.phase = knnExact
+		g.est = float64(n) * float64(n) * float64(d)
+	}
+	return g
+}
+
+// K returns the number of neighbours per point.
+func (g *KNN) K() int { return g.k }
+
+// Approximate reports whether the approximate method is used.
+func (g *KNN) Approximate() bool { return g.approx }
+
+// Progress returns an estimate of the share of the work done, in [0, 1],
+// non-decreasing, exactly 1 once Step has returned true.
+func (g *KNN) Progress() float64 { return g.prog }
+
+// Neighbors returns the n×K row-major neighbour indices, nearest first,
+// each point's own index excluded. It is final once Step has returned true;
+// before that it holds the best found so far, unsorted, with −1 for slots
+// not filled yet. The slice is owned by the KNN.
+func (g *KNN) Neighbors() []int32 { return g.hi }
+
+// Distances returns the n×K row-major distances matching Neighbors:
+// squared euclidean distance for Euclidean, 1 − cos for Cosine (+Inf for
+// slots not filled yet). The slice is owned by the KNN.
+func (g *KNN) Distances() []float32 { return g.hd }
+
+// Step does a bounded amount of work (about cfg.StepWork multiply-adds) and
+// reports whether the graph is complete.
+func (g *KNN) Step() (done bool) {
+	budget := g.cfg.StepWork
+	for budget > 0 && g.phase != knnDone {
+		var w int
+		switch g.phase {
+		case knnExact:
+			w = g.exactStep(budget)
+		case knnTrees:
+			w = g.treeStep(budget)
+		case knnCandidates:
+			w = g.candidateStep(budget)
+		case knnJoin:
+			w = g.joinStep(budget)
+		case knnSort:
+			w = g.sortStep(budget)
+		}
+		budget -= w
+		g.work += float64(w)
+	}
+	if g.phase == knnDone {
+		g.prog = 1
+	} else {
+		g.prog = max(g.prog, min(0.99, g.work/max(g.est, 1)))
+	}
+	return g.phase == knnDone
+}
+
+// dist returns the distance between points i and j (see Distances).
+func (g *KNN) dist(i, j int) float32 {
+	d := g.d
+	dp := dot32(g.x[i*d:i*d+d], g.x[j*d:j*d+d])
+	if g.cfg.Metric == Cosine {
+		return max(0, 1-dp)
+	}
+	return max(0, g.sq[i]+g.sq[j]-2*dp)
+}
+
+// dot32 is a float32 dot product with four partial sums.
+func dot32(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// push offers j at distance dv to point i's heap; it reports whether the
+// heap changed.
+func (g *KNN) push(i int, j int32, dv float32, isNew bool) bool {
+	k := g.k
+	hd := g.hd[i*k : i*k+k]
+	if !(dv < hd[0]) {
+		return false
+	}
+	hi := g.hi[i*k : i*k+k]
+	for _, v := range hi {
+		if v == j {
+			return false
+		}
+	}
+	var hn []bool
+	if g.hnew != nil {
+		hn = g.hnew[i*k : i*k+k]
+	}
+	// Replace the root and sift down.
+	p := 0
+	for {
+		c := 2*p + 1
+		if c >= k {
+			break
+		}
+		if c+1 < k && hd[c+1] > hd[c] {
+			c++
+		}
+		if !(hd[c] > dv) {
+			break
+		}
+		hd[p], hi[p] = hd[c], hi[c]
+		if hn != nil {
+			hn[p] = hn[c]
+		}
+		p = c
+	}
+	hd[p], hi[p] = dv, j
+	if hn != nil {
+		hn[p] = isNew
+	}
+	return true
+}
+
+// exactStep compares queries, four at a time, with every point.
+func (g *KNN) exactStep(budget int) int {
+	n, d := g.n, g.d
+	per := max(1, budget/max(4*n*d, 1))
+	work := 0
+	for b := 0; b < per && g.next < n; b++ {
+		q0 := g.next
+		cnt := min(4, n-q0)
+		if cnt < 4 {
+			for i := q0; i < q0+cnt; i++ {
+				for j := 0; j < n; j++ {
+					if j != i {
+						g.push(i, int32(j), g.dist(i, j), false)
+					}
+				}
+			}
+		} else {
+			a0, a1, a2, a3 := g.x[q0*d:q0*d+d], g.x[(q0+1)*d:(q0+2)*d], g.x[(q0+2)*d:(q0+3)*d], g.x[(q0+3)*d:(q0+4)*d]
+			a1, a2, a3 = a1[:len(a0)], a2[:len(a0)], a3[:len(a0)]
+			cos := g.cfg.Metric == Cosine
+			for j := 0; j < n; j++ {
+				bj := g.x[j*d : j*d+d]
+				bj = bj[:len(a0)]
+				var s0, s1, s2, s3 float32
+				for t, bv := range bj {
+					s0 += a0[t] * bv
+					s1 += a1[t] * bv
+					s2 += a2[t] * bv
+					s3 += a3[t] * bv
+				}
+				s := [4]float32{s0, s1, s2, s3}
+				for t := 0; t < 4; t++ {
+					i := q0 + t
+					if i == j {
+						continue
+					}
+					var dv float32
+					if cos {
+						dv = max(0, 1-s[t])
+					} else {
+						dv = max(0, g.sq[i]+g.sq[j]-2*s[t])
+					}
+					g.push(i, int32(j), dv, false)
+				}
+			}
+		}
+		g.next += cnt
+		work += cnt * n * d
+	}
+	if g.next >= n {
+		g.phase = knnSort
+		g.pos = 0
+	}
+	return work
+}
+
+// startTree begins the next random-projection tree.
+func (g *KNN) startTree() {
+	for i := range g.perm {
+		g.perm[i] = int32(i)
+	}
+	g.stack = append(g.stack[:0], [2]int32{0, int32(g.n)})
+}
+
+// treeStep splits tree nodes, joining the points of each leaf pairwise.
+func (g *KNN) treeStep(budget int) int {
+	work := 0
+	d := g.d
+	for work < budget {
+		if len(g.stack) == 0 {
+			g.tree++
+			if g.tree >= g.cfg.Trees {
+				work += g.fillRandom()
+				g.phase = knnCandidates
+				g.pos = 0
+				g.startRound()
+				return work
+			}
+			g.startTree()
+		}
+		nd := g.stack[len(g.stack)-1]
+		g.stack = g.stack[:len(g.stack)-1]
+		lo, hi := int(nd[0]), int(nd[1])
+		m := hi - lo
+		if m <= g.cfg.LeafSize {
+			pts := g.perm[lo:hi]
+			for a := 0; a < m; a++ {
+				for b := a + 1; b < m; b++ {
+					i, j := int(pts[a]), int(pts[b])
+					dv := g.dist(i, j)
+					g.push(i, int32(j), dv, true)
+					g.push(j, int32(i), dv, true)
+				}
+			}
+			work += m*m/2*d + 1
+			continue
+		}
+		// Hyperplane between two random points of the node.
+		pa := int(g.perm[lo+g.rng.IntN(m)])
+		pb := int(g.perm[lo+g.rng.IntN(m)])
+		for pb == pa && m > 1 {
+			pb = int(g.perm[lo+g.rng.IntN(m)])
+		}
+		xa, xb := g.x[pa*d:pa*d+d], g.x[pb*d:pb*d+d]
+		off := float32(0)
+		for t := range g.normal {
+			g.normal[t] = xa[t] - xb[t]
+			off += g.normal[t] * (xa[t] + xb[t]) / 2
+		}
+		i, j := lo, hi-1
+		for i <= j {
+			pi := int(g.perm[i])
+			s := dot32(g.normal, g.x[pi*d:pi*d+d]) - off
+			left := s > 0 || s == 0 && g.rng.Uint32()&1 == 0
+			if left {
+				i++
+			} else {
+				g.perm[i], g.perm[j] = g.perm[j], g.perm[i]
+				j--
+			}
+		}
+		mid := i
+		if mid == lo || mid == hi {
+			mid = lo + m/2 // degenerate split (duplicates): halve
+		}
+		g.stack = append(g.stack, [2]int32{int32(mid), int32(hi)}, [2]int32{int32(lo), int32(mid)})
+		work += m * d
+	}
+	return work
+}
+
+// fillRandom fills the heap slots the trees left empty with random points,
+// so that NN-descent starts from a full graph. It returns the work done.
+func (g *KNN) fillRandom() int {
+	n, k, work := g.n, g.k, 0
+	for i := 0; i < n; i++ {
+		for tries := 0; g.hi[i*k] < 0 && tries < 4*k; tries++ {
+			j := g.rng.IntN(n)
+			if j != i {
+				g.push(i, int32(j), g.dist(i, j), true)
+				work += g.d
+			}
+		}
+	}
+	return work
+}
+
+// startRound resets the candidate lists for an NN-descent round.
+func (g *KNN) startRound() {
+	n, c := g.n, g.cfg.MaxCandidates
+	g.cand = c
+	if g.newC == nil {
+		g.newC = make([]int32, n*c)
+		g.oldC = make([]int32, n*c)
+		g.newP = make([]float32, n*c)
+		g.oldP = make([]float32, n*c)
+		g.newN = make([]int32, n)
+		g.oldN = make([]int32, n)
+	}
+	clear(g.newN)
+	clear(g.oldN)
+	g.changes = 0
+}
+
+// addCand offers j with priority p to i's candidate list (a max-heap on
+// priority keeping the c smallest).
+func addCand(ids []int32, pri []float32, cnt *int32, j int32, p float32) {
+	c := len(ids)
+	m := int(*cnt)
+	for _, v := range ids[:m] {
+		if v == j {
+			return
+		}
+	}
+	if m < c {
+		// sift up
+		x := m
+		for x > 0 {
+			par := (x - 1) / 2
+			if pri[par] >= p {
+				break
+			}
+			ids[x], pri[x] = ids[par], pri[par]
+			x = par
+		}
+		ids[x], pri[x] = j, p
+		*cnt = int32(m + 1)
+		return
+	}
+	if p >= pri[0] {
+		return
+	}
+	x := 0
+	for {
+		ch := 2*x + 1
+		if ch >= c {
+			break
+		}
+		if ch+1 < c && pri[ch+1] > pri[ch] {
+			ch++
+		}
+		if pri[ch] <= p {
+			break
+		}
+		ids[x], pri[x] = ids[ch], pri[ch]
+		x = ch
+	}
+	ids[x], pri[x] = j, p
+}
+
+// candidateStep samples, for a block of points, new and old candidates from
+// their neighbours and reverse neighbours; after the last point it marks the
+// sampled new neighbours old and moves to the local join.
+func (g *KNN) candidateStep(budget int) int {
+	n, k, c := g.n, g.k, g.cand
+	per := max(1, budget/(4*k+1))
+	end := min(n, g.pos+per)
+	for i := g.pos; i < end; i++ {
+		for s := 0; s < k; s++ {
+			j := g.hi[i*k+s]
+			if j < 0 {
+				continue
+			}
+			p := g.rng.Float32()
+			if g.hnew[i*k+s] {
+				addCand(g.newC[i*c:i*c+c], g.newP[i*c:i*c+c], &g.newN[i], j, p)
+				addCand(g.newC[int(j)*c:int(j)*c+c], g.newP[int(j)*c:int(j)*c+c], &g.newN[j], int32(i), p)
+			} else {
+				addCand(g.oldC[i*c:i*c+c], g.oldP[i*c:i*c+c], &g.oldN[i], j, p)
+				addCand(g.oldC[int(j)*c:int(j)*c+c], g.oldP[int(j)*c:int(j)*c+c], &g.oldN[j], int32(i), p)
+			}
+		}
+	}
+	work := (end - g.pos) * 4 * k
+	g.pos = end
+	if g.pos == n {
+		// Neighbours that made it into their point's new candidates are now old.
+		for i := 0; i < n; i++ {
+			nc := g.newC[i*c : i*c+int(g.newN[i])]
+			for s := 0; s < k; s++ {
+				if !g.hnew[i*k+s] {
+					continue
+				}
+				j := g.hi[i*k+s]
+				for _, v := range nc {
+					if v == j {
+						g.hnew[i*k+s] = false
+						break
+					}
+				}
+			}
+		}
+		work += n * k
+		g.phase = knnJoin
+		g.pos = 0
+	}
+	return work
+}
+
+// joinStep runs the local join of a block of points: every pair of new
+// candidates and every new-old pair is compared and offered to both heaps.
+func (g *KNN) joinStep(budget int) int {
+	n, d, c := g.n, g.d, g.cand
+	work := 0
+	for work < budget && g.pos < n {
+		i := g.pos
+		nc := g.newC[i*c : i*c+int(g.newN[i])]
+		oc := g.oldC[i*c : i*c+int(g.oldN[i])]
+		for a, p := range nc {
+			for _, q := range nc[a+1:] {
+				dv := g.dist(int(p), int(q))
+				if g.push(int(p), q, dv, true) {
+					g.changes++
+				}
+				if g.push(int(q), p, dv, true) {
+					g.changes++
+				}
+			}
+			for _, q := range oc {
+				if q == p {
+					continue
+				}
+				dv := g.dist(int(p), int(q))
+				if g.push(int(p), q, dv, true) {
+					g.changes++
+				}
+				if g.push(int(q), p, dv, true) {
+					g.changes++
+				}
+			}
+		}
+		work += (len(nc)*len(nc)/2 + len(nc)*len(oc) + 1) * d
+		g.pos++
+	}
+	if g.pos == n {
+		g.iter++
+		if float64(g.changes) <= g.cfg.Delta*float64(n)*float64(g.k) || g.iter >= g.cfg.Iterations {
+			g.phase = knnSort
+		} else {
+			g.phase = knnCandidates
+			g.startRound()
+		}
+		g.pos = 0
+	}
+	return work
+}
+
+// sortStep sorts each point's neighbours by increasing distance (ties by
+// index).
+func (g *KNN) sortStep(budget int) int {
+	k := g.k
+	per := max(1, budget/(k*8+1))
+	end := min(g.n, g.pos+per)
+	for i := g.pos; i < end; i++ {
+		hd, hi := g.hd[i*k:i*k+k], g.hi[i*k:i*k+k]
+		// insertion sort: k is small and the heap is partially ordered
+		for a := 1; a < k; a++ {
+			dv, iv := hd[a], hi[a]
+			b := a - 1
+			for b >= 0 && (hd[b] > dv || hd[b] == dv && hi[b] > iv) {
+				hd[b+1], hi[b+1] = hd[b], hi[b]
+				b--
+			}
+			hd[b+1], hi[b+1] = dv, iv
+		}
+	}
+	work := (end - g.pos) * k * 8
+	g.pos = end
+	if g.pos == g.n {
+		g.phase = knnDone
+		g.hnew, g.newC, g.oldC, g.newP, g.oldP, g.newN, g.oldN, g.perm = nil, nil, nil, nil, nil, nil, nil, nil
+	}
+	return work
+}

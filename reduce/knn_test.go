@@ -1,0 +1,189 @@
+package reduce
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+// refDist is the float64 distance on the stored vectors, as Distances reports it.
+func refDist(x []float32, d, i, j int, m Metric) float64 {
+	a, b := x[i*d:i*d+d], x[j*d:j*d+d]
+	if m == Cosine {
+		var ab, aa, bb float64
+		for t := range a {
+			ab += float64(a[t]) * float64(b[t])
+			aa += float64(a[t]) * float64(a[t])
+			bb += float64(b[t]) * float64(b[t])
+		}
+		if aa == 0 || bb == 0 {
+			return 1
+		}
+		return 1 - ab/math.Sqrt(aa*bb)
+	}
+	s := 0.0
+	for t := range a {
+		v := float64(a[t]) - float64(b[t])
+		s += v * v
+	}
+	return s
+}
+
+// kthDist returns, for every point, the distance of its k-th nearest other
+// point, by brute force in float64.
+func kthDist(x []float32, n, d, k int, m Metric) []float64 {
+	out := make([]float64, n)
+	ds := make([]float64, 0, n)
+	for i := 0; i < n; i++ {
+		ds = ds[:0]
+		for j := 0; j < n; j++ {
+			if j != i {
+				ds = append(ds, refDist(x, d, i, j, m))
+			}
+		}
+		slices.Sort(ds)
+		out[i] = ds[k-1]
+	}
+	return out
+}
+
+// tieRecall is the share of reported neighbours that are truly among the k
+// nearest: their distance does not exceed the k-th nearest distance (so ties
+// at the boundary count as hits).
+func tieRecall(x []float32, n, d, k int, m Metric, nb []int32, kth []float64) float64 {
+	hit := 0
+	for i := 0; i < n; i++ {
+		for _, j := range nb[i*k : i*k+k] {
+			if j >= 0 && refDist(x, d, i, int(j), m) <= kth[i]*(1+1e-5)+1e-6 {
+				hit++
+			}
+		}
+	}
+	return float64(hit) / float64(n*k)
+}
+
+func runKNN(t testing.TB, x []float32, n, d int, cfg KNNConfig) *KNN {
+	g := NewKNN(x, n, d, cfg)
+	last := -1.0
+	for steps := 0; !g.Step(); steps++ {
+		if p := g.Progress(); p < last || p > 1 {
+			t.Fatalf("progress %v after %v", p, last)
+		} else {
+			last = p
+		}
+		if steps > 1e7 {
+			t.Fatal("kNN does not finish")
+		}
+	}
+	if g.Progress() != 1 {
+		t.Fatalf("progress %v when done", g.Progress())
+	}
+	return g
+}
+
+// checkGraph checks structural invariants: no self, no duplicates, sorted
+// ascending, distances matching the reference.
+func checkGraph(t *testing.T, g *KNN, x []float32, n, d int, m Metric) {
+	t.Helper()
+	k := g.K()
+	nb, ds := g.Neighbors(), g.Distances()
+	for i := 0; i < n; i++ {
+		seen := map[int32]bool{}
+		for s := 0; s < k; s++ {
+			j := nb[i*k+s]
+			if j < 0 || int(j) >= n || int(j) == i || seen[j] {
+				t.Fatalf("point %d: bad neighbour list %v", i, nb[i*k:i*k+k])
+			}
+			seen[j] = true
+			if s > 0 && ds[i*k+s] < ds[i*k+s-1] {
+				t.Fatalf("point %d: distances not ascending %v", i, ds[i*k:i*k+k])
+			}
+			want := refDist(x, d, i, int(j), m)
+			if math.Abs(float64(ds[i*k+s])-want) > 1e-3*(1+want) {
+				t.Fatalf("point %d neighbour %d: distance %v, want %v", i, j, ds[i*k+s], want)
+			}
+		}
+	}
+}
+
+func TestKNNExactDigits(t *testing.T) {
+	x, _ := digits(t)
+	const n, d, k = 1797, 64, 10
+	for _, m := range []Metric{Euclidean, Cosine} {
+		t.Run(m.String(), func(t *testing.T) {
+			g := runKNN(t, x, n, d, KNNConfig{K: k, Metric: m, Method: KNNExact, StepWork: 1 << 18})
+			if g.Approximate() {
+				t.Fatal("exact method asked, approximate used")
+			}
+			checkGraph(t, g, x, n, d, m)
+			if r := tieRecall(x, n, d, k, m, g.Neighbors(), kthDist(x, n, d, k, m)); r < 0.999 {
+				t.Errorf("exact recall %.4f, want ≥ 0.999 (float32 rounding only)", r)
+			}
+		})
+	}
+}
+
+func TestKNNApproxRecall(t *testing.T) {
+	x, _ := digits(t)
+	const n, d = 1797, 64
+	for _, k := range []int{10, 90} {
+		for _, m := range []Metric{Euclidean, Cosine} {
+			g := runKNN(t, x, n, d, KNNConfig{K: k, Metric: m, Method: KNNApprox, Seed: 1})
+			if !g.Approximate() {
+				t.Fatal("approximate method asked, exact used")
+			}
+			checkGraph(t, g, x, n, d, m)
+			r := tieRecall(x, n, d, k, m, g.Neighbors(), kthDist(x, n, d, k, m))
+			t.Logf("digits k=%d %v: recall %.4f after %d NN-descent rounds", k, m, r, g.iter)
+			if r < 0.95 {
+				t.Errorf("digits k=%d %v: approximate recall %.4f, want ≥ 0.95", k, m, r)
+			}
+		}
+	}
+}
+
+func TestKNNApproxRecallGloVe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("brute-force reference on 10k points")
+	}
+	x := glove(t)
+	n, d, k := 4000, 100, 15 // a prefix keeps the float64 reference quick
+	x = x[:n*d]
+	for _, m := range []Metric{Euclidean, Cosine} {
+		g := runKNN(t, x, n, d, KNNConfig{K: k, Metric: m, Method: KNNApprox, Seed: 2})
+		r := tieRecall(x, n, d, k, m, g.Neighbors(), kthDist(x, n, d, k, m))
+		t.Logf("GloVe %d k=%d %v: recall %.4f", n, k, m, r)
+		if r < 0.95 {
+			t.Errorf("GloVe %v: approximate recall %.4f, want ≥ 0.95", m, r)
+		}
+	}
+}
+
+func TestKNNSeededIdentical(t *testing.T) {
+	x := lowRank(3, 500, 20, []float64{3, 2, 1}, 0.5, 0)
+	a := runKNN(t, x, 500, 20, KNNConfig{K: 12, Method: KNNApprox, Seed: 9, StepWork: 5000})
+	b := runKNN(t, x, 500, 20, KNNConfig{K: 12, Method: KNNApprox, Seed: 9, StepWork: 1 << 22})
+	if !slices.Equal(a.Neighbors(), b.Neighbors()) || !slices.Equal(a.Distances(), b.Distances()) {
+		t.Error("same seed, different step sizes: different graphs")
+	}
+}
+
+func TestKNNEdgeCases(t *testing.T) {
+	g := runKNN(t, nil, 0, 3, KNNConfig{})
+	if len(g.Neighbors()) != 0 {
+		t.Error("empty input: neighbours")
+	}
+	g = runKNN(t, []float32{1, 2}, 1, 2, KNNConfig{K: 5})
+	if g.K() != 0 || len(g.Neighbors()) != 0 {
+		t.Error("one point has no neighbours")
+	}
+	// Duplicates and k = n−1.
+	x := []float32{0, 0, 0, 0, 1, 1, 1, 1, 0, 0}
+	for _, meth := range []KNNMethod{KNNExact, KNNApprox} {
+		g = runKNN(t, x, 5, 2, KNNConfig{K: 10, Method: meth})
+		if g.K() != 4 {
+			t.Fatalf("K = %d, want clamp to 4", g.K())
+		}
+		checkGraph(t, g, x, 5, 2, Euclidean)
+	}
+}
