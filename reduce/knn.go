@@ -102,11 +102,11 @@ type KNN struct {
 	// NN-descent
 	iter       int
 	changes    int
-	cand       int      // candidates per point
-	newC, oldC []int32  // n×cand candidate lists
+	cand       int       // candidates per point
+	newC, oldC []int32   // n×cand candidate lists
 	newP, oldP []float32 // priorities
-	newN, oldN []int32  // counts
-	pos        int      // next point of the current phase
+	newN, oldN []int32   // counts
+	pos        int       // next point of the current phase
 }
 
 const (
