@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"image"
 	"net/url"
 	"os"
@@ -351,4 +352,102 @@ func BenchmarkFirstFrame(b *testing.B) {
 	}
 	sort.Float64s(ms)
 	b.ReportMetric(ms[len(ms)/2], "ms-to-first-frame")
+}
+
+// mouse sends one mouse event at (x, y) CSS pixels.
+func mouse(t *testing.T, ctx context.Context, typ input.DispatchMouseEventType, x, y float64, mod func(*input.DispatchMouseEventParams)) {
+	t.Helper()
+	p := input.DispatchMouseEventParams{Type: typ, X: x, Y: y}
+	if mod != nil {
+		mod(&p)
+	}
+	if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, p); err != nil {
+		t.Fatalf("mouse %s at (%v,%v): %v", typ, x, y, err)
+	}
+}
+
+// diffPixels counts pixels of r that differ between a and b.
+func diffPixels(a, b image.Image, r image.Rectangle) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func TestHoverZoomPanAndFit(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	initial := screenshot(t, ctx)
+
+	// Hover: find a drawn point (a pixel of the first legend colour, #4e79a7,
+	// away from the legend) and put the cursor on it; the tooltip appears beside it.
+	px, py := -1, -1
+	for y := 100; y < 650 && px < 0; y++ {
+		for x := 100; x < 1100; x++ {
+			r, g, b, _ := initial.At(x, y).RGBA()
+			if r>>8 == 0x4e && g>>8 == 0x79 && b>>8 == 0xa7 {
+				px, py = x, y
+				break
+			}
+		}
+	}
+	if px < 0 {
+		t.Fatal("no point of the first class found on screen")
+	}
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, float64(px), float64(py), nil)
+	time.Sleep(300 * time.Millisecond)
+	hovered := screenshot(t, ctx)
+	tip := image.Rect(px+10, py+10, px+200, py+50)
+	if px+220 > 1280 {
+		tip = image.Rect(px-200, py+10, px-10, py+50)
+	}
+	if n := diffPixels(initial, hovered, tip); n < 1000 {
+		t.Errorf("hovering the point at (%d,%d) changed only %d pixels where the tooltip goes", px, py, n)
+	}
+
+	// Wheel zoom around the cursor, then a drag: the picture changes.
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseWheel, 640, 400, func(p *input.DispatchMouseEventParams) { p.DeltaX, p.DeltaY = 1e-6, -300 })
+	time.Sleep(300 * time.Millisecond)
+	zoomed := screenshot(t, ctx)
+	if n := diffPixels(hovered, zoomed, plotArea); n < 20000 {
+		t.Errorf("zooming changed only %d pixels", n)
+	}
+	left := func(p *input.DispatchMouseEventParams) { p.Button = input.MouseButtonLeft; p.Buttons = 1; p.ClickCount = 1 }
+	mouse(t, ctx, input.DispatchMouseEventTypeMousePressed, 300, 300, left)
+	for i := 1; i <= 5; i++ {
+		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, 300+float64(30*i), 300+float64(10*i), func(p *input.DispatchMouseEventParams) { p.Buttons = 1 })
+		time.Sleep(40 * time.Millisecond)
+	}
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseReleased, 450, 350, left)
+	time.Sleep(300 * time.Millisecond)
+	panned := screenshot(t, ctx)
+	if n := diffPixels(zoomed, panned, plotArea); n < 20000 {
+		t.Errorf("dragging changed only %d pixels", n)
+	}
+
+	// The keyboard: 0 fits the data again, which is exactly the first view
+	// (with the cursor moved away so nothing is hovered).
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, 5, 5, nil)
+	// A key held for a few frames, as a person presses it.
+	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeKeyDown, input.DispatchKeyEventTypeKeyUp} {
+		if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+			Type: typ, Key: "0", Code: "Digit0", Text: "0", WindowsVirtualKeyCode: 48, NativeVirtualKeyCode: 48,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	fitted := screenshot(t, ctx)
+	if n := diffPixels(initial, fitted, plotArea); n > 50 {
+		t.Errorf("after pressing 0 the view differs from the first one in %d pixels", n)
+	}
 }

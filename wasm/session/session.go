@@ -73,8 +73,9 @@ type Session struct {
 	pendingSrc string
 	opts       parse.Options
 
-	data *parse.Dataset
-	pca  *reduce.PCA
+	data    *parse.Dataset
+	pca     *reduce.PCA
+	reduced bool // the projection is final: Work has nothing left to do
 
 	colors      []color.RGBA
 	legend      []view.Category
@@ -143,7 +144,7 @@ func (s *Session) Work(budget time.Duration) Changes {
 		s.load()
 		return Changes{Status: true, Points: true, Refit: true, Style: true, Banner: true}
 	}
-	if s.pca == nil {
+	if s.pca == nil || s.reduced {
 		return ch
 	}
 	deadline := time.Now().Add(budget)
@@ -166,7 +167,7 @@ func (s *Session) load() {
 	files, src := s.pending, s.pendingSrc
 	s.pending = nil
 	data, report := parse.Load(files, s.opts)
-	s.pca, s.data, s.colors, s.legend, s.legendTitle, s.colorCol = nil, nil, nil, nil, "", -1
+	s.pca, s.reduced, s.data, s.colors, s.legend, s.legendTitle, s.colorCol = nil, false, nil, nil, nil, "", -1
 	s.status = Status{Phase: Error, Source: src, Method: "", Diagnostics: report.Diagnostics}
 	if report.Blocking() || data == nil {
 		first := "the files could not be read"
@@ -188,6 +189,7 @@ func (s *Session) load() {
 }
 
 func (s *Session) finishPCA() {
+	s.reduced = true
 	s.status.Phase = Ready
 	s.status.Iteration = s.pca.Iterations()
 	var explained float64

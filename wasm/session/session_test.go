@@ -73,6 +73,9 @@ func TestDemoLoadsAndProjects(t *testing.T) {
 	if d, ok := m["diagnostics"].([]any); !ok || len(d) != 0 {
 		t.Errorf("diagnostics %v, want an empty list", m["diagnostics"])
 	}
+	if ch := s.Work(time.Millisecond); ch != (Changes{}) {
+		t.Errorf("Work after the projection finished reported changes %+v; idle frames must cost nothing", ch)
+	}
 	pos := s.Positions()
 	if len(pos) != 2*1797 {
 		t.Fatalf("%d coordinates, want %d", len(pos), 2*1797)
