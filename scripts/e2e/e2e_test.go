@@ -420,7 +420,11 @@ func TestHoverZoomPanAndFit(t *testing.T) {
 	if n := diffPixels(hovered, zoomed, plotArea); n < 20000 {
 		t.Errorf("zooming changed only %d pixels", n)
 	}
-	left := func(p *input.DispatchMouseEventParams) { p.Button = input.MouseButtonLeft; p.Buttons = 1; p.ClickCount = 1 }
+	left := func(p *input.DispatchMouseEventParams) {
+		p.Button = input.MouseButtonLeft
+		p.Buttons = 1
+		p.ClickCount = 1
+	}
 	mouse(t, ctx, input.DispatchMouseEventTypeMousePressed, 300, 300, left)
 	for i := 1; i <= 5; i++ {
 		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, 300+float64(30*i), 300+float64(10*i), func(p *input.DispatchMouseEventParams) { p.Buttons = 1 })
