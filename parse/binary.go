@@ -63,21 +63,21 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 	n, d := h.shape[0], h.shape[1]
 	switch {
 	case n > 0 && d > 0:
-		if n*d == count && !h.fromOpts && h.metaRows > 0 && h.metaRows != n && h.metaRows == d {
+		if n <= count && d <= count && n*d == count && !h.fromOpts && h.metaRows > 0 && h.metaRows != n && h.metaRows == d {
 			r.errorf("shape-mismatch", f.Name, 0, "Swap the two numbers of tensorShape.", fmt.Sprintf("shape=%d,%d", d, n),
 				"The config's tensorShape [%d, %d] looks transposed: the metadata has %d rows, so the tensor is %d×%d.", n, d, h.metaRows, d, n)
 			return nil
 		}
-		if n*d != count {
+		if n > count || d > count || n*d != count {
 			switch {
-			case es == 4 && n*d*8 == total:
+			case es == 4 && n <= count && d <= count && n*d*8 == total:
 				r.errorf("bytes-dtype", f.Name, 0, "Read it as float64.", "dtype=float64",
 					"%s has %d bytes = %d×%d×8: it holds float64 values, not the float32 that .bytes files need.", f.Name, total, n, d)
-			case es == 8 && n*d*4 == total:
+			case es == 8 && n <= count && d <= count && n*d*4 == total:
 				r.errorf("bytes-dtype", f.Name, 0, "Read it as float32.", "dtype=float32",
 					"%s has %d bytes = %d×%d×4: it holds float32 values, not float64.", f.Name, total, n, d)
 			default:
-				msg := fmt.Sprintf("The shape [%d, %d] needs %d bytes of %s but %s has %d bytes (%d values).", n, d, n*d*es, dtype, f.Name, total, count)
+				msg := fmt.Sprintf("The shape [%d, %d] needs %d bytes of %s but %s has %d bytes (%d values).", n, d, int64(n)*int64(d)*int64(es), dtype, f.Name, total, count)
 				action, fix := "", ""
 				if h.metaRows > 0 && count%h.metaRows == 0 {
 					action = fmt.Sprintf("shape=%d,%d", h.metaRows, count/h.metaRows)
@@ -138,7 +138,8 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 		return nil
 	}
 	t := &tensor{file: f.Name, n: n, d: d, format: "bytes"}
-	t.vals = decodeFloats(data, dtype, binary.LittleEndian, n*d)
+	r.step.estimate(n, d)
+	t.vals = decodeFloats(data, dtype, binary.LittleEndian, n*d, r.step)
 	if es == 4 && opts.Dtype == "" && looksFloat64(data) {
 		r.warnf("bytes-dtype", f.Name, 0, "Read it as float64.", "dtype=float64",
 			"%s looks like float64 values read as float32 (every other value is tiny or huge).", f.Name)
@@ -188,8 +189,19 @@ func looksFloat64(data []byte) bool {
 }
 
 // decodeFloats converts count values of dtype from data to float32.
-func decodeFloats(data []byte, dtype string, order binary.ByteOrder, count int) []float32 {
+func decodeFloats(data []byte, dtype string, order binary.ByteOrder, count int, step *Stepper) []float32 {
 	out := make([]float32, count)
+	const chunk = 1 << 20
+	for start := 0; start < count; start += chunk {
+		end := min(start+chunk, count)
+		decodeInto(out[start:end], data[start*elemSize(dtype):], dtype, order)
+		step.tick(int64(end * elemSize(dtype)))
+	}
+	return out
+}
+
+// decodeInto converts len(out) values of dtype from data.
+func decodeInto(out []float32, data []byte, dtype string, order binary.ByteOrder) {
 	switch dtype {
 	case "float32":
 		if order == binary.LittleEndian {
@@ -210,7 +222,6 @@ func decodeFloats(data []byte, dtype string, order binary.ByteOrder, count int) 
 			out[i] = half(order.Uint16(data[i*2:]))
 		}
 	}
-	return out
 }
 
 // half converts an IEEE 754 binary16 value to float32.
@@ -429,7 +440,8 @@ func parseNpy(name string, data []byte, h shapeHint, opts Options, r *reporter) 
 	body := data[hd.offset:]
 	var vals []float32
 	if kind == 'f' {
-		vals = decodeFloats(body, map[int]string{2: "float16", 4: "float32", 8: "float64"}[size], order, count)
+		r.step.estimate(n, d)
+		vals = decodeFloats(body, map[int]string{2: "float16", 4: "float32", 8: "float64"}[size], order, count, r.step)
 	} else {
 		vals = make([]float32, count)
 		for i := range vals {

@@ -136,10 +136,19 @@ func textLooksNumeric(data []byte) bool {
 // bad input and never allocates more than the bytes given can justify (bounded
 // by opts.MaxBytes).
 func Load(files []File, opts Options) (ds *Dataset, rep Report) {
-	r := &reporter{}
+	return load(files, opts, nil)
+}
+
+// load is Load, time-sliced by step when it is not nil.
+func load(files []File, opts Options, step *Stepper) (ds *Dataset, rep Report) {
+	r := &reporter{step: step}
 	defer func() {
 		if p := recover(); p != nil {
-			r.errorf("internal", "", 0, "Please report this file.", "", "The reader failed unexpectedly: %v.", p)
+			if _, ok := p.(stepCanceled); ok {
+				r.errorf("canceled", "", 0, "", "", "Loading was canceled.")
+			} else {
+				r.errorf("internal", "", 0, "Please report this file.", "", "The reader failed unexpectedly: %v.", p)
+			}
 			ds = nil
 		}
 		rep.Diagnostics = r.diags
@@ -298,6 +307,9 @@ func (l *loader) load(in []File) *Dataset {
 		m = parseMetadata(l.files[mIdx], l.opts, r)
 		if m == nil {
 			return nil
+		}
+		if r.step != nil {
+			r.step.base = int64(len(l.files[mIdx].Data))
 		}
 	}
 	tf := l.files[tIdx]
@@ -464,7 +476,7 @@ func (l *loader) expand(in []File) []File {
 			continue
 		}
 		var buf bytes.Buffer
-		n, err := io.Copy(&buf, io.LimitReader(rd, limit+1))
+		n, err := copyTicking(&buf, io.LimitReader(rd, limit+1), l.r.step)
 		if n > limit {
 			l.r.errorf("too-large", f.Name, 0, "", "", "%s unpacks to more than %d MB; the limit is %d MB.", f.Name, limit>>20, limit>>20)
 			continue
@@ -848,6 +860,9 @@ func (l *loader) cleanRows(t *tensor, m *metadata) bool {
 	var badIdx, zeroIdx []int
 	d := t.d
 	for i := 0; i < t.n; i++ {
+		if i&0xffff == 0xffff {
+			r.step.tick(0)
+		}
 		row := t.vals[i*d : (i+1)*d]
 		finite, nz := true, false
 		for j, v := range row {
@@ -932,4 +947,20 @@ func (l *loader) cleanRows(t *tensor, m *metadata) bool {
 		}
 	}
 	return true
+}
+
+// copyTicking copies src to dst in 1 MiB pieces, letting a Stepper pause between them.
+func copyTicking(dst io.Writer, src io.Reader, step *Stepper) (int64, error) {
+	var n int64
+	for {
+		k, err := io.CopyN(dst, src, 1<<20)
+		n += k
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		step.tick(0)
+	}
 }

@@ -69,14 +69,17 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 		} else {
 			m.cols[j].Name = fmt.Sprintf("column %d", j+1)
 		}
-		m.cols[j].Values = make([]string, 0, nlines)
+		// Bound the preallocation by the bytes: a full row of ncol cells needs ncol-1 tabs.
+		m.cols[j].Values = make([]string, 0, min(nlines, len(text)/ncol+1))
 	}
 	m.lineOff = 1
 	if m.header {
 		m.lineOff = 2
 	}
+	padded := 0 // cells filled in for short rows: bounded by the bytes, or the file is refused
 	addRow := func(line []byte, lineNo int) {
 		if len(line) == 0 {
+			padded += ncol - 1
 			for j := range m.cols {
 				m.cols[j].Values = append(m.cols[j].Values, "")
 			}
@@ -90,7 +93,9 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 			} else if i := strings.IndexByte(s, '\t'); i >= 0 {
 				v, s = s[:i], s[i+1:]
 			} else {
-				v, s = s, ""
+				if v, s = s, ""; j > 0 {
+					padded++
+				}
 			}
 			m.cols[j].Values = append(m.cols[j].Values, v)
 		}
@@ -116,6 +121,14 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 			break
 		}
 		addRow(line, lr.line)
+		if lr.line&0xfff == 0 {
+			r.step.tick(int64(lr.pos))
+		}
+		if padded > len(text)+1024 {
+			r.errorf("ragged-row", f.Name, lr.line, "Give every metadata line the same number of tab-separated fields as the first.", "",
+				"%s has a first line of %d fields but its other lines are much shorter (line %d): this does not look like metadata for these columns.", f.Name, ncol, lr.line)
+			return nil
+		}
 		if len(line) != 0 {
 			lastNonBlank = lr.line
 			m.lastLine = string(line)

@@ -8,6 +8,8 @@ import (
 // reporter collects diagnostics in the order they are found.
 type reporter struct {
 	diags []Diagnostic
+	// step, when not nil, is the Stepper that time-slices this load.
+	step *Stepper
 }
 
 func (r *reporter) add(d Diagnostic) *Diagnostic {

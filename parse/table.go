@@ -55,7 +55,12 @@ type recordIter interface {
 	// next returns the fields of the next record and its 1-based line; blank is set for an
 	// empty line (fields nil). ok is false at the end.
 	next() (fields []string, line int, blank, ok bool)
+	// offset is the number of bytes read so far.
+	offset() int64
 }
+
+func (it *fastIter) offset() int64 { return int64(it.lr.pos) }
+func (it *csvIter) offset() int64  { return it.cr.InputOffset() }
 
 // fastIter splits lines on one byte (or runs of blanks for ' '), without quoting.
 // Fields alias the text: clone before keeping them.
@@ -338,7 +343,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	if len(first) == 2 && len(recs) > 1 {
 		hn, ok1 := isInt(first[0])
 		hd, ok2 := isInt(first[1])
-		if ok1 && ok2 && hd > 0 && width == hd+1 && !isNum(recs[1][0]) {
+		if ok1 && ok2 && hd > 0 && width == hd+1 && !isNum(cell(recs[1], 0)) {
 			skipFirst = true
 			t.declaredN = hn
 			t.format = "word2vec"
@@ -438,7 +443,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	}
 	if countVec(isVec) == 0 {
 		r.errorf("non-numeric", f.Name, sampleLines[0], "Check that this is the tensor file (numbers only).", "",
-			"%s has no numeric column: line %d reads %s%s.", f.Name, sampleLines[0], quote(string(sample[0])), decimalCommaNote(data[0][0]))
+			"%s has no numeric column: line %d reads %s%s.", f.Name, sampleLines[0], quote(string(sample[0])), decimalCommaNote(cell(data[0], 0)))
 		return nil
 	}
 	var metaCols []int
@@ -480,13 +485,13 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		}
 		r.warnf("tensor-label-column", f.Name, sampleLines[0], "", "",
 			"Column %d of %s holds text (line %d: %s), not numbers; it was read as labels. TensorBoard would fail on it.",
-			j+1, f.Name, sampleLines[0], quote(data[0][j]))
+			j+1, f.Name, sampleLines[0], quote(cell(data[0], j)))
 	}
 	// Unnamed leading index column: warn, and verify on every row below.
 	checkIndex := names == nil && isVec[0] && listCol < 0 && countVec(isVec) > 1 && isIndexSample(data, 0)
 	indexBase := 0
 	if checkIndex {
-		indexBase, _ = isInt(data[0][0])
+		indexBase, _ = isInt(cell(data[0], 0))
 	}
 
 	// Full pass.
@@ -511,6 +516,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		t.vals = make([]float32, 0, min(estRows*d+d, len(text)/2+d))
 	}
 	t.rows = make([]int, 0, min(estRows, len(text)/2+1))
+	r.step.estimate(estRows, d)
 	labels := make([][]string, len(metaCols))
 	var ragged, nonNum problems
 	blanks, blankFirst, pendingBlank := 0, 0, 0
@@ -530,6 +536,9 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		if !seenHeader {
 			seenHeader = true
 			continue
+		}
+		if len(t.rows)&0xfff == 0xfff {
+			r.step.tick(it.offset())
 		}
 		if pendingBlank > 0 {
 			blanks += pendingBlank
@@ -797,6 +806,14 @@ func cloneAll(ss []string) []string {
 func decimalCommaNote(cell string) string {
 	if strings.Count(cell, ",") == 1 && isNum(strings.Replace(cell, ",", ".", 1)) {
 		return " (it uses a decimal comma; numbers need a decimal point)"
+	}
+	return ""
+}
+
+// cell returns field j of rec, or "" when the record is shorter.
+func cell(rec []string, j int) string {
+	if j < len(rec) {
+		return rec[j]
 	}
 	return ""
 }

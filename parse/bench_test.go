@@ -1,0 +1,120 @@
+package parse
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"testing"
+)
+
+// Benchmarks read ≥ 100 MB inputs generated here with a fixed seed; b.SetBytes makes
+// `go test -bench` print MB/s of input. Run natively and as js/wasm:
+//
+//	go test -run XXX -bench . ./parse/
+//	PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm go test -run XXX -bench . ./parse/
+const benchBytes = 100 << 20
+
+const benchD = 128
+
+var (
+	benchOnce                       sync.Once
+	benchTSV, benchCSV, benchF32    []byte
+	benchNpy                        []byte
+	benchTSVRows, benchCSVRows, bfN int
+)
+
+func benchInputs() {
+	benchOnce.Do(func() {
+		rng := rand.New(rand.NewPCG(1, 2))
+		// TSV: TensorBoard tensor file, values like -0.123456.
+		var t bytes.Buffer
+		t.Grow(benchBytes + 1<<16)
+		for t.Len() < benchBytes {
+			for j := 0; j < benchD; j++ {
+				if j > 0 {
+					t.WriteByte('\t')
+				}
+				t.Write(strconv.AppendFloat(nil, rng.NormFloat64()*0.3, 'f', 6, 32))
+			}
+			t.WriteByte('\n')
+			benchTSVRows++
+		}
+		benchTSV = t.Bytes()
+		// CSV: pandas to_csv with an index column, a text column and a header.
+		var c bytes.Buffer
+		c.Grow(benchBytes + 1<<16)
+		c.WriteString(",word")
+		for j := 0; j < benchD; j++ {
+			fmt.Fprintf(&c, ",%d", j)
+		}
+		c.WriteByte('\n')
+		for c.Len() < benchBytes {
+			fmt.Fprintf(&c, "%d,w%d", benchCSVRows, benchCSVRows)
+			for j := 0; j < benchD; j++ {
+				c.WriteByte(',')
+				c.Write(strconv.AppendFloat(nil, rng.NormFloat64()*0.3, 'f', 6, 32))
+			}
+			c.WriteByte('\n')
+			benchCSVRows++
+		}
+		benchCSV = c.Bytes()
+		// Raw float32 and the same as .npy.
+		bfN = benchBytes / (4 * benchD)
+		benchF32 = make([]byte, bfN*benchD*4)
+		for i := 0; i < bfN*benchD; i++ {
+			binary.LittleEndian.PutUint32(benchF32[i*4:], math.Float32bits(float32(rng.NormFloat64())))
+		}
+		hdr := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", bfN, benchD)
+		for (10+len(hdr)+1)%64 != 0 {
+			hdr += " "
+		}
+		hdr += "\n"
+		benchNpy = append([]byte("\x93NUMPY\x01\x00"), byte(len(hdr)), byte(len(hdr)>>8))
+		benchNpy = append(benchNpy, hdr...)
+		benchNpy = append(benchNpy, benchF32...)
+	})
+}
+
+func benchLoad(b *testing.B, files []File, opts Options, n, d int) {
+	b.Helper()
+	var size int64
+	for _, f := range files {
+		size += int64(len(f.Data))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ds, rep := Load(files, opts)
+		if ds == nil {
+			b.Fatalf("blocked: %+v", rep.Diagnostics)
+		}
+		if ds.N != n || ds.D != d {
+			b.Fatalf("shape %d×%d, want %d×%d", ds.N, ds.D, n, d)
+		}
+	}
+}
+
+func BenchmarkLoadTSV(b *testing.B) {
+	benchInputs()
+	benchLoad(b, []File{{Name: "tensors.tsv", Data: benchTSV}}, Options{MaxBytes: 1 << 30}, benchTSVRows, benchD)
+}
+
+func BenchmarkLoadCSV(b *testing.B) {
+	benchInputs()
+	benchLoad(b, []File{{Name: "emb.csv", Data: benchCSV}}, Options{MaxBytes: 1 << 30}, benchCSVRows, benchD)
+}
+
+func BenchmarkLoadNpy(b *testing.B) {
+	benchInputs()
+	benchLoad(b, []File{{Name: "emb.npy", Data: benchNpy}}, Options{}, bfN, benchD)
+}
+
+func BenchmarkLoadBytes(b *testing.B) {
+	benchInputs()
+	benchLoad(b, []File{{Name: "t.bytes", Data: benchF32}}, Options{Shape: [2]int{0, benchD}}, bfN, benchD)
+}
