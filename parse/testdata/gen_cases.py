@@ -101,6 +101,11 @@ w("csv-pandas-index", "emb.csv", ",text,label,0,1\n0,hello,1,0.1,0.2\n1,world,0,
 w("csv-list-column", "emb.csv", "text,embedding\nhello,\"[0.1, 0.2]\"\nworld,\"[0.3, 0.4]\"\nfoo,\"[0.5, 0.6]\"\n")
 w("csv-header", "emb.csv", "word,d0,d1\nhello,0.1,0.2\nworld,0.3,0.4\nfoo,0.5,0.6\n")
 
+# --- JSON rows -----------------------------------------------------------------
+w("ok-json-rows", "rows.json", '[[0.1, 0.2, "a"], [0.3, 0.4, "b"], [0.5, 0.6, "c"]]')
+w("ok-jsonl-objects", "emb.jsonl", '{"text": "a", "embedding": [0.1, 0.2]}\n{"text": "b", "embedding": [0.3, 0.4]}\n{"text": "c", "embedding": [0.5, 0.6]}\n')
+w("ragged-row-json", "rows.json", '[[0.1, 0.2], [0.3], [0.5, 0.6]]')
+
 # --- .bytes ----------------------------------------------------------------------
 w("ok-bytes-metadata", "t.bytes", BYTES_3x2)
 w("ok-bytes-metadata", "labels.tsv", "a\nb\nc\n")
