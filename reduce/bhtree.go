@@ -1,0 +1,216 @@
+package reduce
+
+// bhTree is a Barnes-Hut space-partitioning tree over 2-D or 3-D points
+// (quadtree or octree) held in flat slices and rebuilt in place every
+// iteration. Leaves hold up to bhLeaf points in a linked list; a leaf at
+// bhMaxDepth holds any number (coincident points).
+type bhTree struct {
+	dims  int
+	nch   int       // children per node: 4 or 8
+	ctr   []float64 // node centre, dims each
+	half  []float64 // half side length
+	w2    []float64 // squared full side length
+	com   []float64 // centre of mass (sum of positions while building), dims each
+	cnt   []int32   // points in the subtree
+	child []int32   // first of nch consecutive children, −1 for a leaf
+	head  []int32   // leaf: first point of its list, −1 if none
+	depth []uint8
+	next  []int32 // per point: next point in the same leaf, −1 at the end
+	stack []int32
+}
+
+const (
+	bhLeaf     = 8
+	bhMaxDepth = 48
+)
+
+// newNode appends a leaf node with the given centre and half side.
+func (t *bhTree) newNode(c []float64, h float64, depth uint8) int32 {
+	id := int32(len(t.cnt))
+	t.ctr = append(t.ctr, c[:t.dims]...)
+	t.half = append(t.half, h)
+	t.w2 = append(t.w2, 4*h*h)
+	for range t.dims {
+		t.com = append(t.com, 0)
+	}
+	t.cnt = append(t.cnt, 0)
+	t.child = append(t.child, -1)
+	t.head = append(t.head, -1)
+	t.depth = append(t.depth, depth)
+	return id
+}
+
+// build rebuilds the tree over the n points y (n×dims row-major).
+func (t *bhTree) build(y []float64, n, dims int) {
+	t.dims, t.nch = dims, 1<<dims
+	t.ctr, t.half, t.w2, t.com = t.ctr[:0], t.half[:0], t.w2[:0], t.com[:0]
+	t.cnt, t.child, t.head, t.depth = t.cnt[:0], t.child[:0], t.head[:0], t.depth[:0]
+	if cap(t.next) < n {
+		t.next = make([]int32, n)
+	}
+	t.next = t.next[:n]
+	var lo, hi [3]float64
+	for a := 0; a < dims; a++ {
+		lo[a], hi[a] = y[a], y[a]
+	}
+	for i := 0; i < n; i++ {
+		for a := 0; a < dims; a++ {
+			v := y[i*dims+a]
+			lo[a] = min(lo[a], v)
+			hi[a] = max(hi[a], v)
+		}
+	}
+	var c [3]float64
+	h := 0.0
+	for a := 0; a < dims; a++ {
+		c[a] = (lo[a] + hi[a]) / 2
+		h = max(h, (hi[a]-lo[a])/2)
+	}
+	h = h*(1+1e-9) + 1e-12
+	t.newNode(c[:], h, 0)
+	for i := 0; i < n; i++ {
+		t.insert(y, int32(i))
+	}
+	for id := range t.cnt {
+		if m := float64(t.cnt[id]); m > 0 {
+			for a := 0; a < dims; a++ {
+				t.com[id*dims+a] /= m
+			}
+		}
+	}
+}
+
+// insert adds point i to the tree.
+func (t *bhTree) insert(y []float64, i int32) {
+	dims := t.dims
+	p := y[int(i)*dims : int(i)*dims+dims]
+	node := int32(0)
+	for {
+		t.cnt[node]++
+		for a := 0; a < dims; a++ {
+			t.com[int(node)*dims+a] += p[a]
+		}
+		if t.child[node] >= 0 {
+			node = t.child[node] + t.octant(node, p)
+			continue
+		}
+		if t.cnt[node] <= bhLeaf || t.depth[node] >= bhMaxDepth {
+			t.next[i] = t.head[node]
+			t.head[node] = i
+			return
+		}
+		// Split the full leaf and push its points one level down.
+		t.split(node)
+		for j := t.head[node]; j >= 0; {
+			nj := t.next[j]
+			q := y[int(j)*dims : int(j)*dims+dims]
+			ch := t.child[node] + t.octant(node, q)
+			t.cnt[ch]++
+			for a := 0; a < dims; a++ {
+				t.com[int(ch)*dims+a] += q[a]
+			}
+			t.next[j] = t.head[ch]
+			t.head[ch] = j
+			j = nj
+		}
+		t.head[node] = -1
+		node = t.child[node] + t.octant(node, p)
+		// continue: the new point descends into the child (counted there)
+	}
+}
+
+// octant returns which child of node holds position p.
+func (t *bhTree) octant(node int32, p []float64) int32 {
+	o := int32(0)
+	c := t.ctr[int(node)*t.dims : int(node)*t.dims+t.dims]
+	for a := 0; a < t.dims; a++ {
+		if p[a] >= c[a] {
+			o |= 1 << a
+		}
+	}
+	return o
+}
+
+func (t *bhTree) split(node int32) {
+	dims := t.dims
+	h := t.half[node] / 2
+	var c [3]float64
+	first := int32(len(t.cnt))
+	for o := 0; o < t.nch; o++ {
+		for a := 0; a < dims; a++ {
+			c[a] = t.ctr[int(node)*dims+a] - h
+			if o&(1<<a) != 0 {
+				c[a] = t.ctr[int(node)*dims+a] + h
+			}
+		}
+		t.newNode(c[:], h, t.depth[node]+1)
+	}
+	t.child[node] = first
+}
+
+// repulse returns, for point i at p, Σ_j q_ij²·(p−y_j) into f and
+// Σ_j q_ij (j ≠ i, q = 1/(1+d²)), approximating far cells by their centre
+// of mass when their squared side is below theta2 times their squared
+// distance. It also returns the number of interactions evaluated.
+func (t *bhTree) repulse(y []float64, i int32, p []float64, theta2 float64, f []float64) (z float64, work int) {
+	dims := t.dims
+	st := append(t.stack[:0], 0)
+	for len(st) > 0 {
+		node := st[len(st)-1]
+		st = st[:len(st)-1]
+		m := t.cnt[node]
+		if m == 0 {
+			continue
+		}
+		work++
+		if ch := t.child[node]; ch < 0 {
+			for j := t.head[node]; j >= 0; j = t.next[j] {
+				if j == i {
+					continue
+				}
+				q := y[int(j)*dims : int(j)*dims+dims]
+				if dims == 2 {
+					dx, dy := p[0]-q[0], p[1]-q[1]
+					w := 1 / (1 + dx*dx + dy*dy)
+					z += w
+					w *= w
+					f[0] += w * dx
+					f[1] += w * dy
+				} else {
+					dx, dy, dz := p[0]-q[0], p[1]-q[1], p[2]-q[2]
+					w := 1 / (1 + dx*dx + dy*dy + dz*dz)
+					z += w
+					w *= w
+					f[0] += w * dx
+					f[1] += w * dy
+					f[2] += w * dz
+				}
+				work++
+			}
+			continue
+		} else {
+			c := t.com[int(node)*dims : int(node)*dims+dims]
+			var d2 float64
+			var dx [3]float64
+			for a := 0; a < dims; a++ {
+				dx[a] = p[a] - c[a]
+				d2 += dx[a] * dx[a]
+			}
+			if t.w2[node] < theta2*d2 {
+				w := 1 / (1 + d2)
+				mw := float64(m) * w
+				z += mw
+				mw *= w
+				for a := 0; a < dims; a++ {
+					f[a] += mw * dx[a]
+				}
+				continue
+			}
+			for o := int32(0); o < int32(t.nch); o++ {
+				st = append(st, ch+o)
+			}
+		}
+	}
+	t.stack = st
+	return z, work
+}

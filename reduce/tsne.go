@@ -1,0 +1,712 @@
+package reduce
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// TSNEInit chooses the starting layout of t-SNE.
+type TSNEInit int
+
+const (
+	// InitPCA starts from the leading principal components, scaled so that
+	// the first coordinate has standard deviation 1e-4 (default).
+	InitPCA TSNEInit = iota
+	// InitRandom starts from an isotropic Gaussian of standard deviation 1e-4.
+	InitRandom
+)
+
+// TSNEConfig configures NewTSNE. The zero value gives the defaults below.
+type TSNEConfig struct {
+	// Dims is the layout dimension, 2 (default) or 3.
+	Dims int
+	// Perplexity is the effective number of neighbours. Default 30; it is
+	// lowered to (N−1)/3 for small N.
+	Perplexity float64
+	// Theta is the Barnes-Hut accuracy: a cell is summarised when its side
+	// is below Theta times its distance. Default 0.5; 0 is exact (slow).
+	Theta float64
+	// LearningRate is the gradient descent step. Default max(N/12, 200).
+	LearningRate float64
+	// EarlyExaggeration multiplies P during the first ExaggerationIterations
+	// iterations. Defaults 12 and 250.
+	EarlyExaggeration      float64
+	ExaggerationIterations int
+	// Momentum is used during early exaggeration, FinalMomentum after.
+	// Defaults 0.5 and 0.8.
+	Momentum, FinalMomentum float64
+	// MaxIterations is the number of iterations after which Step reports
+	// done. Default 1000.
+	MaxIterations int
+	// Init is InitPCA (default) or InitRandom.
+	Init TSNEInit
+	// Seed makes runs bit-for-bit reproducible.
+	Seed uint64
+	// Metric of the input space for the neighbour search: Euclidean
+	// (default) or Cosine.
+	Metric Metric
+	// KNN chooses the neighbour search; KNNAuto (default) is exact for small
+	// inputs and approximate (RP trees + NN-descent) otherwise.
+	KNN KNNMethod
+	// PCADims: when D is larger, the neighbour search runs on the first
+	// PCADims principal components of the input. Default 50; −1 disables.
+	PCADims int
+	// StopWhenConverged ends the run (Step reports done) when, after early
+	// exaggeration, the KL divergence improved by less than 0.01% over the
+	// last 50 iterations.
+	StopWhenConverged bool
+	// StepWork is about how much work one Step may do, in units of one
+	// multiply-add of the preparation phases or one point-cell interaction
+	// of an iteration. Default 1<<21 (a few ms in js/wasm).
+	StepWork int
+}
+
+// TSNE is an incremental Barnes-Hut t-SNE (van der Maaten 2014) in 2-D or
+// 3-D on every point: PCA (when D is large), k-nearest neighbours with
+// k = 3·perplexity, perplexity calibration, symmetric sparse P, then
+// gradient descent with early exaggeration, momentum and gains. Create it
+// with NewTSNE and call Step repeatedly; Positions is valid throughout.
+type TSNE struct {
+	x    []float32
+	n, d int
+	dims int
+	cfg  TSNEConfig
+	rng  *rand.Rand
+
+	phase int
+	prog  float64
+
+	pca   *PCA
+	red   []float32 // input of the kNN (PCA-reduced copy or x)
+	rd    int       // its dimension
+	knn   *KNN
+	kn    int       // neighbours per point
+	nbr   []int32   // n×kn neighbour indices
+	nd    []float32 // n×kn squared distances
+	cond  []float64 // n×kn conditional probabilities p_{j|i}
+	pos   int       // next point of a chunked phase
+	entH  float64   // log(perplexity)
+	betas []float64 // per-point precision found by calibration
+
+	// symmetric P in CSR
+	rowPtr []int32
+	col    []int32
+	val    []float64
+	fill   []int32
+
+	y, upd, gains []float64 // n×dims
+	out           []float32 // n×dims, what Positions returns
+	rep           []float64 // n×dims repulsive forces of the iteration
+	zSum          float64
+	tree          bhTree
+	iter          int
+	lr            float64
+	kl, klPrev    float64
+	klAt          int
+	attrKL        float64
+	stopped       bool
+	work          float64
+}
+
+const (
+	tsPCA = iota
+	tsKNN
+	tsCalibrate
+	tsSymCount
+	tsSymFill
+	tsInit
+	tsTree
+	tsRepulse
+	tsAttract
+	tsDone
+)
+
+// NewTSNE prepares t-SNE of n points of d dims (vectors is n×d float32
+// row-major, retained and only read by later Steps). NewTSNE itself does
+// O(1) work besides allocations of O(n·dims). It panics if len(vectors) <
+// n*d, n or d is negative, or Dims is not 0, 2 or 3.
+func NewTSNE(vectors []float32, n, d int, cfg TSNEConfig) *TSNE {
+	if n < 0 || d < 0 || len(vectors) < n*d {
+		panic("reduce: NewTSNE: vectors shorter than n×d or negative size")
+	}
+	if cfg.Dims == 0 {
+		cfg.Dims = 2
+	}
+	if cfg.Dims != 2 && cfg.Dims != 3 {
+		panic("reduce: NewTSNE: Dims must be 2 or 3")
+	}
+	if cfg.Perplexity <= 0 {
+		cfg.Perplexity = 30
+	}
+	if cfg.Theta < 0 {
+		cfg.Theta = 0
+	} else if cfg.Theta == 0 {
+		cfg.Theta = 0.5
+	}
+	if cfg.EarlyExaggeration <= 0 {
+		cfg.EarlyExaggeration = 12
+	}
+	if cfg.ExaggerationIterations < 0 {
+		cfg.ExaggerationIterations = 0
+	} else if cfg.ExaggerationIterations == 0 {
+		cfg.ExaggerationIterations = 250
+	}
+	if cfg.Momentum <= 0 {
+		cfg.Momentum = 0.5
+	}
+	if cfg.FinalMomentum <= 0 {
+		cfg.FinalMomentum = 0.8
+	}
+	if cfg.MaxIterations <= 0 {
+		cfg.MaxIterations = 1000
+	}
+	if cfg.PCADims == 0 {
+		cfg.PCADims = 50
+	}
+	if cfg.StepWork <= 0 {
+		cfg.StepWork = 1 << 21
+	}
+	t := &TSNE{
+		x: vectors[:n*d], n: n, d: d, dims: cfg.Dims, cfg: cfg,
+		rng:   rand.New(rand.NewPCG(cfg.Seed, 0x75e)),
+		out:   make([]float32, n*cfg.Dims),
+		kl:    math.NaN(),
+		klPrev: math.NaN(),
+	}
+	t.lr = cfg.LearningRate
+	if t.lr <= 0 {
+		t.lr = max(float64(n)/12, 200)
+	}
+	if n < 2 {
+		t.phase = tsDone
+		t.prog = 1
+		return t
+	}
+	// PCA: for the kNN when D is large, and for the initial layout.
+	comps := cfg.Dims
+	if cfg.PCADims > 0 && d > cfg.PCADims {
+		comps = cfg.PCADims
+	}
+	if cfg.Init == InitPCA || comps > cfg.Dims {
+		pcfg := PCAConfig{Components: comps, Seed: cfg.Seed, StepWork: cfg.StepWork}
+		if comps > cfg.Dims {
+			// Only the span matters for the neighbour search; the top Dims
+			// axes for the initial layout need no more accuracy than this.
+			pcfg.Tolerance, pcfg.MaxIterations = 1e-3, 6
+		}
+		t.pca = NewPCA(t.x, n, d, pcfg)
+		t.phase = tsPCA
+	} else {
+		t.startKNN()
+	}
+	return t
+}
+
+// Dims returns the layout dimension (2 or 3).
+func (t *TSNE) Dims() int { return t.dims }
+
+// Iteration returns the number of gradient iterations done.
+func (t *TSNE) Iteration() int { return t.iter }
+
+// KL returns the latest estimate of the KL divergence between P and Q
+// (computed every 50 iterations with the Barnes-Hut normalisation), NaN
+// before the first.
+func (t *TSNE) KL() float64 { return t.kl }
+
+// KLIteration returns the iteration at which KL was estimated.
+func (t *TSNE) KLIteration() int { return t.klAt }
+
+// Preparing reports whether t-SNE is still in its preparation (PCA, kNN,
+// P); Progress then tells how far it is.
+func (t *TSNE) Preparing() bool { return t.phase < tsTree && t.iter == 0 }
+
+// Progress returns the share of the work done towards MaxIterations, in
+// [0, 1]: preparation counts for the first 10%.
+func (t *TSNE) Progress() float64 { return t.prog }
+
+// Positions returns the n×Dims row-major layout. Before the first
+// iteration it is zero (or the initial layout); after, it is the layout of
+// the last complete iteration. Owned by the TSNE and updated in place.
+func (t *TSNE) Positions() []float32 { return t.out }
+
+// LearningRate returns the learning rate in use.
+func (t *TSNE) LearningRate() float64 { return t.lr }
+
+// SetLearningRate changes the learning rate from the next iteration on;
+// lr ≤ 0 restores the default max(N/12, 200).
+func (t *TSNE) SetLearningRate(lr float64) {
+	if lr <= 0 {
+		lr = max(float64(t.n)/12, 200)
+	}
+	t.lr = lr
+}
+
+// SetMaxIterations changes the number of iterations after which Step
+// reports done (so a finished run can be continued).
+func (t *TSNE) SetMaxIterations(it int) {
+	t.cfg.MaxIterations = max(it, 0)
+	if t.phase == tsDone && t.iter < t.cfg.MaxIterations && t.n >= 2 && !t.stopped {
+		t.phase = tsTree
+	}
+}
+
+// SetPerplexity recomputes P for a new perplexity, keeping the current
+// layout and iteration count: the neighbour search is redone when more
+// neighbours are needed, else only the calibration.
+func (t *TSNE) SetPerplexity(p float64) {
+	if p <= 0 || t.n < 2 {
+		return
+	}
+	t.cfg.Perplexity = p
+	if t.phase <= tsKNN {
+		return // not calibrated yet: the new value will be used
+	}
+	resume := t.y != nil
+	if t.neighbours() > t.kn {
+		t.startKNN()
+	} else {
+		t.startCalibrate()
+	}
+	if !resume {
+		return
+	}
+	t.stopped = false
+}
+
+func (t *TSNE) neighbours() int {
+	return min(t.n-1, max(1, int(3*t.cfg.Perplexity)))
+}
+
+// Step does a bounded amount of work (about cfg.StepWork units; one Step
+// may finish several iterations on small data, or part of one on large
+// data) and reports whether the run is complete (MaxIterations reached or
+// stopped on convergence).
+func (t *TSNE) Step() (done bool) {
+	budget := t.cfg.StepWork
+	for budget > 0 && t.phase != tsDone {
+		var w int
+		switch t.phase {
+		case tsPCA:
+			w = t.cfg.StepWork
+			if t.pca.Step() {
+				t.afterPCA()
+			}
+		case tsKNN:
+			w = t.cfg.StepWork
+			if t.knn.Step() {
+				t.afterKNN()
+			}
+		case tsCalibrate:
+			w = t.calibrateStep(budget)
+		case tsSymCount:
+			w = t.symCount()
+		case tsSymFill:
+			w = t.symFill(budget)
+		case tsInit:
+			w = t.initLayout()
+		case tsTree:
+			t.tree.build(t.y, t.n, t.dims)
+			t.pos, t.zSum = 0, 0
+			clear(t.rep)
+			w = t.n * 4
+			t.phase = tsRepulse
+		case tsRepulse:
+			w = t.repulseStep(budget)
+		case tsAttract:
+			w = t.attractStep(budget)
+		}
+		budget -= w
+	}
+	t.updateProgress()
+	return t.phase == tsDone
+}
+
+func (t *TSNE) updateProgress() {
+	if t.phase == tsDone {
+		t.prog = 1
+		return
+	}
+	var p float64
+	switch {
+	case t.phase == tsPCA:
+		p = 0.04 * t.pca.Progress()
+	case t.phase == tsKNN:
+		p = 0.04 + 0.05*t.knn.Progress()
+	case t.phase < tsTree && t.y == nil:
+		p = 0.09 + 0.01*float64(t.pos)/float64(t.n)
+	default:
+		p = 0.1 + 0.9*float64(t.iter)/float64(max(t.cfg.MaxIterations, 1))
+	}
+	t.prog = max(t.prog, min(p, 0.999))
+}
+
+func (t *TSNE) afterPCA() {
+	comps := t.pca.Components()
+	pos := t.pca.Positions()
+	if comps > t.dims {
+		t.red, t.rd = pos, comps
+	}
+	t.startKNN()
+}
+
+func (t *TSNE) startKNN() {
+	if t.red == nil {
+		t.red, t.rd = t.x, t.d
+	}
+	t.kn = t.neighbours()
+	t.knn = NewKNN(t.red, t.n, t.rd, KNNConfig{
+		K: t.kn, Metric: t.cfg.Metric, Method: t.cfg.KNN, Seed: t.cfg.Seed, StepWork: t.cfg.StepWork,
+	})
+	t.phase = tsKNN
+}
+
+func (t *TSNE) afterKNN() {
+	t.nbr, t.nd = t.knn.Neighbors(), t.knn.Distances()
+	t.kn = t.knn.K()
+	t.startCalibrate()
+}
+
+func (t *TSNE) startCalibrate() {
+	t.phase = tsCalibrate
+	t.pos = 0
+	t.entH = math.Log(min(t.cfg.Perplexity, float64(t.neighbours())))
+	t.cond = make([]float64, t.n*t.kn)
+	t.betas = make([]float64, t.n)
+}
+
+// calibrateStep finds, for a block of points, the Gaussian precision β_i
+// whose conditional distribution over the point's k neighbours has entropy
+// log(perplexity), by bisection, and stores p_{j|i}.
+func (t *TSNE) calibrateStep(budget int) int {
+	k := min(t.kn, t.neighbours())
+	per := max(1, budget/(k*60+1))
+	end := min(t.n, t.pos+per)
+	for i := t.pos; i < end; i++ {
+		t.betas[i] = calibrate(t.nd[i*t.kn:i*t.kn+k], t.cond[i*t.kn:i*t.kn+k], t.entH)
+		for s := k; s < t.kn; s++ {
+			t.cond[i*t.kn+s] = 0
+		}
+	}
+	w := (end - t.pos) * k * 60
+	t.pos = end
+	if t.pos == t.n {
+		t.phase = tsSymCount
+	}
+	return w
+}
+
+// calibrate finds β such that the distribution p_j ∝ exp(−β·(d_j − d_0))
+// over the squared distances d (ascending) has entropy h (nats), writes it
+// to p (summing to 1) and returns β. Distances are shifted by the nearest
+// one for numerical range; this does not change p.
+func calibrate(d []float32, p []float64, h float64) float64 {
+	beta, lo, hi := 1.0, 0.0, math.Inf(1)
+	d0 := float64(d[0])
+	// Scale the starting β to the data: 1/mean shifted distance.
+	mean := 0.0
+	for _, v := range d {
+		mean += float64(v) - d0
+	}
+	if mean > 0 {
+		beta = float64(len(d)) / mean
+	}
+	for it := 0; it < 200; it++ {
+		sum, sdp := 0.0, 0.0
+		for j, v := range d {
+			dv := float64(v) - d0
+			e := math.Exp(-beta * dv)
+			p[j] = e
+			sum += e
+			sdp += dv * e
+		}
+		ent := math.Log(sum) + beta*sdp/sum
+		if math.Abs(ent-h) < 1e-5 {
+			break
+		}
+		if ent > h {
+			lo = beta
+			if math.IsInf(hi, 1) {
+				beta *= 2
+			} else {
+				beta = (beta + hi) / 2
+			}
+		} else {
+			hi = beta
+			beta = (beta + lo) / 2
+		}
+	}
+	sum := 0.0
+	for _, v := range p {
+		sum += v
+	}
+	for j := range p {
+		p[j] /= sum
+	}
+	return beta
+}
+
+// symCount sizes the rows of the symmetric P: row i holds its own
+// neighbours and the points that have i as a neighbour.
+func (t *TSNE) symCount() int {
+	n, k := t.n, t.kn
+	t.rowPtr = make([]int32, n+1)
+	for i := 0; i < n; i++ {
+		for s := 0; s < k; s++ {
+			if t.cond[i*k+s] == 0 {
+				continue
+			}
+			t.rowPtr[i+1]++
+			t.rowPtr[t.nbr[i*k+s]+1]++
+		}
+	}
+	for i := 0; i < n; i++ {
+		t.rowPtr[i+1] += t.rowPtr[i]
+	}
+	nnz := t.rowPtr[n]
+	t.col = make([]int32, nnz)
+	t.val = make([]float64, nnz)
+	t.fill = make([]int32, n)
+	copy(t.fill, t.rowPtr[:n])
+	for i := 0; i < n; i++ {
+		for s := 0; s < k; s++ {
+			pv := t.cond[i*k+s]
+			if pv == 0 {
+				continue
+			}
+			j := t.nbr[i*k+s]
+			t.col[t.fill[i]], t.val[t.fill[i]] = j, pv
+			t.fill[i]++
+			t.col[t.fill[j]], t.val[t.fill[j]] = int32(i), pv
+			t.fill[j]++
+		}
+	}
+	t.phase = tsSymFill
+	t.pos = 0
+	return 4 * int(nnz)
+}
+
+// symFill sorts each row of a block by column, merges duplicate entries
+// (p_{j|i} + p_{i|j}) and divides by 2N so that P sums to 1. Merged rows
+// keep their length (merged-away slots get column −1 at the row end, value 0).
+func (t *TSNE) symFill(budget int) int {
+	n := t.n
+	w := 0
+	scale := 1 / (2 * float64(n))
+	for w < budget && t.pos < n {
+		i := t.pos
+		a, b := t.rowPtr[i], t.rowPtr[i+1]
+		cols, vals := t.col[a:b], t.val[a:b]
+		sortPairs(cols, vals)
+		out := 0
+		for s := 0; s < len(cols); s++ {
+			if out > 0 && cols[out-1] == cols[s] {
+				vals[out-1] += vals[s]
+				continue
+			}
+			cols[out], vals[out] = cols[s], vals[s]
+			out++
+		}
+		for s := 0; s < out; s++ {
+			vals[s] *= scale
+		}
+		for s := out; s < len(cols); s++ {
+			cols[s], vals[s] = -1, 0
+		}
+		t.fill[i] = a + int32(out) // end of the live part of row i
+		w += len(cols)*8 + 1
+		t.pos++
+	}
+	if t.pos == n {
+		if t.y == nil {
+			t.phase = tsInit
+		} else {
+			t.phase = tsTree // perplexity changed while running
+		}
+	}
+	return w
+}
+
+// sortPairs sorts cols ascending, permuting vals alike.
+func sortPairs(cols []int32, vals []float64) {
+	for a := 1; a < len(cols); a++ {
+		c, v := cols[a], vals[a]
+		b := a - 1
+		for b >= 0 && cols[b] > c {
+			cols[b+1], vals[b+1] = cols[b], vals[b]
+			b--
+		}
+		cols[b+1], vals[b+1] = c, v
+	}
+}
+
+// initLayout sets the starting layout.
+func (t *TSNE) initLayout() int {
+	n, dims := t.n, t.dims
+	t.y = make([]float64, n*dims)
+	t.upd = make([]float64, n*dims)
+	t.gains = make([]float64, n*dims)
+	t.rep = make([]float64, n*dims)
+	for i := range t.gains {
+		t.gains[i] = 1
+	}
+	if t.cfg.Init == InitPCA && t.pca != nil {
+		pos, kc := t.pca.Positions(), t.pca.Components()
+		for i := 0; i < n; i++ {
+			for a := 0; a < dims && a < kc; a++ {
+				t.y[i*dims+a] = float64(pos[i*kc+a])
+			}
+		}
+		sd := 0.0
+		for i := 0; i < n; i++ {
+			sd += t.y[i*dims] * t.y[i*dims]
+		}
+		sd = math.Sqrt(sd / float64(n))
+		if sd > 0 {
+			for i := range t.y {
+				t.y[i] *= 1e-4 / sd
+			}
+		}
+	} else {
+		for i := range t.y {
+			t.y[i] = 1e-4 * t.rng.NormFloat64()
+		}
+	}
+	t.publish()
+	t.pca, t.knn = nil, nil
+	t.phase = tsTree
+	return n * dims
+}
+
+// repulseStep computes the Barnes-Hut repulsive forces of a block of points.
+func (t *TSNE) repulseStep(budget int) int {
+	dims := t.dims
+	theta2 := t.cfg.Theta * t.cfg.Theta
+	w := 0
+	for w < budget && t.pos < t.n {
+		i := t.pos
+		z, work := t.tree.repulse(t.y, int32(i), t.y[i*dims:i*dims+dims], theta2, t.rep[i*dims:i*dims+dims])
+		t.zSum += z
+		w += work
+		t.pos++
+	}
+	if t.pos == t.n {
+		t.phase = tsAttract
+		t.pos = 0
+		t.attrKL = 0
+	}
+	return w
+}
+
+// attractStep computes, for a block of points, the attractive force, the
+// gradient and the update (with momentum and gains); after the last point
+// it re-centres the layout and publishes it.
+func (t *TSNE) attractStep(budget int) int {
+	dims := t.dims
+	exag := 1.0
+	mom := t.cfg.FinalMomentum
+	if t.iter < t.cfg.ExaggerationIterations {
+		exag, mom = t.cfg.EarlyExaggeration, t.cfg.Momentum
+	}
+	checkKL := (t.iter+1)%50 == 0 || t.iter+1 == t.cfg.MaxIterations
+	invZ := 1 / max(t.zSum, 1e-300)
+	lr := t.lr
+	w := 0
+	var attr [3]float64
+	for w < budget && t.pos < t.n {
+		i := t.pos
+		yi := t.y[i*dims : i*dims+dims]
+		attr = [3]float64{}
+		a, b := t.rowPtr[i], t.fill[i]
+		for e := a; e < b; e++ {
+			j := int(t.col[e])
+			pij := t.val[e]
+			yj := t.y[j*dims : j*dims+dims]
+			var d2 float64
+			var dx [3]float64
+			for c := 0; c < dims; c++ {
+				dx[c] = yi[c] - yj[c]
+				d2 += dx[c] * dx[c]
+			}
+			q := 1 / (1 + d2)
+			if checkKL {
+				t.attrKL += pij * math.Log(max(pij, 1e-300)/max(q*invZ, 1e-300))
+			}
+			pq := pij * q
+			for c := 0; c < dims; c++ {
+				attr[c] += pq * dx[c]
+			}
+		}
+		for c := 0; c < dims; c++ {
+			g := exag*attr[c] - t.rep[i*dims+c]*invZ
+			u := t.upd[i*dims+c]
+			gn := t.gains[i*dims+c]
+			if (g > 0) != (u > 0) {
+				gn += 0.2
+			} else {
+				gn *= 0.8
+			}
+			gn = max(gn, 0.01)
+			t.gains[i*dims+c] = gn
+			t.upd[i*dims+c] = mom*u - lr*gn*g
+		}
+		w += int(b-a)*2 + 4
+		t.pos++
+	}
+	if t.pos < t.n {
+		return w
+	}
+	// Apply the updates (positions change only here, so every force of the
+	// iteration saw the same layout), re-centre and publish.
+	var mean [3]float64
+	for i := 0; i < t.n; i++ {
+		for c := 0; c < dims; c++ {
+			t.y[i*dims+c] += t.upd[i*dims+c]
+			mean[c] += t.y[i*dims+c]
+		}
+	}
+	for c := 0; c < dims; c++ {
+		mean[c] /= float64(t.n)
+	}
+	for i := 0; i < t.n; i++ {
+		for c := 0; c < dims; c++ {
+			t.y[i*dims+c] -= mean[c]
+		}
+	}
+	t.publish()
+	t.iter++
+	w += t.n * dims * 3
+	if checkKL {
+		t.klPrev = t.kl
+		t.kl = t.attrKL
+		t.klAt = t.iter
+		if t.cfg.StopWhenConverged && t.iter > t.cfg.ExaggerationIterations+50 &&
+			!math.IsNaN(t.klPrev) && t.klPrev-t.kl < 1e-4*math.Abs(t.klPrev) {
+			t.stopped = true
+		}
+	}
+	if t.iter >= t.cfg.MaxIterations || t.stopped {
+		t.phase = tsDone
+	} else {
+		t.phase = tsTree
+	}
+	return w
+}
+
+// publish copies the layout to the float32 output.
+func (t *TSNE) publish() {
+	for i, v := range t.y {
+		t.out[i] = float32(v)
+	}
+}
+
+// condRowSums returns Σ_j p_{j|i} for every point (test helper view of the
+// calibration).
+func (t *TSNE) condRowSums() []float64 {
+	s := make([]float64, t.n)
+	for i := 0; i < t.n; i++ {
+		for _, v := range t.cond[i*t.kn : i*t.kn+t.kn] {
+			s[i] += v
+		}
+	}
+	return s
+}
