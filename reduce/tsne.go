@@ -168,9 +168,9 @@ func NewTSNE(vectors []float32, n, d int, cfg TSNEConfig) *TSNE {
 	}
 	t := &TSNE{
 		x: vectors[:n*d], n: n, d: d, dims: cfg.Dims, cfg: cfg,
-		rng:   rand.New(rand.NewPCG(cfg.Seed, 0x75e)),
-		out:   make([]float32, n*cfg.Dims),
-		kl:    math.NaN(),
+		rng:    rand.New(rand.NewPCG(cfg.Seed, 0x75e)),
+		out:    make([]float32, n*cfg.Dims),
+		kl:     math.NaN(),
 		klPrev: math.NaN(),
 	}
 	t.lr = cfg.LearningRate
