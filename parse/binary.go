@@ -133,8 +133,8 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 			"%s is raw %s with %d values and nothing says how many dimensions a point has (e.g. %s).", f.Name, dtype, count, shapeExamples(count))
 		return nil
 	}
-	if int64(n)*int64(d)*4 > opts.maxBytes() {
-		r.errorf("too-large", f.Name, 0, "", "", "%s is %d×%d = %d MB as float32; the limit is %d MB.", f.Name, n, d, int64(n)*int64(d)*4>>20, opts.maxBytes()>>20)
+	n = firstRows(n, opts, f.Name, r)
+	if tooLarge(n, d, f.Name, opts, r) {
 		return nil
 	}
 	t := &tensor{file: f.Name, n: n, d: d, format: "bytes"}
@@ -433,8 +433,11 @@ func parseNpy(name string, data []byte, h shapeHint, opts Options, r *reporter) 
 		r.errorf("shape-mismatch", name, 0, "", "", "%s has shape %v: no points.", name, hd.shape)
 		return nil
 	}
-	if int64(n)*int64(d)*4 > opts.maxBytes() {
-		r.errorf("too-large", name, 0, "", "", "%s is %d×%d = %d MB as float32; the limit is %d MB.", name, n, d, int64(n)*int64(d)*4>>20, opts.maxBytes()>>20)
+	if !hd.fortran {
+		n = firstRows(n, opts, name, r)
+		count = n * d
+	}
+	if tooLarge(n, d, name, opts, r) {
 		return nil
 	}
 	body := data[hd.offset:]
@@ -572,4 +575,25 @@ func readZipPrefix(zf *zip.File, limit int64) ([]byte, error) {
 		return buf.Bytes(), err
 	}
 	return buf.Bytes(), nil
+}
+
+// firstRows limits n to the rows Options.FirstN (after DropTensorRows) keeps, so a
+// prefix of a file too large to load can still be read.
+func firstRows(n int, opts Options, name string, r *reporter) int {
+	if lim := opts.FirstN + opts.DropTensorRows; opts.FirstN > 0 && n > lim {
+		return lim
+	}
+	return n
+}
+
+// tooLarge reports a too-large error (with a firstN action that fits) when n×d
+// float32 values exceed opts.MaxBytes.
+func tooLarge(n, d int, name string, opts Options, r *reporter) bool {
+	if int64(n)*int64(d)*4 <= opts.maxBytes() {
+		return false
+	}
+	fit := int(opts.maxBytes() / (4 * int64(max(d, 1))))
+	r.errorf("too-large", name, 0, fmt.Sprintf("Use the first %d points.", fit), fmt.Sprintf("firstN=%d", fit),
+		"%s is %d points × %d dims = %d MB as float32; the limit is %d MB.", name, n, d, int64(n)*int64(d)*4>>20, opts.maxBytes()>>20)
+	return true
 }

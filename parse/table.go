@@ -519,6 +519,10 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	r.step.estimate(estRows, d)
 	labels := make([][]string, len(metaCols))
 	var ragged, nonNum problems
+	limitRows := 0
+	if opts.FirstN > 0 {
+		limitRows = opts.FirstN + opts.DropTensorRows
+	}
 	blanks, blankFirst, pendingBlank := 0, 0, 0
 	seenHeader := !skipFirst
 	for {
@@ -602,9 +606,14 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		}
 		t.rows = append(t.rows, line)
 		if int64(len(t.vals))*4 > opts.maxBytes() {
-			r.errorf("too-large", f.Name, line, "Use fewer points.", fmt.Sprintf("firstN=%d", len(t.rows)/2),
-				"%s needs more than %d MB as float32; the limit is %d MB.", f.Name, opts.maxBytes()>>20, opts.maxBytes()>>20)
+			dd := max(d, 1)
+			fit := int(opts.maxBytes() / int64(4*dd))
+			r.errorf("too-large", f.Name, line, fmt.Sprintf("Use the first %d points.", fit), fmt.Sprintf("firstN=%d", fit),
+				"%s needs more than %d MB as float32 (about %d points of %d dims); the limit is %d MB.", f.Name, opts.maxBytes()>>20, estRows, dd, opts.maxBytes()>>20)
 			return nil
+		}
+		if limitRows > 0 && len(t.rows) >= limitRows {
+			break
 		}
 	}
 	if ci, ok := it.(*csvIter); ok && ci.err != nil {
