@@ -115,14 +115,13 @@ func parseJSONRows(f File, opts Options, r *reporter) *tensor {
 			return nil
 		}
 		t.vals = append(t.vals, vec...)
-		for k, name := range labelNames {
+		for _, name := range labelNames {
 			v := ""
 			for q, n := range names {
 				if n == name {
 					v = lab[q]
 				}
 			}
-			_ = k
 			labels[name] = append(labels[name], v)
 		}
 		t.rows = append(t.rows, i+1)

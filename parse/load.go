@@ -48,10 +48,12 @@ func Classify(f File) Kind {
 		return KindNpz
 	case bytes.HasPrefix(data, []byte("\x89PNG")), bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}), bytes.HasPrefix(data, []byte("GIF8")):
 		return KindImage
-	case lower == "checkpoint" || strings.Contains(lower, ".ckpt") || strings.HasSuffix(lower, ".index") || strings.Contains(lower, ".data-0"):
-		if !looksBinary(data) && bytes.Contains(data[:min(len(data), 4096)], []byte("model_checkpoint_path")) || strings.Contains(lower, ".ckpt") || strings.Contains(lower, ".data-0") || strings.HasSuffix(lower, ".index") {
-			return KindCheckpoint
-		}
+	case strings.Contains(lower, ".ckpt") || strings.Contains(lower, ".data-0") || strings.HasSuffix(lower, ".index"):
+		return KindCheckpoint
+	case strings.Contains(lower, "tfevents") || strings.HasSuffix(lower, ".pb") || strings.HasSuffix(lower, ".h5") || strings.HasSuffix(lower, ".pkl"):
+		return KindUnknown // TensorBoard event logs, saved models, pickles: not readable here
+	case lower == "checkpoint" && bytes.Contains(data[:min(len(data), 4096)], []byte("model_checkpoint_path")):
+		return KindCheckpoint
 	}
 	if looksHTML(data) {
 		return KindHTML

@@ -111,10 +111,6 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 	if !m.header {
 		addRow(first, 1)
 	}
-	lastNonBlank := 0
-	if !m.header && !isBlank(first) {
-		lastNonBlank = 1
-	}
 	for {
 		line, ok := lr.next()
 		if !ok {
@@ -130,7 +126,6 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 			return nil
 		}
 		if len(line) != 0 {
-			lastNonBlank = lr.line
 			m.lastLine = string(line)
 		}
 	}
@@ -150,7 +145,6 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 			m.interiorBlank++
 		}
 	}
-	_ = lastNonBlank
 	if m.interiorBlank > 0 {
 		r.warnf("blank-line", f.Name, m.firstBlank, "", "",
 			"%s has %s (first on line %d); each is kept as a point with an empty label, as TensorBoard does, so later labels stay aligned.",

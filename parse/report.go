@@ -31,16 +31,6 @@ func (r *reporter) infof(code, file string, line int, format string, args ...any
 
 func (r *reporter) blocking() bool { return Report{Diagnostics: r.diags}.Blocking() }
 
-// has reports whether a diagnostic with this code was already recorded.
-func (r *reporter) has(code string) bool {
-	for _, d := range r.diags {
-		if d.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
 // lineList formats up to max line numbers as "3, 7, 12" and "…" when there are more.
 func lineList(lines []int, total int) string {
 	var b strings.Builder

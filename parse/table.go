@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -800,8 +799,6 @@ func isIndexSample(recs [][]string, j int) bool {
 	}
 	return true
 }
-
-var _ = math.Inf
 
 func cloneAll(ss []string) []string {
 	out := make([]string, len(ss))
