@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/embproj/projector/reduce"
+)
+
+// writeClusters writes a TSV tensor of n points in d dims around 3 centres
+// and returns its path and the vectors.
+func writeClusters(t *testing.T, n, d int) (string, []float32) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var sb strings.Builder
+	x := make([]float32, n*d)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			v := float32(float64(10*(i%3)*(j%2)) + rng.NormFloat64())
+			v = float32(math.Round(float64(v)*1000) / 1000)
+			x[i*d+j] = v
+			if j > 0 {
+				sb.WriteByte('\t')
+			}
+			sb.WriteString(strconv.FormatFloat(float64(v), 'g', -1, 32))
+		}
+		sb.WriteByte('\n')
+	}
+	p := filepath.Join(t.TempDir(), "vectors.tsv")
+	if err := os.WriteFile(p, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p, x
+}
+
+// readTSV parses the command's output into rows of floats.
+func readTSV(t *testing.T, s string) [][]float64 {
+	t.Helper()
+	var rows [][]float64
+	for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		var row []float64
+		for _, f := range strings.Split(line, "\t") {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				t.Fatalf("output line %q: %v", line, err)
+			}
+			row = append(row, v)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func TestReducePCAMatchesLibrary(t *testing.T) {
+	path, x := writeClusters(t, 60, 5)
+	var out, errb bytes.Buffer
+	if code := run([]string{"reduce", "--method", "pca", "--quiet", path}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errb.String())
+	}
+	rows := readTSV(t, out.String())
+	p := reduce.NewPCA(x, 60, 5, reduce.PCAConfig{Components: 2})
+	for !p.Step() {
+	}
+	want := p.Positions()
+	if len(rows) != 60 {
+		t.Fatalf("%d output rows, want 60", len(rows))
+	}
+	for i, r := range rows {
+		if len(r) != 2 {
+			t.Fatalf("row %d has %d columns, want 2", i, len(r))
+		}
+		for c, v := range r {
+			if float32(v) != want[i*2+c] {
+				t.Fatalf("row %d col %d: %v, library gives %v", i, c, v, want[i*2+c])
+			}
+		}
+	}
+}
+
+func TestReduceTSNESeededAndOutFile(t *testing.T) {
+	path, _ := writeClusters(t, 90, 4)
+	dir := t.TempDir()
+	outs := make([]string, 2)
+	for k := range outs {
+		f := filepath.Join(dir, fmt.Sprintf("out%d.tsv", k))
+		var out, errb bytes.Buffer
+		args := []string{"reduce", "--method=tsne", "--dims", "3", "--perplexity", "10", "--iterations", "60", "--seed", "5", "--out", f, path}
+		if code := run(args, &out, &errb); code != 0 {
+			t.Fatalf("exit %d, stderr %s", code, errb.String())
+		}
+		if out.Len() != 0 {
+			t.Errorf("with --out, standard output should be empty, got %q", out.String())
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs[k] = string(b)
+	}
+	if outs[0] != outs[1] {
+		t.Error("same seed, different output")
+	}
+	rows := readTSV(t, outs[0])
+	if len(rows) != 90 || len(rows[0]) != 3 {
+		t.Fatalf("%d rows of %d columns, want 90 of 3", len(rows), len(rows[0]))
+	}
+}
+
+func TestReduceExitCodes(t *testing.T) {
+	path, _ := writeClusters(t, 20, 3)
+	bad := filepath.Join(t.TempDir(), "ragged.tsv")
+	if err := os.WriteFile(bad, []byte("1\t2\t3\n4\t5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"no path", []string{"--method", "pca"}, 2},
+		{"bad method", []string{"--method", "umap", path}, 2},
+		{"bad dims", []string{"--dims", "4", path}, 2},
+		{"bad number", []string{"--perplexity", "x", path}, 2},
+		{"missing value", []string{path, "--seed"}, 2},
+		{"unknown flag", []string{"--frobnicate", path}, 2},
+		{"missing file", []string{filepath.Join(t.TempDir(), "nope.tsv")}, 2},
+		{"blocking data error", []string{"--quiet", bad}, 1},
+		{"help", []string{"--help"}, 0},
+		{"ok", []string{"--quiet", path}, 0},
+	}
+	for _, c := range cases {
+		var out, errb bytes.Buffer
+		if code := run(append([]string{"reduce"}, c.args...), &out, &errb); code != c.code {
+			t.Errorf("%s: exit %d, want %d (stderr %q)", c.name, code, c.code, errb.String())
+		}
+	}
+}
