@@ -21,16 +21,15 @@ const benchBytes = 100 << 20
 const benchD = 128
 
 var (
-	benchOnce                       sync.Once
-	benchTSV, benchCSV, benchF32    []byte
-	benchNpy                        []byte
-	benchTSVRows, benchCSVRows, bfN int
+	tsvOnce, csvOnce, f32Once              sync.Once
+	benchTSV, benchCSV, benchF32, benchNpy []byte
+	benchTSVRows, benchCSVRows, bfN        int
 )
 
-func benchInputs() {
-	benchOnce.Do(func() {
+// genTSV makes a TensorBoard tensor file of ≥ benchBytes, values like -0.123456.
+func genTSV() {
+	tsvOnce.Do(func() {
 		rng := rand.New(rand.NewPCG(1, 2))
-		// TSV: TensorBoard tensor file, values like -0.123456.
 		var t bytes.Buffer
 		t.Grow(benchBytes + 1<<16)
 		for t.Len() < benchBytes {
@@ -44,7 +43,13 @@ func benchInputs() {
 			benchTSVRows++
 		}
 		benchTSV = t.Bytes()
-		// CSV: pandas to_csv with an index column, a text column and a header.
+	})
+}
+
+// genCSV makes a pandas to_csv file (index column, text column, header) of ≥ benchBytes.
+func genCSV() {
+	csvOnce.Do(func() {
+		rng := rand.New(rand.NewPCG(3, 4))
 		var c bytes.Buffer
 		c.Grow(benchBytes + 1<<16)
 		c.WriteString(",word")
@@ -62,7 +67,13 @@ func benchInputs() {
 			benchCSVRows++
 		}
 		benchCSV = c.Bytes()
-		// Raw float32 and the same as .npy.
+	})
+}
+
+// genF32 makes benchBytes of raw float32 and the same array as a .npy file.
+func genF32() {
+	f32Once.Do(func() {
+		rng := rand.New(rand.NewPCG(5, 6))
 		bfN = benchBytes / (4 * benchD)
 		benchF32 = make([]byte, bfN*benchD*4)
 		for i := 0; i < bfN*benchD; i++ {
@@ -100,21 +111,21 @@ func benchLoad(b *testing.B, files []File, opts Options, n, d int) {
 }
 
 func BenchmarkLoadTSV(b *testing.B) {
-	benchInputs()
+	genTSV()
 	benchLoad(b, []File{{Name: "tensors.tsv", Data: benchTSV}}, Options{MaxBytes: 1 << 30}, benchTSVRows, benchD)
 }
 
 func BenchmarkLoadCSV(b *testing.B) {
-	benchInputs()
+	genCSV()
 	benchLoad(b, []File{{Name: "emb.csv", Data: benchCSV}}, Options{MaxBytes: 1 << 30}, benchCSVRows, benchD)
 }
 
 func BenchmarkLoadNpy(b *testing.B) {
-	benchInputs()
+	genF32()
 	benchLoad(b, []File{{Name: "emb.npy", Data: benchNpy}}, Options{}, bfN, benchD)
 }
 
 func BenchmarkLoadBytes(b *testing.B) {
-	benchInputs()
+	genF32()
 	benchLoad(b, []File{{Name: "t.bytes", Data: benchF32}}, Options{Shape: [2]int{0, benchD}}, bfN, benchD)
 }

@@ -245,13 +245,19 @@ func TestEveryCode(t *testing.T) {
 	for _, d := range rep.Diagnostics {
 		produced[d.Code] = true
 	}
-	for _, code := range strings.Fields(`count-mismatch metadata-header-single-column metadata-header-missing tensor-header-row
-		tensor-label-column index-column blank-line delimiter ragged-row non-numeric non-finite zero-vector encoding
-		lfs-pointer word2vec-header files-swapped bytes-size bytes-dtype shape-mismatch shape-missing npy-header
-		dtype-unsupported config-syntax config-missing-file config-url checkpoint-unsupported sprite-size sprite-grid
-		sprite-too-few too-large`) {
+	for _, code := range DesignCodes {
 		if !produced[code] {
 			t.Errorf("no fixture produces %s", code)
+		}
+	}
+	for code := range produced {
+		if Codes[code] == "" {
+			t.Errorf("code %s is produced but not documented in Codes", code)
+		}
+	}
+	for _, code := range DesignCodes {
+		if Codes[code] == "" {
+			t.Errorf("design code %s is not documented in Codes", code)
 		}
 	}
 }

@@ -193,3 +193,17 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func FuzzJSONRows(f *testing.F) {
+	for _, b := range seedFiles(f, ".json", ".jsonl") {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := &reporter{}
+		tt := parseJSONRows(File{Name: "rows.json", Data: data}, Options{MaxBytes: 1 << 24}, r)
+		checkTensor(t, tt, r)
+		if tt != nil && len(tt.vals) > len(data) {
+			t.Fatalf("%d values from %d bytes", len(tt.vals), len(data))
+		}
+	})
+}
