@@ -456,7 +456,8 @@ func (l *loader) expand(in []File) []File {
 			kind, rd = "gzip", gz
 			name = trimSuffixFold(trimSuffixFold(name, ".gz"), ".gzip")
 		case bytes.HasPrefix(f.Data, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-			zd, err := zstd.NewReader(bytes.NewReader(f.Data), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(limit)), zstd.WithDecoderLowmem(true))
+			// Output is bounded by the LimitReader below; the window (history memory) by 128 MiB.
+			zd, err := zstd.NewReader(bytes.NewReader(f.Data), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(128<<20), zstd.WithDecoderLowmem(true))
 			if err != nil {
 				l.r.errorf("encoding", f.Name, 0, "", "", "%s starts like zstd but cannot be opened: %v.", f.Name, err)
 				continue
