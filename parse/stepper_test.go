@@ -22,7 +22,7 @@ func bigTSV(rows, d int) File {
 }
 
 func TestStepperMatchesLoad(t *testing.T) {
-	files := []File{bigTSV(20000, 4), {Name: "labels.tsv", Data: []byte(strings.Repeat("x\n", 20000))}}
+	files := []File{bigTSV(60000, 4), {Name: "labels.tsv", Data: []byte(strings.Repeat("x\n", 60000))}}
 	want, wantRep := Load(files, Options{})
 	if want == nil {
 		t.Fatal(wantRep.Diagnostics)
@@ -52,8 +52,8 @@ func TestStepperMatchesLoad(t *testing.T) {
 	if !estimated {
 		t.Error("no estimate of N×D before the end")
 	}
-	if steps < 4 {
-		t.Errorf("only %d pauses for 20000 rows", steps)
+	if steps < 8 {
+		t.Errorf("only %d pauses for 60000 rows", steps)
 	}
 	if done, total := s.Progress(); done != total {
 		t.Errorf("final progress %d/%d", done, total)

@@ -518,6 +518,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	r.step.estimate(estRows, d)
 	labels := make([][]string, len(metaCols))
 	var ragged, nonNum problems
+	lastTick := int64(0)
 	limitRows := 0
 	if opts.FirstN > 0 {
 		limitRows = opts.FirstN + opts.DropTensorRows
@@ -540,8 +541,12 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 			seenHeader = true
 			continue
 		}
-		if len(t.rows)&0xfff == 0xfff {
-			r.step.tick(it.offset())
+		if r.step != nil {
+			// Let a Stepper pause every 256 KiB of text (a few ms even in wasm).
+			if off := it.offset(); off-lastTick >= 1<<18 {
+				lastTick = off
+				r.step.tick(off)
+			}
 		}
 		if pendingBlank > 0 {
 			blanks += pendingBlank
