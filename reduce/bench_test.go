@@ -1,9 +1,14 @@
 package reduce
 
 import (
+	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 )
 
 // synthetic returns n×d float32 rows with a decaying spectrum (standard
@@ -58,4 +63,229 @@ func BenchmarkPCASynthetic100kx768Top10(b *testing.B) {
 	}
 	x := synthetic(1, 100000, 768)
 	benchPCA(b, x, 100000, 768, 10)
+}
+
+// exactQueryNeighbors returns the k nearest other points (exact, squared
+// euclidean, float32 dot products) of each query, as a len(queries)×k
+// slice. Results are cached in cacheDir() under key, since they cost
+// O(queries·n·d).
+func exactQueryNeighbors(tb testing.TB, key string, x []float32, n, d, k int, queries []int) []int32 {
+	path := filepath.Join(cacheDir(), fmt.Sprintf("exact%d_%s_%d.i32", k, key, len(queries)))
+	if raw, err := os.ReadFile(path); err == nil && len(raw) == 4*k*len(queries) {
+		out := make([]int32, k*len(queries))
+		for i := range out {
+			out[i] = int32(binary.LittleEndian.Uint32(raw[4*i:]))
+		}
+		return out
+	}
+	out := make([]int32, 0, k*len(queries))
+	sq := make([]float32, n)
+	for i := 0; i < n; i++ {
+		sq[i] = dot32(x[i*d:i*d+d], x[i*d:i*d+d])
+	}
+	type cand struct {
+		d float32
+		j int32
+	}
+	best := make([]cand, 0, k+1)
+	for _, q := range queries {
+		best = best[:0]
+		xq := x[q*d : q*d+d]
+		for j := 0; j < n; j++ {
+			if j == q {
+				continue
+			}
+			dv := sq[q] + sq[j] - 2*dot32(xq, x[j*d:j*d+d])
+			if len(best) == k && dv >= best[k-1].d {
+				continue
+			}
+			pos := len(best)
+			if pos < k {
+				best = append(best, cand{})
+			} else {
+				pos = k - 1
+			}
+			for pos > 0 && best[pos-1].d > dv {
+				best[pos] = best[pos-1]
+				pos--
+			}
+			best[pos] = cand{dv, int32(j)}
+		}
+		for _, c := range best {
+			out = append(out, c.j)
+		}
+	}
+	if err := os.MkdirAll(cacheDir(), 0o755); err == nil {
+		raw := make([]byte, 4*len(out))
+		for i, v := range out {
+			binary.LittleEndian.PutUint32(raw[4*i:], uint32(v))
+		}
+		_ = os.WriteFile(path, raw, 0o644) // a cache: failure only costs time
+	}
+	return out
+}
+
+// sampleQueries returns all points when n ≤ max, else max points drawn
+// without replacement with a fixed seed, ascending.
+func sampleQueries(n, max int) []int {
+	q := make([]int, 0, min(n, max))
+	if n <= max {
+		for i := 0; i < n; i++ {
+			q = append(q, i)
+		}
+		return q
+	}
+	rng := rand.New(rand.NewPCG(77, 78))
+	seen := map[int]bool{}
+	for len(q) < max {
+		if i := rng.IntN(n); !seen[i] {
+			seen[i] = true
+			q = append(q, i)
+		}
+	}
+	slices.Sort(q)
+	return q
+}
+
+// recallAt10 is the share of each query's 10 nearest input neighbours among
+// its 10 nearest layout neighbours (exact search in the layout).
+func recallAt10(inNb []int32, queries []int, pos []float32, n, dims int) float64 {
+	hit := 0
+	best := make([]int32, 0, 10)
+	for qi, q := range queries {
+		best = layoutNeighbors(best[:0], pos, n, dims, q, 10)
+		for _, j := range inNb[qi*10 : qi*10+10] {
+			if slices.Contains(best, j) {
+				hit++
+			}
+		}
+	}
+	return float64(hit) / float64(10*len(queries))
+}
+
+// layoutNeighbors appends the k nearest other points of q in pos (n×dims).
+func layoutNeighbors(dst []int32, pos []float32, n, dims, q, k int) []int32 {
+	ds := make([]float32, 0, k)
+	for j := 0; j < n; j++ {
+		if j == q {
+			continue
+		}
+		var dv float32
+		for c := 0; c < dims; c++ {
+			t := pos[q*dims+c] - pos[j*dims+c]
+			dv += t * t
+		}
+		if len(ds) == k && dv >= ds[k-1] {
+			continue
+		}
+		p := len(ds)
+		if p < k {
+			ds = append(ds, 0)
+			dst = append(dst, 0)
+		} else {
+			p = k - 1
+		}
+		for p > 0 && ds[p-1] > dv {
+			ds[p], dst[p] = ds[p-1], dst[p-1]
+			p--
+		}
+		ds[p], dst[p] = dv, int32(j)
+	}
+	return dst
+}
+
+// benchTSNE runs the whole t-SNE pipeline (1000 iterations, defaults, seed
+// 1) and reports the columns of the table: kNN seconds (PCA
+// included), P seconds, ms per iteration, total seconds, recall@10 of the
+// layout and the final KL.
+func benchTSNE(b *testing.B, key string, x []float32, n, d int, cfg TSNEConfig) {
+	queries := sampleQueries(n, 2000)
+	inNb := exactQueryNeighbors(b, key, x, n, d, 10, queries)
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	b.ResetTimer()
+	var ts *TSNE
+	var knnS, pS, iterS, total float64
+	for range b.N {
+		start := time.Now()
+		var tKNN, tP time.Time
+		ts = NewTSNE(x, n, d, cfg)
+		for !ts.Step() {
+			if tKNN.IsZero() && ts.phase >= tsCalibrate {
+				tKNN = time.Now()
+			}
+			if tP.IsZero() && ts.y != nil {
+				tP = time.Now()
+			}
+		}
+		end := time.Now()
+		knnS = tKNN.Sub(start).Seconds()
+		pS = tP.Sub(tKNN).Seconds()
+		iterS = end.Sub(tP).Seconds()
+		total = end.Sub(start).Seconds()
+	}
+	b.StopTimer()
+	rec := recallAt10(inNb, queries, ts.Positions(), n, ts.Dims())
+	b.ReportMetric(knnS, "knn_s")
+	b.ReportMetric(pS, "P_s")
+	b.ReportMetric(1000*iterS/float64(ts.Iteration()), "ms/iter")
+	b.ReportMetric(total, "total_s")
+	b.ReportMetric(rec, "recall@10")
+	b.ReportMetric(ts.KL(), "KL")
+}
+
+func BenchmarkTSNEDigits(b *testing.B) {
+	x, _ := digits(b)
+	benchTSNE(b, "digits", x, 1797, 64, TSNEConfig{})
+}
+
+func BenchmarkTSNEDigits3D(b *testing.B) {
+	x, _ := digits(b)
+	benchTSNE(b, "digits", x, 1797, 64, TSNEConfig{Dims: 3})
+}
+
+func BenchmarkTSNEGloVe10k(b *testing.B) {
+	benchTSNE(b, "glove10k", glove(b), 10000, 100, TSNEConfig{})
+}
+
+func BenchmarkTSNEMNIST10k(b *testing.B) {
+	x := loadF32(b, filepath.Join(cacheDir(), "mnist10k_10000x784.f32.bin"), 10000, 784)
+	benchTSNE(b, "mnist10k", x, 10000, 784, TSNEConfig{})
+}
+
+func BenchmarkTSNEFashion70k(b *testing.B) {
+	x := loadF32(b, filepath.Join(cacheDir(), "fashion70k_70000x784.f32.bin"), 70000, 784)
+	benchTSNE(b, "fashion70k", x, 70000, 784, TSNEConfig{})
+}
+
+// benchKNN reports seconds and recall@k of the approximate kNN against exact.
+func benchKNN(b *testing.B, key string, x []float32, n, d, k int) {
+	queries := sampleQueries(n, 1000)
+	ex := exactQueryNeighbors(b, key, x, n, d, k, queries)
+	b.ResetTimer()
+	var g *KNN
+	for range b.N {
+		g = NewKNN(x, n, d, KNNConfig{K: k, Method: KNNApprox, Seed: 1})
+		for !g.Step() {
+		}
+	}
+	b.StopTimer()
+	hit := 0
+	nb := g.Neighbors()
+	for qi, q := range queries {
+		for _, j := range ex[qi*k : qi*k+k] {
+			if slices.Contains(nb[q*k:q*k+k], j) {
+				hit++
+			}
+		}
+	}
+	b.ReportMetric(float64(hit)/float64(k*len(queries)), "recall")
+}
+
+func BenchmarkKNNApproxGloVe10kK90(b *testing.B) { benchKNN(b, "glove10k", glove(b), 10000, 100, 90) }
+
+func BenchmarkKNNApproxDigitsK90(b *testing.B) {
+	x, _ := digits(b)
+	benchKNN(b, "digits", x, 1797, 64, 90)
 }

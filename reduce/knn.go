@@ -48,7 +48,8 @@ type KNNConfig struct {
 	Metric Metric
 	// Method is KNNAuto (default), KNNExact or KNNApprox.
 	Method KNNMethod
-	// ExactWork is the largest N²·D for which KNNAuto is exact. Default 2e9.
+	// ExactWork is the largest N²·D for which KNNAuto is exact. Default 6e9
+	// (10,000 points of 60 dims).
 	ExactWork float64
 	// Seed seeds the trees and the NN-descent sampling.
 	Seed uint64
@@ -57,12 +58,12 @@ type KNNConfig struct {
 	// LeafSize is the largest leaf of a tree. Default max(K+1, 48).
 	LeafSize int
 	// MaxCandidates bounds the new and old candidates per point in one
-	// NN-descent round. Default min(max(K, 20), 40).
+	// NN-descent round. Default 20.
 	MaxCandidates int
 	// Iterations bounds the NN-descent rounds. Default 12.
 	Iterations int
 	// Delta stops NN-descent when a round changes fewer than Delta·N·K
-	// neighbour slots. Default 0.001.
+	// neighbour slots. Default 0.005.
 	Delta float64
 	// StepWork is about how many multiply-adds one Step may do. Default 1<<21.
 	StepWork int
@@ -131,7 +132,7 @@ func NewKNN(vectors []float32, n, d int, cfg KNNConfig) *KNN {
 	}
 	k := min(cfg.K, max(n-1, 0))
 	if cfg.ExactWork <= 0 {
-		cfg.ExactWork = 2e9
+		cfg.ExactWork = 6e9
 	}
 	if cfg.Trees <= 0 {
 		cfg.Trees = 6
@@ -140,13 +141,13 @@ func NewKNN(vectors []float32, n, d int, cfg KNNConfig) *KNN {
 		cfg.LeafSize = max(k+1, 48)
 	}
 	if cfg.MaxCandidates <= 0 {
-		cfg.MaxCandidates = min(max(k, 20), 40)
+		cfg.MaxCandidates = 20
 	}
 	if cfg.Iterations <= 0 {
 		cfg.Iterations = 12
 	}
 	if cfg.Delta <= 0 {
-		cfg.Delta = 0.001
+		cfg.Delta = 0.005
 	}
 	if cfg.StepWork <= 0 {
 		cfg.StepWork = 1 << 21
@@ -205,7 +206,7 @@ func NewKNN(vectors []float32, n, d int, cfg KNNConfig) *KNN {
 			4*float64(n)*float64(d)*1.5*float64(cfg.MaxCandidates*cfg.MaxCandidates)
 	} else {
 		g.phase = knnExact
-		g.est = float64(n) * float64(n) * float64(d)
+		g.est = float64(n) * float64(n) * float64(d) / 2
 	}
 	return g
 }
@@ -331,27 +332,27 @@ func (g *KNN) push(i int, j int32, dv float32, isNew bool) bool {
 	return true
 }
 
-// exactStep compares queries, four at a time, with every point.
+// exactStep compares a block of four queries with every later point (and
+// among themselves), offering each distance to both heaps, so every pair is
+// computed once.
 func (g *KNN) exactStep(budget int) int {
 	n, d := g.n, g.d
-	per := max(1, budget/max(4*n*d, 1))
 	work := 0
-	for b := 0; b < per && g.next < n; b++ {
+	cos := g.cfg.Metric == Cosine
+	for work < budget && g.next < n {
 		q0 := g.next
 		cnt := min(4, n-q0)
-		if cnt < 4 {
-			for i := q0; i < q0+cnt; i++ {
-				for j := 0; j < n; j++ {
-					if j != i {
-						g.push(i, int32(j), g.dist(i, j), false)
-					}
-				}
+		for a := q0; a < q0+cnt; a++ {
+			for b := a + 1; b < q0+cnt; b++ {
+				dv := g.dist(a, b)
+				g.push(a, int32(b), dv, false)
+				g.push(b, int32(a), dv, false)
 			}
-		} else {
+		}
+		if cnt == 4 {
 			a0, a1, a2, a3 := g.x[q0*d:q0*d+d], g.x[(q0+1)*d:(q0+2)*d], g.x[(q0+2)*d:(q0+3)*d], g.x[(q0+3)*d:(q0+4)*d]
 			a1, a2, a3 = a1[:len(a0)], a2[:len(a0)], a3[:len(a0)]
-			cos := g.cfg.Metric == Cosine
-			for j := 0; j < n; j++ {
+			for j := q0 + 4; j < n; j++ {
 				bj := g.x[j*d : j*d+d]
 				bj = bj[:len(a0)]
 				var s0, s1, s2, s3 float32
@@ -364,9 +365,6 @@ func (g *KNN) exactStep(budget int) int {
 				s := [4]float32{s0, s1, s2, s3}
 				for t := 0; t < 4; t++ {
 					i := q0 + t
-					if i == j {
-						continue
-					}
 					var dv float32
 					if cos {
 						dv = max(0, 1-s[t])
@@ -374,11 +372,12 @@ func (g *KNN) exactStep(budget int) int {
 						dv = max(0, g.sq[i]+g.sq[j]-2*s[t])
 					}
 					g.push(i, int32(j), dv, false)
+					g.push(j, int32(i), dv, false)
 				}
 			}
 		}
 		g.next += cnt
-		work += cnt * n * d
+		work += cnt*(n-q0)*d + 1
 	}
 	if g.next >= n {
 		g.phase = knnSort
