@@ -74,8 +74,7 @@ type Viewer struct {
 	vertices    []ebiten.Vertex
 	indices     []uint16
 	font        *fonts
-	firstFrame  func()
-	framesDrawn int
+	firstFrame  func() // nil once called
 }
 
 // NewViewer returns a viewer with no points.
@@ -83,7 +82,8 @@ func NewViewer() *Viewer {
 	return &Viewer{hover: -1, autoFit: true, scale: 1, layerDirty: true, frameDirty: true, disc: newDisc(32)}
 }
 
-// OnFirstFrame registers f to run once, right after the first frame is drawn.
+// OnFirstFrame registers f to run once, right after the first frame that
+// shows something (points or a banner) is drawn.
 func (v *Viewer) OnFirstFrame(f func()) { v.firstFrame = f }
 
 // SetPoints replaces the layout. pos holds n points with stride dims (≥ 2; only
@@ -332,9 +332,9 @@ func (v *Viewer) Draw(screen *ebiten.Image) {
 	v.drawBanner(screen)
 	v.drawTooltip(screen)
 	v.frameDirty = false
-	v.framesDrawn++
-	if v.framesDrawn == 1 && v.firstFrame != nil {
+	if v.firstFrame != nil && (v.Len() > 0 || len(v.banner) > 0) {
 		v.firstFrame()
+		v.firstFrame = nil
 	}
 }
 

@@ -33,6 +33,29 @@
     preStatus('error', message, [{ severity: 'error', code: 'startup', message }]);
   }
 
+  // ---- graphics context loss ---------------------------------------------------
+  // Ebiten reloads the page when the WebGL context is lost; the user's files
+  // are gone then (nothing is stored anywhere). Remember only that it
+  // happened and the file names, and say so after the reload.
+  let lastNames = [];
+  const LOST_KEY = 'projector-context-lost';
+  window.addEventListener('webglcontextlost', () => {
+    try { sessionStorage.setItem(LOST_KEY, JSON.stringify(lastNames)); } catch (_) { /* storage disabled */ }
+  }, true);
+  function noticeAfterContextLoss() {
+    let names = null;
+    try {
+      names = JSON.parse(sessionStorage.getItem(LOST_KEY) || 'null');
+      sessionStorage.removeItem(LOST_KEY);
+    } catch (_) { return; }
+    if (!names) return;
+    const notice = document.getElementById('notice');
+    document.getElementById('notice-text').textContent = 'The graphics card reset, so the page reloaded. ' +
+      (names.length ? `Your files (${names.join(', ')}) were not kept anywhere: open them again.` : 'Open your files again if you had any.');
+    document.getElementById('notice-close').onclick = () => { notice.hidden = true; };
+    notice.hidden = false;
+  }
+
   // ---- files: picker and drop ------------------------------------------------
   // Files chosen before Go is ready wait here.
   let pending = [];
@@ -51,6 +74,7 @@
         console.error('could not read', name, err);
       }
     }
+    if (names.length) lastNames = names;
     if (!ready) {
       pending.push([names, data]);
       preStatus('loading', 'Your files will open as soon as the projector has started…');
@@ -215,6 +239,7 @@
     });
   }
 
+  noticeAfterContextLoss();
   setUpServiceWorker();
   start().catch((err) => fail(`The projector could not start: ${err && err.message ? err.message : err}`));
 })();

@@ -455,3 +455,35 @@ func TestHoverZoomPanAndFit(t *testing.T) {
 		t.Errorf("after pressing 0 the view differs from the first one in %d pixels", n)
 	}
 }
+
+func TestContextLossSaysFilesAreGone(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
+	waitStatus(t, ctx, 60*time.Second, "the wine data", func(st status) bool { return st.Phase == "ready" && st.Points == 178 })
+	// Lose the WebGL context as a GPU reset would; Ebiten reloads the page.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		window.__beforeReload = true;
+		const gl = document.querySelector('canvas').getContext('webgl2');
+		gl.getExtension('WEBGL_lose_context').loseContext();
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		notice, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.__beforeReload ? '' :
+			(document.getElementById('notice').hidden ? 'hidden' : document.getElementById('notice-text').textContent)`))
+		if err == nil && notice != "" {
+			if !strings.Contains(notice, "vectors.tsv") || !strings.Contains(notice, "open them again") {
+				t.Errorf("notice after the reload: %q", notice)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the page did not reload after the context loss (last error %v)", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	waitStatus(t, ctx, 60*time.Second, "the demo after the reload", func(st status) bool { return st.Phase == "ready" && st.Points == 1797 })
+}
