@@ -64,17 +64,17 @@ type Viewer struct {
 	touches        []ebiten.TouchID
 
 	// Drawing state.
-	scale       float64 // device pixels per CSS pixel
-	width       int     // screen size in device pixels
-	height      int
-	layer       *ebiten.Image // the point layer, redrawn when layerDirty
-	layerDirty  bool
-	frameDirty  bool
-	disc        *ebiten.Image
-	vertices    []ebiten.Vertex
-	indices     []uint16
-	font        *fonts
-	firstFrame  func() // nil once called
+	scale      float64 // device pixels per CSS pixel
+	width      int     // screen size in device pixels
+	height     int
+	layer      *ebiten.Image // the point layer, redrawn when layerDirty
+	layerDirty bool
+	frameDirty bool
+	disc       *ebiten.Image
+	vertices   []ebiten.Vertex
+	indices    []uint16
+	font       *fonts
+	firstFrame func() // nil once called
 }
 
 // NewViewer returns a viewer with no points.
