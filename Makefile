@@ -28,7 +28,7 @@ check:
 	scripts/check.sh
 
 unit:
-	$(GO) test -race -count=1 $(PURE) ./scripts/static/...
+	$(GO) test -race -count=1 $(PURE) ./scripts/static/... ./scripts/build/...
 
 unit-wasm:
 	$(WASMRUN) $(GO) test -count=1 $(PURE)

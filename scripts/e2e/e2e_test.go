@@ -487,3 +487,33 @@ func TestContextLossSaysFilesAreGone(t *testing.T) {
 	}
 	waitStatus(t, ctx, 60*time.Second, "the demo after the reload", func(st status) bool { return st.Phase == "ready" && st.Points == 1797 })
 }
+
+func TestHighDPICanvas(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(800, 600, chromedp.EmulateScale(2))); err != nil {
+		t.Fatal(err)
+	}
+	st := open(t, ctx, s)
+	if st.Phase != "ready" || st.Points != 1797 {
+		t.Fatalf("status %+v", st)
+	}
+	// Ebiten's canvas holds device pixels: twice the CSS size at scale 2.
+	size, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+		const c = document.querySelector('canvas');
+		return [c.width, c.height, c.clientWidth, c.clientHeight, devicePixelRatio];
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size[4] != 2 || size[0] != 2*size[2] || size[1] != 2*size[3] {
+		t.Errorf("canvas %v×%v device pixels for %v×%v CSS pixels at ratio %v", size[0], size[1], size[2], size[3], size[4])
+	}
+	img := screenshot(t, ctx)
+	if b := img.Bounds(); b.Dx() != 1600 {
+		t.Fatalf("screenshot %v, want 1600 px wide at scale 2", b)
+	}
+	if nonBG, _ := pixelStats(img, image.Rect(0, 0, 1600, 1040), background); nonBG < 4*5000 {
+		t.Errorf("only %d non-background device pixels at scale 2", nonBG)
+	}
+}
