@@ -42,11 +42,11 @@ var (
 	chromeFlag = flag.String("chromium", "", "Chromium binary (default: $CHROMIUM, then chromium on PATH)")
 )
 
-// dataDir is the shared folder of real inputs.
-const dataDir = "../../../shared/data"
+// dataDir holds real inputs copied from the shared data folder (see its README).
+const dataDir = "../../testdata"
 
-// sharedData returns the path of a file in the shared data folder, failing
-// the test when it is absent.
+// sharedData returns the path of a real input file, failing the test when
+// it is absent.
 func sharedData(t testing.TB, rel string) string {
 	t.Helper()
 	p, err := filepath.Abs(filepath.Join(dataDir, rel))
