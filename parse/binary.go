@@ -10,7 +10,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 )
+
+// hostLittleEndian is set when float32 values in memory have .bytes' byte order
+// (amd64, arm64, wasm).
+var hostLittleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
 
 // shapeHint is what Load knows about the shape of a raw tensor before reading it.
 type shapeHint struct {
@@ -204,7 +212,10 @@ func decodeFloats(data []byte, dtype string, order binary.ByteOrder, count int, 
 func decodeInto(out []float32, data []byte, dtype string, order binary.ByteOrder) {
 	switch dtype {
 	case "float32":
-		if order == binary.LittleEndian {
+		if order == binary.LittleEndian && hostLittleEndian && len(out) > 0 {
+			// Same layout as the host: one memmove.
+			copy(unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), len(out)*4), data[:len(out)*4])
+		} else if order == binary.LittleEndian {
 			for i := range out {
 				out[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[i*4:]))
 			}
