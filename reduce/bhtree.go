@@ -214,3 +214,176 @@ func (t *bhTree) repulse(y []float64, i int32, p []float64, theta2 float64, f []
 	t.stack = st
 	return z, work
 }
+
+// bhGroup is the largest subtree whose points share one traversal.
+const bhGroup = 32
+
+// groups partitions the points into spatially compact groups (maximal
+// subtrees of at most bhGroup points, or leaves), in tree order, writing
+// their points to pts and the group boundaries to start (len = groups+1).
+func (t *bhTree) groups(pts, start []int32) ([]int32, []int32) {
+	pts, start = pts[:0], start[:0]
+	st := append(t.stack[:0], 0)
+	sub := make([]int32, 0, 64)
+	for len(st) > 0 {
+		node := st[len(st)-1]
+		st = st[:len(st)-1]
+		if t.cnt[node] == 0 {
+			continue
+		}
+		ch := t.child[node]
+		if ch >= 0 && t.cnt[node] > bhGroup {
+			for o := int32(t.nch) - 1; o >= 0; o-- {
+				st = append(st, ch+o)
+			}
+			continue
+		}
+		start = append(start, int32(len(pts)))
+		sub = append(sub[:0], node)
+		for len(sub) > 0 {
+			nd := sub[len(sub)-1]
+			sub = sub[:len(sub)-1]
+			if c := t.child[nd]; c >= 0 {
+				for o := int32(0); o < int32(t.nch); o++ {
+					if t.cnt[c+o] > 0 {
+						sub = append(sub, c+o)
+					}
+				}
+				continue
+			}
+			for j := t.head[nd]; j >= 0; j = t.next[j] {
+				pts = append(pts, j)
+			}
+		}
+	}
+	start = append(start, int32(len(pts)))
+	t.stack = st
+	return pts, start
+}
+
+// bhScratch holds the interaction lists of one group traversal.
+type bhScratch struct {
+	cells  []float64 // per accepted cell: centre of mass (dims) and mass
+	direct []float64 // per point met in an opened leaf: position (dims)
+	dIdx   []int32   // and its index
+}
+
+// repulseGroup adds, for every point i of the group pts, Σ_j q_ij²·(y_i−y_j)
+// to f[i] and returns Σ_i Σ_j q_ij (j ≠ i, q = 1/(1+d²)) and the number of
+// interactions. One traversal serves the whole group: a cell is summarised
+// by its centre of mass when its squared side is below theta2 times the
+// squared distance from that centre to the group's bounding box (so at
+// least as accurate as the per-point criterion); leaves that are opened
+// contribute their points exactly.
+func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []float64, s *bhScratch) (z float64, work int) {
+	dims := t.dims
+	var lo, hi [3]float64
+	for a := 0; a < dims; a++ {
+		lo[a], hi[a] = y[int(pts[0])*dims+a], y[int(pts[0])*dims+a]
+	}
+	for _, i := range pts {
+		for a := 0; a < dims; a++ {
+			v := y[int(i)*dims+a]
+			lo[a], hi[a] = min(lo[a], v), max(hi[a], v)
+		}
+	}
+	cells, direct, dIdx := s.cells[:0], s.direct[:0], s.dIdx[:0]
+	st := append(t.stack[:0], 0)
+	for len(st) > 0 {
+		node := st[len(st)-1]
+		st = st[:len(st)-1]
+		work++
+		ch := t.child[node]
+		if ch < 0 {
+			for j := t.head[node]; j >= 0; j = t.next[j] {
+				direct = append(direct, y[int(j)*dims:int(j)*dims+dims]...)
+				dIdx = append(dIdx, j)
+			}
+			continue
+		}
+		c := t.com[int(node)*dims : int(node)*dims+dims]
+		var d2 float64
+		for a := 0; a < dims; a++ {
+			if v := lo[a] - c[a]; v > 0 {
+				d2 += v * v
+			} else if v := c[a] - hi[a]; v > 0 {
+				d2 += v * v
+			}
+		}
+		if t.w2[node] < theta2*d2 {
+			cells = append(cells, c...)
+			cells = append(cells, float64(t.cnt[node]))
+			continue
+		}
+		for o := int32(0); o < int32(t.nch); o++ {
+			if t.cnt[ch+o] > 0 {
+				st = append(st, ch+o)
+			}
+		}
+	}
+	t.stack = st
+	s.cells, s.direct, s.dIdx = cells, direct, dIdx
+	nc, nd := len(cells)/(dims+1), len(dIdx)
+	work += len(pts) * (nc + nd)
+	if dims == 2 {
+		for _, i := range pts {
+			px, py := y[int(i)*2], y[int(i)*2+1]
+			var fx, fy, zz float64
+			for c := 0; c+3 <= len(cells); c += 3 {
+				dx, dy := px-cells[c], py-cells[c+1]
+				w := 1 / (1 + dx*dx + dy*dy)
+				mw := cells[c+2] * w
+				zz += mw
+				mw *= w
+				fx += mw * dx
+				fy += mw * dy
+			}
+			for e, j := range dIdx {
+				if j == i {
+					continue
+				}
+				dx, dy := px-direct[2*e], py-direct[2*e+1]
+				w := 1 / (1 + dx*dx + dy*dy)
+				zz += w
+				w *= w
+				fx += w * dx
+				fy += w * dy
+			}
+			f[int(i)*2] += fx
+			f[int(i)*2+1] += fy
+			z += zz
+		}
+		return z, work
+	}
+	for _, i := range pts {
+		px, py, pz := y[int(i)*3], y[int(i)*3+1], y[int(i)*3+2]
+		var fx, fy, fz, zz float64
+		for c := 0; c+4 <= len(cells); c += 4 {
+			dx, dy, dz := px-cells[c], py-cells[c+1], pz-cells[c+2]
+			w := 1 / (1 + dx*dx + dy*dy + dz*dz)
+			mw := cells[c+3] * w
+			zz += mw
+			mw *= w
+			fx += mw * dx
+			fy += mw * dy
+			fz += mw * dz
+		}
+		for e, j := range dIdx {
+			if j == i {
+				continue
+			}
+			dx, dy, dz := px-direct[3*e], py-direct[3*e+1], pz-direct[3*e+2]
+			w := 1 / (1 + dx*dx + dy*dy + dz*dz)
+			zz += w
+			w *= w
+			fx += w * dx
+			fy += w * dy
+			fz += w * dz
+		}
+		f[int(i)*3] += fx
+		f[int(i)*3+1] += fy
+		f[int(i)*3+2] += fz
+		z += zz
+	}
+	return z, work
+}

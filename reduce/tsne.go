@@ -99,6 +99,8 @@ type TSNE struct {
 	rep           []float64 // n×dims repulsive forces of the iteration
 	zSum          float64
 	tree          bhTree
+	gPts, gStart  []int32 // Barnes-Hut traversal groups of the iteration
+	scratch       bhScratch
 	iter          int
 	lr            float64
 	kl, klPrev    float64
@@ -306,6 +308,7 @@ func (t *TSNE) Step() (done bool) {
 			w = t.initLayout()
 		case tsTree:
 			t.tree.build(t.y, t.n, t.dims)
+			t.gPts, t.gStart = t.tree.groups(t.gPts, t.gStart)
 			t.pos, t.zSum = 0, 0
 			clear(t.rep)
 			w = t.n * 4
@@ -577,19 +580,20 @@ func (t *TSNE) initLayout() int {
 	return n * dims
 }
 
-// repulseStep computes the Barnes-Hut repulsive forces of a block of points.
+// repulseStep computes the Barnes-Hut repulsive forces of a block of
+// traversal groups (t.pos counts groups here).
 func (t *TSNE) repulseStep(budget int) int {
-	dims := t.dims
 	theta2 := t.cfg.Theta * t.cfg.Theta
 	w := 0
-	for w < budget && t.pos < t.n {
-		i := t.pos
-		z, work := t.tree.repulse(t.y, int32(i), t.y[i*dims:i*dims+dims], theta2, t.rep[i*dims:i*dims+dims])
+	ng := len(t.gStart) - 1
+	for w < budget && t.pos < ng {
+		pts := t.gPts[t.gStart[t.pos]:t.gStart[t.pos+1]]
+		z, work := t.tree.repulseGroup(t.y, pts, theta2, t.rep, &t.scratch)
 		t.zSum += z
 		w += work
 		t.pos++
 	}
-	if t.pos == t.n {
+	if t.pos == ng {
 		t.phase = tsAttract
 		t.pos = 0
 		t.attrKL = 0
@@ -614,27 +618,34 @@ func (t *TSNE) attractStep(budget int) int {
 	var attr [3]float64
 	for w < budget && t.pos < t.n {
 		i := t.pos
-		yi := t.y[i*dims : i*dims+dims]
-		attr = [3]float64{}
 		a, b := t.rowPtr[i], t.fill[i]
-		for e := a; e < b; e++ {
-			j := int(t.col[e])
-			pij := t.val[e]
-			yj := t.y[j*dims : j*dims+dims]
-			var d2 float64
-			var dx [3]float64
-			for c := 0; c < dims; c++ {
-				dx[c] = yi[c] - yj[c]
-				d2 += dx[c] * dx[c]
+		cols, vals := t.col[a:b], t.val[a:b]
+		vals = vals[:len(cols)]
+		y := t.y
+		if checkKL {
+			t.attrKL += t.rowKL(i, cols, vals, invZ)
+		}
+		if dims == 2 {
+			px, py := y[2*i], y[2*i+1]
+			var ax, ay float64
+			for e, j := range cols {
+				dx, dy := px-y[2*j], py-y[2*j+1]
+				pq := vals[e] / (1 + dx*dx + dy*dy)
+				ax += pq * dx
+				ay += pq * dy
 			}
-			q := 1 / (1 + d2)
-			if checkKL {
-				t.attrKL += pij * math.Log(max(pij, 1e-300)/max(q*invZ, 1e-300))
+			attr = [3]float64{ax, ay}
+		} else {
+			px, py, pz := y[3*i], y[3*i+1], y[3*i+2]
+			var ax, ay, az float64
+			for e, j := range cols {
+				dx, dy, dz := px-y[3*j], py-y[3*j+1], pz-y[3*j+2]
+				pq := vals[e] / (1 + dx*dx + dy*dy + dz*dz)
+				ax += pq * dx
+				ay += pq * dy
+				az += pq * dz
 			}
-			pq := pij * q
-			for c := 0; c < dims; c++ {
-				attr[c] += pq * dx[c]
-			}
+			attr = [3]float64{ax, ay, az}
 		}
 		for c := 0; c < dims; c++ {
 			g := exag*attr[c] - t.rep[i*dims+c]*invZ
@@ -690,6 +701,25 @@ func (t *TSNE) attractStep(budget int) int {
 		t.phase = tsTree
 	}
 	return w
+}
+
+// rowKL returns Σ_j p_ij·log(p_ij/q_ij) over row i of P, with
+// q_ij = w_ij/Z and invZ = 1/Z.
+func (t *TSNE) rowKL(i int, cols []int32, vals []float64, invZ float64) float64 {
+	dims := t.dims
+	yi := t.y[i*dims : i*dims+dims]
+	kl := 0.0
+	for e, j := range cols {
+		yj := t.y[int(j)*dims : int(j)*dims+dims]
+		d2 := 0.0
+		for c := range yi {
+			v := yi[c] - yj[c]
+			d2 += v * v
+		}
+		q := invZ / (1 + d2)
+		kl += vals[e] * math.Log(max(vals[e], 1e-300)/max(q, 1e-300))
+	}
+	return kl
 }
 
 // publish copies the layout to the float32 output.
