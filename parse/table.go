@@ -161,6 +161,9 @@ func parseNum(s string) (float32, bool) {
 	if len(s) == 0 {
 		return 0, false
 	}
+	if v, ok := parseFast(s); ok {
+		return v, true
+	}
 	v, err := strconv.ParseFloat(s, 32)
 	if err != nil {
 		var ne *strconv.NumError
