@@ -100,8 +100,19 @@ func (v *Viewer) bannerLayout() (x, y, w float64, lines []BannerLine, wrapped []
 	return x, y, w, v.banner, wrapped
 }
 
+// BannerBottom returns the bottom edge of the banner as last drawn, in CSS
+// pixels from the top of the canvas (the page places its fix buttons there),
+// or 0 when no banner is shown.
+func (v *Viewer) BannerBottom() float64 {
+	if len(v.banner) == 0 || v.scale == 0 {
+		return 0
+	}
+	return v.bannerBottom / v.scale
+}
+
 // drawBanner draws the diagnostics in a stack of coloured boxes at the top.
 func (v *Viewer) drawBanner(dst *ebiten.Image) {
+	v.bannerBottom = 0
 	if len(v.banner) == 0 {
 		return
 	}
@@ -113,6 +124,7 @@ func (v *Viewer) drawBanner(dst *ebiten.Image) {
 			more := fmt.Sprintf("… and %d more (see the status line)", len(lines)-maxShown)
 			vector.DrawFilledRect(dst, float32(x), float32(y), float32(w), float32(lh+12*s), bannerBG[SeverityInfo], false)
 			v.drawText(dst, more, x+10*s, y+6*s, textColor)
+			y += lh + 12*s
 			break
 		}
 		h := lh*float64(len(wrapped[i])) + 12*s
@@ -122,6 +134,7 @@ func (v *Viewer) drawBanner(dst *ebiten.Image) {
 		}
 		y += h + 4*s
 	}
+	v.bannerBottom = y
 }
 
 // wrap splits s into lines no wider than width device pixels, breaking at spaces

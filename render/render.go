@@ -75,6 +75,8 @@ type Viewer struct {
 	indices    []uint16
 	font       *fonts
 	firstFrame func() // nil once called
+	// bannerBottom is where the banner drawn last ends (device pixels).
+	bannerBottom float64
 }
 
 // NewViewer returns a viewer with no points.

@@ -91,6 +91,16 @@
     for (const [names, data] of queued) globalThis.projectorOpen(names, data);
   };
 
+  // Fix buttons and the embedding choice: Go fills them, clicks go back as
+  // projectorFix(action), which re-reads the same files with the fix applied.
+  document.getElementById('fixes').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-action]');
+    if (b && ready) globalThis.projectorFix(b.dataset.action);
+  });
+  document.querySelector('#embedding select').addEventListener('change', (e) => {
+    if (ready) globalThis.projectorFix('embedding=' + e.target.value);
+  });
+
   const input = document.getElementById('file-input');
   input.addEventListener('change', () => {
     const entries = Array.from(input.files || [], (f) => ({ name: f.webkitRelativePath || f.name, file: f }));

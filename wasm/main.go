@@ -28,25 +28,27 @@ var demo embed.FS
 // of the frame keeps the page responsive.
 const workBudget = 8 * time.Millisecond
 
-// openCommand is a set of files handed over by the page.
-type openCommand struct {
+// command is what the page asks for: open files, or apply a fix (a
+// parse.Diagnostic.Action such as "metadataHeader=yes" or "embedding=2").
+type command struct {
 	files  []parse.File
 	source string
+	fix    string
 }
 
 // inbox carries commands from JS callbacks to Update; callbacks never touch state.
 type inbox struct {
 	mu   sync.Mutex
-	cmds []openCommand
+	cmds []command
 }
 
-func (b *inbox) push(c openCommand) {
+func (b *inbox) push(c command) {
 	b.mu.Lock()
 	b.cmds = append(b.cmds, c)
 	b.mu.Unlock()
 }
 
-func (b *inbox) drain() []openCommand {
+func (b *inbox) drain() []command {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	c := b.cmds
@@ -88,7 +90,7 @@ func (a *app) openDemo() {
 		}
 		files = append(files, parse.File{Name: name, Data: b})
 	}
-	a.inbox.push(openCommand{files: files, source: "sklearn digits (demo)"})
+	a.inbox.push(command{files: files, source: "sklearn digits (demo)"})
 }
 
 // Update drains commands, advances the session within the work budget,
@@ -96,6 +98,12 @@ func (a *app) openDemo() {
 func (a *app) Update() error {
 	if cmds := a.inbox.drain(); len(cmds) > 0 {
 		for _, c := range cmds {
+			if c.fix != "" {
+				if err := a.sess.ApplyFix(c.fix); err != nil {
+					js.Global().Get("console").Call("error", err.Error())
+				}
+				continue
+			}
 			a.sess.Open(c.files, c.source)
 		}
 		// Show "parsing" before the parse blocks this thread in the next Update.
@@ -117,7 +125,10 @@ func (a *app) Update() error {
 	}
 	if ch.Banner {
 		a.viewer.SetBanner(bannerLines(a.sess.Banner()))
+		names, cur := a.sess.Embeddings()
+		a.dom.setFixes(a.sess.Fixes(), names, cur)
 	}
+	a.dom.placeFixes(a.viewer.BannerBottom())
 	a.publish()
 	return a.viewer.Update()
 }
@@ -177,13 +188,63 @@ func (a *app) LayoutF(w, h float64) (float64, float64) { return a.viewer.LayoutF
 
 // dom is the page outside the canvas.
 type dom struct {
-	doc    js.Value
-	status js.Value
+	doc       js.Value
+	status    js.Value
+	fixes     js.Value // #fixes: one button per one-click fix, under the banner
+	fixesTop  float64
+	embedding js.Value // #embedding: the config's embeddings, when it has several
 }
 
 func newDOM() *dom {
 	doc := js.Global().Get("document")
-	return &dom{doc: doc, status: doc.Call("getElementById", "status")}
+	return &dom{
+		doc:       doc,
+		status:    doc.Call("getElementById", "status"),
+		fixes:     doc.Call("getElementById", "fixes"),
+		embedding: doc.Call("getElementById", "embedding"),
+		fixesTop:  -1,
+	}
+}
+
+// setFixes fills #fixes with a button per fix (app.js turns a click into
+// projectorFix(action)) and #embedding with the config's embeddings.
+func (d *dom) setFixes(fixes []session.Fix, embeddings []string, current int) {
+	if d.fixes.IsNull() {
+		return
+	}
+	list := d.fixes.Call("querySelector", "ul")
+	list.Set("textContent", "")
+	for _, f := range fixes {
+		b := d.doc.Call("createElement", "button")
+		b.Set("type", "button")
+		b.Set("textContent", f.Label)
+		b.Set("title", "Re-read the files with this fix ("+f.Code+")")
+		b.Get("dataset").Set("action", f.Action)
+		b.Get("dataset").Set("code", f.Code)
+		li := d.doc.Call("createElement", "li")
+		li.Call("appendChild", b)
+		list.Call("appendChild", li)
+	}
+	sel := d.embedding.Call("querySelector", "select")
+	sel.Set("textContent", "")
+	for i, name := range embeddings {
+		o := d.doc.Call("createElement", "option")
+		o.Set("value", fmt.Sprint(i))
+		o.Set("textContent", name)
+		o.Set("selected", i == current)
+		sel.Call("appendChild", o)
+	}
+	d.fixes.Set("hidden", len(fixes) == 0)
+	d.embedding.Set("hidden", len(embeddings) < 2)
+}
+
+// placeFixes keeps #fixes just under the banner drawn on the canvas.
+func (d *dom) placeFixes(top float64) {
+	if d.fixes.IsNull() || top == d.fixesTop {
+		return
+	}
+	d.fixesTop = top
+	d.fixes.Get("style").Set("top", fmt.Sprintf("%.0fpx", top+6))
 }
 
 // setStatus writes the sentence and the JSON state to #status.
@@ -221,10 +282,17 @@ func (d *dom) listen(in *inbox) {
 			js.CopyBytesToGo(b, arr)
 			files = append(files, parse.File{Name: names.Index(i).String(), Data: b})
 		}
-		in.push(openCommand{files: files})
+		in.push(command{files: files})
 		return nil
 	})
 	js.Global().Set("projectorOpen", open)
+	fix := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) == 1 && args[0].Type() == js.TypeString {
+			in.push(command{fix: args[0].String()})
+		}
+		return nil
+	})
+	js.Global().Set("projectorFix", fix)
 	if ready := js.Global().Get("projectorReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()
 	}

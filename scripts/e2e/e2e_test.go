@@ -517,3 +517,96 @@ func TestHighDPICanvas(t *testing.T) {
 		t.Errorf("only %d non-background device pixels at scale 2", nonBG)
 	}
 }
+
+// writeFiles writes name → content under dir (creating folders) and returns the paths.
+func writeFiles(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func readShared(t *testing.T, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(sharedData(t, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// dropPaths performs a real drag and drop of files or folders onto the page.
+func dropPaths(t *testing.T, ctx context.Context, paths ...string) {
+	t.Helper()
+	data := &input.DragData{Items: []*input.DragDataItem{}, Files: paths, DragOperationsMask: 1}
+	for _, typ := range []input.DispatchDragEventType{input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop} {
+		if _, err := chromedp.Call(ctx, input.DispatchDragEvent, input.DispatchDragEventParams{Type: typ, X: 640, Y: 400, Data: data}); err != nil {
+			t.Fatalf("drag event %s: %v", typ, err)
+		}
+	}
+}
+
+func TestDropLogFolderWithPbtxt(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	// A TensorBoard-style log folder: config in protobuf text format, paths relative to it.
+	dir := filepath.Join(t.TempDir(), "logs")
+	writeFiles(t, dir, map[string][]byte{
+		"projector_config.pbtxt": []byte("embeddings {\n  tensor_name: \"wine\"\n  tensor_path: \"emb/vectors.tsv\"\n  metadata_path: \"emb/metadata.tsv\"\n}\n"),
+		"emb/vectors.tsv":        readShared(t, "sklearn-wine-tsv/vectors.tsv"),
+		"emb/metadata.tsv":       readShared(t, "sklearn-wine-tsv/metadata.tsv"),
+	})
+	dropPaths(t, ctx, dir)
+	st := waitStatus(t, ctx, 60*time.Second, "the dropped log folder", func(st status) bool {
+		return (st.Phase == "ready" && st.Points == 178) || st.Phase == "error"
+	})
+	if st.Phase != "ready" || st.Dims != 13 {
+		t.Fatalf("status %+v, want the wine data from the folder", st)
+	}
+}
+
+func TestFixButtonMakesItReady(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	// Single-column labels with a header line: one row too many, as TensorBoard
+	// reads it. The banner names the cause and offers "treat first line as header".
+	vectors := readShared(t, "sklearn-wine-tsv/vectors.tsv")
+	labels := []byte("cultivar\n")
+	for i := 0; i < 178; i++ {
+		labels = append(labels, []byte(strconv.Itoa(i%3)+"\n")...)
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"vectors.tsv": vectors, "labels.tsv": labels})
+	upload(t, ctx, filepath.Join(dir, "vectors.tsv"), filepath.Join(dir, "labels.tsv"))
+	st := waitStatus(t, ctx, 60*time.Second, "the header error", func(st status) bool { return st.Phase == "error" })
+	if !slices.Contains(st.codes(), "metadata-header-single-column") {
+		t.Fatalf("codes %v lack metadata-header-single-column", st.codes())
+	}
+	sel := `#fixes button[data-code="metadata-header-single-column"]`
+	label, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const b = document.querySelector('`+sel+`'); return b && b.offsetParent ? b.textContent : '' })()`))
+	if err != nil || label == "" {
+		t.Fatalf("no visible fix button for the header line (%v)", err)
+	}
+	t.Logf("fix button: %q", label)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		t.Fatalf("clicking the fix: %v", err)
+	}
+	st = waitStatus(t, ctx, 60*time.Second, "ready after the fix", func(st status) bool {
+		return (st.Phase == "ready" && st.Points == 178) || (st.Phase == "error" && !slices.Contains(st.codes(), "metadata-header-single-column"))
+	})
+	if st.Phase != "ready" {
+		t.Fatalf("after the fix: %+v", st)
+	}
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('fixes').hidden`))
+	if err != nil || !hidden {
+		t.Errorf("fix buttons still shown after the data became ready (%v)", err)
+	}
+}

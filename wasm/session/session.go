@@ -69,9 +69,11 @@ type Session struct {
 	status   Status
 	sentence string
 
-	pending    []parse.File // files waiting to be parsed by the next Work
-	pendingSrc string
-	opts       parse.Options
+	files   []parse.File  // the files of the current input, kept to re-validate with fixes
+	source  string        // what the status line calls them
+	opts    parse.Options // fixes applied so far
+	stepper *parse.Stepper
+	fresh   bool // Open was just called: the next Work starts the stepper
 
 	data    *parse.Dataset
 	pca     *reduce.PCA
@@ -113,9 +115,72 @@ func (s *Session) Open(files []parse.File, source string) {
 	if source == "" {
 		source = strings.Join(names, " + ")
 	}
-	s.pending, s.pendingSrc, s.opts = files, source, parse.Options{}
-	s.status = Status{Phase: Parsing, Source: source}
-	s.sentence = fmt.Sprintf("Reading %s (%s)…", source, humanBytes(total))
+	s.files, s.source = files, source
+	s.start(parse.Options{})
+}
+
+// start (re)reads s.files with opts: the parse runs in Work's time slices.
+func (s *Session) start(opts parse.Options) {
+	if s.stepper != nil {
+		s.stepper.Cancel()
+	}
+	var total int
+	for _, f := range s.files {
+		total += len(f.Data)
+	}
+	s.opts = opts
+	s.stepper = parse.NewStepper(s.files, opts)
+	s.fresh = true
+	s.status = Status{Phase: Parsing, Source: s.source}
+	s.sentence = fmt.Sprintf("Reading %s (%s)…", s.source, humanBytes(total))
+}
+
+// ApplyFix re-reads the current files with one more fix applied: action is a
+// Diagnostic.Action such as "metadataHeader=yes" (see parse.Options.Apply).
+func (s *Session) ApplyFix(action string) error {
+	if s.files == nil {
+		return fmt.Errorf("no files to fix")
+	}
+	opts, err := s.opts.Apply(action)
+	if err != nil {
+		return fmt.Errorf("applying fix %q: %w", action, err)
+	}
+	s.start(opts)
+	return nil
+}
+
+// Fix is one fix the banner offers as a button.
+type Fix struct {
+	Action string // for ApplyFix
+	Label  string // the diagnostic's fix text
+	Code   string // the diagnostic it repairs
+}
+
+// Fixes lists the one-click fixes of the current diagnostics, without repeats.
+func (s *Session) Fixes() []Fix {
+	var out []Fix
+	seen := map[string]bool{}
+	for _, d := range s.status.Diagnostics {
+		if d.Action == "" || seen[d.Action] || d.Severity == parse.Info {
+			continue
+		}
+		seen[d.Action] = true
+		label := d.Fix
+		if label == "" {
+			label = d.Action
+		}
+		out = append(out, Fix{Action: d.Action, Label: label, Code: d.Code})
+	}
+	return out
+}
+
+// Embeddings returns the names of the embeddings a config offered (nil when
+// there was no choice) and the index shown.
+func (s *Session) Embeddings() ([]string, int) {
+	if s.data == nil || len(s.data.Embeddings) < 2 {
+		return nil, 0
+	}
+	return s.data.Embeddings, s.data.Embedding
 }
 
 // shownSentence describes what is currently on screen.
@@ -140,8 +205,28 @@ func withoutCode(ds []parse.Diagnostic, code string) []parse.Diagnostic {
 // whole), then PCA steps. It reports what changed.
 func (s *Session) Work(budget time.Duration) Changes {
 	var ch Changes
-	if s.pending != nil {
-		s.load()
+	if s.stepper != nil {
+		if s.fresh {
+			// The first slice of a new input clears what was shown.
+			s.fresh = false
+			s.clear()
+			ch = Changes{Status: true, Points: true, Refit: true, Style: true, Banner: true}
+		}
+		if !s.stepper.Step(budget) {
+			done, total := s.stepper.Progress()
+			pct := 0
+			if total > 0 {
+				pct = int(100 * done / total)
+			}
+			size := ""
+			if n, d, bytes := s.stepper.Estimate(); n > 0 && d > 0 {
+				size = fmt.Sprintf(", about %s × %d (%s in memory)", thousands(n), d, humanBytes(int(bytes)))
+			}
+			s.sentence = fmt.Sprintf("Reading %s… %d%% of %s%s", s.source, pct, humanBytes(int(total)), size)
+			ch.Status = true
+			return ch
+		}
+		s.finishLoad()
 		return Changes{Status: true, Points: true, Refit: true, Style: true, Banner: true}
 	}
 	if s.pca == nil || s.reduced {
@@ -162,12 +247,17 @@ func (s *Session) Work(budget time.Duration) Changes {
 	return ch
 }
 
-// load parses the pending files and starts the projection.
-func (s *Session) load() {
-	files, src := s.pending, s.pendingSrc
-	s.pending = nil
-	data, report := parse.Load(files, s.opts)
+// clear forgets the shown dataset and its projection.
+func (s *Session) clear() {
 	s.pca, s.reduced, s.data, s.colors, s.legend, s.legendTitle, s.colorCol = nil, false, nil, nil, nil, "", -1
+}
+
+// finishLoad takes the finished parse and starts the projection.
+func (s *Session) finishLoad() {
+	data, report := s.stepper.Result()
+	s.stepper = nil
+	src := s.source
+	s.clear()
 	s.status = Status{Phase: Error, Source: src, Method: "", Diagnostics: report.Diagnostics}
 	if report.Blocking() || data == nil {
 		first := "the files could not be read"

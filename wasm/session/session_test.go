@@ -171,3 +171,80 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 }
+
+func TestFixButtonRevalidates(t *testing.T) {
+	s := New()
+	tensor := parse.File{Name: "vectors.tsv", Data: []byte("1\t2\n3\t4\n5\t7\n")}
+	meta := parse.File{Name: "metadata.tsv", Data: []byte("word\nalpha\nbeta\ngamma\n")}
+	s.Open([]parse.File{tensor, meta}, "")
+	runToEnd(t, s)
+	if s.Status().Phase != Error {
+		t.Fatalf("a header line in single-column metadata should block: %+v", s.Status())
+	}
+	fixes := s.Fixes()
+	var action string
+	for _, f := range fixes {
+		if f.Code == "metadata-header-single-column" {
+			action = f.Action
+		}
+	}
+	if action == "" {
+		t.Fatalf("no fix offered for the header line: %+v", fixes)
+	}
+	if err := s.ApplyFix(action); err != nil {
+		t.Fatal(err)
+	}
+	if s.Status().Phase != Parsing {
+		t.Errorf("after ApplyFix phase %q, want parsing", s.Status().Phase)
+	}
+	runToEnd(t, s)
+	st := s.Status()
+	if st.Phase != Ready || st.Points != 3 || st.Dims != 2 {
+		t.Fatalf("after the fix: %+v", st)
+	}
+	if title, _ := s.Legend(); title != "word" {
+		t.Errorf("legend title %q, want the header word", title)
+	}
+	if err := s.ApplyFix("nonsense"); err == nil {
+		t.Error("an unknown action was accepted")
+	}
+	if err := New().ApplyFix("swap=true"); err == nil {
+		t.Error("ApplyFix without files was accepted")
+	}
+}
+
+func TestEmbeddingChoice(t *testing.T) {
+	cfg := `{"embeddings":[
+		{"tensorName":"first","tensorPath":"a.tsv","tensorShape":[2,2]},
+		{"tensorName":"second","tensorPath":"b.tsv","tensorShape":[3,2]}]}`
+	files := []parse.File{
+		{Name: "logs/projector_config.json", Data: []byte(cfg)},
+		{Name: "logs/a.tsv", Data: []byte("1\t2\n3\t4\n")},
+		{Name: "logs/b.tsv", Data: []byte("1\t2\n3\t4\n5\t9\n")},
+	}
+	s := New()
+	s.Open(files, "logs")
+	runToEnd(t, s)
+	names, cur := s.Embeddings()
+	if len(names) != 2 || cur != 0 || s.Status().Points != 2 {
+		t.Fatalf("embeddings %v current %d, status %+v", names, cur, s.Status())
+	}
+	if err := s.ApplyFix("embedding=1"); err != nil {
+		t.Fatal(err)
+	}
+	runToEnd(t, s)
+	if _, cur := s.Embeddings(); cur != 1 || s.Status().Points != 3 {
+		t.Errorf("after choosing the second: current %d, status %+v", cur, s.Status())
+	}
+}
+
+func TestOpenWhileParsingReplacesTheLoad(t *testing.T) {
+	s := New()
+	s.Open(demoFiles(t), "demo")
+	s.Work(time.Microsecond)
+	s.Open([]parse.File{{Name: "v.tsv", Data: []byte("1\t2\n3\t5\n")}}, "")
+	runToEnd(t, s)
+	if st := s.Status(); st.Phase != Ready || st.Points != 2 || st.Source != "v.tsv" {
+		t.Errorf("status %+v, want the second input", st)
+	}
+}
