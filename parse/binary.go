@@ -86,6 +86,9 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 					"%s has %d bytes = %d×%d×4: it holds float32 values, not float64.", f.Name, total, n, d)
 			default:
 				msg := fmt.Sprintf("The shape [%d, %d] needs %d bytes of %s but %s has %d bytes (%d values).", n, d, int64(n)*int64(d)*int64(es), dtype, f.Name, total, count)
+				if n == 1000 && d == 50 {
+					msg += " [1000, 50] is the config template's example value, probably never changed."
+				}
 				action, fix := "", ""
 				if h.metaRows > 0 && count%h.metaRows == 0 {
 					action = fmt.Sprintf("shape=%d,%d", h.metaRows, count/h.metaRows)

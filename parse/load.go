@@ -821,7 +821,7 @@ func (l *loader) reconcile(t *tensor, m *metadata) bool {
 			"%s: one label too many. Its first line %s is probably a column name, but TensorBoard's rule is that metadata with a single column has no header line, so it was read as a label%s.", base, quote(first), newlineNote)
 	case nm == nt-1 && t.firstSeq:
 		r.errorf("tensor-header-row", t.file, 1, "Drop the first row of the tensor file.", "dropTensorRows=1",
-			"%s: one vector too many. The first line of %s reads 0, 1, 2, …, %d: it is a header of column numbers (pandas writes one), not a vector. TensorBoard would blame the metadata for this.", base, t.file, t.d-1)
+			"%s: one vector too many. The first line of %s reads %s: it is a header of column numbers (pandas writes one), not a vector. TensorBoard would blame the metadata for this.", base, t.file, seqText(t.d))
 	case nm == nt-1 && m.header && !m.single && l.opts.MetadataHeader == "":
 		r.errorf("metadata-header-missing", m.file, 1, "Treat the first metadata line as data.", "metadataHeader=no",
 			"%s: one label too few. Metadata with several columns must start with a header line, so its first line %s was read as column names; it looks like the header is missing%s.", base, quote(first), newlineNote)
@@ -902,7 +902,7 @@ func (l *loader) cleanRows(t *tensor, m *metadata) bool {
 			drop = append(drop, badIdx...)
 		} else {
 			r.add(Diagnostic{Severity: Error, Code: "non-finite", File: t.file, Line: bad.lines[0], Column: bad.cols[0],
-				Message: fmt.Sprintf("%s of %d hold NaN or ±Inf (first on %s %s). Projections cannot use them.", plural(bad.count, "point", "points"), t.n, unit, lineList(bad.lines, bad.count)),
+				Message: fmt.Sprintf("%s of %d %s NaN or ±Inf (%ss %s). Projections cannot use them.", plural(bad.count, "point", "points"), t.n, verb(bad.count, "holds", "hold"), unit, lineList(bad.lines, bad.count)),
 				Fix:     "Skip the points with NaN or ±Inf.", Action: "skipNonFinite=true"})
 		}
 	}
@@ -912,7 +912,7 @@ func (l *loader) cleanRows(t *tensor, m *metadata) bool {
 			drop = append(drop, zeroIdx...)
 		} else {
 			r.add(Diagnostic{Severity: Warning, Code: "zero-vector", File: t.file, Line: zero.lines[0],
-				Message: fmt.Sprintf("%s of %d are all zeros (%s %s): they have no direction, so cosine distances to them are undefined.", plural(zero.count, "point", "points"), t.n, unit, lineList(zero.lines, zero.count)),
+				Message: fmt.Sprintf("%s of %d %s all zeros (%ss %s): without a direction, cosine distances to them are undefined.", plural(zero.count, "point", "points"), t.n, verb(zero.count, "is", "are"), unit, lineList(zero.lines, zero.count)),
 				Fix:     "Skip the all-zero points.", Action: "skipZero=true"})
 		}
 	}
@@ -971,4 +971,23 @@ func copyTicking(dst io.Writer, src io.Reader, step *Stepper) (int64, error) {
 		}
 		step.tick(0)
 	}
+}
+
+// seqText writes 0, 1, …, d-1 briefly.
+func seqText(d int) string {
+	if d <= 4 {
+		parts := make([]string, d)
+		for i := range parts {
+			parts[i] = fmt.Sprint(i)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return fmt.Sprintf("0, 1, 2, …, %d", d-1)
+}
+
+func verb(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
