@@ -217,6 +217,11 @@ func (l *loader) load(in []File) *Dataset {
 		}
 	}
 	if cfgIdx >= 0 {
+		for i, k := range l.kinds {
+			if k == KindConfig && i != cfgIdx {
+				r.infof("extra-file", l.files[i].Name, 0, "%s was not used: %s is the config nearest the top of the folder.", l.files[i].Name, l.files[cfgIdx].Name)
+			}
+		}
 		cf := l.files[cfgIdx]
 		var cfg *Config
 		var err error

@@ -41,7 +41,7 @@ type Options struct {
 	// Embedding picks the embedding of a config that lists several (0-based).
 	// Action: "embedding=2".
 	Embedding int `json:"embedding,omitempty"`
-	// Shape is [N, D] for a raw .bytes tensor; zero values are inferred
+	// Shape is [N, D] for a raw .bytes tensor (or a 1-D .npy); text tensors ignore it. Zero values are inferred
 	// (D alone gives N = size / (D × element size)). Action: "shape=1797,64".
 	Shape [2]int `json:"shape,omitempty"`
 	// Dtype is the element type of a raw .bytes tensor: "" or "float32", "float64", "float16".
@@ -50,7 +50,8 @@ type Options struct {
 	// Delimiter forces the field separator of a text tensor: "" (sniff), "tab", "comma",
 	// "semicolon", "space". Action: "delimiter=comma".
 	Delimiter string `json:"delimiter,omitempty"`
-	// Tensor and Metadata force the roles of files by File.Name (after unpacking).
+	// Tensor and Metadata force the roles of files by File.Name (after unpacking) when
+	// no config is given; with a config, its paths decide.
 	Tensor   string `json:"tensor,omitempty"`
 	Metadata string `json:"metadata,omitempty"`
 	// MaxBytes bounds the float32 data of the Dataset and every decompressed file
