@@ -22,6 +22,7 @@ var caseTable = map[string]caseWant{
 	"ok-tsv-single-column":                  {n: 3, d: 2, cols: []string{"label"}},
 	"ok-single-column-first-label-is-label": {n: 3, d: 2, cols: []string{"label"}},
 	"metadata-header-single-column":         {want: []string{"error:metadata-header-single-column[metadataHeader=yes]"}, fixN: 3},
+	"delimiter-metadata-csv":                {n: 3, d: 2, want: []string{"info:delimiter"}, cols: []string{"name", "score"}},
 	"ok-multi-column-header":                {n: 3, d: 2, cols: []string{"name", "n"}},
 	"metadata-header-missing":               {want: []string{"error:metadata-header-missing[metadataHeader=no]"}, fixN: 3},
 	"tensor-header-row-numbers":             {want: []string{"error:tensor-header-row[dropTensorRows=1]"}, fixN: 3},

@@ -220,3 +220,50 @@ func TestRealConfigs(t *testing.T) {
 		})
 	}
 }
+
+func TestMetadataValues(t *testing.T) {
+	cases := []struct {
+		fixture string
+		col     int
+		want    []string
+	}{
+		{"delimiter-metadata-csv", 0, []string{"a", "b, c", "d"}},
+		{"blank-line-metadata", 0, []string{"a", "", "c"}},
+		{"ok-utf8-bom-crlf-nel", 0, []string{"café", "\u0085", "b"}},
+		{"encoding-latin1", 0, []string{"café", "naïve", "b"}},
+		{"encoding-utf16", 0, []string{"a", "b", "c"}},
+		{"csv-list-column", 0, []string{"hello", "world", "foo"}},
+		{"csv-pandas-index", 0, []string{"hello", "world", "a, b"}},
+		{"word2vec-header", 0, []string{"the", "of", "and"}},
+	}
+	for _, c := range cases {
+		ds, rep := Load(loadCase(t, c.fixture), Options{})
+		if ds == nil {
+			t.Fatalf("%s: %v", c.fixture, rep.Diagnostics)
+		}
+		if got := ds.Columns[c.col].Values; !slices.Equal(got, c.want) {
+			t.Errorf("%s: column %d = %q, want %q", c.fixture, c.col, got, c.want)
+		}
+	}
+}
+
+func TestVectorValues(t *testing.T) {
+	want := []float32{0.1, 0.2, 0.3, 0.4, 0.5, 0.6}
+	for _, fixture := range []string{"ok-tsv-single-column", "delimiter-comma", "delimiter-spaces", "word2vec-header", "csv-list-column",
+		"csv-pandas-index", "ok-bytes-metadata", "ok-npy-f4", "ok-npy-f8-big-endian", "ok-npy-fortran", "ok-npz-deflated", "ok-gzip", "ok-zip-folder", "ok-json-rows", "ok-jsonl-objects"} {
+		ds, rep := Load(loadCase(t, fixture), Options{})
+		if ds == nil {
+			t.Fatalf("%s: %v", fixture, rep.Diagnostics)
+		}
+		if !slices.Equal(ds.Vectors, want) {
+			t.Errorf("%s: vectors %v, want %v", fixture, ds.Vectors, want)
+		}
+	}
+	// float16 rounds: compare within its precision.
+	ds, _ := Load(loadCase(t, "ok-npy-f2"), Options{})
+	for i, v := range ds.Vectors {
+		if math.Abs(float64(v-want[i])) > 1e-3 {
+			t.Errorf("f2 value %d = %v, want ≈ %v", i, v, want[i])
+		}
+	}
+}

@@ -2,7 +2,9 @@ package parse
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -48,6 +50,11 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 	if !ok {
 		r.errorf("count-mismatch", f.Name, 0, "", "", "%s is empty: it has no metadata rows.", f.Name)
 		return nil
+	}
+	if bytes.IndexByte(first, '\t') < 0 && strings.HasSuffix(strings.ToLower(f.Name), ".csv") {
+		if cm := parseMetadataCSV(f.Name, text, opts, r); cm != nil {
+			return cm
+		}
 	}
 	m.first = strings.Split(string(first), "\t")
 	ncol := len(m.first)
@@ -152,11 +159,7 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 	}
 	if opts.DropMetadataRows > 0 {
 		k := min(opts.DropMetadataRows, m.n)
-		for j := range m.cols {
-			m.cols[j].Values = m.cols[j].Values[k:]
-		}
-		m.n -= k
-		m.lineOff += k
+		m.dropFirst(k)
 		r.infof("count-mismatch", f.Name, 0, "Dropped the first %s of %s as asked.", plural(k, "metadata row", "metadata rows"), f.Name)
 	}
 	return m
@@ -177,4 +180,81 @@ func (m *metadata) truncate(n int) {
 		m.cols[j].Values = m.cols[j].Values[:n]
 	}
 	m.n = n
+}
+
+// parseMetadataCSV reads metadata saved as comma-separated values (pandas to_csv),
+// which TensorBoard would not split: with several columns the first record is the
+// header (unless opts.MetadataHeader says otherwise). It returns nil when the text
+// does not split into at least two columns on commas.
+func parseMetadataCSV(name string, text []byte, opts Options, r *reporter) *metadata {
+	cr := csv.NewReader(bytes.NewReader(text))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	first, err := cr.Read()
+	if err != nil || len(first) < 2 {
+		return nil
+	}
+	m := &metadata{file: name, first: first, header: opts.MetadataHeader != "no", lineOff: 1}
+	m.noFinalNewline = len(text) > 0 && text[len(text)-1] != '\n'
+	ncol := len(first)
+	m.cols = make([]Column, ncol)
+	for j := range m.cols {
+		if m.header {
+			m.cols[j].Name = strings.Clone(first[j])
+		} else {
+			m.cols[j].Name = fmt.Sprintf("column %d", j+1)
+		}
+	}
+	add := func(rec []string) {
+		for j := range m.cols {
+			v := ""
+			if j < len(rec) {
+				v = strings.Clone(rec[j])
+			}
+			m.cols[j].Values = append(m.cols[j].Values, v)
+		}
+	}
+	if m.header {
+		m.lineOff = 2
+	} else {
+		add(first)
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil && rec == nil {
+			line, _ := cr.FieldPos(0)
+			r.errorf("ragged-row", name, line, "", "", "%s cannot be read as CSV: %v.", name, err)
+			return nil
+		}
+		if len(rec) != ncol {
+			m.ragged++
+		}
+		add(rec)
+		if m.ragged > len(text)/2+1 {
+			break
+		}
+	}
+	if m.ragged > 0 {
+		r.warnf("ragged-row", name, 0, "", "", "%s: %s a different number of fields than the header (%d).", name, plural(m.ragged, "row has", "rows have"), ncol)
+	}
+	m.n = len(m.cols[0].Values)
+	m.lastLine = ""
+	r.infof("delimiter", name, 0, "The metadata %s is comma-separated; it was split on commas (TensorBoard needs tabs).", name)
+	if opts.DropMetadataRows > 0 {
+		k := min(opts.DropMetadataRows, m.n)
+		m.dropFirst(k)
+	}
+	return m
+}
+
+// dropFirst drops the first k rows.
+func (m *metadata) dropFirst(k int) {
+	for j := range m.cols {
+		m.cols[j].Values = m.cols[j].Values[k:]
+	}
+	m.n -= k
+	m.lineOff += k
 }
