@@ -124,7 +124,7 @@ func parseJSONRows(f File, opts Options, r *reporter) *tensor {
 			}
 			labels[name] = append(labels[name], v)
 		}
-		t.rows = append(t.rows, i+1)
+		t.rows = append(t.rows, int32(i+1))
 	}
 	t.n = len(t.rows)
 	for _, name := range labelNames {

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -62,7 +63,10 @@ func Classify(f File) Kind {
 	if strings.HasSuffix(lower, ".pbtxt") || bytes.HasPrefix(head, []byte("embeddings {")) || bytes.HasPrefix(head, []byte("embeddings{")) {
 		return KindConfig
 	}
-	if strings.HasSuffix(lower, ".json") || (len(head) > 0 && head[0] == '{') {
+	if len(head) > 0 && head[0] == '[' && json.Valid(bytes.TrimSpace(bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF}))) {
+		return KindJSON
+	}
+	if strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".jsonl") || (len(head) > 0 && head[0] == '{') {
 		if bytes.Contains(head, []byte(`"embeddings"`)) {
 			return KindConfig
 		}
@@ -369,9 +373,9 @@ func (l *loader) load(in []File) *Dataset {
 			r.warnf("shape-mismatch", tf.Name, 0, "Correct tensorShape in the config.", "",
 				"The tensorShape [%d, %d] does not match %s, which holds %d×%d; the file's shape was used.", hint.shape[0], hint.shape[1], tf.Name, t.n, t.d)
 		}
-		t.rows = make([]int, t.n)
+		t.rows = make([]int32, t.n)
 		for i := range t.rows {
-			t.rows[i] = i + 1
+			t.rows[i] = int32(i + 1)
 		}
 	}
 	if l.opts.DropTensorRows > 0 {
@@ -831,12 +835,12 @@ func (l *loader) reconcile(t *tensor, m *metadata) bool {
 		r.errorf("metadata-header-missing", m.file, 1, "Treat the first metadata line as data.", "metadataHeader=no",
 			"%s: one label too few. Metadata with several columns must start with a header line, so its first line %s was read as column names; it looks like the header is missing%s.", base, quote(first), newlineNote)
 	case nm == nt-1 && allZero(t.vals[:t.d]):
-		r.errorf("count-mismatch", t.file, t.rows[0], "Drop the first row of the tensor file.", "dropTensorRows=1",
+		r.errorf("count-mismatch", t.file, int(t.rows[0]), "Drop the first row of the tensor file.", "dropTensorRows=1",
 			"%s: one vector too many. The first vector is all zeros: probably the padding row 0 of an embedding layer, which the vocabulary does not list.", base)
 	case nm == t.d && nt == len(m.first):
 		r.errorf("files-swapped", "", 0, "Swap the files.", "swap=true", "%s; the counts fit the other way round, so the tensor may be transposed.", base)
 	case nm == nt-1 && t.noFinalNewline:
-		r.errorf("count-mismatch", t.file, t.rows[nt-1], firstNFix, firstN,
+		r.errorf("count-mismatch", t.file, int(t.rows[nt-1]), firstNFix, firstN,
 			"%s: one vector too many%s. Some tools drop a last line without a newline, so the files may have been counted differently.", base, newlineNote)
 	case nm == nt-1:
 		r.errorf("count-mismatch", t.file, 0, "Drop the first tensor row, or use the first points of both.", "dropTensorRows=1",
@@ -881,7 +885,7 @@ func (l *loader) cleanRows(t *tensor, m *metadata) bool {
 		for j, v := range row {
 			if v != v || math.IsInf(float64(v), 0) {
 				if finite {
-					bad.add(t.rows[i], j+1, "", 0)
+					bad.add(int(t.rows[i]), j+1, "", 0)
 				}
 				finite = false
 			}
@@ -892,7 +896,7 @@ func (l *loader) cleanRows(t *tensor, m *metadata) bool {
 		if !finite {
 			badIdx = append(badIdx, i)
 		} else if !nz {
-			zero.add(t.rows[i], 0, "", 0)
+			zero.add(int(t.rows[i]), 0, "", 0)
 			zeroIdx = append(zeroIdx, i)
 		}
 	}

@@ -74,8 +74,9 @@ type Dataset struct {
 	// Embeddings lists the names of all embeddings a config offered; Embedding is the index used.
 	Embeddings []string
 	Embedding  int
-	// Rows maps each point to the 1-based line (text) or row (binary) of the tensor file it came from.
-	Rows []int
+	// Rows maps each point to the 1-based line (text) or row (binary) of the tensor file it
+	// came from (int32: 4 bytes per point, so that even D = 2 stays within 1.5× the vectors).
+	Rows []int32
 }
 
 // Sprite is a sheet of thumbnails, one per point, laid out row-major in cells.

@@ -18,7 +18,7 @@ type tensor struct {
 	n, d int
 	vals []float32
 	// rows[i] is the 1-based line (text) or row (binary) of point i in the file.
-	rows []int
+	rows []int32
 	// labels are text columns found inside the tensor file (word2vec words, label columns), n values each.
 	labels []Column
 	format string
@@ -517,7 +517,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	if d > 0 {
 		t.vals = make([]float32, 0, min(estRows*d+d, len(text)/2+d))
 	}
-	t.rows = make([]int, 0, min(estRows, len(text)/2+1))
+	t.rows = make([]int32, 0, min(estRows, len(text)/2+1))
 	r.step.estimate(estRows, d)
 	labels := make([][]string, len(metaCols))
 	var ragged, nonNum problems
@@ -611,7 +611,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 			}
 			labels[k] = append(labels[k], v)
 		}
-		t.rows = append(t.rows, line)
+		t.rows = append(t.rows, int32(line))
 		if int64(len(t.vals))*4 > opts.maxBytes() {
 			dd := max(d, 1)
 			fit := int(opts.maxBytes() / int64(4*dd))
@@ -675,7 +675,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	}
 	if checkIndex && t.n >= 3 {
 		t.indexCol = true
-		r.warnf("index-column", f.Name, t.rows[0], "Drop the first column: it numbers the rows.", "dropTensorColumns=1",
+		r.warnf("index-column", f.Name, int(t.rows[0]), "Drop the first column: it numbers the rows.", "dropTensorColumns=1",
 			"Column 1 of %s counts the rows (%d, %d, %d, …); it looks like an index, not a dimension.",
 			f.Name, indexBase, indexBase+1, indexBase+2)
 	}
