@@ -291,3 +291,48 @@ func TestPCAEdgeCases(t *testing.T) {
 		}
 	})
 }
+
+// TestPCASparseMatchesExactSVD covers the path for mostly-zero rows (images),
+// which visits only non-zeros and corrects for the mean algebraically.
+func TestPCASparseMatchesExactSVD(t *testing.T) {
+	const n, d, k = 800, 120, 4
+	x := lowRank(13, n, d, []float64{6, 5, 4, 3, 2}, 0.5, 0)
+	zeros := 0
+	for i, v := range x {
+		if v < 1.2 {
+			x[i] = 0
+			zeros++
+		}
+	}
+	if zeros < n*d*7/10 {
+		t.Fatalf("test data has only %d zeros of %d", zeros, n*d)
+	}
+	p := runPCA(t, x, n, d, PCAConfig{Components: k, Seed: 2, StepWork: 20000})
+	if !p.sparse {
+		t.Fatal("mostly-zero data did not take the sparse path")
+	}
+	checkAgainstExact(t, p, x, n, d, k, false, 1e-4)
+	v, mean := p.Vectors(), p.Mean()
+	for i := 0; i < n; i += 41 {
+		for c := 0; c < k; c++ {
+			s := 0.0
+			for a := 0; a < d; a++ {
+				s += (float64(x[i*d+a]) - mean[a]) * v[a*k+c]
+			}
+			if got := float64(p.Positions()[i*k+c]); math.Abs(got-s) > 1e-4*(1+math.Abs(s)) {
+				t.Errorf("position[%d][%d] = %v, want %v", i, c, got, s)
+			}
+		}
+	}
+	// Explained variance against the dense total.
+	total := 0.0
+	for i := 0; i < n; i++ {
+		for a := 0; a < d; a++ {
+			c := float64(x[i*d+a]) - mean[a]
+			total += c * c
+		}
+	}
+	if got, want := p.Variance()[0], p.Eigenvalues()[0]*float64(n-1)/total; math.Abs(got-want) > 1e-9 {
+		t.Errorf("variance ratio %v, want %v", got, want)
+	}
+}
