@@ -116,3 +116,25 @@ func TestBookmarks(t *testing.T) {
 		t.Fatalf("missing bookmarks: %+v", rep.Diagnostics)
 	}
 }
+
+func TestOfferOtherEmbedding(t *testing.T) {
+	cfg := `{"embeddings":[{"tensorName":"remote","tensorPath":"https://example.org/a.tsv"},{"tensorName":"local","tensorPath":"b.tsv"}]}`
+	files := []File{{Name: "projector_config.json", Data: []byte(cfg)}, {Name: "b.tsv", Data: []byte(t3)}}
+	ds, rep := Load(files, Options{})
+	if ds != nil {
+		t.Fatal("loaded the remote embedding")
+	}
+	var action string
+	for _, d := range rep.Diagnostics {
+		if d.Code == "config-url" && d.Severity == Error {
+			action = d.Action
+		}
+	}
+	if action != "embedding=1" {
+		t.Fatalf("action %q, want embedding=1: %+v", action, rep.Diagnostics)
+	}
+	opts, _ := Options{}.Apply(action)
+	if ds, rep = Load(files, opts); ds == nil || ds.N != 3 {
+		t.Fatalf("after choosing the local embedding: %v", rep.Diagnostics)
+	}
+}

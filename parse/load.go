@@ -289,6 +289,27 @@ func (l *loader) load(in []File) *Dataset {
 			r.warnf("shape-mismatch", cf.Name, 0, "", "", "tensorShape in %s has %d numbers; it needs two, [N, D]. It was ignored.", cf.Name, len(e.TensorShape))
 		}
 		if tIdx < 0 {
+			// Offer another embedding of the config whose tensor file is here.
+			for j, o := range cfg.Embeddings {
+				if j == ei || o.TensorPath == "" {
+					continue
+				}
+				quiet := &reporter{}
+				saved := l.r
+				l.r = quiet
+				k := l.resolve(cf.Name, dir, "tensorPath", o.TensorPath, true)
+				l.r = saved
+				if k >= 0 {
+					for i := len(r.diags) - 1; i >= 0; i-- {
+						if r.diags[i].Severity == Error {
+							r.diags[i].Action = fmt.Sprintf("embedding=%d", j)
+							r.diags[i].Fix += fmt.Sprintf(" Or show the embedding %q, whose tensor %s is here.", l.embeddings[j], l.files[k].Name)
+							break
+						}
+					}
+					break
+				}
+			}
 			return nil
 		}
 		// Config roles swapped by content?
