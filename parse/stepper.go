@@ -45,7 +45,10 @@ func NewStepper(files []File, opts Options) *Stepper {
 	go func() {
 		budget := <-s.resume
 		if budget < 0 {
-			s.canceled = true
+			// Canceled before it started: nothing was read.
+			s.rep = Report{Diagnostics: []Diagnostic{{Severity: Error, Code: "canceled", Message: "Loading was canceled."}}}
+			s.paused <- true
+			return
 		}
 		s.deadline = time.Now().Add(budget)
 		s.ds, s.rep = load(files, opts, s)

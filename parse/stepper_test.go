@@ -92,3 +92,16 @@ func TestStepperBytes(t *testing.T) {
 		t.Fatalf("%v", rep.Diagnostics)
 	}
 }
+
+func TestStepperCancelBeforeStart(t *testing.T) {
+	s := NewStepper([]File{bigTSV(10, 2)}, Options{})
+	s.Cancel()
+	ds, rep := s.Result()
+	if ds != nil || !rep.Blocking() || rep.Diagnostics[0].Code != "canceled" {
+		t.Errorf("after Cancel: %v %+v", ds != nil, rep.Diagnostics)
+	}
+	s.Cancel() // a second Cancel is harmless
+	if !s.Step(1) {
+		t.Error("Step after Cancel must report done")
+	}
+}
