@@ -16,7 +16,7 @@ var Codes = map[string]string{
 	"non-numeric":                   "a tensor cell is not a number (or a file given as tensor holds no numbers)",
 	"non-finite":                    "points hold NaN or ±Inf (or values beyond float32); action skipNonFinite=true",
 	"zero-vector":                   "points are all zeros; action skipZero=true",
-	"encoding":                      "text is not UTF-8 (read as Windows-1252) or is UTF-16, or a .gz/.zst wrapper is broken",
+	"encoding":                      "text is not UTF-8 (read as Windows-1252) or is UTF-16; also used when a .gz/.zst/.zip wrapper is broken",
 	"lfs-pointer":                   "the file is a Git LFS pointer, not the data",
 	"word2vec-header":               "a word2vec/fastText \"N D\" first line was skipped, or its N disagrees with the rows",
 	"files-swapped":                 "tensor and metadata are the other way round from their names or the config; used by content (action swap=true forces the other reading)",
@@ -37,7 +37,7 @@ var Codes = map[string]string{
 
 	"html-page":         "an HTML web page was saved instead of the data file",
 	"extra-file":        "info: a file that was not used",
-	"config-embeddings": "info: the config offers several embeddings; action embedding=I picks another",
+	"config-embeddings": "info: the config offers several embeddings (action embedding=I picks another); warning: the embedding asked for does not exist",
 	"canceled":          "a Stepper load was canceled",
 	"internal":          "a bug in the reader (recovered panic); please report the file",
 }

@@ -254,7 +254,7 @@ func (l *loader) load(in []File) *Dataset {
 		}
 		ei := l.opts.Embedding
 		if ei < 0 || ei >= len(cfg.Embeddings) {
-			r.warnf("config-missing-file", cf.Name, 0, "", "embedding=0", "%s has %d embeddings; there is no number %d, so the first was used.", cf.Name, len(cfg.Embeddings), ei+1)
+			r.warnf("config-embeddings", cf.Name, 0, "", "", "%s has %d embeddings; there is no number %d, so the first was used.", cf.Name, len(cfg.Embeddings), ei+1)
 			ei = 0
 		}
 		if len(cfg.Embeddings) > 1 {
