@@ -95,10 +95,14 @@ type TSNE struct {
 	col    []int32
 	val    []float64
 	fill   []int32
+	// its upper triangle (j > i), which the iterations use
+	uPtr []int32
+	uCol []int32
+	uVal []float64
 
 	y, upd, gains []float64 // n×dims
 	out           []float32 // n×dims, what Positions returns
-	rep           []float64 // n×dims repulsive forces of the iteration
+	rep, att      []float64 // n×dims repulsive and attractive forces of the iteration
 	zSum          float64
 	tree          bhTree
 	gPts, gStart  []int32 // Barnes-Hut traversal groups of the iteration
@@ -122,6 +126,7 @@ const (
 	tsTree
 	tsRepulse
 	tsAttract
+	tsUpdate
 	tsDone
 )
 
@@ -313,12 +318,15 @@ func (t *TSNE) Step() (done bool) {
 			t.gPts, t.gStart = t.tree.groups(t.gPts, t.gStart)
 			t.pos, t.zSum = 0, 0
 			clear(t.rep)
+			clear(t.att)
 			w = t.n * 4
 			t.phase = tsRepulse
 		case tsRepulse:
 			w = t.repulseStep(budget)
 		case tsAttract:
 			w = t.attractStep(budget)
+		case tsUpdate:
+			w = t.updateStep(budget)
 		}
 		budget -= w
 	}
@@ -522,6 +530,7 @@ func (t *TSNE) symFill(budget int) int {
 		t.pos++
 	}
 	if t.pos == n {
+		w += t.buildUpper()
 		if t.y == nil {
 			t.phase = tsInit
 		} else {
@@ -551,6 +560,7 @@ func (t *TSNE) initLayout() int {
 	t.upd = make([]float64, n*dims)
 	t.gains = make([]float64, n*dims)
 	t.rep = make([]float64, n*dims)
+	t.att = make([]float64, n*dims)
 	for i := range t.gains {
 		t.gains[i] = 1
 	}
@@ -603,29 +613,22 @@ func (t *TSNE) repulseStep(budget int) int {
 	return w
 }
 
-// attractStep computes, for a block of points, the attractive force, the
-// gradient and the update (with momentum and gains); after the last point
-// it re-centres the layout and publishes it.
+// attractStep accumulates, for a block of rows of the upper triangle of P,
+// the attractive forces p_ij·w_ij·(y_i−y_j) on both ends of every edge
+// (each undirected edge is visited once), and the KL terms on checkpoints.
 func (t *TSNE) attractStep(budget int) int {
 	dims := t.dims
-	exag := 1.0
-	mom := t.cfg.FinalMomentum
-	if t.iter < t.cfg.ExaggerationIterations {
-		exag, mom = t.cfg.EarlyExaggeration, t.cfg.Momentum
-	}
 	checkKL := (t.iter+1)%50 == 0 || t.iter+1 == t.cfg.MaxIterations
 	invZ := 1 / max(t.zSum, 1e-300)
-	lr := t.lr
+	y, att := t.y, t.att
 	w := 0
-	var attr [3]float64
 	for w < budget && t.pos < t.n {
 		i := t.pos
-		a, b := t.rowPtr[i], t.fill[i]
-		cols, vals := t.col[a:b], t.val[a:b]
+		a, b := t.uPtr[i], t.uPtr[i+1]
+		cols, vals := t.uCol[a:b], t.uVal[a:b]
 		vals = vals[:len(cols)]
-		y := t.y
 		if checkKL {
-			t.attrKL += t.rowKL(i, cols, vals, invZ)
+			t.attrKL += 2 * t.rowKL(i, cols, vals, invZ)
 		}
 		if dims == 2 {
 			px, py := y[2*i], y[2*i+1]
@@ -633,43 +636,74 @@ func (t *TSNE) attractStep(budget int) int {
 			for e, j := range cols {
 				dx, dy := px-y[2*j], py-y[2*j+1]
 				pq := vals[e] / (1 + dx*dx + dy*dy)
-				ax += pq * dx
-				ay += pq * dy
+				fx, fy := pq*dx, pq*dy
+				ax += fx
+				ay += fy
+				att[2*j] -= fx
+				att[2*j+1] -= fy
 			}
-			attr = [3]float64{ax, ay}
+			att[2*i] += ax
+			att[2*i+1] += ay
 		} else {
 			px, py, pz := y[3*i], y[3*i+1], y[3*i+2]
 			var ax, ay, az float64
 			for e, j := range cols {
 				dx, dy, dz := px-y[3*j], py-y[3*j+1], pz-y[3*j+2]
 				pq := vals[e] / (1 + dx*dx + dy*dy + dz*dz)
-				ax += pq * dx
-				ay += pq * dy
-				az += pq * dz
+				fx, fy, fz := pq*dx, pq*dy, pq*dz
+				ax += fx
+				ay += fy
+				az += fz
+				att[3*j] -= fx
+				att[3*j+1] -= fy
+				att[3*j+2] -= fz
 			}
-			attr = [3]float64{ax, ay, az}
+			att[3*i] += ax
+			att[3*i+1] += ay
+			att[3*i+2] += az
 		}
-		for c := 0; c < dims; c++ {
-			g := exag*attr[c] - t.rep[i*dims+c]*invZ
-			u := t.upd[i*dims+c]
-			gn := t.gains[i*dims+c]
-			if (g > 0) != (u > 0) {
-				gn += 0.2
-			} else {
-				gn *= 0.8
-			}
-			gn = max(gn, 0.01)
-			t.gains[i*dims+c] = gn
-			t.upd[i*dims+c] = mom*u - lr*gn*g
-		}
-		w += int(b-a)*2 + 4
+		w += int(b-a)*3 + 4
 		t.pos++
 	}
-	if t.pos < t.n {
+	if t.pos == t.n {
+		t.phase = tsUpdate
+		t.pos = 0
+	}
+	return w
+}
+
+// updateStep turns the forces of a block of points into the gradient
+// exag·attraction − repulsion/Z and the update (momentum and gains); after
+// the last point it moves every point, re-centres the layout and publishes
+// it, so every force of an iteration saw the same layout.
+func (t *TSNE) updateStep(budget int) int {
+	dims := t.dims
+	exag := 1.0
+	mom := t.cfg.FinalMomentum
+	if t.iter < t.cfg.ExaggerationIterations {
+		exag, mom = t.cfg.EarlyExaggeration, t.cfg.Momentum
+	}
+	invZ := 1 / max(t.zSum, 1e-300)
+	lr := t.lr
+	end := min(t.n*dims, t.pos+max(1, budget/4))
+	for e := t.pos; e < end; e++ {
+		g := exag*t.att[e] - t.rep[e]*invZ
+		u := t.upd[e]
+		gn := t.gains[e]
+		if (g > 0) != (u > 0) {
+			gn += 0.2
+		} else {
+			gn *= 0.8
+		}
+		gn = max(gn, 0.01)
+		t.gains[e] = gn
+		t.upd[e] = mom*u - lr*gn*g
+	}
+	w := (end - t.pos) * 4
+	t.pos = end
+	if t.pos < t.n*dims {
 		return w
 	}
-	// Apply the updates (positions change only here, so every force of the
-	// iteration saw the same layout), re-centre and publish.
 	var mean [3]float64
 	for i := 0; i < t.n; i++ {
 		for c := 0; c < dims; c++ {
@@ -688,7 +722,7 @@ func (t *TSNE) attractStep(budget int) int {
 	t.publish()
 	t.iter++
 	w += t.n * dims * 3
-	if checkKL {
+	if (t.iter)%50 == 0 || t.iter == t.cfg.MaxIterations {
 		t.klPrev = t.kl
 		t.kl = t.attrKL
 		t.klAt = t.iter
@@ -703,6 +737,33 @@ func (t *TSNE) attractStep(budget int) int {
 		t.phase = tsTree
 	}
 	return w
+}
+
+// buildUpper extracts the upper triangle (j > i) of the symmetric P.
+func (t *TSNE) buildUpper() int {
+	n := t.n
+	t.uPtr = make([]int32, n+1)
+	cnt := 0
+	for i := 0; i < n; i++ {
+		for e := t.rowPtr[i]; e < t.fill[i]; e++ {
+			if int(t.col[e]) > i {
+				cnt++
+			}
+		}
+	}
+	t.uCol = make([]int32, 0, cnt)
+	t.uVal = make([]float64, 0, cnt)
+	for i := 0; i < n; i++ {
+		t.uPtr[i] = int32(len(t.uCol))
+		for e := t.rowPtr[i]; e < t.fill[i]; e++ {
+			if int(t.col[e]) > i {
+				t.uCol = append(t.uCol, t.col[e])
+				t.uVal = append(t.uVal, t.val[e])
+			}
+		}
+	}
+	t.uPtr[n] = int32(len(t.uCol))
+	return 2 * int(t.rowPtr[n])
 }
 
 // rowKL returns Σ_j p_ij·log(p_ij/q_ij) over row i of P, with
