@@ -24,7 +24,10 @@ type TSNEConfig struct {
 	// lowered to (N−1)/3 for small N.
 	Perplexity float64
 	// Theta is the Barnes-Hut accuracy: a cell is summarised when its side
-	// is below Theta times its distance. Default 0.5; 0 is exact (slow).
+	// is below Theta times its distance to the bounding box of the group of
+	// points being served (stricter than bh_tsne's per-point distance: at
+	// 0.5 the force error is about half of bh_tsne's at 0.5). Default 0.5;
+	// a negative value means exact sums (O(N²), slow).
 	Theta float64
 	// LearningRate is the gradient descent step. Default max(N/12, 200).
 	LearningRate float64
