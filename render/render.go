@@ -40,8 +40,16 @@ type BannerLine struct {
 // Viewer is the interactive scatter plot. The zero value is not usable; call NewViewer.
 // Its methods must be called from Ebiten's Update/Draw/Layout (one goroutine).
 type Viewer struct {
-	pos    []float32 // n points, stride dims (only x, y are drawn)
+	// src holds the layout as given: n points with stride srcDims (2 or 3).
+	src     []float32
+	srcDims int
+	// pos is what is drawn and picked: src itself in 2D, or its projection
+	// by orbit in 3D (n×2), drawn in order (far to near).
+	pos    []float32
 	dims   int
+	orbit  view.Orbit
+	proj   []float32 // the 3D projection buffer, reused
+	order  []int32
 	colors []color.RGBA // one per point
 	picker *view.Picker
 
@@ -58,6 +66,7 @@ type Viewer struct {
 
 	// Input state.
 	dragging       bool
+	dragButton     ebiten.MouseButton
 	lastX, lastY   int
 	pinchDist      float64
 	pinchX, pinchY float64
@@ -88,22 +97,50 @@ func NewViewer() *Viewer {
 // shows something (points or a banner) is drawn.
 func (v *Viewer) OnFirstFrame(f func()) { v.firstFrame = f }
 
-// SetPoints replaces the layout. pos holds n points with stride dims (≥ 2; only
-// the first two coordinates are drawn), colors one colour per point (missing
-// entries are drawn grey). The slices are retained, not copied: call SetPoints
-// again after changing them. refit re-centres the camera on the data.
+// SetPoints replaces the layout. pos holds n points with stride dims: 2 draws
+// them as they are, 3 in perspective from an orbiting camera (drag to turn it).
+// colors holds one colour per point (missing entries are drawn grey). The
+// slices are retained, not copied: call SetPoints again after changing them.
+// refit re-centres the camera on the data.
 func (v *Viewer) SetPoints(pos []float32, dims int, colors []color.RGBA, refit bool) {
-	v.pos, v.dims, v.colors = pos, dims, colors
-	v.picker = view.NewPicker(pos, dims)
+	if dims != v.srcDims && dims == 3 {
+		v.orbit.Yaw, v.orbit.Pitch = 0.6, 0.35 // a first view that shows depth
+	}
+	v.src, v.srcDims, v.colors = pos, dims, colors
 	if refit {
 		v.autoFit = true
 	}
+	if dims == 3 && (v.autoFit || v.orbit.Radius == 0) {
+		v.orbit.FitSphere(pos)
+	}
+	v.project()
 	if v.autoFit {
 		v.fit()
 	}
 	if v.hover >= v.Len() {
 		v.hover = -1
 	}
+	v.layerDirty, v.frameDirty = true, true
+}
+
+// project derives the drawn 2D positions from src.
+func (v *Viewer) project() {
+	if v.srcDims == 3 {
+		v.proj, v.order = v.orbit.ProjectAll(v.src, v.proj, v.order)
+		v.pos, v.dims = v.proj, 2
+	} else {
+		v.pos, v.dims, v.order = v.src, v.srcDims, nil
+	}
+	v.picker = view.NewPicker(v.pos, v.dims)
+}
+
+// rotate turns the 3D view (no-op in 2D).
+func (v *Viewer) rotate(dyaw, dpitch float64) {
+	if v.srcDims != 3 {
+		return
+	}
+	v.orbit.Rotate(dyaw, dpitch)
+	v.project()
 	v.layerDirty, v.frameDirty = true, true
 }
 
@@ -145,8 +182,16 @@ func (v *Viewer) Hovered() int { return v.hover }
 // Camera returns the current camera (screen units are device pixels).
 func (v *Viewer) Camera() view.Camera { return v.cam }
 
+// Dims is the dimension of the layout shown (2 or 3).
+func (v *Viewer) Dims() int { return v.srcDims }
+
 func (v *Viewer) fit() {
 	b, ok := view.BoundsOf(v.pos, v.dims)
+	if v.srcDims == 3 {
+		// The sphere around the data, so turning it keeps the zoom.
+		r := v.orbit.Radius
+		b, ok = view.Bounds{MinX: -r, MinY: -r, MaxX: r, MaxY: r}, r > 0
+	}
 	if !ok {
 		b = view.Bounds{MinX: -1, MinY: -1, MaxX: 1, MaxY: 1}
 	}
@@ -159,7 +204,8 @@ func (v *Viewer) userMoved() {
 	v.layerDirty, v.frameDirty = true, true
 }
 
-// Update handles input: drag or arrow keys pan, wheel, pinch or +/- zoom
+// Update handles input: drag or arrow keys pan (in 3D they turn the view,
+// and shift+drag, right-drag or shift+arrows pan), wheel, pinch or +/- zoom
 // around the cursor, 0 or Home fits the data, and the cursor picks the
 // hovered point. It never fails.
 func (v *Viewer) Update() error {
@@ -170,19 +216,33 @@ func (v *Viewer) Update() error {
 	return nil
 }
 
+// orbitSpeed is radians of turn per CSS pixel of drag.
+const orbitSpeed = 0.01
+
+func shiftHeld() bool {
+	return ebiten.IsKeyPressed(ebiten.KeyShiftLeft) || ebiten.IsKeyPressed(ebiten.KeyShiftRight)
+}
+
 func (v *Viewer) handleMouse() {
 	x, y := ebiten.CursorPosition()
-	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
-		v.dragging = true
-		v.lastX, v.lastY = x, y
+	for _, b := range []ebiten.MouseButton{ebiten.MouseButtonLeft, ebiten.MouseButtonRight, ebiten.MouseButtonMiddle} {
+		if inpututil.IsMouseButtonJustPressed(b) {
+			v.dragging, v.dragButton = true, b
+			v.lastX, v.lastY = x, y
+		}
 	}
 	if v.dragging {
-		if !ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
+		if !ebiten.IsMouseButtonPressed(v.dragButton) {
 			v.dragging = false
 		} else if x != v.lastX || y != v.lastY {
-			v.cam.Pan(float64(x-v.lastX), float64(y-v.lastY))
+			dx, dy := float64(x-v.lastX), float64(y-v.lastY)
 			v.lastX, v.lastY = x, y
-			v.userMoved()
+			if v.srcDims == 3 && v.dragButton == ebiten.MouseButtonLeft && !shiftHeld() {
+				v.rotate(dx*orbitSpeed/v.scale, dy*orbitSpeed/v.scale)
+			} else {
+				v.cam.Pan(dx, dy)
+				v.userMoved()
+			}
 		}
 	}
 	if _, dy := ebiten.Wheel(); dy != 0 {
@@ -214,7 +274,14 @@ func (v *Viewer) handleTouches() {
 
 func (v *Viewer) handleKeys() {
 	step := 60 * v.scale
-	pan := func(dx, dy float64) { v.cam.Pan(dx, dy); v.userMoved() }
+	pan := func(dx, dy float64) {
+		if v.srcDims == 3 && !shiftHeld() {
+			v.rotate(-dx*orbitSpeed/v.scale/2, -dy*orbitSpeed/v.scale/2)
+			return
+		}
+		v.cam.Pan(dx, dy)
+		v.userMoved()
+	}
 	if repeat(ebiten.KeyArrowLeft) {
 		pan(step, 0)
 	}
@@ -369,7 +436,11 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 		}
 		v.vertices, v.indices = v.vertices[:0], v.indices[:0]
 	}
-	for i := 0; i < n; i++ {
+	for k := 0; k < n; k++ {
+		i := k
+		if v.order != nil {
+			i = int(v.order[k])
+		}
 		sx, sy := v.cam.WorldToScreen(float64(v.pos[i*v.dims]), float64(v.pos[i*v.dims+1]))
 		x, y := float32(sx), float32(sy)
 		if !(x > -r && x < w+r && y > -r && y < h+r) { // also drops NaN

@@ -101,6 +101,18 @@
     if (ready) globalThis.projectorFix('embedding=' + e.target.value);
   });
 
+  // Projection controls: every element with data-control sends its value
+  // (selects and number fields on change, buttons on click).
+  const controls = document.getElementById('controls');
+  controls.addEventListener('change', (e) => {
+    const el = e.target.closest('[data-control]');
+    if (el && el.tagName !== 'BUTTON' && ready) globalThis.projectorControl(el.dataset.control, el.value);
+  });
+  controls.addEventListener('click', (e) => {
+    const el = e.target.closest('button[data-control]');
+    if (el && ready) globalThis.projectorControl(el.dataset.control, '');
+  });
+
   const input = document.getElementById('file-input');
   input.addEventListener('change', () => {
     const entries = Array.from(input.files || [], (f) => ({ name: f.webkitRelativePath || f.name, file: f }));

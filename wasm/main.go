@@ -25,8 +25,18 @@ import (
 var demo embed.FS
 
 // workBudget is the time per frame spent on parsing and projection; the rest
-// of the frame keeps the page responsive.
-const workBudget = 8 * time.Millisecond
+// of the frame keeps the page responsive (tasks stay well under 100 ms).
+const workBudget = 20 * time.Millisecond
+
+// While a projection runs, its points are redrawn at most every
+// minRedraw, and less often when a redraw makes frames slow (software
+// rendering): the interval is redrawShare times the duration of the last frame
+// that redrew the points, so most of the time still goes to the work itself.
+const (
+	minRedraw   = 100 * time.Millisecond
+	maxRedraw   = time.Second
+	redrawShare = 3
+)
 
 // command is what the page asks for: open files, or apply a fix (a
 // parse.Diagnostic.Action such as "metadataHeader=yes" or "embedding=2").
@@ -34,6 +44,8 @@ type command struct {
 	files  []parse.File
 	source string
 	fix    string
+	// control and value are a projection control (session.Control).
+	control, value string
 }
 
 // inbox carries commands from JS callbacks to Update; callbacks never touch state.
@@ -62,6 +74,13 @@ type app struct {
 	inbox   *inbox
 	dom     *dom
 	lastSet string // the status JSON + sentence last written to the DOM
+
+	// Points changed but not yet handed to the viewer (see minRedraw).
+	pendingPoints, pendingRefit bool
+	lastPoints                  time.Time
+	redrawEvery                 time.Duration
+	lastUpdate                  time.Time
+	redrewLastFrame             bool
 }
 
 func main() {
@@ -98,6 +117,14 @@ func (a *app) openDemo() {
 func (a *app) Update() error {
 	if cmds := a.inbox.drain(); len(cmds) > 0 {
 		for _, c := range cmds {
+			if c.control != "" {
+				ch, err := a.sess.Control(c.control, c.value)
+				if err != nil {
+					js.Global().Get("console").Call("warn", err.Error())
+				}
+				a.apply(ch)
+				continue
+			}
 			if c.fix != "" {
 				if err := a.sess.ApplyFix(c.fix); err != nil {
 					js.Global().Get("console").Call("error", err.Error())
@@ -110,27 +137,47 @@ func (a *app) Update() error {
 		a.publish()
 		return a.viewer.Update()
 	}
-	ch := a.sess.Work(workBudget)
+	a.apply(a.sess.Work(workBudget))
+	a.dom.placeFixes(a.viewer.BannerBottom())
+	a.publish()
+	return a.viewer.Update()
+}
+
+// apply mirrors what the session changed into the viewer and the DOM.
+func (a *app) apply(ch session.Changes) {
 	if ch.Style {
 		title, legend := a.sess.Legend()
 		a.viewer.SetLegend(title, legend)
 		a.viewer.SetTooltip(a.sess.Tooltip)
 	}
 	if ch.Points {
+		a.pendingPoints = true
+		a.pendingRefit = a.pendingRefit || ch.Refit
+	}
+	now := time.Now()
+	if a.redrewLastFrame && !a.lastUpdate.IsZero() {
+		a.redrawEvery = min(maxRedraw, max(minRedraw, redrawShare*now.Sub(a.lastUpdate)))
+	}
+	a.lastUpdate, a.redrewLastFrame = now, false
+	running := a.sess.Status().Phase == session.Reducing
+	if a.pendingPoints && (!running || a.pendingRefit || now.Sub(a.lastPoints) >= a.redrawEvery) {
+		a.redrewLastFrame = true
 		if pos := a.sess.Positions(); pos != nil {
-			a.viewer.SetPoints(pos, 2, a.sess.Colors(), ch.Refit)
+			a.viewer.SetPoints(pos, a.sess.LayoutDims(), a.sess.Colors(), a.pendingRefit)
 		} else {
 			a.viewer.Clear()
 		}
+		a.pendingPoints, a.pendingRefit = false, false
+		a.lastPoints = time.Now()
 	}
 	if ch.Banner {
 		a.viewer.SetBanner(bannerLines(a.sess.Banner()))
 		names, cur := a.sess.Embeddings()
 		a.dom.setFixes(a.sess.Fixes(), names, cur)
 	}
-	a.dom.placeFixes(a.viewer.BannerBottom())
-	a.publish()
-	return a.viewer.Update()
+	if ch.Status || ch.Points {
+		a.dom.setControls(a.sess.Controls())
+	}
 }
 
 // publish writes the status to #status when it changed.
@@ -175,7 +222,9 @@ func bannerLines(ds []parse.Diagnostic) []render.BannerLine {
 }
 
 // Draw draws the viewer (which skips frames where nothing changed).
-func (a *app) Draw(screen *ebiten.Image) { a.viewer.Draw(screen) }
+func (a *app) Draw(screen *ebiten.Image) {
+	a.viewer.Draw(screen)
+}
 
 // Layout is required by ebiten.Game; LayoutF takes precedence.
 func (a *app) Layout(w, h int) (int, int) {
@@ -193,6 +242,7 @@ type dom struct {
 	fixes     js.Value // #fixes: one button per one-click fix, under the banner
 	fixesTop  float64
 	embedding js.Value // #embedding: the config's embeddings, when it has several
+	controls  session.Controls
 }
 
 func newDOM() *dom {
@@ -236,6 +286,70 @@ func (d *dom) setFixes(fixes []session.Fix, embeddings []string, current int) {
 	}
 	d.fixes.Set("hidden", len(fixes) == 0)
 	d.embedding.Set("hidden", len(embeddings) < 2)
+}
+
+// setControls mirrors the projection state into #controls (only what changed).
+func (d *dom) setControls(c session.Controls) {
+	if c == d.controls || d.doc.Call("getElementById", "controls").IsNull() {
+		return
+	}
+	prev := d.controls
+	d.controls = c
+	byID := func(id string) js.Value { return d.doc.Call("getElementById", id) }
+	byID("controls").Set("hidden", !c.HasData)
+	if !c.HasData {
+		return
+	}
+	setValue := func(id, v string) {
+		// Never overwrite what the user is typing.
+		if el := byID(id); !el.IsNull() && !el.Equal(d.doc.Get("activeElement")) {
+			el.Set("value", v)
+		}
+	}
+	setValue("ctl-method", c.Method)
+	setValue("ctl-dims", fmt.Sprint(c.Dims))
+	if c.Components != prev.Components {
+		for _, axis := range []string{"x", "y", "z"} {
+			sel := byID("ctl-axis-" + axis)
+			sel.Set("textContent", "")
+			for k := 1; k <= c.Components; k++ {
+				o := d.doc.Call("createElement", "option")
+				o.Set("value", fmt.Sprint(k))
+				o.Set("textContent", fmt.Sprintf("PC%d", k))
+				sel.Call("appendChild", o)
+			}
+		}
+	}
+	for a, axis := range []string{"x", "y", "z"} {
+		setValue("ctl-axis-"+axis, fmt.Sprint(c.Axes[a]+1))
+	}
+	byID("ctl-axis-z").Set("hidden", c.Dims != 3)
+	byID("ctl-pca").Set("hidden", c.Method != "pca")
+	byID("ctl-tsne").Set("hidden", c.Method != "tsne")
+	setValue("ctl-perplexity", fmt.Sprintf("%g", c.Perplexity))
+	if c.LearningRate > 0 {
+		setValue("ctl-learning-rate", fmt.Sprintf("%.0f", c.LearningRate))
+	}
+	run := byID("ctl-run")
+	switch {
+	case c.Running:
+		run.Set("textContent", "Pause")
+		run.Get("dataset").Set("control", "pause")
+	case c.Done:
+		run.Set("textContent", "Run 1,000 more")
+		run.Get("dataset").Set("control", "run")
+	default:
+		run.Set("textContent", "Resume")
+		run.Get("dataset").Set("control", "run")
+	}
+	kl := ""
+	if c.Method == "tsne" {
+		kl = fmt.Sprintf("iteration %d", c.Iteration)
+		if c.KL > 0 {
+			kl += fmt.Sprintf(", KL %.3f", c.KL)
+		}
+	}
+	byID("ctl-progress").Set("textContent", kl)
 }
 
 // placeFixes keeps #fixes just under the banner drawn on the canvas.
@@ -293,6 +407,13 @@ func (d *dom) listen(in *inbox) {
 		return nil
 	})
 	js.Global().Set("projectorFix", fix)
+	control := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) == 2 && args[0].Type() == js.TypeString && args[1].Type() == js.TypeString {
+			in.push(command{control: args[0].String(), value: args[1].String()})
+		}
+		return nil
+	})
+	js.Global().Set("projectorControl", control)
 	if ready := js.Global().Get("projectorReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()
 	}

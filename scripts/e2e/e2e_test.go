@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"image"
+	"math"
 	"net/url"
 	"os"
 	"path"
@@ -608,5 +609,152 @@ func TestFixButtonMakesItReady(t *testing.T) {
 	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('fixes').hidden`))
 	if err != nil || !hidden {
 		t.Errorf("fix buttons still shown after the data became ready (%v)", err)
+	}
+}
+
+// setControl changes a projection control as a user would (value + change event).
+func setControl(t *testing.T, ctx context.Context, id, value string) {
+	t.Helper()
+	js := `(() => { const el = document.getElementById('` + id + `'); el.value = '` + value + `';
+		el.dispatchEvent(new Event('change', {bubbles: true})); return el.value; })()`
+	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](js)); err != nil || got != value {
+		t.Fatalf("setting #%s to %q: got %q, %v", id, value, got, err)
+	}
+}
+
+func TestTSNEFromTheControls(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	setControl(t, ctx, "ctl-method", "tsne")
+	st := waitStatus(t, ctx, 60*time.Second, "t-SNE iterating", func(st status) bool {
+		return st.Method == "tsne" && st.Iteration >= 100
+	})
+	if st.Phase != "reducing" || st.Layout != 2 {
+		t.Errorf("while t-SNE runs: %+v", st)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("ctl-run"))); err != nil { // "Pause"
+		t.Fatal(err)
+	}
+	paused := waitStatus(t, ctx, 10*time.Second, "t-SNE paused", func(st status) bool { return st.Phase == "ready" })
+	time.Sleep(500 * time.Millisecond)
+	if again, err := readStatus(ctx); err != nil || again.Iteration != paused.Iteration {
+		t.Errorf("paused at %d, then iteration %d (%v)", paused.Iteration, again.Iteration, err)
+	}
+	label, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('ctl-run').textContent`))
+	if label != "Resume" {
+		t.Errorf("run button says %q while paused", label)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("ctl-run"))); err != nil { // "Resume"
+		t.Fatal(err)
+	}
+	waitStatus(t, ctx, 30*time.Second, "t-SNE resumed", func(st status) bool { return st.Iteration > paused.Iteration+20 })
+
+	// 3D: t-SNE restarts in three dimensions; dragging turns the view.
+	setControl(t, ctx, "ctl-dims", "3")
+	waitStatus(t, ctx, 60*time.Second, "3D t-SNE", func(st status) bool { return st.Layout == 3 && st.Iteration >= 50 })
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("ctl-run"))); err != nil { // pause, so only the drag moves it
+		t.Fatal(err)
+	}
+	waitStatus(t, ctx, 10*time.Second, "3D t-SNE paused", func(st status) bool { return st.Phase == "ready" })
+	before := screenshot(t, ctx)
+	left := func(p *input.DispatchMouseEventParams) {
+		p.Button = input.MouseButtonLeft
+		p.Buttons = 1
+		p.ClickCount = 1
+	}
+	mouse(t, ctx, input.DispatchMouseEventTypeMousePressed, 640, 300, left)
+	for i := 1; i <= 5; i++ {
+		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, 640+float64(20*i), 300, func(p *input.DispatchMouseEventParams) { p.Buttons = 1 })
+		time.Sleep(40 * time.Millisecond)
+	}
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseReleased, 740, 300, left)
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, 5, 5, nil)
+	time.Sleep(300 * time.Millisecond)
+	turned := screenshot(t, ctx)
+	if n := diffPixels(before, turned, plotArea); n < 5000 {
+		t.Errorf("turning the 3D view changed only %d pixels", n)
+	}
+}
+
+// writeClusters writes n points of d dims in k Gaussian clusters as a raw
+// float32 .bytes file plus a one-column label file, and returns their paths.
+func writeClusters(t *testing.T, n, d, k int) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	vec := make([]byte, 0, n*d*4)
+	var labels []byte
+	seed := uint64(12345)
+	rnd := func() float64 { // xorshift, uniform in [0, 1)
+		seed ^= seed << 13
+		seed ^= seed >> 7
+		seed ^= seed << 17
+		return float64(seed>>11) / (1 << 53)
+	}
+	centres := make([]float64, k*d)
+	for i := range centres {
+		centres[i] = 8 * (rnd() - 0.5)
+	}
+	for i := 0; i < n; i++ {
+		c := i % k
+		for j := 0; j < d; j++ {
+			v := float32(centres[c*d+j] + (rnd()+rnd()+rnd()-1.5)*1.2)
+			b := math.Float32bits(v)
+			vec = append(vec, byte(b), byte(b>>8), byte(b>>16), byte(b>>24))
+		}
+		labels = append(labels, []byte("cluster "+strconv.Itoa(c)+"\n")...)
+	}
+	tp, lp := filepath.Join(dir, "clusters.bytes"), filepath.Join(dir, "clusters_labels.tsv")
+	writeFiles(t, dir, map[string][]byte{"clusters.bytes": vec, "clusters_labels.tsv": labels})
+	return tp, lp
+}
+
+func TestPageStaysResponsiveDuringTSNE10k(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	tp, lp := writeClusters(t, 10000, 32, 10)
+	upload(t, ctx, tp, lp)
+	waitStatus(t, ctx, 60*time.Second, "10,000 points by PCA", func(st status) bool {
+		return st.Phase == "ready" && st.Points == 10000 && st.Dims == 32
+	})
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		window.__long = [];
+		new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); })
+			.observe({type: 'longtask'});
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	setControl(t, ctx, "ctl-method", "tsne")
+	// Ten seconds of t-SNE; hover around and sample the status every second.
+	iterations := map[int]bool{}
+	var last status
+	for i := 0; i < 10; i++ {
+		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, 300+float64(60*i), 350, nil)
+		time.Sleep(time.Second)
+		st, err := readStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		iterations[st.Iteration] = true
+		last = st
+	}
+	long, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`window.__long`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst := 0.0
+	for _, d := range long {
+		worst = math.Max(worst, d)
+	}
+	t.Logf("after 10 s: %+v; %d long tasks, longest %.0f ms", last, len(long), worst)
+	if worst > 200 {
+		t.Errorf("a main-thread task took %.0f ms during t-SNE (limit 200 ms); all: %v", worst, long)
+	}
+	if last.Method != "tsne" || last.Iteration < 20 {
+		t.Errorf("t-SNE on 10,000 points reached only %+v in 10 s", last)
+	}
+	if len(iterations) < 5 {
+		t.Errorf("the status showed only %d distinct iterations in 10 samples: it stopped updating", len(iterations))
 	}
 }

@@ -273,7 +273,9 @@ type status struct {
 		Code     string `json:"code"`
 		Message  string `json:"message"`
 	} `json:"diagnostics"`
-	Source string `json:"source"`
+	Source string  `json:"source"`
+	Layout int     `json:"layout"`
+	KL     float64 `json:"kl"`
 	// Text is the readable sentence (#status's text), not part of the JSON.
 	Text string `json:"-"`
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/color"
+	"math"
 	"strings"
 	"time"
 
@@ -40,6 +41,10 @@ type Status struct {
 	Diagnostics []parse.Diagnostic `json:"diagnostics"`
 	// Source names what is shown: the tensor file, or the bundled demo.
 	Source string `json:"source,omitempty"`
+	// Layout is the dimension of the layout shown (2 or 3), KL the t-SNE
+	// Kullback-Leibler divergence last estimated (0 before the first estimate).
+	Layout int     `json:"layout,omitempty"`
+	KL     float64 `json:"kl,omitempty"`
 }
 
 // JSON encodes the status for data-state.
@@ -47,9 +52,12 @@ func (s Status) JSON() string {
 	if s.Diagnostics == nil {
 		s.Diagnostics = []parse.Diagnostic{}
 	}
+	if math.IsNaN(s.KL) || math.IsInf(s.KL, 0) {
+		s.KL = 0 // not estimated yet; JSON has no NaN
+	}
 	b, err := json.Marshal(s)
-	if err != nil { // cannot happen: only strings and numbers
-		return `{"phase":"error","diagnostics":[]}`
+	if err != nil { // cannot happen: only strings and finite numbers
+		return fmt.Sprintf(`{"phase":"error","points":0,"dims":0,"method":"","iteration":0,"diagnostics":[{"severity":"error","code":"internal","message":%q}]}`, err.Error())
 	}
 	return string(b)
 }
@@ -75,9 +83,19 @@ type Session struct {
 	stepper *parse.Stepper
 	fresh   bool // Open was just called: the next Work starts the stepper
 
-	data    *parse.Dataset
-	pca     *reduce.PCA
-	reduced bool // the projection is final: Work has nothing left to do
+	data *parse.Dataset
+
+	// The projection (project.go).
+	set         Settings
+	pca         *reduce.PCA
+	pcaDone     bool
+	tsne        *reduce.TSNE
+	tsneDone    bool
+	tsneShown   bool // t-SNE has iterated, so its positions are the layout
+	paused      bool
+	layout      []float32 // N×layoutDims, what Positions returns
+	layoutDims  int
+	layoutOwned bool // layout is our buffer (PCA), not t-SNE's positions
 
 	colors      []color.RGBA
 	legend      []view.Category
@@ -87,7 +105,7 @@ type Session struct {
 
 // New returns a session in the loading phase with nothing to show.
 func New() *Session {
-	s := &Session{colorCol: -1}
+	s := &Session{colorCol: -1, set: DefaultSettings()}
 	s.status.Phase = Loading
 	s.sentence = "Loading the projector…"
 	return s
@@ -201,8 +219,8 @@ func withoutCode(ds []parse.Diagnostic, code string) []parse.Diagnostic {
 	return out
 }
 
-// Work advances whatever is pending for about budget: a queued parse (done
-// whole), then PCA steps. It reports what changed.
+// Work advances whatever is pending for about budget: the parse of newly
+// opened files, then the projection (PCA or t-SNE). It reports what changed.
 func (s *Session) Work(budget time.Duration) Changes {
 	var ch Changes
 	if s.stepper != nil {
@@ -229,27 +247,14 @@ func (s *Session) Work(budget time.Duration) Changes {
 		s.finishLoad()
 		return Changes{Status: true, Points: true, Refit: true, Style: true, Banner: true}
 	}
-	if s.pca == nil || s.reduced {
-		return ch
-	}
-	deadline := time.Now().Add(budget)
-	done := false
-	for !done && time.Now().Before(deadline) {
-		done = s.pca.Step()
-	}
-	ch.Points, ch.Status = true, true
-	if done {
-		s.finishPCA()
-	} else {
-		s.status.Iteration = s.pca.Iterations()
-		s.sentence = fmt.Sprintf("Projecting %s with PCA… %d%%", s.status.Source, int(100*s.pca.Progress()))
-	}
-	return ch
+	return s.workProjection(budget)
 }
 
 // clear forgets the shown dataset and its projection.
 func (s *Session) clear() {
-	s.pca, s.reduced, s.data, s.colors, s.legend, s.legendTitle, s.colorCol = nil, false, nil, nil, nil, "", -1
+	s.data, s.colors, s.legend, s.legendTitle, s.colorCol = nil, nil, nil, "", -1
+	s.pca, s.pcaDone, s.tsne, s.tsneDone, s.tsneShown, s.paused = nil, false, nil, false, false, false
+	s.layout, s.layoutOwned = nil, false
 }
 
 // finishLoad takes the finished parse and starts the projection.
@@ -272,30 +277,9 @@ func (s *Session) finishLoad() {
 	}
 	s.data = data
 	s.status.Points, s.status.Dims = data.N, data.D
-	s.status.Phase, s.status.Method = Reducing, "pca"
-	s.pca = reduce.NewPCA(data.Vectors, data.N, data.D, reduce.PCAConfig{Components: 2})
-	s.sentence = fmt.Sprintf("Projecting %s with PCA…", src)
 	s.style()
-}
-
-func (s *Session) finishPCA() {
-	s.reduced = true
-	s.status.Phase = Ready
-	s.status.Iteration = s.pca.Iterations()
-	var explained float64
-	for _, v := range s.pca.Variance() {
-		explained += v
-	}
-	warn := ""
-	if n := countSeverity(s.status.Diagnostics, parse.Warning); n > 0 {
-		warn = fmt.Sprintf(" %d %s: see the banner.", n, plural(n, "warning", "warnings"))
-	}
-	colour := ""
-	if s.legendTitle != "" {
-		colour = fmt.Sprintf(" Coloured by %s.", s.legendTitle)
-	}
-	s.sentence = fmt.Sprintf("%s: %s points × %d dimensions, PCA 2D (%.1f%% of variance).%s Drag to pan, scroll to zoom, 0 to fit.%s",
-		s.status.Source, thousands(s.data.N), s.data.D, 100*explained, colour, warn)
+	s.startProjection()
+	s.describe()
 }
 
 func countSeverity(ds []parse.Diagnostic, sev parse.Severity) int {
@@ -350,13 +334,11 @@ func (s *Session) Status() Status { return s.status }
 // Sentence is the readable form of the status, for the status line.
 func (s *Session) Sentence() string { return s.sentence }
 
-// Positions returns the 2D layout, N×2 row-major, or nil when nothing is shown.
-func (s *Session) Positions() []float32 {
-	if s.pca == nil {
-		return nil
-	}
-	return s.pca.Positions()
-}
+// Positions returns the layout, N×LayoutDims row-major, or nil when nothing is shown.
+func (s *Session) Positions() []float32 { return s.layout }
+
+// LayoutDims is the dimension of the layout: 2 or 3.
+func (s *Session) LayoutDims() int { return s.layoutDims }
 
 // Colors returns one colour per point (nil when nothing is shown).
 func (s *Session) Colors() []color.RGBA { return s.colors }

@@ -248,3 +248,123 @@ func TestOpenWhileParsingReplacesTheLoad(t *testing.T) {
 		t.Errorf("status %+v, want the second input", st)
 	}
 }
+
+// workUntil calls Work until cond holds, failing after many calls.
+func workUntil(t *testing.T, s *Session, what string, cond func() bool) {
+	t.Helper()
+	for i := 0; i < 20000; i++ {
+		if cond() {
+			return
+		}
+		s.Work(5 * time.Millisecond)
+	}
+	t.Fatalf("never reached: %s (status %+v, %q)", what, s.Status(), s.Sentence())
+}
+
+func TestTSNEControls(t *testing.T) {
+	s := New()
+	if _, err := s.Control("method", "tsne"); err == nil {
+		t.Error("a control without data was accepted")
+	}
+	s.Open(demoFiles(t), "demo")
+	runToEnd(t, s)
+	pca := append([]float32(nil), s.Positions()...)
+
+	ch, err := s.Control("method", "tsne")
+	if err != nil || !ch.Status {
+		t.Fatalf("method tsne: %+v %v", ch, err)
+	}
+	if st := s.Status(); st.Phase != Reducing || st.Method != "tsne" {
+		t.Errorf("after starting t-SNE: %+v", st)
+	}
+	workUntil(t, s, "t-SNE iterating", func() bool { return s.Status().Iteration >= 60 })
+	if c := s.Controls(); !c.Running || c.Method != "tsne" || c.LearningRate != 200 {
+		t.Errorf("controls while running %+v (learning rate default max(1797/12, 200) = 200)", c)
+	}
+	if len(s.Positions()) != 2*1797 || sameLayout(s.Positions(), pca) {
+		t.Error("the layout is not t-SNE's")
+	}
+	if !strings.Contains(s.Sentence(), "iteration") {
+		t.Errorf("sentence while running: %q", s.Sentence())
+	}
+
+	if _, err := s.Control("pause", ""); err != nil {
+		t.Fatal(err)
+	}
+	it := s.Status().Iteration
+	for i := 0; i < 5; i++ {
+		s.Work(5 * time.Millisecond)
+	}
+	if st := s.Status(); st.Iteration != it || st.Phase != Ready || !s.Controls().Paused {
+		t.Errorf("paused t-SNE moved from %d to %+v", it, st)
+	}
+	if _, err := s.Control("run", ""); err != nil {
+		t.Fatal(err)
+	}
+	workUntil(t, s, "t-SNE resumed", func() bool { return s.Status().Iteration > it })
+
+	if _, err := s.Control("perplexity", "10"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Control("learning-rate", "150"); err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Controls(); c.Perplexity != 10 || c.LearningRate != 150 {
+		t.Errorf("controls after changes %+v", c)
+	}
+
+	// 3D restarts t-SNE in three dimensions.
+	if _, err := s.Control("dims", "3"); err != nil {
+		t.Fatal(err)
+	}
+	if s.Status().Iteration != 0 {
+		t.Errorf("changing dims kept iteration %d", s.Status().Iteration)
+	}
+	workUntil(t, s, "3D t-SNE iterating", func() bool { return s.Status().Iteration >= 10 && s.LayoutDims() == 3 })
+	if len(s.Positions()) != 3*1797 {
+		t.Errorf("3D layout has %d values", len(s.Positions()))
+	}
+
+	// Back to PCA, in 3D, with chosen axes.
+	if _, err := s.Control("method", "pca"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Control("axis-z", "4"); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Status(); st.Method != "pca" || st.Layout != 3 || !strings.Contains(s.Sentence(), "PC1, PC2, PC4") {
+		t.Errorf("PCA 3D with axes 1, 2, 4: %+v %q", st, s.Sentence())
+	}
+	if _, err := s.Control("dims", "2"); err != nil {
+		t.Fatal(err)
+	}
+	if !sameLayout(s.Positions(), pca) {
+		t.Error("back in PCA 2D on PC1, PC2 the layout differs from the first one")
+	}
+
+	for _, bad := range [][2]string{{"method", "umap"}, {"dims", "4"}, {"axis-x", "0"}, {"axis-y", "11"}, {"perplexity", "1"}, {"learning-rate", "-3"}, {"zoom", "1"}} {
+		if _, err := s.Control(bad[0], bad[1]); err == nil {
+			t.Errorf("control %s=%q accepted", bad[0], bad[1])
+		}
+	}
+}
+
+func sameLayout(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestStatusJSONWithoutKL(t *testing.T) {
+	st := Status{Phase: Reducing, Method: "tsne", KL: math.NaN()}
+	m := decode(t, st)
+	if m["phase"] != "reducing" {
+		t.Errorf("status with an unestimated KL encodes as %s", st.JSON())
+	}
+}

@@ -1,0 +1,333 @@
+package session
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/embproj/projector/parse"
+	"github.com/embproj/projector/reduce"
+)
+
+// Settings are the user's projection choices. They survive loading new data,
+// except that every new dataset starts with PCA.
+type Settings struct {
+	Method       string  // "pca" or "tsne"
+	Dims         int     // layout dimension: 2 or 3
+	Axes         [3]int  // the PCA components (0-based) on x, y and z
+	Perplexity   float64 // t-SNE perplexity
+	LearningRate float64 // t-SNE learning rate; 0 means the default max(N/12, 200)
+}
+
+// DefaultSettings: PCA in 2D on the first components, t-SNE perplexity 30.
+func DefaultSettings() Settings {
+	return Settings{Method: "pca", Dims: 2, Axes: [3]int{0, 1, 2}, Perplexity: 30}
+}
+
+// tsneSeed makes every t-SNE run of the same data and settings identical.
+const tsneSeed = 1
+
+// maxComponents is how many principal components the axes may choose from.
+const maxComponents = 10
+
+// Controls is what the page's projection controls show.
+type Controls struct {
+	HasData      bool
+	Method       string
+	Dims         int
+	Axes         [3]int
+	Components   int // principal components available for the axes
+	Perplexity   float64
+	LearningRate float64 // the rate in use (the default once t-SNE started)
+	Running      bool    // t-SNE is iterating
+	Paused       bool
+	Done         bool // t-SNE reached its iteration count
+	Iteration    int
+	KL           float64
+}
+
+// startProjection begins a new dataset's projection with PCA.
+func (s *Session) startProjection() {
+	d := s.data
+	s.set.Method = "pca"
+	k := min(maxComponents, d.D, max(d.N-1, 1))
+	s.pca = reduce.NewPCA(d.Vectors, d.N, d.D, reduce.PCAConfig{Components: k})
+	s.pcaDone, s.tsne, s.tsneDone, s.paused, s.tsneShown = false, nil, false, false, false
+	s.layout, s.layoutDims, s.layoutOwned = nil, s.set.Dims, false
+	s.status.Phase, s.status.Method = Reducing, "pca"
+}
+
+// startTSNE (re)starts t-SNE from scratch with the current settings.
+func (s *Session) startTSNE() {
+	d := s.data
+	s.tsne = reduce.NewTSNE(d.Vectors, d.N, d.D, reduce.TSNEConfig{
+		Dims: s.set.Dims, Perplexity: s.set.Perplexity, LearningRate: s.set.LearningRate, Seed: tsneSeed,
+	})
+	s.tsneDone, s.paused, s.tsneShown = false, false, false
+}
+
+// workProjection advances PCA or t-SNE, whichever is shown, for about budget.
+func (s *Session) workProjection(budget time.Duration) Changes {
+	var ch Changes
+	if s.data == nil {
+		return ch
+	}
+	deadline := time.Now().Add(budget)
+	switch s.set.Method {
+	case "pca":
+		if s.pcaDone {
+			return ch
+		}
+		for !s.pcaDone && time.Now().Before(deadline) {
+			s.pcaDone = s.pca.Step()
+		}
+		s.layoutFromPCA()
+		ch.Points, ch.Status = true, true
+	case "tsne":
+		if s.paused || s.tsneDone {
+			return ch
+		}
+		for !s.tsneDone && time.Now().Before(deadline) {
+			s.tsneDone = s.tsne.Step()
+		}
+		ch.Status = true
+		if s.tsne.Iteration() > 0 {
+			// Until the first iteration the previous layout stays up.
+			ch.Points = true
+			if !s.tsneShown {
+				s.tsneShown, ch.Refit = true, true
+			}
+			s.showTSNE()
+		}
+	}
+	s.describe()
+	return ch
+}
+
+// showTSNE makes the t-SNE positions the layout (shared, not copied).
+func (s *Session) showTSNE() {
+	s.layout, s.layoutDims, s.layoutOwned = s.tsne.Positions(), s.tsne.Dims(), false
+}
+
+// layoutFromPCA copies the chosen components of the PCA positions into the layout.
+func (s *Session) layoutFromPCA() {
+	k := s.pca.Components()
+	pos := s.pca.Positions()
+	n, dims := s.data.N, s.set.Dims
+	if !s.layoutOwned || len(s.layout) != n*dims {
+		s.layout, s.layoutOwned = make([]float32, n*dims), true
+	}
+	s.layoutDims = dims
+	for i := 0; i < n; i++ {
+		for a := 0; a < dims; a++ {
+			c := min(s.set.Axes[a], k-1)
+			if c < 0 {
+				s.layout[i*dims+a] = 0
+				continue
+			}
+			s.layout[i*dims+a] = pos[i*k+c]
+		}
+	}
+}
+
+// describe sets the phase, iteration and sentence for the current projection.
+func (s *Session) describe() {
+	src := s.status.Source
+	warn := ""
+	if n := countSeverity(s.status.Diagnostics, parse.Warning); n > 0 {
+		warn = fmt.Sprintf(" %d %s: see the banner.", n, plural(n, "warning", "warnings"))
+	}
+	colour := ""
+	if s.legendTitle != "" {
+		colour = fmt.Sprintf(" Coloured by %s.", s.legendTitle)
+	}
+	size := fmt.Sprintf("%s points × %d dimensions", thousands(s.data.N), s.data.D)
+	s.status.Method = s.set.Method
+	s.status.Layout = s.layoutDims
+	switch s.set.Method {
+	case "pca":
+		s.status.Iteration = s.pca.Iterations()
+		s.status.KL = 0
+		if !s.pcaDone {
+			s.status.Phase = Reducing
+			s.sentence = fmt.Sprintf("Projecting %s with PCA… %d%%", src, int(100*s.pca.Progress()))
+			return
+		}
+		s.status.Phase = Ready
+		var explained float64
+		axes := ""
+		for a := 0; a < s.set.Dims; a++ {
+			c := min(s.set.Axes[a], s.pca.Components()-1)
+			explained += s.pca.Variance()[c]
+			if a > 0 {
+				axes += ", "
+			}
+			axes += fmt.Sprintf("PC%d", c+1)
+		}
+		s.sentence = fmt.Sprintf("%s: %s, PCA %dD on %s (%.1f%% of variance).%s %s%s",
+			src, size, s.set.Dims, axes, 100*explained, colour, s.navigationHint(), warn)
+	case "tsne":
+		t := s.tsne
+		s.status.Iteration = t.Iteration()
+		s.status.KL = t.KL()
+		kl := ""
+		if t.KLIteration() > 0 {
+			kl = fmt.Sprintf(", KL %.3f", t.KL())
+		}
+		switch {
+		case s.tsneDone:
+			s.status.Phase = Ready
+			s.sentence = fmt.Sprintf("%s: %s, t-SNE %dD finished after %d iterations%s.%s Run continues for 1,000 more. %s%s",
+				src, size, t.Dims(), t.Iteration(), kl, colour, s.navigationHint(), warn)
+		case s.paused:
+			s.status.Phase = Ready
+			s.sentence = fmt.Sprintf("%s: t-SNE %dD paused at iteration %d%s.%s %s%s",
+				src, t.Dims(), t.Iteration(), kl, colour, s.navigationHint(), warn)
+		case t.Preparing():
+			s.status.Phase = Reducing
+			s.sentence = fmt.Sprintf("%s: t-SNE %dD is finding neighbours and similarities… %d%%", src, t.Dims(), int(100*t.Progress()))
+		default:
+			s.status.Phase = Reducing
+			s.sentence = fmt.Sprintf("%s: t-SNE %dD on %s, iteration %d%s (perplexity %g, learning rate %.0f).",
+				src, t.Dims(), size, t.Iteration(), kl, s.set.Perplexity, t.LearningRate())
+		}
+	}
+}
+
+func (s *Session) navigationHint() string {
+	if s.layoutDims == 3 {
+		return "Drag to turn, shift+drag to pan, scroll to zoom, 0 to fit."
+	}
+	return "Drag to pan, scroll to zoom, 0 to fit."
+}
+
+// Control applies one of the page's projection controls:
+//
+//	method        "pca" | "tsne"
+//	dims          "2" | "3"
+//	axis-x, axis-y, axis-z   a principal component, 1-based ("1".."10")
+//	perplexity    a number ≥ 2 (t-SNE recomputes its similarities)
+//	learning-rate a number > 0, or "" for the default
+//	run           start or resume t-SNE (after it finished: 1,000 more iterations)
+//	pause         pause t-SNE
+//	restart       start t-SNE again from the beginning
+//
+// It reports what changed, or an error naming the bad value.
+func (s *Session) Control(name, value string) (Changes, error) {
+	if s.data == nil {
+		return Changes{}, fmt.Errorf("no data to project")
+	}
+	ch := Changes{Status: true, Points: true}
+	switch name {
+	case "method":
+		switch value {
+		case "pca":
+			s.set.Method = "pca"
+			s.layoutFromPCA()
+			ch.Refit = true
+		case "tsne":
+			s.set.Method = "tsne"
+			if s.tsne == nil {
+				s.startTSNE()
+			} else if s.tsneShown {
+				s.showTSNE()
+				ch.Refit = true
+			}
+		default:
+			return Changes{}, fmt.Errorf("method %q: want pca or tsne", value)
+		}
+	case "dims":
+		d, err := strconv.Atoi(value)
+		if err != nil || (d != 2 && d != 3) {
+			return Changes{}, fmt.Errorf("dims %q: want 2 or 3", value)
+		}
+		if d == s.set.Dims {
+			return Changes{}, nil
+		}
+		s.set.Dims = d
+		ch.Refit = true
+		if s.tsne != nil {
+			// t-SNE runs in the layout dimension: start again in the new one.
+			s.tsne = nil
+			s.tsneShown = false
+		}
+		if s.set.Method == "tsne" {
+			s.startTSNE()
+		}
+		s.layoutFromPCA()
+	case "axis-x", "axis-y", "axis-z":
+		c, err := strconv.Atoi(value)
+		k := s.pca.Components()
+		if err != nil || c < 1 || c > k {
+			return Changes{}, fmt.Errorf("%s %q: want a component from 1 to %d", name, value, k)
+		}
+		s.set.Axes[map[string]int{"axis-x": 0, "axis-y": 1, "axis-z": 2}[name]] = c - 1
+		if s.set.Method == "pca" {
+			s.layoutFromPCA()
+			ch.Refit = true
+		}
+	case "perplexity":
+		p, err := strconv.ParseFloat(value, 64)
+		if err != nil || p < 2 || p > 1000 || math.IsNaN(p) {
+			return Changes{}, fmt.Errorf("perplexity %q: want a number from 2 to 1000", value)
+		}
+		s.set.Perplexity = p
+		if s.tsne != nil {
+			s.tsne.SetPerplexity(p)
+			s.tsneDone = false
+		}
+	case "learning-rate":
+		lr := 0.0
+		if value != "" {
+			v, err := strconv.ParseFloat(value, 64)
+			if err != nil || !(v > 0) || math.IsInf(v, 0) {
+				return Changes{}, fmt.Errorf("learning rate %q: want a positive number", value)
+			}
+			lr = v
+		}
+		s.set.LearningRate = lr
+		if s.tsne != nil && lr > 0 {
+			s.tsne.SetLearningRate(lr)
+		}
+	case "run":
+		s.set.Method = "tsne"
+		switch {
+		case s.tsne == nil:
+			s.startTSNE()
+		case s.tsneDone:
+			s.tsne.SetMaxIterations(s.tsne.Iteration() + 1000)
+			s.tsneDone = false
+		}
+		s.paused = false
+	case "pause":
+		s.paused = true
+	case "restart":
+		s.set.Method = "tsne"
+		s.startTSNE()
+	default:
+		return Changes{}, fmt.Errorf("unknown control %q", name)
+	}
+	s.describe()
+	return ch, nil
+}
+
+// Controls returns the state the projection controls show.
+func (s *Session) Controls() Controls {
+	c := Controls{Method: s.set.Method, Dims: s.set.Dims, Axes: s.set.Axes, Perplexity: s.set.Perplexity, LearningRate: s.set.LearningRate}
+	if s.data == nil || s.pca == nil {
+		return c
+	}
+	c.HasData = true
+	c.Components = s.pca.Components()
+	if s.tsne != nil {
+		c.LearningRate = s.tsne.LearningRate()
+		c.Paused, c.Done = s.paused, s.tsneDone
+		c.Running = s.set.Method == "tsne" && !s.paused && !s.tsneDone
+		c.Iteration, c.KL = s.tsne.Iteration(), s.tsne.KL()
+	}
+	return c
+}
+
+// Settings returns the current projection settings.
+func (s *Session) Settings() Settings { return s.set }
