@@ -45,18 +45,18 @@ func elemSize(dtype string) int {
 // unless opts.Dtype says otherwise), row-major, with the shape from opts, a config,
 // or the metadata row count. Memory: N×D float32.
 func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
-	data := f.Data
+	data := f.Data // the whole file, or its first bytes when f.streamed()
 	if bytes.HasPrefix(data, npyMagic) {
 		r.warnf("bytes-dtype", f.Name, 0, "", "",
 			"%s is a NumPy .npy file, not raw float32 .bytes (TensorBoard would read its header as numbers); it was read as .npy.", f.Name)
-		return parseNpy(f.Name, data, h, opts, r)
+		return parseNpy(f, h, opts, r)
 	}
 	dtype := opts.Dtype
 	if dtype == "" {
 		dtype = "float32"
 	}
 	es := elemSize(dtype)
-	total := len(data)
+	total := int(f.size())
 	if total == 0 {
 		r.errorf("bytes-size", f.Name, 0, "", "", "%s is empty.", f.Name)
 		return nil
@@ -150,7 +150,16 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 	}
 	t := &tensor{file: f.Name, n: n, d: d, format: "bytes"}
 	r.step.estimate(n, d)
-	t.vals = decodeFloats(data, dtype, binary.LittleEndian, n*d, r.step)
+	if f.streamed() {
+		vals, err := readFloatsAt(f.ReaderAt, 0, n*d, dtype, binary.LittleEndian, r.step)
+		if err != nil {
+			r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s: %v.", f.Name, err)
+			return nil
+		}
+		t.vals = vals
+	} else {
+		t.vals = decodeFloats(data, dtype, binary.LittleEndian, n*d, r.step)
+	}
 	if es == 4 && opts.Dtype == "" && looksFloat64(data) {
 		r.warnf("bytes-dtype", f.Name, 0, "Read it as float64.", "dtype=float64",
 			"%s looks like float64 values read as float32 (every other value is tiny or huge).", f.Name)
@@ -394,7 +403,8 @@ func npyDtype(descr string) (size int, kind byte, order binary.ByteOrder, ok boo
 // flattened after the first axis, 1-D arrays split by the metadata row count.
 // Memory: N×D float32; nothing is allocated before the header is checked against
 // the bytes that exist.
-func parseNpy(name string, data []byte, h shapeHint, opts Options, r *reporter) *tensor {
+func parseNpy(f File, h shapeHint, opts Options, r *reporter) *tensor {
+	name, data := f.Name, f.Data
 	hd, err := readNpyHeader(data)
 	if err != nil {
 		r.errorf("npy-header", name, 0, "Save the array again with numpy.save.", "", "%s: broken .npy header: %v.", name, err)
@@ -414,7 +424,7 @@ func parseNpy(name string, data []byte, h shapeHint, opts Options, r *reporter) 
 		}
 		count *= s
 	}
-	avail := len(data) - hd.offset
+	avail := int(f.size()) - hd.offset
 	if count*size > avail {
 		r.errorf("npy-header", name, 0, "Check that the file was copied completely.", "",
 			"%s: the header announces shape %v of %s = %d bytes, but only %d bytes follow it: the file is truncated.", name, hd.shape, hd.descr, count*size, avail)
@@ -454,11 +464,26 @@ func parseNpy(name string, data []byte, h shapeHint, opts Options, r *reporter) 
 	if tooLarge(n, d, name, opts, r) {
 		return nil
 	}
-	body := data[hd.offset:]
+	var body []byte
 	var vals []float32
-	if kind == 'f' {
-		r.step.estimate(n, d)
-		vals = decodeFloats(body, map[int]string{2: "float16", 4: "float32", 8: "float64"}[size], order, count, r.step)
+	dtype := map[int]string{2: "float16", 4: "float32", 8: "float64"}[size]
+	r.step.estimate(n, d)
+	switch {
+	case f.streamed() && kind == 'f' && !hd.fortran:
+		vals, err = readFloatsAt(f.ReaderAt, int64(hd.offset), count, dtype, order, r.step)
+	case f.streamed():
+		body, err = readAtFull(f.ReaderAt, int64(hd.offset), count*size)
+	default:
+		body = data[hd.offset:]
+	}
+	if err != nil {
+		r.errorf("read-error", name, 0, "Choose the file again.", "", "%s: %v.", name, err)
+		return nil
+	}
+	if vals != nil {
+		// read above
+	} else if kind == 'f' {
+		vals = decodeFloats(body, dtype, order, count, r.step)
 	} else {
 		vals = make([]float32, count)
 		for i := range vals {
@@ -568,7 +593,7 @@ func parseNpz(name string, data []byte, h shapeHint, opts Options, r *reporter) 
 		r.errorf("npy-header", name, 0, "", "", "%s: cannot read %s: %v.", name, c.f.Name, err)
 		return nil
 	}
-	t := parseNpy(name+"/"+c.f.Name, body, h, opts, r)
+	t := parseNpy(File{Name: name + "/" + c.f.Name, Data: body}, h, opts, r)
 	if t != nil {
 		t.file = name
 		t.format = "npz"

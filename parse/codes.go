@@ -39,6 +39,7 @@ var Codes = map[string]string{
 	"extra-file":        "info: a file that was not used",
 	"config-embeddings": "info: the config offers several embeddings (action embedding=I picks another); warning: the embedding asked for does not exist",
 	"canceled":          "a Stepper load was canceled",
+	"read-error":        "a file given by File.ReaderAt could not be read (or has a negative size)",
 	"internal":          "a bug in the reader (recovered panic); please report the file",
 }
 

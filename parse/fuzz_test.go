@@ -121,7 +121,7 @@ func FuzzNpy(f *testing.F) {
 			return
 		}
 		r := &reporter{}
-		tt := parseNpy("a.npy", data, shapeHint{metaRows: metaRows}, Options{MaxBytes: 1 << 24}, r)
+		tt := parseNpy(File{Name: "a.npy", Data: data}, shapeHint{metaRows: metaRows}, Options{MaxBytes: 1 << 24}, r)
 		checkTensor(t, tt, r)
 		if tt != nil && len(tt.vals) > len(data) {
 			t.Fatalf("%d values from %d bytes", len(tt.vals), len(data))

@@ -187,7 +187,7 @@ func (l *loader) load(in []File) *Dataset {
 		return nil
 	}
 	l.wrap = map[string]string{}
-	l.files = l.expand(in)
+	l.files = l.expand(l.prepareStreams(in))
 	if r.blocking() {
 		return nil
 	}
@@ -350,7 +350,7 @@ func (l *loader) load(in []File) *Dataset {
 		hint.metaRows = m.n
 		if m.trailingBlank > 0 && shape[0] != m.n {
 			hint.metaRows = m.n - m.trailingBlank
-			if shape[0] == 0 && l.kinds[tIdx] == KindBinary && len(tf.Data)%(4*max(m.n, 1)) == 0 {
+			if shape[0] == 0 && l.kinds[tIdx] == KindBinary && tf.size()%int64(4*max(m.n, 1)) == 0 {
 				hint.metaRows = m.n
 			}
 		}
@@ -363,7 +363,7 @@ func (l *loader) load(in []File) *Dataset {
 			r.warnf("bytes-dtype", tf.Name, 0, "", "",
 				"%s is a NumPy .npy file, not raw float32 .bytes (TensorBoard would read its header as numbers); it was read as .npy.", tf.Name)
 		}
-		t = parseNpy(tf.Name, tf.Data, hint, l.opts, r)
+		t = parseNpy(tf, hint, l.opts, r)
 	case KindNpz:
 		t = parseNpz(tf.Name, tf.Data, hint, l.opts, r)
 	case KindBinary:
@@ -708,7 +708,7 @@ func (l *loader) rolesByContent() (tIdx, mIdx, sIdx int) {
 		if ka != kb {
 			return ka > kb
 		}
-		return len(l.files[tensors[a]].Data) > len(l.files[tensors[b]].Data)
+		return l.files[tensors[a]].size() > l.files[tensors[b]].size()
 	})
 	if tIdx < 0 {
 		switch {

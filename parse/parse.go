@@ -4,14 +4,35 @@
 // It imports neither Ebiten nor syscall/js: the page and the native CLI share it.
 package parse
 
+import "io"
+
 // File is one input file as the user gave it.
 type File struct {
 	// Name is the path relative to what the user dropped or named
 	// ("logs/projector_config.pbtxt", "vectors.tsv"), with '/' separators.
 	Name string
-	// Data is the whole content of the file.
+	// Data is the whole content of the file (nil when ReaderAt is used).
 	Data []byte
+	// ReaderAt, when Data is nil, reads the file piece by piece (an *os.File, a
+	// browser Blob behind a synchronous bridge) and Size is its length in bytes.
+	// Large tensors (raw .bytes, .npy, delimited text) are then read in 1 MiB
+	// pieces straight into the result, so memory stays near the float32 size of
+	// the result plus one read buffer; every other file is read whole.
+	ReaderAt io.ReaderAt
+	Size     int64
 }
+
+// size returns the length of the file in bytes.
+func (f File) size() int64 {
+	if f.ReaderAt != nil && f.Size > int64(len(f.Data)) {
+		return f.Size
+	}
+	return int64(len(f.Data))
+}
+
+// streamed reports whether only a prefix of the file is in Data and the rest must
+// be read through ReaderAt.
+func (f File) streamed() bool { return f.ReaderAt != nil && f.Size > int64(len(f.Data)) }
 
 // Severity ranks a Diagnostic. Errors block drawing; warnings do not.
 type Severity string

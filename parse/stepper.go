@@ -40,7 +40,7 @@ type stepCanceled struct{}
 func NewStepper(files []File, opts Options) *Stepper {
 	s := &Stepper{resume: make(chan time.Duration), paused: make(chan bool)}
 	for _, f := range files {
-		s.total += int64(len(f.Data))
+		s.total += f.size()
 	}
 	go func() {
 		budget := <-s.resume

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -280,9 +282,27 @@ func (p *problems) add(line, col int, cell string, got int) {
 // word2vec/fastText .vec. Text columns become labels. Memory: n×d float32 plus one
 // string per label cell; the file is not copied unless it needs re-encoding.
 func parseTextTensor(f File, opts Options, r *reporter) *tensor {
-	text := prepText(f.Name, f.Data, r, true).text
 	t := &tensor{file: f.Name, declaredN: -1}
-	t.noFinalNewline = len(text) > 0 && text[len(text)-1] != '\n'
+	var text []byte // the whole text, or its first complete lines when streamed
+	var skip int64  // bytes of byte-order mark before the text
+	size := int64(0)
+	streamed := f.streamed()
+	if streamed {
+		text = f.Data
+		if bytes.HasPrefix(text, []byte{0xEF, 0xBB, 0xBF}) {
+			text, skip = text[3:], 3
+		}
+		if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
+			text = text[:i+1] // the last line of the prefix may be cut
+		}
+		size = f.Size - skip
+		last, err := readAtFull(f.ReaderAt, f.Size-1, 1)
+		t.noFinalNewline = err == nil && last[0] != '\n'
+	} else {
+		text = prepText(f.Name, f.Data, r, true).text
+		size = int64(len(text))
+		t.noFinalNewline = len(text) > 0 && text[len(text)-1] != '\n'
+	}
 
 	// Sample the first non-blank lines.
 	var sample [][]byte
@@ -498,13 +518,19 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 
 	// Full pass.
 	var it recordIter
+	var src io.Reader = bytes.NewReader(text)
+	if streamed {
+		src = bufio.NewReaderSize(io.NewSectionReader(f.ReaderAt, skip, f.Size-skip), readChunk)
+	}
 	if useCSV {
-		cr := csv.NewReader(bytes.NewReader(text))
+		cr := csv.NewReader(src)
 		cr.Comma = rune(delim)
 		cr.LazyQuotes = true
 		cr.FieldsPerRecord = -1
 		cr.ReuseRecord = true
 		it = &csvIter{cr: cr}
+	} else if streamed {
+		it = newStreamIter(f, skip, delim)
 	} else {
 		it = &fastIter{lr: lineReader{data: text}, delim: delim}
 	}
@@ -513,14 +539,15 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		d = 0 // from the first row
 	}
 	avgLine := max(1, sampleBytes/len(sample))
-	estRows := len(text)/avgLine + 1
+	estRows := int(size/int64(avgLine)) + 1
 	if d > 0 {
-		t.vals = make([]float32, 0, min(estRows*d+d, len(text)/2+d))
+		t.vals = make([]float32, 0, min(estRows*d+d, int(size/2)+d))
 	}
-	t.rows = make([]int32, 0, min(estRows, len(text)/2+1))
+	t.rows = make([]int32, 0, min(estRows, int(size/2)+1))
 	r.step.estimate(estRows, d)
 	labels := make([][]string, len(metaCols))
 	var ragged, nonNum problems
+	badEncoding := false
 	lastTick := int64(0)
 	limitRows := 0
 	if opts.FirstN > 0 {
@@ -608,6 +635,15 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 			v := ""
 			if j < len(fields) {
 				v = strings.Clone(fields[j])
+				if streamed && !utf8.ValidString(v) {
+					// Streamed text was not re-encoded up front: fix labels one by one.
+					if !badEncoding {
+						badEncoding = true
+						r.warnf("encoding", f.Name, line, "Save the file as UTF-8.", "",
+							"%s is not UTF-8 (line %d); its labels were read as Windows-1252, so accented letters may be wrong.", f.Name, line)
+					}
+					v = latin1String(v)
+				}
 			}
 			labels[k] = append(labels[k], v)
 		}
@@ -625,6 +661,10 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	}
 	if ci, ok := it.(*csvIter); ok && ci.err != nil {
 		r.errorf("non-numeric", f.Name, 0, "", "", "%s: %v", f.Name, ci.err)
+	}
+	if si, ok := it.(*streamIter); ok && si.err != nil {
+		r.errorf("read-error", f.Name, si.line, "Choose the file again.", "", "%s cannot be read after line %d: %v.", f.Name, si.line, si.err)
+		return nil
 	}
 	if blanks > 0 {
 		r.warnf("blank-line", f.Name, blankFirst, "Remove blank lines from the tensor file, or add the matching empty rows to the metadata.", "",
@@ -830,4 +870,17 @@ func cell(rec []string, j int) string {
 		return rec[j]
 	}
 	return ""
+}
+
+// latin1String decodes a Windows-1252 string to UTF-8.
+func latin1String(s string) string {
+	out := make([]byte, 0, len(s)+len(s)/4)
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < 0x80 {
+			out = append(out, b)
+		} else {
+			out = utf8.AppendRune(out, cp1252(b))
+		}
+	}
+	return string(out)
 }

@@ -52,12 +52,13 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, "projector validate: no PATH given\nusage: projector validate [--json] PATH...\n")
 		return 2
 	}
-	files, err := readInputs(paths)
+	files, closeAll, err := openInputs(paths)
 	if err != nil {
 		fmt.Fprintf(stderr, "projector validate: %v\n", err)
 		return 2
 	}
 	ds, rep := parse.Load(files, parse.Options{})
+	closeAll()
 	res := validateResult{Columns: []string{}, Diagnostics: rep.Diagnostics, Embeddings: rep.Embeddings}
 	if ds != nil {
 		res.Points, res.Dims, res.Format = ds.N, ds.D, ds.Format
@@ -125,22 +126,24 @@ func printReport(w io.Writer, ds *parse.Dataset, rep parse.Report) {
 	}
 }
 
-// readInputs reads files and folders into parse.Files. A file is named by its base
-// name; the files of a folder by their path relative to it (with '/'), as the page
-// names the entries of a dropped folder. Hidden files and folders are skipped.
-func readInputs(paths []string) ([]parse.File, error) {
-	var files []parse.File
+// input is one file named on the command line or found in a named folder.
+type input struct {
+	path string // on disk
+	name string // as parse.File.Name: base name, or path relative to the named folder
+}
+
+// listInputs expands paths: a file is named by its base name; the files of a
+// folder by their path relative to it (with '/'), as the page names the entries
+// of a dropped folder. Hidden files and folders are skipped.
+func listInputs(paths []string) ([]input, error) {
+	var out []input
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, err
 		}
 		if !st.IsDir() {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return nil, err
-			}
-			files = append(files, parse.File{Name: filepath.Base(p), Data: b})
+			out = append(out, input{p, filepath.Base(p)})
 			continue
 		}
 		err = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
@@ -156,20 +159,64 @@ func readInputs(paths []string) ([]parse.File, error) {
 			if d.IsDir() || !d.Type().IsRegular() {
 				return nil
 			}
-			b, err := os.ReadFile(q)
-			if err != nil {
-				return err
-			}
 			rel, err := filepath.Rel(p, q)
 			if err != nil {
 				return err
 			}
-			files = append(files, parse.File{Name: filepath.ToSlash(rel), Data: b})
+			out = append(out, input{q, filepath.ToSlash(rel)})
 			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("reading folder %s: %w", p, err)
 		}
 	}
+	return out, nil
+}
+
+// readInputs reads files and folders (see listInputs) whole into parse.Files.
+func readInputs(paths []string) ([]parse.File, error) {
+	ins, err := listInputs(paths)
+	if err != nil {
+		return nil, err
+	}
+	files := make([]parse.File, 0, len(ins))
+	for _, in := range ins {
+		b, err := os.ReadFile(in.path)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, parse.File{Name: in.name, Data: b})
+	}
 	return files, nil
+}
+
+// openInputs opens files and folders (see listInputs) as parse.Files read through
+// ReaderAt, so that a large tensor is read piece by piece instead of copied whole
+// into memory; closeAll closes them once Load has returned.
+func openInputs(paths []string) (files []parse.File, closeAll func(), err error) {
+	var opened []*os.File
+	closeAll = func() {
+		for _, f := range opened {
+			f.Close()
+		}
+	}
+	ins, err := listInputs(paths)
+	if err != nil {
+		return nil, closeAll, err
+	}
+	for _, in := range ins {
+		f, err := os.Open(in.path)
+		if err != nil {
+			closeAll()
+			return nil, closeAll, err
+		}
+		opened = append(opened, f)
+		st, err := f.Stat()
+		if err != nil {
+			closeAll()
+			return nil, closeAll, err
+		}
+		files = append(files, parse.File{Name: in.name, ReaderAt: f, Size: st.Size()})
+	}
+	return files, closeAll, nil
 }
