@@ -902,16 +902,22 @@ func (l *loader) cleanRows(t *tensor, m *metadata) bool {
 			r.step.tick(0)
 		}
 		row := t.vals[i*d : (i+1)*d]
-		finite, nz := true, false
-		for j, v := range row {
-			if v != v || math.IsInf(float64(v), 0) {
-				if finite {
-					bad.add(int(t.rows[i]), j+1, "", 0)
-				}
-				finite = false
+		// One pass over the bits: exponent all ones = NaN or ±Inf; any bit but the sign = non-zero.
+		var nonFinite, any uint32
+		for _, v := range row {
+			b := math.Float32bits(v)
+			if b&0x7f800000 == 0x7f800000 {
+				nonFinite = 1
 			}
-			if v != 0 {
-				nz = true
+			any |= b &^ 0x80000000
+		}
+		finite, nz := nonFinite == 0, any != 0
+		if !finite {
+			for j, v := range row {
+				if math.Float32bits(v)&0x7f800000 == 0x7f800000 {
+					bad.add(int(t.rows[i]), j+1, "", 0)
+					break
+				}
 			}
 		}
 		if !finite {
