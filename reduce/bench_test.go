@@ -289,3 +289,37 @@ func BenchmarkKNNApproxDigitsK90(b *testing.B) {
 	x, _ := digits(b)
 	benchKNN(b, "digits", x, 1797, 64, 90)
 }
+
+// stepLatency runs step to completion and reports the longest and the
+// 99th-percentile duration of one call, in milliseconds: what a page
+// calling Step once per frame would block for.
+func stepLatency(b *testing.B, name string, step func() bool) {
+	var ds []time.Duration
+	for {
+		s := time.Now()
+		done := step()
+		ds = append(ds, time.Since(s))
+		if done {
+			break
+		}
+	}
+	slices.Sort(ds)
+	b.ReportMetric(float64(ds[len(ds)-1].Microseconds())/1000, name+"_max_ms")
+	b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds())/1000, name+"_p99_ms")
+	b.ReportMetric(float64(len(ds)), name+"_steps")
+}
+
+// BenchmarkStepLatencyGloVe10k measures how long one Step blocks with the
+// default StepWork (PCA top-2, kNN k=90, t-SNE preparation and 100
+// iterations).
+func BenchmarkStepLatencyGloVe10k(b *testing.B) {
+	x := glove(b)
+	for range b.N {
+		p := NewPCA(x, 10000, 100, PCAConfig{})
+		stepLatency(b, "pca", p.Step)
+		g := NewKNN(x, 10000, 100, KNNConfig{K: 90})
+		stepLatency(b, "knn", g.Step)
+		ts := NewTSNE(x, 10000, 100, TSNEConfig{MaxIterations: 100})
+		stepLatency(b, "tsne", ts.Step)
+	}
+}

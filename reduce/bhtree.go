@@ -40,8 +40,18 @@ func (t *bhTree) newNode(c []float64, h float64, depth uint8) int32 {
 	return id
 }
 
-// build rebuilds the tree over the n points y (n×dims row-major).
+// build rebuilds the tree over the n points y (n×dims row-major) in one go.
 func (t *bhTree) build(y []float64, n, dims int) {
+	t.begin(y, n, dims)
+	for i := 0; i < n; i++ {
+		t.insert(y, int32(i))
+	}
+	t.end()
+}
+
+// begin resets the tree to an empty root cell covering the n points y.
+// Points are then added by insert, and end finishes the centres of mass.
+func (t *bhTree) begin(y []float64, n, dims int) {
 	t.dims, t.nch = dims, 1<<dims
 	t.ctr, t.half, t.w2, t.com = t.ctr[:0], t.half[:0], t.w2[:0], t.com[:0]
 	t.cnt, t.child, t.head, t.depth = t.cnt[:0], t.child[:0], t.head[:0], t.depth[:0]
@@ -50,8 +60,10 @@ func (t *bhTree) build(y []float64, n, dims int) {
 	}
 	t.next = t.next[:n]
 	var lo, hi [3]float64
-	for a := 0; a < dims; a++ {
-		lo[a], hi[a] = y[a], y[a]
+	if n > 0 {
+		for a := 0; a < dims; a++ {
+			lo[a], hi[a] = y[a], y[a]
+		}
 	}
 	for i := 0; i < n; i++ {
 		for a := 0; a < dims; a++ {
@@ -68,9 +80,11 @@ func (t *bhTree) build(y []float64, n, dims int) {
 	}
 	h = h*(1+1e-9) + 1e-12
 	t.newNode(c[:], h, 0)
-	for i := 0; i < n; i++ {
-		t.insert(y, int32(i))
-	}
+}
+
+// end turns the position sums of the nodes into centres of mass.
+func (t *bhTree) end() {
+	dims := t.dims
 	for id := range t.cnt {
 		if m := float64(t.cnt[id]); m > 0 {
 			for a := 0; a < dims; a++ {

@@ -91,7 +91,8 @@ type KNN struct {
 	hnew []bool
 
 	// exact
-	next int // next query
+	next  int // first query of the current exact block
+	jnext int // next point the current exact block is compared with
 
 	// trees
 	tree    int
@@ -113,7 +114,9 @@ type KNN struct {
 const (
 	knnExact = iota
 	knnTrees
+	knnFill
 	knnCandidates
+	knnMark
 	knnJoin
 	knnSort
 	knnDone
@@ -243,8 +246,12 @@ func (g *KNN) Step() (done bool) {
 			w = g.exactStep(budget)
 		case knnTrees:
 			w = g.treeStep(budget)
+		case knnFill:
+			w = g.fillStep(budget)
 		case knnCandidates:
 			w = g.candidateStep(budget)
+		case knnMark:
+			w = g.markStep(budget)
 		case knnJoin:
 			w = g.joinStep(budget)
 		case knnSort:
@@ -332,9 +339,9 @@ func (g *KNN) push(i int, j int32, dv float32, isNew bool) bool {
 	return true
 }
 
-// exactStep compares a block of four queries with every later point (and
+// exactStep compares a block of four queries with the later points (and
 // among themselves), offering each distance to both heaps, so every pair is
-// computed once.
+// computed once. A block may span several Steps (g.jnext).
 func (g *KNN) exactStep(budget int) int {
 	n, d := g.n, g.d
 	work := 0
@@ -342,17 +349,22 @@ func (g *KNN) exactStep(budget int) int {
 	for work < budget && g.next < n {
 		q0 := g.next
 		cnt := min(4, n-q0)
-		for a := q0; a < q0+cnt; a++ {
-			for b := a + 1; b < q0+cnt; b++ {
-				dv := g.dist(a, b)
-				g.push(a, int32(b), dv, false)
-				g.push(b, int32(a), dv, false)
+		if g.jnext <= q0 {
+			for a := q0; a < q0+cnt; a++ {
+				for b := a + 1; b < q0+cnt; b++ {
+					dv := g.dist(a, b)
+					g.push(a, int32(b), dv, false)
+					g.push(b, int32(a), dv, false)
+				}
 			}
+			g.jnext = q0 + cnt
+			work += cnt * cnt * d
 		}
+		jend := min(n, g.jnext+max(1, (budget-work)/(4*d+8)))
 		if cnt == 4 {
 			a0, a1, a2, a3 := g.x[q0*d:q0*d+d], g.x[(q0+1)*d:(q0+2)*d], g.x[(q0+2)*d:(q0+3)*d], g.x[(q0+3)*d:(q0+4)*d]
 			a1, a2, a3 = a1[:len(a0)], a2[:len(a0)], a3[:len(a0)]
-			for j := q0 + 4; j < n; j++ {
+			for j := g.jnext; j < jend; j++ {
 				bj := g.x[j*d : j*d+d]
 				bj = bj[:len(a0)]
 				var s0, s1, s2, s3 float32
@@ -376,8 +388,12 @@ func (g *KNN) exactStep(budget int) int {
 				}
 			}
 		}
-		g.next += cnt
-		work += cnt*(n-q0)*d + 1
+		work += (jend-g.jnext)*(4*d+8) + 1
+		g.jnext = jend
+		if g.jnext >= n {
+			g.next += cnt
+			g.jnext = 0
+		}
 	}
 	if g.next >= n {
 		g.phase = knnSort
@@ -402,10 +418,8 @@ func (g *KNN) treeStep(budget int) int {
 		if len(g.stack) == 0 {
 			g.tree++
 			if g.tree >= g.cfg.Trees {
-				work += g.fillRandom()
-				g.phase = knnCandidates
+				g.phase = knnFill
 				g.pos = 0
-				g.startRound()
 				return work
 			}
 			g.startTree()
@@ -461,11 +475,12 @@ func (g *KNN) treeStep(budget int) int {
 	return work
 }
 
-// fillRandom fills the heap slots the trees left empty with random points,
-// so that NN-descent starts from a full graph. It returns the work done.
-func (g *KNN) fillRandom() int {
+// fillStep fills, for a block of points, the heap slots the trees left
+// empty with random points, so that NN-descent starts from a full graph.
+func (g *KNN) fillStep(budget int) int {
 	n, k, work := g.n, g.k, 0
-	for i := 0; i < n; i++ {
+	for work < budget && g.pos < n {
+		i := g.pos
 		for tries := 0; g.hi[i*k] < 0 && tries < 4*k; tries++ {
 			j := g.rng.IntN(n)
 			if j != i {
@@ -473,6 +488,13 @@ func (g *KNN) fillRandom() int {
 				work += g.d
 			}
 		}
+		work += k
+		g.pos++
+	}
+	if g.pos == n {
+		g.phase = knnCandidates
+		g.pos = 0
+		g.startRound()
 	}
 	return work
 }
@@ -566,23 +588,36 @@ func (g *KNN) candidateStep(budget int) int {
 	work := (end - g.pos) * 4 * k
 	g.pos = end
 	if g.pos == n {
-		// Neighbours that made it into their point's new candidates are now old.
-		for i := 0; i < n; i++ {
-			nc := g.newC[i*c : i*c+int(g.newN[i])]
-			for s := 0; s < k; s++ {
-				if !g.hnew[i*k+s] {
-					continue
-				}
-				j := g.hi[i*k+s]
-				for _, v := range nc {
-					if v == j {
-						g.hnew[i*k+s] = false
-						break
-					}
+		g.phase = knnMark
+		g.pos = 0
+	}
+	return work
+}
+
+// markStep marks, for a block of points, the neighbours that made it into
+// the point's new candidates as old.
+func (g *KNN) markStep(budget int) int {
+	n, k, c := g.n, g.k, g.cand
+	per := max(1, budget/(k*c/2+1))
+	end := min(n, g.pos+per)
+	for i := g.pos; i < end; i++ {
+		nc := g.newC[i*c : i*c+int(g.newN[i])]
+		for s := 0; s < k; s++ {
+			if !g.hnew[i*k+s] {
+				continue
+			}
+			j := g.hi[i*k+s]
+			for _, v := range nc {
+				if v == j {
+					g.hnew[i*k+s] = false
+					break
 				}
 			}
 		}
-		work += n * k
+	}
+	work := (end - g.pos) * (k*c/2 + 1)
+	g.pos = end
+	if g.pos == n {
 		g.phase = knnJoin
 		g.pos = 0
 	}
@@ -641,22 +676,43 @@ func (g *KNN) joinStep(budget int) int {
 // index).
 func (g *KNN) sortStep(budget int) int {
 	k := g.k
-	per := max(1, budget/(k*8+1))
+	per := max(1, budget/(k*16+1))
 	end := min(g.n, g.pos+per)
 	for i := g.pos; i < end; i++ {
 		hd, hi := g.hd[i*k:i*k+k], g.hi[i*k:i*k+k]
-		// insertion sort: k is small and the heap is partially ordered
+		// The row is a max-heap on distance: pop the maximum to the end.
+		for m := k - 1; m > 0; m-- {
+			hd[0], hd[m] = hd[m], hd[0]
+			hi[0], hi[m] = hi[m], hi[0]
+			p := 0
+			for {
+				c := 2*p + 1
+				if c >= m {
+					break
+				}
+				if c+1 < m && hd[c+1] > hd[c] {
+					c++
+				}
+				if !(hd[c] > hd[p]) {
+					break
+				}
+				hd[p], hd[c] = hd[c], hd[p]
+				hi[p], hi[c] = hi[c], hi[p]
+				p = c
+			}
+		}
+		// Equal distances by index (insertion sort: linear when ties are few).
 		for a := 1; a < k; a++ {
 			dv, iv := hd[a], hi[a]
 			b := a - 1
-			for b >= 0 && (hd[b] > dv || hd[b] == dv && hi[b] > iv) {
+			for b >= 0 && hd[b] == dv && hi[b] > iv {
 				hd[b+1], hi[b+1] = hd[b], hi[b]
 				b--
 			}
 			hd[b+1], hi[b+1] = dv, iv
 		}
 	}
-	work := (end - g.pos) * k * 8
+	work := (end - g.pos) * k * 16
 	g.pos = end
 	if g.pos == g.n {
 		g.phase = knnDone

@@ -119,11 +119,20 @@ type TSNE struct {
 	work          float64
 }
 
+// Work units of one elementary operation of an iteration, relative to one
+// multiply-add (the unit of StepWork), measured in js/wasm.
+const (
+	wInsert   = 60 // inserting a point into the Barnes-Hut tree
+	wInteract = 6  // one point-cell or point-point repulsive interaction
+	wEdge     = 10 // one undirected edge of P in the attraction
+)
+
 const (
 	tsPCA = iota
 	tsKNN
 	tsCalibrate
 	tsSymCount
+	tsSymScatter
 	tsSymFill
 	tsInit
 	tsTree
@@ -258,7 +267,7 @@ func (t *TSNE) SetLearningRate(lr float64) {
 func (t *TSNE) SetMaxIterations(it int) {
 	t.cfg.MaxIterations = max(it, 0)
 	if t.phase == tsDone && t.iter < t.cfg.MaxIterations && t.n >= 2 && !t.stopped {
-		t.phase = tsTree
+		t.phase, t.pos = tsTree, 0
 	}
 }
 
@@ -270,8 +279,14 @@ func (t *TSNE) SetPerplexity(p float64) {
 		return
 	}
 	t.cfg.Perplexity = p
-	if t.phase <= tsKNN {
-		return // not calibrated yet: the new value will be used
+	if t.phase == tsPCA {
+		return // the neighbour search has not started: it will use the new value
+	}
+	if t.phase == tsKNN {
+		if t.neighbours() > t.knn.K() {
+			t.startKNN()
+		}
+		return
 	}
 	resume := t.y != nil
 	if t.neighbours() > t.kn {
@@ -311,19 +326,15 @@ func (t *TSNE) Step() (done bool) {
 		case tsCalibrate:
 			w = t.calibrateStep(budget)
 		case tsSymCount:
-			w = t.symCount()
+			w = t.symCount(budget)
+		case tsSymScatter:
+			w = t.symScatter(budget)
 		case tsSymFill:
 			w = t.symFill(budget)
 		case tsInit:
 			w = t.initLayout()
 		case tsTree:
-			t.tree.build(t.y, t.n, t.dims)
-			t.gPts, t.gStart = t.tree.groups(t.gPts, t.gStart)
-			t.pos, t.zSum = 0, 0
-			clear(t.rep)
-			clear(t.att)
-			w = t.n * 4
-			t.phase = tsRepulse
+			w = t.treeStep(budget)
 		case tsRepulse:
 			w = t.repulseStep(budget)
 		case tsAttract:
@@ -407,6 +418,7 @@ func (t *TSNE) calibrateStep(budget int) int {
 	t.pos = end
 	if t.pos == t.n {
 		t.phase = tsSymCount
+		t.pos = 0
 	}
 	return w
 }
@@ -461,12 +473,15 @@ func calibrate(d []float32, p []float64, h float64) float64 {
 	return beta
 }
 
-// symCount sizes the rows of the symmetric P: row i holds its own
-// neighbours and the points that have i as a neighbour.
-func (t *TSNE) symCount() int {
+// symCount sizes, for a block of points, the rows of the symmetric P: row
+// i holds its own neighbours and the points that have i as a neighbour.
+func (t *TSNE) symCount(budget int) int {
 	n, k := t.n, t.kn
-	t.rowPtr = make([]int32, n+1)
-	for i := 0; i < n; i++ {
+	if t.pos == 0 {
+		t.rowPtr = make([]int32, n+1)
+	}
+	end := min(n, t.pos+max(1, budget/(2*k+1)))
+	for i := t.pos; i < end; i++ {
 		for s := 0; s < k; s++ {
 			if t.cond[i*k+s] == 0 {
 				continue
@@ -474,6 +489,11 @@ func (t *TSNE) symCount() int {
 			t.rowPtr[i+1]++
 			t.rowPtr[t.nbr[i*k+s]+1]++
 		}
+	}
+	w := (end - t.pos) * (2*k + 1)
+	t.pos = end
+	if t.pos < n {
+		return w
 	}
 	for i := 0; i < n; i++ {
 		t.rowPtr[i+1] += t.rowPtr[i]
@@ -483,7 +503,16 @@ func (t *TSNE) symCount() int {
 	t.val = make([]float64, nnz)
 	t.fill = make([]int32, n)
 	copy(t.fill, t.rowPtr[:n])
-	for i := 0; i < n; i++ {
+	t.phase = tsSymScatter
+	t.pos = 0
+	return w + 2*n
+}
+
+// symScatter writes, for a block of points, each p_{j|i} into rows i and j.
+func (t *TSNE) symScatter(budget int) int {
+	n, k := t.n, t.kn
+	end := min(n, t.pos+max(1, budget/(4*k+1)))
+	for i := t.pos; i < end; i++ {
 		for s := 0; s < k; s++ {
 			pv := t.cond[i*k+s]
 			if pv == 0 {
@@ -496,9 +525,16 @@ func (t *TSNE) symCount() int {
 			t.fill[j]++
 		}
 	}
-	t.phase = tsSymFill
-	t.pos = 0
-	return 4 * int(nnz)
+	w := (end - t.pos) * (4*k + 1)
+	t.pos = end
+	if t.pos == n {
+		t.phase = tsSymFill
+		t.pos = 0
+		t.uPtr = make([]int32, n+1)
+		t.uCol = t.uCol[:0]
+		t.uVal = t.uVal[:0]
+	}
+	return w
 }
 
 // symFill sorts each row of a block by column, merges duplicate entries
@@ -529,15 +565,24 @@ func (t *TSNE) symFill(budget int) int {
 			cols[s], vals[s] = -1, 0
 		}
 		t.fill[i] = a + int32(out) // end of the live part of row i
+		for s := 0; s < out; s++ {
+			if int(cols[s]) > i {
+				t.uCol = append(t.uCol, cols[s])
+				t.uVal = append(t.uVal, vals[s])
+			}
+		}
+		t.uPtr[i+1] = int32(len(t.uCol))
 		w += len(cols)*8 + 1
 		t.pos++
 	}
 	if t.pos == n {
-		w += t.buildUpper()
-		if t.y == nil {
+		switch {
+		case t.y == nil:
 			t.phase = tsInit
-		} else {
-			t.phase = tsTree // perplexity changed while running
+		case t.iter >= t.cfg.MaxIterations:
+			t.phase = tsDone // perplexity changed after the run: P is ready for more
+		default:
+			t.phase, t.pos = tsTree, 0 // perplexity changed while running
 		}
 	}
 	return w
@@ -591,8 +636,34 @@ func (t *TSNE) initLayout() int {
 	}
 	t.publish()
 	t.pca, t.knn = nil, nil
-	t.phase = tsTree
+	t.phase, t.pos = tsTree, 0
 	return n * dims
+}
+
+// treeStep builds the Barnes-Hut tree of the current layout, inserting a
+// block of points per call; after the last it forms the traversal groups.
+func (t *TSNE) treeStep(budget int) int {
+	w := 0
+	if t.pos == 0 {
+		t.tree.begin(t.y, t.n, t.dims)
+		w += t.n * t.dims
+	}
+	end := min(t.n, t.pos+max(1, (budget-w)/wInsert))
+	for i := t.pos; i < end; i++ {
+		t.tree.insert(t.y, int32(i))
+	}
+	w += (end - t.pos) * wInsert
+	t.pos = end
+	if t.pos < t.n {
+		return w
+	}
+	t.tree.end()
+	t.gPts, t.gStart = t.tree.groups(t.gPts, t.gStart)
+	t.pos, t.zSum = 0, 0
+	clear(t.rep)
+	clear(t.att)
+	t.phase = tsRepulse
+	return w + t.n*8
 }
 
 // repulseStep computes the Barnes-Hut repulsive forces of a block of
@@ -605,7 +676,7 @@ func (t *TSNE) repulseStep(budget int) int {
 		pts := t.gPts[t.gStart[t.pos]:t.gStart[t.pos+1]]
 		z, work := t.tree.repulseGroup(t.y, pts, theta2, t.rep, &t.scratch)
 		t.zSum += z
-		w += work
+		w += work * wInteract
 		t.pos++
 	}
 	if t.pos == ng {
@@ -665,7 +736,7 @@ func (t *TSNE) attractStep(budget int) int {
 			att[3*i+1] += ay
 			att[3*i+2] += az
 		}
-		w += int(b-a)*3 + 4
+		w += int(b-a)*wEdge + 4
 		t.pos++
 	}
 	if t.pos == t.n {
@@ -737,36 +808,9 @@ func (t *TSNE) updateStep(budget int) int {
 	if t.iter >= t.cfg.MaxIterations || t.stopped {
 		t.phase = tsDone
 	} else {
-		t.phase = tsTree
+		t.phase, t.pos = tsTree, 0
 	}
 	return w
-}
-
-// buildUpper extracts the upper triangle (j > i) of the symmetric P.
-func (t *TSNE) buildUpper() int {
-	n := t.n
-	t.uPtr = make([]int32, n+1)
-	cnt := 0
-	for i := 0; i < n; i++ {
-		for e := t.rowPtr[i]; e < t.fill[i]; e++ {
-			if int(t.col[e]) > i {
-				cnt++
-			}
-		}
-	}
-	t.uCol = make([]int32, 0, cnt)
-	t.uVal = make([]float64, 0, cnt)
-	for i := 0; i < n; i++ {
-		t.uPtr[i] = int32(len(t.uCol))
-		for e := t.rowPtr[i]; e < t.fill[i]; e++ {
-			if int(t.col[e]) > i {
-				t.uCol = append(t.uCol, t.col[e])
-				t.uVal = append(t.uVal, t.val[e])
-			}
-		}
-	}
-	t.uPtr[n] = int32(len(t.uCol))
-	return 2 * int(t.rowPtr[n])
 }
 
 // rowKL returns Σ_j p_ij·log(p_ij/q_ij) over row i of P, with
