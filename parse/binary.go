@@ -128,7 +128,7 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 				r.errorf("metadata-header-missing", f.Name, 0, "Treat the first metadata line as data.", "metadataHeader=no",
 					"%s holds %d values, which do not divide into the %d metadata rows but do into %d: the metadata with several columns probably lacks its header line.",
 					f.Name, count, m, m+1)
-			case es == 4 && total%(m*8) == 0 && looksFloat64(data):
+			case es == 4 && total%(m*8) == 0 && looksFloat64(mustHead(f, 16384)):
 				r.errorf("bytes-dtype", f.Name, 0, "Read it as float64.", "dtype=float64",
 					"%s looks like float64 values (%d bytes = %d rows × %d × 8), not float32.", f.Name, total, m, total/(m*8))
 			default:
@@ -160,7 +160,7 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 	} else {
 		t.vals = decodeFloats(data, dtype, binary.LittleEndian, n*d, r.step)
 	}
-	if es == 4 && opts.Dtype == "" && looksFloat64(data) {
+	if head, err := headOf(f, 16384); err == nil && es == 4 && opts.Dtype == "" && looksFloat64(head) {
 		r.warnf("bytes-dtype", f.Name, 0, "Read it as float64.", "dtype=float64",
 			"%s looks like float64 values read as float32 (every other value is tiny or huge).", f.Name)
 	}
@@ -405,6 +405,17 @@ func npyDtype(descr string) (size int, kind byte, order binary.ByteOrder, ok boo
 // the bytes that exist.
 func parseNpy(f File, h shapeHint, opts Options, r *reporter) *tensor {
 	name, data := f.Name, f.Data
+	if f.streamed() {
+		// Read exactly the header: its length is in the first 12 bytes.
+		data = mustHead(f, 12)
+		if len(data) >= 10 && bytes.HasPrefix(data, npyMagic) {
+			hl, start := int64(binary.LittleEndian.Uint16(data[8:])), int64(10)
+			if data[6] >= 2 && len(data) >= 12 {
+				hl, start = int64(binary.LittleEndian.Uint32(data[8:])), 12
+			}
+			data = mustHead(f, int(min(start+hl, f.Size)))
+		}
+	}
 	hd, err := readNpyHeader(data)
 	if err != nil {
 		r.errorf("npy-header", name, 0, "Save the array again with numpy.save.", "", "%s: broken .npy header: %v.", name, err)
@@ -635,4 +646,10 @@ func tooLarge(n, d int, name string, opts Options, r *reporter) bool {
 	r.errorf("too-large", name, 0, fmt.Sprintf("Use the first %d points.", fit), fmt.Sprintf("firstN=%d", fit),
 		"%s is %d points × %d dims = %d MB as float32; the limit is %d MB.", name, n, d, int64(n)*int64(d)*4>>20, opts.maxBytes()>>20)
 	return true
+}
+
+// mustHead is headOf, with nil on a read error (the caller's checks then fail and report).
+func mustHead(f File, n int) []byte {
+	b, _ := headOf(f, n)
+	return b
 }

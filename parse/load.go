@@ -193,7 +193,11 @@ func (l *loader) load(in []File) *Dataset {
 	}
 	l.kinds = make([]Kind, len(l.files))
 	for i, f := range l.files {
-		l.kinds[i] = Classify(f)
+		if f.kind != "" {
+			l.kinds[i] = f.kind
+		} else {
+			l.kinds[i] = Classify(f)
+		}
 	}
 	for i, k := range l.kinds {
 		f := l.files[i]

@@ -20,6 +20,8 @@ type File struct {
 	// the result plus one read buffer; every other file is read whole.
 	ReaderAt io.ReaderAt
 	Size     int64
+
+	kind Kind // what Load found the file to hold, for a streamed file
 }
 
 // size returns the length of the file in bytes.

@@ -11,7 +11,7 @@ import (
 )
 
 // prefixSize is how much of a file given by ReaderAt is read up front to classify it.
-const prefixSize = 1 << 20
+var prefixSize = 1 << 20 // a variable so that tests can stream small files
 
 // readChunk is the size of one read of a streamed tensor, in bytes.
 const readChunk = 1 << 20
@@ -32,16 +32,23 @@ func (l *loader) prepareStreams(in []File) []File {
 			l.r.errorf("read-error", f.Name, 0, "", "", "%s has a negative size (%d).", f.Name, f.Size)
 			continue
 		}
-		prefix, err := readAtFull(f.ReaderAt, 0, int(min(f.Size, prefixSize)))
+		prefix, err := readAtFull(f.ReaderAt, 0, int(min(f.Size, int64(prefixSize))))
 		if err != nil {
 			l.r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
 			continue
 		}
-		k := Classify(File{Name: f.Name, Data: prefix})
+		head := prefix // Classify looks at up to 64 KiB, whatever prefixSize is
+		if int64(len(head)) < min(f.Size, 65536) {
+			if head, err = readAtFull(f.ReaderAt, 0, int(min(f.Size, 65536))); err != nil {
+				l.r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
+				continue
+			}
+		}
+		k := Classify(File{Name: f.Name, Data: head})
 		compressed := bytes.HasPrefix(prefix, []byte{0x1f, 0x8b}) || bytes.HasPrefix(prefix, []byte{0x28, 0xb5, 0x2f, 0xfd})
-		if f.Size > prefixSize && !compressed && (k == KindBinary || k == KindNpy || k == KindTensorText) &&
+		if f.Size > int64(prefixSize) && !compressed && (k == KindBinary || k == KindNpy || k == KindTensorText) &&
 			!bytes.HasPrefix(prefix, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(prefix, []byte{0xFE, 0xFF}) {
-			out = append(out, File{Name: f.Name, Data: prefix, ReaderAt: f.ReaderAt, Size: f.Size})
+			out = append(out, File{Name: f.Name, Data: prefix, ReaderAt: f.ReaderAt, Size: f.Size, kind: k})
 			continue
 		}
 		if f.Size > l.opts.maxBytes()*2+1<<20 {
@@ -157,3 +164,13 @@ func (it *streamIter) next() ([]string, int, bool, bool) {
 }
 
 func (it *streamIter) offset() int64 { return it.off }
+
+// headOf returns the first n bytes of f (fewer when the file is shorter), from Data
+// when it holds them, else read through ReaderAt.
+func headOf(f File, n int) ([]byte, error) {
+	n = int(min(int64(n), f.size()))
+	if len(f.Data) >= n || !f.streamed() {
+		return f.Data[:min(n, len(f.Data))], nil
+	}
+	return readAtFull(f.ReaderAt, 0, n)
+}

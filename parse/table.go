@@ -288,12 +288,19 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	size := int64(0)
 	streamed := f.streamed()
 	if streamed {
-		text = f.Data
-		if bytes.HasPrefix(text, []byte{0xEF, 0xBB, 0xBF}) {
-			text, skip = text[3:], 3
+		if bytes.HasPrefix(mustHead(f, 3), []byte{0xEF, 0xBB, 0xBF}) {
+			skip = 3
 		}
-		if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
-			text = text[:i+1] // the last line of the prefix may be cut
+		var err error
+		text, err = readAtFull(f.ReaderAt, skip, int(min(int64(prefixSize), f.Size-skip)))
+		if err != nil {
+			r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
+			return nil
+		}
+		if int64(len(text)) < f.Size-skip {
+			if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
+				text = text[:i+1] // the last line of the prefix may be cut
+			}
 		}
 		size = f.Size - skip
 		last, err := readAtFull(f.ReaderAt, f.Size-1, 1)
@@ -304,10 +311,17 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		t.noFinalNewline = len(text) > 0 && text[len(text)-1] != '\n'
 	}
 
-	// Sample the first non-blank lines.
+	// Sample the first non-blank lines, from the same window whether streamed or not.
 	var sample [][]byte
 	var sampleLines []int
-	lr := lineReader{data: text}
+	window := text
+	if len(window) > prefixSize {
+		window = window[:prefixSize]
+		if i := bytes.LastIndexByte(window, '\n'); i >= 0 {
+			window = window[:i+1]
+		}
+	}
+	lr := lineReader{data: window}
 	sampleBytes := 0
 	for len(sample) < 64 && sampleBytes < 1<<20 {
 		line, ok := lr.next()
