@@ -55,6 +55,8 @@ var caseTable = map[string]caseWant{
 	"ok-utf8-bom-crlf-nel":                  {n: 3, d: 2, cols: []string{"label"}},
 	"encoding-utf16":                        {n: 3, d: 2, want: []string{"info:encoding"}, cols: []string{"label"}},
 	"lfs-pointer":                           {want: []string{"error:lfs-pointer"}},
+	"lfs-pointer-with-labels":               {want: []string{"error:lfs-pointer"}},
+	"lfs-pointer-sprite-still-loads":        {n: 3, d: 2, want: []string{"warning:lfs-pointer"}},
 	"html-page":                             {want: []string{"error:html-page"}},
 	"word2vec-header":                       {n: 3, d: 2, want: []string{"info:word2vec-header"}, cols: []string{"label"}},
 	"word2vec-header-wrong-count":           {n: 3, d: 2, want: []string{"warning:word2vec-header"}, cols: []string{"label"}},

@@ -172,12 +172,13 @@ func load(files []File, opts Options, step *Stepper) (ds *Dataset, rep Report) {
 }
 
 type loader struct {
-	opts       Options
-	r          *reporter
-	files      []File
-	kinds      []Kind
-	wrap       map[string]string // file name -> compression it came out of
-	embeddings []string
+	opts        Options
+	placeholder map[int]int // file index -> index of its lfs-pointer/html-page diagnostic
+	r           *reporter
+	files       []File
+	kinds       []Kind
+	wrap        map[string]string // file name -> compression it came out of
+	embeddings  []string
 }
 
 func (l *loader) load(in []File) *Dataset {
@@ -199,19 +200,21 @@ func (l *loader) load(in []File) *Dataset {
 			l.kinds[i] = Classify(f)
 		}
 	}
+	// Placeholders (LFS pointers, saved web pages) are warnings until one of them
+	// turns out to be the tensor or the metadata, which makes it an error.
+	l.placeholder = map[int]int{}
 	for i, k := range l.kinds {
 		f := l.files[i]
 		switch k {
 		case KindLFS:
-			r.errorf("lfs-pointer", f.Name, 1, "Run `git lfs pull` (or download the file from the LFS server) and use the real file.", "",
+			l.placeholder[i] = len(r.diags)
+			r.warnf("lfs-pointer", f.Name, 1, "Run `git lfs pull` (or download the file from the LFS server) and use the real file.", "",
 				"%s is a Git LFS pointer (%d bytes of text), not the data itself: %s.", f.Name, len(f.Data), quote(firstLine(f.Data)))
 		case KindHTML:
-			r.errorf("html-page", f.Name, 1, "Download the raw file (on GitHub: the Raw button) instead of saving the web page.", "",
+			l.placeholder[i] = len(r.diags)
+			r.warnf("html-page", f.Name, 1, "Download the raw file (on GitHub: the Raw button) instead of saving the web page.", "",
 				"%s is an HTML web page, not data: the page around the file was saved instead of the file.", f.Name)
 		}
-	}
-	if r.blocking() {
-		return nil
 	}
 
 	ds := &Dataset{}
@@ -328,6 +331,15 @@ func (l *loader) load(in []File) *Dataset {
 		if tIdx < 0 {
 			return nil
 		}
+	}
+	for _, i := range []int{tIdx, mIdx} {
+		if d, ok := l.placeholder[i]; ok && i >= 0 {
+			r.diags[d].Severity = Error
+			return nil
+		}
+	}
+	if _, ok := l.placeholder[sIdx]; ok && sIdx >= 0 {
+		sIdx = -1 // the warning stands; points draw without thumbnails
 	}
 	if l.opts.Swap && mIdx >= 0 {
 		tIdx, mIdx = mIdx, tIdx
@@ -719,6 +731,13 @@ func (l *loader) rolesByContent() (tIdx, mIdx, sIdx int) {
 		case len(tensors) > 0:
 			tIdx = tensors[0]
 			// Two numeric texts: the narrower single-column one is metadata (numeric labels).
+		case len(l.placeholder) > 0:
+			for i := range l.kinds {
+				if _, ok := l.placeholder[i]; ok {
+					tIdx = i // an LFS pointer or web page where the tensor should be
+					break
+				}
+			}
 		case len(texts) > 0:
 			tIdx = texts[0] // reported as non-numeric by the parser
 			texts = texts[1:]
