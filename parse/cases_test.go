@@ -63,6 +63,7 @@ var caseTable = map[string]caseWant{
 	"ok-word2vec-no-header":                 {n: 3, d: 2, cols: []string{"label"}},
 	"ok-two-dims-first-row-ints":            {n: 3, d: 2},
 	"files-swapped":                         {n: 3, d: 2, want: []string{"warning:files-swapped"}, cols: []string{"label"}},
+	"ok-numeric-metadata-wider-than-tensor": {n: 3, d: 2, cols: []string{"name", "x", "y", "z", "w"}},
 	"ok-numeric-labels":                     {n: 3, d: 2, cols: []string{"label"}},
 	"files-swapped-config":                  {n: 3, d: 2, want: []string{"warning:files-swapped"}, cols: []string{"label"}},
 	"csv-pandas-index":                      {n: 3, d: 2, want: []string{"info:index-column", "info:tensor-label-column"}, cols: []string{"text", "label"}},

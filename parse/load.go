@@ -771,15 +771,16 @@ func (l *loader) rolesByContent() (tIdx, mIdx, sIdx int) {
 			}
 		}
 		if mIdx < 0 && len(tensors) > 1 {
-			// Two numeric texts: the one with fewer fields per line is metadata.
+			// Two numeric texts: the one with more text in it (a header, a label
+			// column) is metadata; if equal, the one with fewer fields per line.
 			for _, i := range tensors {
 				if i != tIdx && l.kinds[i] == KindTensorText && l.kinds[tIdx] == KindTensorText {
+					sa, sb := numericShare(l.files[tIdx].Data), numericShare(l.files[i].Data)
 					a, b := fieldsPerLine(l.files[tIdx].Data), fieldsPerLine(l.files[i].Data)
-					if b < a {
-						mIdx = i
-					} else if a < b {
-						mIdx, tIdx = tIdx, i
+					if sb > sa || sb == sa && b > a {
+						tIdx, i = i, tIdx
 					}
+					mIdx = i
 					break
 				}
 			}
@@ -1049,4 +1050,39 @@ func verb(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// numericShare is the share of number cells in the first lines of a text, header
+// and label columns included (1 for a plain tensor file).
+func numericShare(data []byte) float64 {
+	lr := lineReader{data: data[:min(len(data), 65536)]}
+	var lines [][]byte
+	for len(lines) < 32 {
+		line, ok := lr.next()
+		if !ok {
+			break
+		}
+		if !isBlank(line) {
+			lines = append(lines, line)
+		}
+	}
+	d := sniffDelimiter(lines)
+	if d == 0 {
+		d = '\t'
+	}
+	num, all := 0, 0
+	var buf []string
+	for _, line := range lines {
+		buf = splitFields(line, d, buf[:0])
+		for _, c := range buf {
+			all++
+			if isNum(c) {
+				num++
+			}
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(num) / float64(all)
 }

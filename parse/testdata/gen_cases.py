@@ -97,6 +97,8 @@ w("ok-word2vec-no-header", "vectors.vec", "the 0.1 0.2\nof 0.3 0.4\nand 0.5 0.6\
 w("ok-two-dims-first-row-ints", "vectors.txt", "3 2\n1 0.4\n0.5 0.6\n")
 w("files-swapped", "labels.tsv", T3)
 w("files-swapped", "tensors.tsv", "a\nb\nc\n")
+w("ok-numeric-metadata-wider-than-tensor", "a.tsv", "name\tx\ty\tz\tw\na\t1\t2\t3\t4\nb\t5\t6\t7\t8\nc\t1\t1\t1\t1\n")
+w("ok-numeric-metadata-wider-than-tensor", "b.tsv", T3)
 w("ok-numeric-labels", "tensors.tsv", T3)
 w("ok-numeric-labels", "labels.tsv", "1\n2\n3\n")
 w("files-swapped-config", "projector_config.json", cfg([{"tensorName": "t", "tensorPath": "vecs.tsv", "metadataPath": "meta.tsv"}]))
