@@ -438,7 +438,7 @@ func (g *KNN) treeStep(budget int) int {
 					g.push(j, int32(i), dv, true)
 				}
 			}
-			work += m*m/2*d + 1
+			work += m*m/2*(d+24) + 1
 			continue
 		}
 		// Hyperplane between two random points of the node.
@@ -656,7 +656,7 @@ func (g *KNN) joinStep(budget int) int {
 				}
 			}
 		}
-		work += (len(nc)*len(nc)/2 + len(nc)*len(oc) + 1) * d
+		work += (len(nc)*len(nc)/2 + len(nc)*len(oc) + 1) * (d + 24) // a distance and two heap offers
 		g.pos++
 	}
 	if g.pos == n {

@@ -80,6 +80,7 @@ const (
 	pcaMean = iota
 	pcaSphere
 	pcaPower
+	pcaRitz
 	pcaProject
 	pcaDone
 )
@@ -110,7 +111,9 @@ func NewPCA(vectors []float32, n, d int, cfg PCAConfig) *PCA {
 		cfg.StepWork = 1 << 21
 	}
 	b := min(k+cfg.Oversample, d)
-	mMax := min(d, max(8*b, 96))
+	// The Rayleigh-Ritz eigenproblem on the m×m projected matrix is the one
+	// indivisible piece of work (about 12 ms in js/wasm at m = 96).
+	mMax := min(d, max(2*b, 96))
 	if d <= 4*b || d <= 64 {
 		b, mMax = d, d // one pass with a full basis: the exact covariance
 	}
@@ -179,6 +182,11 @@ func (p *PCA) Step() (done bool) {
 			budget -= p.meanRows(budget)
 		case pcaSphere:
 			budget -= p.sphereRows(budget)
+		case pcaRitz:
+			if budget < p.cfg.StepWork {
+				return p.stepEnd() // start the indivisible part on a fresh Step
+			}
+			budget -= p.ritzStep()
 		case pcaPower:
 			if p.sparse {
 				budget -= p.powerRowsSparse(budget)
@@ -193,8 +201,30 @@ func (p *PCA) Step() (done bool) {
 			}
 		}
 	}
+	return p.stepEnd()
+}
+
+func (p *PCA) stepEnd() bool {
 	p.updateProgress()
 	return p.phase == pcaDone
+}
+
+// ritzStep runs the Rayleigh-Ritz between two passes.
+func (p *PCA) ritzStep() int {
+	p.phase = pcaPower
+	w := p.rayleighRitz()
+	if !p.sparse {
+		return w
+	}
+	if p.phase == pcaPower {
+		p.startSparsePass()
+	} else {
+		p.muV = make([]float64, p.k)
+		for a := 0; a < p.d; a++ {
+			axpy(p.mean[a], p.comps[a*p.k:a*p.k+p.k], p.muV)
+		}
+	}
+	return w
 }
 
 // Progress returns an estimate of the share of the work done, in [0, 1],
@@ -401,7 +431,7 @@ func (p *PCA) powerRows(budget int) int {
 		p.row = 0
 		p.iter++
 		p.passf++
-		return r*cost + p.rayleighRitz()
+		p.phase = pcaRitz
 	}
 	return r * cost
 }
@@ -712,16 +742,8 @@ func (p *PCA) powerRowsSparse(budget int) int {
 	p.row = 0
 	p.iter++
 	p.passf++
-	work += d*b + p.rayleighRitz()
-	if p.phase == pcaPower {
-		p.startSparsePass()
-	} else {
-		p.muV = make([]float64, k)
-		for a := 0; a < d; a++ {
-			axpy(p.mean[a], p.comps[a*k:a*k+k], p.muV)
-		}
-	}
-	return work
+	p.phase = pcaRitz
+	return work + d*b
 }
 
 // projectRowsSparse is projectRows for mostly-zero rows: x·V − μ·V.
