@@ -83,6 +83,9 @@
     globalThis.projectorOpen(names, data);
   }
 
+  // Go runs t-SNE in a worker it starts with this (wasm/worker, site/worker.js).
+  globalThis.projectorNewWorker = () => new Worker(cfg.worker);
+
   globalThis.projectorReady = () => {
     ready = true;
     goStarted = true;

@@ -85,6 +85,9 @@ type app struct {
 
 func main() {
 	a := &app{viewer: render.NewViewer(), sess: session.New(), inbox: &inbox{}, dom: newDOM()}
+	if f := newWorkerFactory(); f != nil {
+		a.sess.SetEmbedderFactory(f) // t-SNE in a Web Worker, off this thread
+	}
 	a.viewer.SetTooltip(a.sess.Tooltip)
 	a.viewer.OnFirstFrame(a.dom.firstFrame)
 	a.openDemo()

@@ -3,10 +3,11 @@
 //
 //	go run ./scripts/build [-out dist]
 //
-// It compiles ./wasm for js/wasm, copies wasm_exec.js from the Go that built
-// it, writes a gzip copy of the wasm, draws the app icons, gives every asset a
-// content hash in its name, fills the names into index.html and the manifest,
-// and writes the precache list into sw.js. index.html, sw.js and
+// It compiles ./wasm (the page) and ./wasm/worker (t-SNE in a Web Worker)
+// for js/wasm, copies wasm_exec.js from the Go that built them, writes gzip
+// copies of the wasm, draws the app icons, gives every asset a content hash in
+// its name, fills the names into worker.js, index.html and the manifest, and
+// writes the precache list into sw.js. index.html, sw.js and
 // manifest.webmanifest keep fixed names (they are served no-cache).
 package main
 
@@ -37,10 +38,11 @@ import (
 func main() {
 	out := flag.String("out", "dist", "output folder (replaced)")
 	site := flag.String("site", "site", "folder with index.html, app.js, sw.js, style.css, manifest.webmanifest")
-	pkg := flag.String("pkg", "./wasm", "the js/wasm main package")
+	pkg := flag.String("pkg", "./wasm", "the js/wasm main package of the page")
+	workerPkg := flag.String("worker", "./wasm/worker", "the js/wasm main package of the t-SNE worker")
 	flag.Parse()
 	start := time.Now()
-	if err := build(*out, *site, *pkg); err != nil {
+	if err := build(*out, *site, *pkg, *workerPkg); err != nil {
 		fmt.Fprintln(os.Stderr, "build:", err)
 		os.Exit(1)
 	}
@@ -54,27 +56,38 @@ type asset struct {
 	data []byte
 }
 
-func build(out, site, pkg string) error {
+// compileWasm builds pkg for js/wasm into dir and returns the binary and its gzip copy.
+func compileWasm(dir, pkg, name string) (wasm, gz []byte, err error) {
+	path := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", path, pkg)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return nil, nil, fmt.Errorf("compiling %s for js/wasm: %w", pkg, err)
+	}
+	if wasm, err = os.ReadFile(path); err != nil {
+		return nil, nil, err
+	}
+	if gz, err = gzipBytes(wasm); err != nil {
+		return nil, nil, fmt.Errorf("compressing %s: %w", name, err)
+	}
+	return wasm, gz, nil
+}
+
+func build(out, site, pkg, workerPkg string) error {
 	tmp, err := os.MkdirTemp("", "projector-build-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
 
-	wasmPath := filepath.Join(tmp, "main.wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasmPath, pkg)
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("compiling %s for js/wasm: %w", pkg, err)
-	}
-	wasm, err := os.ReadFile(wasmPath)
+	wasm, gz, err := compileWasm(tmp, pkg, "main.wasm")
 	if err != nil {
 		return err
 	}
-	gz, err := gzipBytes(wasm)
+	workerWasm, workerGz, err := compileWasm(tmp, workerPkg, "worker.wasm")
 	if err != nil {
-		return fmt.Errorf("compressing the wasm: %w", err)
+		return err
 	}
 	// wasm_exec.js must come from the Go that compiled the wasm.
 	goroot, err := exec.Command("go", "env", "GOROOT").Output()
@@ -107,7 +120,23 @@ func build(out, site, pkg string) error {
 	}
 	add("main.wasm", wasm)
 	add("main.wasm.gz", gz)
+	add("worker.wasm", workerWasm)
+	add("worker.wasm.gz", workerGz)
 	add("wasm_exec.js", wasmExec)
+	// worker.js names the worker's wasm and wasm_exec.js: fill, then hash it.
+	workerSrc, err := read("worker.js")
+	if err != nil {
+		return err
+	}
+	workerJS, err := fill("worker.js", workerSrc, map[string]string{
+		"wasm_exec.js":   hashName("wasm_exec.js", wasmExec),
+		"worker.wasm":    hashName("worker.wasm", workerWasm),
+		"worker.wasm.gz": hashName("worker.wasm.gz", workerGz),
+	})
+	if err != nil {
+		return err
+	}
+	add("worker.js", workerJS)
 	add("app.js", appJS)
 	add("style.css", css)
 	for _, size := range []int{192, 512} {
@@ -139,10 +168,10 @@ func build(out, site, pkg string) error {
 	}
 
 	// The precache list: everything the page needs to start offline. The raw
-	// wasm is left out (only browsers without DecompressionStream fetch it).
+	// wasm files are left out (only browsers without DecompressionStream fetch them).
 	precache := []string{"./", "index.html", "manifest.webmanifest"}
 	for _, a := range hashed {
-		if a.name != "main.wasm" {
+		if !strings.HasSuffix(a.name, ".wasm") {
 			precache = append(precache, a.file)
 		}
 	}
@@ -188,7 +217,8 @@ func build(out, site, pkg string) error {
 			return err
 		}
 	}
-	fmt.Printf("wasm %d bytes, gzip %d bytes (%s, %s/%s)\n", len(wasm), len(gz), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Printf("page wasm %d bytes (gzip %d), worker wasm %d bytes (gzip %d); %s\n",
+		len(wasm), len(gz), len(workerWasm), len(workerGz), runtime.Version())
 	return nil
 }
 

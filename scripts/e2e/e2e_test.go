@@ -720,14 +720,17 @@ func TestPageStaysResponsiveDuringTSNE10k(t *testing.T) {
 	})
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
 		window.__long = [];
-		new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); })
+		new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(Math.round(e.duration), Math.round(e.startTime - (window.__t0 || 0))); })
 			.observe({type: 'longtask'});
 	})()`)); err != nil {
 		t.Fatal(err)
 	}
+	chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.__t0 = performance.now()`))
 	setControl(t, ctx, "ctl-method", "tsne")
 	// Ten seconds of t-SNE; hover around and sample the status every second.
-	iterations := map[int]bool{}
+	// The status must keep changing (preparation progress, then iterations):
+	// how far t-SNE gets depends on the machine, which is not asserted.
+	texts := map[string]bool{}
 	var last status
 	for i := 0; i < 10; i++ {
 		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, 300+float64(60*i), 350, nil)
@@ -736,7 +739,7 @@ func TestPageStaysResponsiveDuringTSNE10k(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		iterations[st.Iteration] = true
+		texts[st.Text] = true
 		last = st
 	}
 	long, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`window.__long`))
@@ -744,17 +747,17 @@ func TestPageStaysResponsiveDuringTSNE10k(t *testing.T) {
 		t.Fatal(err)
 	}
 	worst := 0.0
-	for _, d := range long {
-		worst = math.Max(worst, d)
+	for i := 0; i < len(long); i += 2 {
+		worst = math.Max(worst, long[i])
 	}
-	t.Logf("after 10 s: %+v; %d long tasks, longest %.0f ms", last, len(long), worst)
+	t.Logf("after 10 s: iteration %d, %q; long tasks (duration ms, start ms after t-SNE began): %v", last.Iteration, last.Text, long)
 	if worst > 200 {
-		t.Errorf("a main-thread task took %.0f ms during t-SNE (limit 200 ms); all: %v", worst, long)
+		t.Errorf("a main-thread task took %.0f ms during t-SNE (limit 200 ms)", worst)
 	}
-	if last.Method != "tsne" || last.Iteration < 20 {
-		t.Errorf("t-SNE on 10,000 points reached only %+v in 10 s", last)
+	if last.Method != "tsne" || last.Phase != "reducing" {
+		t.Errorf("after 10 s the status is %+v, want t-SNE still running", last)
 	}
-	if len(iterations) < 5 {
-		t.Errorf("the status showed only %d distinct iterations in 10 samples: it stopped updating", len(iterations))
+	if len(texts) < 3 {
+		t.Errorf("the status showed only %d distinct sentences in 10 samples: it stopped updating", len(texts))
 	}
 }

@@ -53,18 +53,36 @@ func (s *Session) startProjection() {
 	s.set.Method = "pca"
 	k := min(maxComponents, d.D, max(d.N-1, 1))
 	s.pca = reduce.NewPCA(d.Vectors, d.N, d.D, reduce.PCAConfig{Components: k})
-	s.pcaDone, s.tsne, s.tsneDone, s.paused, s.tsneShown = false, nil, false, false, false
+	s.stopTSNE()
+	s.pcaDone, s.tsneDone, s.paused, s.tsneShown = false, false, false, false
 	s.layout, s.layoutDims, s.layoutOwned = nil, s.set.Dims, false
 	s.status.Phase, s.status.Method = Reducing, "pca"
 }
 
+// SetEmbedderFactory chooses where t-SNE runs from the next start on
+// (LocalTSNE by default).
+func (s *Session) SetEmbedderFactory(f EmbedderFactory) { s.newEmbedder = f }
+
 // startTSNE (re)starts t-SNE from scratch with the current settings.
 func (s *Session) startTSNE() {
+	s.stopTSNE()
 	d := s.data
-	s.tsne = reduce.NewTSNE(d.Vectors, d.N, d.D, reduce.TSNEConfig{
+	f := s.newEmbedder
+	if f == nil {
+		f = LocalTSNE
+	}
+	s.tsne = f(d.Vectors, d.N, d.D, reduce.TSNEConfig{
 		Dims: s.set.Dims, Perplexity: s.set.Perplexity, LearningRate: s.set.LearningRate, Seed: tsneSeed,
 	})
 	s.tsneDone, s.paused, s.tsneShown = false, false, false
+}
+
+// stopTSNE releases a running t-SNE.
+func (s *Session) stopTSNE() {
+	if s.tsne != nil {
+		s.tsne.Close()
+		s.tsne = nil
+	}
 }
 
 // workProjection advances PCA or t-SNE, whichever is shown, for about budget.
@@ -88,8 +106,13 @@ func (s *Session) workProjection(budget time.Duration) Changes {
 		if s.paused || s.tsneDone {
 			return ch
 		}
-		for !s.tsneDone && time.Now().Before(deadline) {
-			s.tsneDone = s.tsne.Step()
+		s.tsneDone = s.tsne.Advance(time.Until(deadline))
+		if err := s.tsne.Err(); err != nil {
+			// The worker failed: run t-SNE here instead.
+			s.newEmbedder = LocalTSNE
+			s.startTSNE()
+			s.sentence = fmt.Sprintf("t-SNE restarted on the page's own thread (%v).", err)
+			return Changes{Status: true}
 		}
 		ch.Status = true
 		if s.tsne.Iteration() > 0 {
@@ -224,15 +247,21 @@ func (s *Session) Control(name, value string) (Changes, error) {
 		switch value {
 		case "pca":
 			s.set.Method = "pca"
+			if s.tsne != nil {
+				s.tsne.SetRunning(false) // kept, to resume when t-SNE is shown again
+			}
 			s.layoutFromPCA()
 			ch.Refit = true
 		case "tsne":
 			s.set.Method = "tsne"
 			if s.tsne == nil {
 				s.startTSNE()
-			} else if s.tsneShown {
-				s.showTSNE()
-				ch.Refit = true
+			} else {
+				s.tsne.SetRunning(!s.paused)
+				if s.tsneShown {
+					s.showTSNE()
+					ch.Refit = true
+				}
 			}
 		default:
 			return Changes{}, fmt.Errorf("method %q: want pca or tsne", value)
@@ -249,7 +278,7 @@ func (s *Session) Control(name, value string) (Changes, error) {
 		ch.Refit = true
 		if s.tsne != nil {
 			// t-SNE runs in the layout dimension: start again in the new one.
-			s.tsne = nil
+			s.stopTSNE()
 			s.tsneShown = false
 		}
 		if s.set.Method == "tsne" {
@@ -300,8 +329,12 @@ func (s *Session) Control(name, value string) (Changes, error) {
 			s.tsneDone = false
 		}
 		s.paused = false
+		s.tsne.SetRunning(true)
 	case "pause":
 		s.paused = true
+		if s.tsne != nil {
+			s.tsne.SetRunning(false)
+		}
 	case "restart":
 		s.set.Method = "tsne"
 		s.startTSNE()

@@ -89,7 +89,8 @@ type Session struct {
 	set         Settings
 	pca         *reduce.PCA
 	pcaDone     bool
-	tsne        *reduce.TSNE
+	tsne        Embedder
+	newEmbedder EmbedderFactory
 	tsneDone    bool
 	tsneShown   bool // t-SNE has iterated, so its positions are the layout
 	paused      bool
@@ -253,7 +254,8 @@ func (s *Session) Work(budget time.Duration) Changes {
 // clear forgets the shown dataset and its projection.
 func (s *Session) clear() {
 	s.data, s.colors, s.legend, s.legendTitle, s.colorCol = nil, nil, nil, "", -1
-	s.pca, s.pcaDone, s.tsne, s.tsneDone, s.tsneShown, s.paused = nil, false, nil, false, false, false
+	s.stopTSNE()
+	s.pca, s.pcaDone, s.tsneDone, s.tsneShown, s.paused = nil, false, false, false, false
 	s.layout, s.layoutOwned = nil, false
 }
 

@@ -1,0 +1,200 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"syscall/js"
+	"time"
+	"unsafe"
+
+	"github.com/embproj/projector/reduce"
+	"github.com/embproj/projector/wasm/session"
+)
+
+// remoteTSNE is a session.Embedder whose t-SNE runs in a Web Worker
+// (wasm/worker): the page's thread only sends commands and copies in the
+// layouts the worker sends back.
+type remoteTSNE struct {
+	w       js.Value
+	onMsg   js.Func
+	onError js.Func
+	n, dims int
+
+	mu       sync.Mutex // guards in: written by the message callback
+	in       progress
+	inPos    []float32
+	fresh    bool
+	inErr    error
+	received bool
+
+	// The state Advance last took in.
+	cur progress
+	pos []float32
+	err error
+}
+
+// progress is one progress message of the worker.
+type progress struct {
+	iteration, klIteration int
+	kl, prog, lr           float64
+	preparing, done        bool
+}
+
+// newWorkerFactory returns an EmbedderFactory that starts t-SNE in a new
+// worker from newWorker (app.js's projectorNewWorker), or nil when the page
+// cannot start workers.
+func newWorkerFactory() session.EmbedderFactory {
+	newWorker := js.Global().Get("projectorNewWorker")
+	if newWorker.Type() != js.TypeFunction {
+		return nil
+	}
+	return func(vectors []float32, n, d int, cfg reduce.TSNEConfig) session.Embedder {
+		r := &remoteTSNE{n: n, dims: cfg.Dims, cur: progress{preparing: true, kl: math.NaN()}}
+		r.pos = make([]float32, n*cfg.Dims)
+		w, err := startWorker(newWorker)
+		if err != nil {
+			r.err = err
+			return r
+		}
+		r.w = w
+		r.onMsg = js.FuncOf(func(this js.Value, args []js.Value) any {
+			r.receive(args[0].Get("data"))
+			return nil
+		})
+		r.onError = js.FuncOf(func(this js.Value, args []js.Value) any {
+			msg := "the t-SNE worker failed"
+			if m := args[0].Get("message"); m.Type() == js.TypeString {
+				msg += ": " + m.String()
+			}
+			r.mu.Lock()
+			r.inErr = errors.New(msg)
+			r.mu.Unlock()
+			return nil
+		})
+		w.Call("addEventListener", "message", r.onMsg)
+		w.Call("addEventListener", "error", r.onError)
+
+		start := js.Global().Get("Object").New()
+		start.Set("type", "start")
+		start.Set("n", n)
+		start.Set("d", d)
+		start.Set("dims", cfg.Dims)
+		start.Set("perplexity", cfg.Perplexity)
+		start.Set("learningRate", cfg.LearningRate)
+		start.Set("seed", int(cfg.Seed))
+		arr := js.Global().Get("Uint8Array").New(len(vectors) * 4)
+		if len(vectors) > 0 {
+			js.CopyBytesToJS(arr, unsafe.Slice((*byte)(unsafe.Pointer(&vectors[0])), len(vectors)*4))
+		}
+		buf := arr.Get("buffer")
+		start.Set("vectors", buf)
+		w.Call("postMessage", start, js.Global().Get("Array").Call("of", buf))
+		return r
+	}
+}
+
+func startWorker(newWorker js.Value) (w js.Value, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("starting the t-SNE worker: %v", p)
+		}
+	}()
+	return newWorker.Invoke(), nil
+}
+
+// receive runs in the message callback: it only stores what arrived.
+func (r *remoteTSNE) receive(m js.Value) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch m.Get("type").String() {
+	case "error":
+		r.inErr = fmt.Errorf("the t-SNE worker failed: %s", m.Get("message").String())
+	case "progress":
+		kl := m.Get("kl").Float()
+		if kl < 0 {
+			kl = math.NaN()
+		}
+		r.in = progress{
+			iteration: m.Get("iteration").Int(), klIteration: m.Get("klIteration").Int(),
+			kl: kl, prog: m.Get("progress").Float(), lr: m.Get("learningRate").Float(),
+			preparing: m.Get("preparing").Bool(), done: m.Get("done").Bool(),
+		}
+		buf := m.Get("positions")
+		if nb := buf.Get("byteLength").Int(); nb == len(r.pos)*4 {
+			if len(r.inPos) != len(r.pos) {
+				r.inPos = make([]float32, len(r.pos))
+			}
+			if nb > 0 {
+				js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&r.inPos[0])), nb), js.Global().Get("Uint8Array").New(buf))
+			}
+			r.fresh = true
+		}
+		r.received = true
+	}
+}
+
+// Advance takes in the latest message; the worker computes on its own.
+func (r *remoteTSNE) Advance(time.Duration) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.inErr != nil && r.err == nil {
+		r.err = r.inErr
+	}
+	if r.received {
+		r.cur = r.in
+	}
+	if r.fresh {
+		copy(r.pos, r.inPos)
+		r.fresh = false
+	}
+	return r.cur.done
+}
+
+func (r *remoteTSNE) send(typ string, key string, value any) {
+	if r.w.IsUndefined() || r.w.IsNull() {
+		return
+	}
+	m := js.Global().Get("Object").New()
+	m.Set("type", typ)
+	m.Set(key, value)
+	r.w.Call("postMessage", m)
+}
+
+func (r *remoteTSNE) SetRunning(running bool)    { r.send("run", "running", running) }
+func (r *remoteTSNE) SetLearningRate(lr float64) { r.send("learningRate", "value", lr) }
+func (r *remoteTSNE) SetPerplexity(p float64)    { r.send("perplexity", "value", p); r.notDone() }
+func (r *remoteTSNE) SetMaxIterations(it int)    { r.send("maxIterations", "value", it); r.notDone() }
+
+// notDone forgets a "done" until the worker reports again.
+func (r *remoteTSNE) notDone() {
+	r.mu.Lock()
+	r.cur.done, r.in.done = false, false
+	r.mu.Unlock()
+}
+
+func (r *remoteTSNE) Positions() []float32  { return r.pos }
+func (r *remoteTSNE) Dims() int             { return r.dims }
+func (r *remoteTSNE) Iteration() int        { return r.cur.iteration }
+func (r *remoteTSNE) KL() float64           { return r.cur.kl }
+func (r *remoteTSNE) KLIteration() int      { return r.cur.klIteration }
+func (r *remoteTSNE) Preparing() bool       { return r.cur.preparing }
+func (r *remoteTSNE) Progress() float64     { return r.cur.prog }
+func (r *remoteTSNE) Err() error            { return r.err }
+func (r *remoteTSNE) LearningRate() float64 { return r.cur.lr }
+
+// Close ends the worker and releases the callbacks.
+func (r *remoteTSNE) Close() {
+	if r.w.IsUndefined() || r.w.IsNull() {
+		return
+	}
+	r.w.Call("terminate")
+	r.w.Call("removeEventListener", "message", r.onMsg)
+	r.w.Call("removeEventListener", "error", r.onError)
+	r.onMsg.Release()
+	r.onError.Release()
+	r.w = js.Undefined()
+}
