@@ -80,7 +80,8 @@ type Dataset struct {
 	Vectors []float32
 	// Columns holds the metadata columns, each with exactly N values. It may be empty.
 	Columns []Column
-	// Format names the tensor format that was read, e.g. "tsv", "bytes", "npy".
+	// Format names the tensor format that was read: "tsv", "csv" (comma or semicolon),
+	// "txt" (runs of spaces), "word2vec", "bytes", "npy", "npz" or "json".
 	Format string
 	// TensorFile and MetadataFile are the File.Name values that were used.
 	TensorFile, MetadataFile string
