@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"image"
 	"math"
@@ -759,5 +761,36 @@ func TestPageStaysResponsiveDuringTSNE10k(t *testing.T) {
 	}
 	if len(texts) < 3 {
 		t.Errorf("the status showed only %d distinct sentences in 10 samples: it stopped updating", len(texts))
+	}
+}
+
+func TestUploadZipOfLogFolder(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, data := range map[string][]byte{
+		"run1/projector_config.json": []byte(`{"embeddings":[{"tensorName":"wine","tensorPath":"vectors.tsv","metadataPath":"metadata.tsv"}]}`),
+		"run1/vectors.tsv":           readShared(t, "sklearn-wine-tsv/vectors.tsv"),
+		"run1/metadata.tsv":          readShared(t, "sklearn-wine-tsv/metadata.tsv"),
+	} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"logs.zip": buf.Bytes()})
+	upload(t, ctx, filepath.Join(dir, "logs.zip"))
+	st := waitStatus(t, ctx, 60*time.Second, "the zipped log folder", func(st status) bool {
+		return (st.Phase == "ready" && st.Points == 178) || st.Phase == "error"
+	})
+	if st.Phase != "ready" || st.Dims != 13 {
+		t.Fatalf("status %+v, want the wine data from the zip", st)
 	}
 }
