@@ -244,6 +244,17 @@ func (p *PCA) Positions() []float32 { return p.pos }
 // completion.
 func (p *PCA) Variance() []float64 { return p.variance }
 
+// TotalVariance returns the total variance of the (centred, possibly
+// spherized) rows: the sum of the per-dimension variances, divisor n−1, in
+// squared input units; Variance()[c] = Eigenvalues()[c] / TotalVariance().
+// It is valid once Step has returned true.
+func (p *PCA) TotalVariance() float64 {
+	if p.phase != pcaDone || p.n < 2 {
+		return 0
+	}
+	return p.totalSS / float64(p.n-1)
+}
+
 // Eigenvalues returns the variance along each component (the eigenvalues of
 // the sample covariance, divisor n−1, in squared input units), or nil before
 // completion.

@@ -335,4 +335,7 @@ func TestPCASparseMatchesExactSVD(t *testing.T) {
 	if got, want := p.Variance()[0], p.Eigenvalues()[0]*float64(n-1)/total; math.Abs(got-want) > 1e-9 {
 		t.Errorf("variance ratio %v, want %v", got, want)
 	}
+	if got, want := p.TotalVariance(), total/float64(n-1); math.Abs(got-want) > 1e-9*want {
+		t.Errorf("total variance %v, want %v", got, want)
+	}
 }
