@@ -921,8 +921,9 @@ func (l *loader) cleanRows(t *tensor, m *metadata) bool {
 	var bad, zero problems
 	var badIdx, zeroIdx []int
 	d := t.d
+	every := max(1, (1<<20)/max(d, 1)) // rows per million values, between Stepper checks
 	for i := 0; i < t.n; i++ {
-		if i&0xffff == 0xffff {
+		if i%every == every-1 {
 			r.step.tick(0)
 		}
 		row := t.vals[i*d : (i+1)*d]
