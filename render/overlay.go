@@ -186,7 +186,20 @@ func (v *Viewer) drawTooltip(dst *ebiten.Image) {
 		lines[i] = ellipsize(l, 80)
 		w = max(w, v.textWidth(lines[i]))
 	}
-	bw, bh := w+2*pad, lh*float64(len(lines))+2*pad
+	// A thumbnail from the sprite sheet, left of the text.
+	var thumb *ebiten.Image
+	thumbSize := 0.0
+	if v.thumbs != nil && v.thumbCell != nil {
+		if r, ok := v.thumbCell(v.hover); ok && r.In(v.thumbs.Bounds()) {
+			thumb = v.thumbs.SubImage(r).(*ebiten.Image)
+			thumbSize = 64 * s
+		}
+	}
+	textX := pad
+	if thumb != nil {
+		textX += thumbSize + pad
+	}
+	bw, bh := textX+w+pad, max(lh*float64(len(lines)), thumbSize)+2*pad
 	sx, sy := v.cam.WorldToScreen(float64(v.pos[v.hover*v.dims]), float64(v.pos[v.hover*v.dims+1]))
 	x, y := sx+14*s, sy+14*s
 	if x+bw > float64(v.width) {
@@ -196,12 +209,19 @@ func (v *Viewer) drawTooltip(dst *ebiten.Image) {
 		y = sy - 14*s - bh
 	}
 	vector.DrawFilledRect(dst, float32(x), float32(y), float32(bw), float32(bh), panelColor, false)
+	if thumb != nil {
+		b := thumb.Bounds()
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Scale(thumbSize/float64(b.Dx()), thumbSize/float64(b.Dy()))
+		op.GeoM.Translate(x+pad, y+pad)
+		dst.DrawImage(thumb, op)
+	}
 	for i, l := range lines {
 		c := textColor
 		if i > 0 {
 			c = dimText
 		}
-		v.drawText(dst, l, x+pad, y+pad+lh*float64(i), c)
+		v.drawText(dst, l, x+textX, y+pad+lh*float64(i), c)
 	}
 }
 

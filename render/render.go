@@ -8,6 +8,7 @@
 package render
 
 import (
+	"image"
 	"image/color"
 	"math"
 
@@ -61,6 +62,8 @@ type Viewer struct {
 	legend      []view.Category
 	banner      []BannerLine
 	tooltip     func(i int) []string
+	thumbs      *ebiten.Image                       // sprite sheet, or nil
+	thumbCell   func(i int) (image.Rectangle, bool) // point i's cell in thumbs
 
 	hover int // index of the hovered point, -1 for none
 
@@ -173,6 +176,20 @@ func (v *Viewer) SetBanner(lines []BannerLine) {
 // SetTooltip sets the function giving the lines shown when point i is hovered.
 func (v *Viewer) SetTooltip(f func(i int) []string) {
 	v.tooltip = f
+	v.frameDirty = true
+}
+
+// SetThumbnails sets the sprite sheet whose cell (by cell(i)) is shown in
+// point i's tooltip; a nil sheet removes thumbnails.
+func (v *Viewer) SetThumbnails(sheet image.Image, cell func(i int) (image.Rectangle, bool)) {
+	if v.thumbs != nil {
+		v.thumbs.Deallocate()
+		v.thumbs = nil
+	}
+	if sheet != nil && cell != nil {
+		v.thumbs = ebiten.NewImageFromImage(sheet)
+	}
+	v.thumbCell = cell
 	v.frameDirty = true
 }
 

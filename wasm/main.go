@@ -21,7 +21,7 @@ import (
 	"github.com/embproj/projector/wasm/session"
 )
 
-//go:embed demo/digits_tensors.bytes demo/digits_labels.tsv
+//go:embed demo/projector_config.json demo/digits_tensors.bytes demo/digits_labels.tsv demo/digits_sprite.png
 var demo embed.FS
 
 // workBudget is the time per frame spent on parsing and projection; the rest
@@ -105,7 +105,7 @@ func main() {
 // openDemo queues the bundled sklearn digits dataset.
 func (a *app) openDemo() {
 	var files []parse.File
-	for _, name := range []string{"digits_tensors.bytes", "digits_labels.tsv"} {
+	for _, name := range []string{"projector_config.json", "digits_tensors.bytes", "digits_labels.tsv", "digits_sprite.png"} {
 		b, err := demo.ReadFile("demo/" + name)
 		if err != nil {
 			panic(err) // embedded at build time: cannot fail
@@ -152,6 +152,7 @@ func (a *app) apply(ch session.Changes) {
 		title, legend := a.sess.Legend()
 		a.viewer.SetLegend(title, legend)
 		a.viewer.SetTooltip(a.sess.Tooltip)
+		a.viewer.SetThumbnails(a.sess.Thumbnails())
 	}
 	if ch.Points {
 		a.pendingPoints = true

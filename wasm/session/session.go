@@ -7,9 +7,13 @@
 package session
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
 	"image/color"
+	_ "image/jpeg" // sprite sheets
+	_ "image/png"
 	"math"
 	"strings"
 	"time"
@@ -83,7 +87,8 @@ type Session struct {
 	stepper *parse.Stepper
 	fresh   bool // Open was just called: the next Work starts the stepper
 
-	data *parse.Dataset
+	data   *parse.Dataset
+	sprite image.Image // decoded data.Sprite, once asked for
 
 	// The projection (project.go).
 	set         Settings
@@ -253,7 +258,7 @@ func (s *Session) Work(budget time.Duration) Changes {
 
 // clear forgets the shown dataset and its projection.
 func (s *Session) clear() {
-	s.data, s.colors, s.legend, s.legendTitle, s.colorCol = nil, nil, nil, "", -1
+	s.data, s.sprite, s.colors, s.legend, s.legendTitle, s.colorCol = nil, nil, nil, nil, "", -1
 	s.stopTSNE()
 	s.pca, s.pcaDone, s.tsneDone, s.tsneShown, s.paused = nil, false, false, false, false
 	s.layout, s.layoutOwned = nil, false
@@ -328,6 +333,27 @@ func columnName(c parse.Column, i int) string {
 		return "label"
 	}
 	return fmt.Sprintf("column %d", i+1)
+}
+
+// Thumbnails returns the decoded sprite sheet of the dataset and the cell of
+// each point in it, or a nil image when there is none (or it cannot be decoded,
+// which parse/ has reported).
+func (s *Session) Thumbnails() (image.Image, func(i int) (image.Rectangle, bool)) {
+	if s.data == nil || s.data.Sprite == nil {
+		return nil, nil
+	}
+	if s.sprite == nil {
+		img, _, err := image.Decode(bytes.NewReader(s.data.Sprite.Data))
+		if err != nil {
+			return nil, nil
+		}
+		s.sprite = img
+	}
+	sp := s.data.Sprite
+	return s.sprite, func(i int) (image.Rectangle, bool) {
+		x0, y0, x1, y1, ok := sp.Cell(i)
+		return image.Rect(x0, y0, x1, y1), ok
+	}
 }
 
 // Status returns the current status.

@@ -2,6 +2,7 @@ package session
 
 import (
 	"encoding/json"
+	"image"
 	"math"
 	"os"
 	"path/filepath"
@@ -22,7 +23,11 @@ func readFile(t *testing.T, path string) parse.File {
 }
 
 func demoFiles(t *testing.T) []parse.File {
-	return []parse.File{readFile(t, "../demo/digits_tensors.bytes"), readFile(t, "../demo/digits_labels.tsv")}
+	var files []parse.File
+	for _, name := range []string{"projector_config.json", "digits_tensors.bytes", "digits_labels.tsv", "digits_sprite.png"} {
+		files = append(files, readFile(t, "../demo/"+name))
+	}
+	return files
 }
 
 // runToEnd calls Work until the session leaves the parsing and reducing phases.
@@ -99,6 +104,13 @@ func TestDemoLoadsAndProjects(t *testing.T) {
 	}
 	if tip := s.Tooltip(1); len(tip) == 0 || !strings.HasPrefix(tip[0], "1") || !strings.Contains(tip[0], "point 2") {
 		t.Errorf("tooltip of point 1 = %q", tip)
+	}
+	sheet, cell := s.Thumbnails()
+	if sheet == nil || sheet.Bounds().Dx() != 344 {
+		t.Fatalf("the demo's sprite sheet was not decoded: %v", sheet)
+	}
+	if r, ok := cell(44); !ok || r != image.Rect(8, 8, 16, 16) {
+		t.Errorf("cell of point 44 = %v %v, want the second cell of the second row", r, ok)
 	}
 	if s.Tooltip(-1) != nil || s.Tooltip(1797) != nil {
 		t.Error("tooltip for an index out of range")
