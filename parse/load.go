@@ -755,10 +755,14 @@ func (l *loader) rolesByContent() (tIdx, mIdx, sIdx int) {
 		}
 	}
 	if mIdx < 0 {
+		// Several candidates: the one whose name shares the longest start with the
+		// tensor's (glove_tensors.bytes goes with glove_labels.tsv).
+		best := -1
 		for _, i := range texts {
 			if i != tIdx {
-				mIdx = i
-				break
+				if p := commonPrefix(l.files[i].Name, l.files[tIdx].Name); p > best {
+					mIdx, best = i, p
+				}
 			}
 		}
 		if mIdx < 0 {
@@ -1086,4 +1090,12 @@ func numericShare(data []byte) float64 {
 		return 0
 	}
 	return float64(num) / float64(all)
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }

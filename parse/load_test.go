@@ -114,6 +114,8 @@ func TestRealData(t *testing.T) {
 		{"bench digits pair", func(t *testing.T) []File {
 			return readFiles(t, d("bench/digits_1797x64.f32.bin"), d("bench/digits_1797x64.labels.tsv"))
 		}, 1797, 64, []string{"label"}, "bytes", false, ""},
+		{"bench folder: largest tensor with its own labels", func(t *testing.T) []File { return readDir(t, d("bench")) },
+			10000, 100, []string{"label"}, "bytes", false, ""},
 		{"sklearn iris.csv with count line", func(t *testing.T) []File { return readFiles(t, d("raw-sources/sklearn-1.2.1-debian/iris.csv")) },
 			150, 4, []string{"target", "class"}, "csv", false, "tensor-header-row"},
 		{"sklearn wine_data.csv", func(t *testing.T) []File { return readFiles(t, d("raw-sources/sklearn-1.2.1-debian/wine_data.csv")) },
