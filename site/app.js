@@ -61,26 +61,18 @@
   let pending = [];
   let ready = false;
 
-  async function deliver(entries) {
-    // entries: [{name, file}]; read them all, then hand over in one call.
-    const names = [];
-    const data = [];
-    for (const { name, file } of entries) {
-      try {
-        names.push(name);
-        data.push(new Uint8Array(await file.arrayBuffer()));
-      } catch (err) {
-        names.pop();
-        console.error('could not read', name, err);
-      }
-    }
+  function deliver(entries) {
+    // entries: [{name, file}]. Go reads the files itself, piece by piece, so
+    // a large file is never copied whole into JavaScript memory.
+    const names = entries.map((e) => e.name);
+    const files = entries.map((e) => e.file);
     if (names.length) lastNames = names;
     if (!ready) {
-      pending.push([names, data]);
+      pending.push([names, files]);
       preStatus('loading', 'Your files will open as soon as the projector has started…');
       return;
     }
-    globalThis.projectorOpen(names, data);
+    globalThis.projectorOpen(names, files);
   }
 
   // Go runs t-SNE in a worker it starts with this (wasm/worker, site/worker.js).

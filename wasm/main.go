@@ -388,17 +388,17 @@ func (d *dom) firstFrame() {
 // The callback only copies the bytes and queues a command.
 func (d *dom) listen(in *inbox) {
 	open := js.FuncOf(func(this js.Value, args []js.Value) any {
+		// args: names (string[]) and the File objects; they are read later,
+		// piece by piece, by the parse (see blobReader).
 		if len(args) < 2 {
 			return nil
 		}
-		names, datas := args[0], args[1]
+		names, blobs := args[0], args[1]
 		n := names.Length()
 		files := make([]parse.File, 0, n)
-		for i := 0; i < n && i < datas.Length(); i++ {
-			arr := datas.Index(i)
-			b := make([]byte, arr.Get("byteLength").Int())
-			js.CopyBytesToGo(b, arr)
-			files = append(files, parse.File{Name: names.Index(i).String(), Data: b})
+		for i := 0; i < n && i < blobs.Length(); i++ {
+			r := newBlobReader(blobs.Index(i))
+			files = append(files, parse.File{Name: names.Index(i).String(), ReaderAt: r, Size: r.size})
 		}
 		in.push(command{files: files})
 		return nil

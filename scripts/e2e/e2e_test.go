@@ -599,6 +599,18 @@ func TestFixButtonMakesItReady(t *testing.T) {
 		t.Fatalf("no visible fix button for the header line (%v)", err)
 	}
 	t.Logf("fix button: %q", label)
+	// The buttons follow the banner's height once it is drawn: click when they stay put.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise((resolve) => {
+		let last = '';
+		const check = () => {
+			const r = document.querySelector('`+sel+`').getBoundingClientRect();
+			const now = r.x + ',' + r.y;
+			if (now === last) resolve(true); else { last = now; setTimeout(check, 250); }
+		};
+		check();
+	})`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
 		t.Fatalf("clicking the fix: %v", err)
 	}

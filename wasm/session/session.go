@@ -130,10 +130,8 @@ func (s *Session) Open(files []parse.File, source string) {
 		})
 		return
 	}
-	var total int
 	names := make([]string, len(files))
 	for i, f := range files {
-		total += len(f.Data)
 		names[i] = f.Name
 	}
 	if source == "" {
@@ -150,7 +148,11 @@ func (s *Session) start(opts parse.Options) {
 	}
 	var total int
 	for _, f := range s.files {
-		total += len(f.Data)
+		if f.ReaderAt != nil && f.Data == nil {
+			total += int(f.Size)
+		} else {
+			total += len(f.Data)
+		}
 	}
 	s.opts = opts
 	s.stepper = parse.NewStepper(s.files, opts)
