@@ -806,3 +806,72 @@ func TestUploadZipOfLogFolder(t *testing.T) {
 		t.Fatalf("status %+v, want the wine data from the zip", st)
 	}
 }
+
+func TestLargeTSVLoadsInSlicesWithProgress(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	// About 90 MB of tensor text: 120,000 points × 96 dims.
+	const n, d = 120000, 96
+	var b bytes.Buffer
+	b.Grow(n * d * 8)
+	seed := uint32(7)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			seed = seed*1664525 + 1013904223
+			if j > 0 {
+				b.WriteByte('\t')
+			}
+			b.WriteString(strconv.FormatFloat(float64(int32(seed>>8))/1e7, 'f', 4, 32))
+		}
+		b.WriteByte('\n')
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"big.tsv": b.Bytes()})
+	t.Logf("big.tsv: %d bytes", b.Len())
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		window.__long = [];
+		new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); })
+			.observe({type: 'longtask'});
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	upload(t, ctx, filepath.Join(dir, "big.tsv"))
+	// Sample the status while it reads: it reports progress and the size estimate.
+	var progress []string
+	deadline := time.Now().Add(120 * time.Second)
+	var st status
+	for time.Now().Before(deadline) {
+		var err error
+		if st, err = readStatus(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if st.Phase == "parsing" && strings.Contains(st.Text, "%") && (len(progress) == 0 || progress[len(progress)-1] != st.Text) {
+			progress = append(progress, st.Text)
+		}
+		if (st.Phase == "ready" || st.Phase == "reducing") && st.Points == n || st.Phase == "error" {
+			break
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	if st.Points != n || st.Dims != d {
+		t.Fatalf("status %+v, want %d×%d", st, n, d)
+	}
+	t.Logf("%d progress sentences, e.g. %q", len(progress), progress)
+	if len(progress) < 2 {
+		t.Errorf("saw %d distinct progress reports while reading 90 MB: %q", len(progress), progress)
+	}
+	if !slices.ContainsFunc(progress, func(p string) bool { return strings.Contains(p, "120,000 × 96") || strings.Contains(p, "× 96 (") }) {
+		t.Errorf("no progress report gave the N×D estimate and memory: %q", progress)
+	}
+	long, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`window.__long`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range long {
+		if l > 200 {
+			t.Errorf("a main-thread task took %.0f ms while reading (all: %v)", l, long)
+			break
+		}
+	}
+}
