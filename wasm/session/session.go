@@ -89,6 +89,8 @@ type Session struct {
 
 	data   *parse.Dataset
 	sprite image.Image // decoded data.Sprite, once asked for
+	// embeddings are the names a config offered, from the last report.
+	embeddings []string
 
 	// The projection (project.go).
 	set         Settings
@@ -201,12 +203,13 @@ func (s *Session) Fixes() []Fix {
 }
 
 // Embeddings returns the names of the embeddings a config offered (nil when
-// there was no choice) and the index shown.
+// there was no choice) and the index chosen, also when the chosen one could
+// not be loaded (so another can be picked).
 func (s *Session) Embeddings() ([]string, int) {
-	if s.data == nil || len(s.data.Embeddings) < 2 {
+	if len(s.embeddings) < 2 {
 		return nil, 0
 	}
-	return s.data.Embeddings, s.data.Embedding
+	return s.embeddings, s.opts.Embedding
 }
 
 // shownSentence describes what is currently on screen.
@@ -273,6 +276,7 @@ func (s *Session) finishLoad() {
 	src := s.source
 	s.clear()
 	s.status = Status{Phase: Error, Source: src, Method: "", Diagnostics: report.Diagnostics}
+	s.embeddings = report.Embeddings
 	if report.Blocking() || data == nil {
 		first := "the files could not be read"
 		for _, d := range report.Diagnostics {
