@@ -137,7 +137,7 @@ func (s *Session) Open(files []parse.File, source string) {
 		names[i] = f.Name
 	}
 	if source == "" {
-		source = strings.Join(names, " + ")
+		source = sourceName(names)
 	}
 	s.files, s.source = files, source
 	s.start(parse.Options{})
@@ -210,6 +210,30 @@ func (s *Session) Embeddings() ([]string, int) {
 		return nil, 0
 	}
 	return s.embeddings, s.opts.Embedding
+}
+
+// sourceName names a set of opened files for the status line: the folder they
+// all came from, the one or two file names, or the first name and a count.
+func sourceName(names []string) string {
+	if len(names) == 1 {
+		return names[0]
+	}
+	if dir, _, ok := strings.Cut(names[0], "/"); ok {
+		same := true
+		for _, n := range names[1:] {
+			if !strings.HasPrefix(n, dir+"/") {
+				same = false
+				break
+			}
+		}
+		if same {
+			return "folder " + dir
+		}
+	}
+	if len(names) == 2 {
+		return names[0] + " + " + names[1]
+	}
+	return fmt.Sprintf("%s and %d more files", names[0], len(names)-1)
 }
 
 // shownSentence describes what is currently on screen.

@@ -380,3 +380,21 @@ func TestStatusJSONWithoutKL(t *testing.T) {
 		t.Errorf("status with an unestimated KL encodes as %s", st.JSON())
 	}
 }
+
+func TestSourceName(t *testing.T) {
+	cases := []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"v.tsv"}, "v.tsv"},
+		{[]string{"v.tsv", "m.tsv"}, "v.tsv + m.tsv"},
+		{[]string{"logs/a", "logs/b/c", "logs/d"}, "folder logs"},
+		{[]string{"logs/a", "other/b", "x"}, "logs/a and 2 more files"},
+		{[]string{"logs/a", "logsx/b"}, "logs/a + logsx/b"},
+	}
+	for _, c := range cases {
+		if got := sourceName(c.names); got != c.want {
+			t.Errorf("sourceName(%q) = %q, want %q", c.names, got, c.want)
+		}
+	}
+}
