@@ -92,6 +92,12 @@
     const b = e.target.closest('button[data-action]');
     if (b && ready) globalThis.projectorFix(b.dataset.action);
   });
+  // A raw tensor without a shape: the user gives the dimensions per point.
+  document.getElementById('shape-ask').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const d = Number(document.getElementById('shape-dims').value);
+    if (ready && Number.isInteger(d) && d > 0) globalThis.projectorFix('shape=0,' + d);
+  });
   document.querySelector('#embedding select').addEventListener('change', (e) => {
     if (ready) globalThis.projectorFix('embedding=' + e.target.value);
   });

@@ -177,7 +177,7 @@ func (a *app) apply(ch session.Changes) {
 	if ch.Banner {
 		a.viewer.SetBanner(bannerLines(a.sess.Banner()))
 		names, cur := a.sess.Embeddings()
-		a.dom.setFixes(a.sess.Fixes(), names, cur)
+		a.dom.setFixes(a.sess.Fixes(), names, cur, a.sess.AsksShape())
 	}
 	if ch.Status || ch.Points {
 		a.dom.setControls(a.sess.Controls())
@@ -261,8 +261,9 @@ func newDOM() *dom {
 }
 
 // setFixes fills #fixes with a button per fix (app.js turns a click into
-// projectorFix(action)) and #embedding with the config's embeddings.
-func (d *dom) setFixes(fixes []session.Fix, embeddings []string, current int) {
+// projectorFix(action)), shows the shape form when a raw tensor needs one, and
+// fills #embedding with the config's embeddings.
+func (d *dom) setFixes(fixes []session.Fix, embeddings []string, current int, askShape bool) {
 	if d.fixes.IsNull() {
 		return
 	}
@@ -288,7 +289,8 @@ func (d *dom) setFixes(fixes []session.Fix, embeddings []string, current int) {
 		o.Set("selected", i == current)
 		sel.Call("appendChild", o)
 	}
-	d.fixes.Set("hidden", len(fixes) == 0)
+	d.doc.Call("getElementById", "shape-ask").Set("hidden", !askShape)
+	d.fixes.Set("hidden", len(fixes) == 0 && !askShape)
 	d.embedding.Set("hidden", len(embeddings) < 2)
 }
 

@@ -875,3 +875,34 @@ func TestLargeTSVLoadsInSlicesWithProgress(t *testing.T) {
 		}
 	}
 }
+
+func TestRawTensorAsksForItsShape(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	raw, err := filepath.Abs("../../wasm/demo/digits_tensors.bytes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	upload(t, ctx, raw)
+	st := waitStatus(t, ctx, 60*time.Second, "the shape error", func(st status) bool { return st.Phase == "error" })
+	if !slices.Contains(st.codes(), "shape-missing") {
+		t.Fatalf("codes %v lack shape-missing", st.codes())
+	}
+	visible, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('shape-ask').offsetParent !== null`))
+	if err != nil || !visible {
+		t.Fatalf("the shape form is not shown (%v)", err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("shape-dims"), "64"),
+		chromedp.Click(chromedp.CSS(`#shape-ask button`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	st = waitStatus(t, ctx, 60*time.Second, "ready with 64 dims", func(st status) bool {
+		return (st.Phase == "ready" && st.Points == 1797) || (st.Phase == "error" && !slices.Contains(st.codes(), "shape-missing"))
+	})
+	if st.Phase != "ready" || st.Dims != 64 {
+		t.Fatalf("after giving the shape: %+v", st)
+	}
+}

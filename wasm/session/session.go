@@ -202,6 +202,18 @@ func (s *Session) Fixes() []Fix {
 	return out
 }
 
+// AsksShape reports whether a raw tensor needs its shape from the user
+// (a shape-missing error); the page then asks for the dimensions per point
+// and applies "shape=0,D".
+func (s *Session) AsksShape() bool {
+	for _, d := range s.status.Diagnostics {
+		if d.Code == "shape-missing" && d.Severity == parse.Error {
+			return true
+		}
+	}
+	return false
+}
+
 // Embeddings returns the names of the embeddings a config offered (nil when
 // there was no choice) and the index chosen, also when the chosen one could
 // not be loaded (so another can be picked).

@@ -398,3 +398,20 @@ func TestSourceName(t *testing.T) {
 		}
 	}
 }
+
+func TestShapeAskedForRawTensor(t *testing.T) {
+	s := New()
+	tensor := readFile(t, "../demo/digits_tensors.bytes")
+	s.Open([]parse.File{tensor}, "")
+	runToEnd(t, s)
+	if s.Status().Phase != Error || !s.AsksShape() {
+		t.Fatalf("a raw tensor alone: %+v, asks shape %v", s.Status(), s.AsksShape())
+	}
+	if err := s.ApplyFix("shape=0,64"); err != nil {
+		t.Fatal(err)
+	}
+	runToEnd(t, s)
+	if st := s.Status(); st.Phase != Ready || st.Points != 1797 || st.Dims != 64 || s.AsksShape() {
+		t.Errorf("with 64 dims per point: %+v", st)
+	}
+}
