@@ -75,8 +75,16 @@
     globalThis.projectorOpen(names, files);
   }
 
-  // Go runs t-SNE in a worker it starts with this (wasm/worker, site/worker.js).
-  globalThis.projectorNewWorker = () => new Worker(cfg.worker);
+  // The t-SNE worker (wasm/worker, site/worker.js) starts with the page, so
+  // everything it loads is fetched before any file is chosen; Go reuses it for
+  // every run through projectorWorker().
+  let tsneWorker = null;
+  try {
+    tsneWorker = new Worker(cfg.worker);
+  } catch (err) {
+    console.warn('no t-SNE worker; t-SNE will run on the page thread:', err);
+  }
+  globalThis.projectorWorker = () => tsneWorker;
 
   globalThis.projectorReady = () => {
     ready = true;

@@ -15,11 +15,13 @@ import (
 	"github.com/embproj/projector/wasm/session"
 )
 
-// remoteTSNE is a session.Embedder whose t-SNE runs in a Web Worker
+// remoteTSNE is a session.Embedder whose t-SNE runs in the page's Web Worker
 // (wasm/worker): the page's thread only sends commands and copies in the
-// layouts the worker sends back.
+// layouts the worker sends back. Runs are numbered; messages of an older run
+// are ignored.
 type remoteTSNE struct {
 	w       js.Value
+	run     int
 	onMsg   js.Func
 	onError js.Func
 	n, dims int
@@ -44,23 +46,24 @@ type progress struct {
 	preparing, done        bool
 }
 
-// newWorkerFactory returns an EmbedderFactory that starts t-SNE in a new
-// worker from newWorker (app.js's projectorNewWorker), or nil when the page
-// cannot start workers.
+// runs numbers the t-SNE runs sent to the worker.
+var runs int
+
+// newWorkerFactory returns an EmbedderFactory that runs t-SNE in the page's
+// worker (app.js's projectorWorker()), or nil when the page has none.
 func newWorkerFactory() session.EmbedderFactory {
-	newWorker := js.Global().Get("projectorNewWorker")
-	if newWorker.Type() != js.TypeFunction {
+	get := js.Global().Get("projectorWorker")
+	if get.Type() != js.TypeFunction {
+		return nil
+	}
+	w := get.Invoke()
+	if w.IsNull() || w.IsUndefined() {
 		return nil
 	}
 	return func(vectors []float32, n, d int, cfg reduce.TSNEConfig) session.Embedder {
-		r := &remoteTSNE{n: n, dims: cfg.Dims, cur: progress{preparing: true, kl: math.NaN()}}
+		runs++
+		r := &remoteTSNE{w: w, run: runs, n: n, dims: cfg.Dims, cur: progress{preparing: true, kl: math.NaN()}}
 		r.pos = make([]float32, n*cfg.Dims)
-		w, err := startWorker(newWorker)
-		if err != nil {
-			r.err = err
-			return r
-		}
-		r.w = w
 		r.onMsg = js.FuncOf(func(this js.Value, args []js.Value) any {
 			r.receive(args[0].Get("data"))
 			return nil
@@ -80,6 +83,7 @@ func newWorkerFactory() session.EmbedderFactory {
 
 		start := js.Global().Get("Object").New()
 		start.Set("type", "start")
+		start.Set("run", r.run)
 		start.Set("n", n)
 		start.Set("d", d)
 		start.Set("dims", cfg.Dims)
@@ -97,17 +101,11 @@ func newWorkerFactory() session.EmbedderFactory {
 	}
 }
 
-func startWorker(newWorker js.Value) (w js.Value, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("starting the t-SNE worker: %v", p)
-		}
-	}()
-	return newWorker.Invoke(), nil
-}
-
 // receive runs in the message callback: it only stores what arrived.
 func (r *remoteTSNE) receive(m js.Value) {
+	if run := m.Get("run"); run.Type() == js.TypeNumber && run.Int() != r.run {
+		return // an older run's message
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch m.Get("type").String() {
@@ -186,12 +184,13 @@ func (r *remoteTSNE) Progress() float64     { return r.cur.prog }
 func (r *remoteTSNE) Err() error            { return r.err }
 func (r *remoteTSNE) LearningRate() float64 { return r.cur.lr }
 
-// Close ends the worker and releases the callbacks.
+// Close stops the run in the worker (which stays for the next run) and
+// releases the callbacks.
 func (r *remoteTSNE) Close() {
 	if r.w.IsUndefined() || r.w.IsNull() {
 		return
 	}
-	r.w.Call("terminate")
+	r.send("stop", "run", r.run)
 	r.w.Call("removeEventListener", "message", r.onMsg)
 	r.w.Call("removeEventListener", "error", r.onError)
 	r.onMsg.Release()

@@ -205,8 +205,11 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 		`navigator.serviceWorker.ready.then(() => new Promise(r => setTimeout(r, 1000)))`, chromedp.EvalAwaitPromise)); err != nil {
 		t.Fatal(err)
 	}
-	if n := devtools.watchServiceWorkers(t, ctx); n != 1 {
+	if n := devtools.watchWorkers(t, ctx, "service_worker"); n != 1 {
 		t.Errorf("found %d service workers, want 1", n)
+	}
+	if n := devtools.watchWorkers(t, ctx, "worker"); n != 1 {
+		t.Errorf("found %d dedicated workers (t-SNE), want 1", n)
 	}
 	files := builtFiles(t, s.dist)
 
@@ -240,10 +243,13 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 	}
 	t.Logf("%d DevTools page requests, %d served files, all same-origin GETs of the build output", len(page), ownServed)
 
-	// After a file is chosen: no request at all from the page or the worker.
+	// After a file is chosen, while it is shown and projected with t-SNE:
+	// no request at all from the page or its workers.
 	mark, devMark := s.count(), len(devtools.all())
 	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
 	waitStatus(t, ctx, 60*time.Second, "the wine data", func(st status) bool { return st.Phase == "ready" && st.Points == 178 })
+	setControl(t, ctx, "ctl-method", "tsne")
+	waitStatus(t, ctx, 60*time.Second, "t-SNE of the wine data", func(st status) bool { return st.Method == "tsne" && st.Iteration > 50 })
 	time.Sleep(time.Second)
 	for _, r := range devtools.all()[devMark:] {
 		t.Errorf("request after a file was chosen: %s %s", r.Method, r.URL)

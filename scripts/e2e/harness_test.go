@@ -195,10 +195,10 @@ func (l *netLog) watch(t testing.TB, ctx context.Context) {
 	}
 }
 
-// watchServiceWorkers attaches to every service worker target of the browser
-// and records its requests from then on (it needs Network enabled, which
-// chromedp does when it attaches). It returns how many it attached to.
-func (l *netLog) watchServiceWorkers(t testing.TB, ctx context.Context) int {
+// watchWorkers attaches to every target of the given type ("service_worker",
+// "worker") and records its requests from then on (chromedp enables Network
+// when it attaches). It returns how many it attached to.
+func (l *netLog) watchWorkers(t testing.TB, ctx context.Context, typ string) int {
 	t.Helper()
 	infos, err := chromedp.Targets(ctx)
 	if err != nil {
@@ -206,13 +206,13 @@ func (l *netLog) watchServiceWorkers(t testing.TB, ctx context.Context) int {
 	}
 	n := 0
 	for _, info := range infos {
-		if info.Type != "service_worker" {
+		if info.Type != typ {
 			continue
 		}
 		swCtx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
 		t.Cleanup(cancel)
 		if err := chromedp.Do(swCtx); err != nil {
-			t.Fatalf("attaching to the service worker: %v", err)
+			t.Fatalf("attaching to the %s: %v", typ, err)
 		}
 		l.watch(t, swCtx)
 		n++

@@ -4,16 +4,18 @@
 // the canvas stays responsive and the computation gets a core of its own.
 // site/worker.js starts it; the page's wasm/ (remoteTSNE) talks to it.
 //
+// The page starts one worker when it loads and reuses it for every run.
 // Messages in (event.data):
 //
-//	{type:"start", vectors:ArrayBuffer(float32 n×d), n, d, dims, perplexity, learningRate, seed}
-//	{type:"run", running:bool}  {type:"learningRate", value}  {type:"perplexity", value}
-//	{type:"maxIterations", value}
+//	{type:"start", run, vectors:ArrayBuffer(float32 n×d), n, d, dims, perplexity, learningRate, seed}
+//	{type:"stop"}  {type:"run", running:bool}  {type:"learningRate", value}
+//	{type:"perplexity", value}  {type:"maxIterations", value}
 //
-// Messages out: {type:"progress", iteration, kl, klIteration, preparing,
+// Messages out: {type:"progress", run, iteration, kl, klIteration, preparing,
 // progress, learningRate, done, dims, positions:ArrayBuffer(float32 n×dims)}
 // about every sliceTime while running and after every change, and
-// {type:"error", message} when a start message is malformed.
+// {type:"error", run, message} when a start message is malformed. run echoes
+// the start message's, so the page can ignore messages of an older run.
 package main
 
 import (
@@ -60,6 +62,7 @@ func main() {
 
 type worker struct {
 	self    js.Value
+	run     int // the page's number for the current run
 	t       *reduce.TSNE
 	running bool
 	done    bool
@@ -68,12 +71,16 @@ type worker struct {
 func (w *worker) handle(m js.Value) {
 	switch m.Get("type").String() {
 	case "start":
+		w.run = m.Get("run").Int()
+		w.t = nil
 		t, err := start(m)
 		if err != nil {
 			w.fail(err)
 			return
 		}
 		w.t, w.running, w.done = t, true, false
+	case "stop":
+		w.t = nil
 	case "run":
 		w.running = m.Get("running").Truthy()
 	case "learningRate":
@@ -122,6 +129,7 @@ func start(m js.Value) (*reduce.TSNE, error) {
 func (w *worker) fail(err error) {
 	msg := js.Global().Get("Object").New()
 	msg.Set("type", "error")
+	msg.Set("run", w.run)
 	msg.Set("message", err.Error())
 	w.self.Call("postMessage", msg)
 }
@@ -132,6 +140,7 @@ func (w *worker) post() {
 	pos := t.Positions()
 	msg := js.Global().Get("Object").New()
 	msg.Set("type", "progress")
+	msg.Set("run", w.run)
 	msg.Set("iteration", t.Iteration())
 	kl := t.KL()
 	if math.IsNaN(kl) || math.IsInf(kl, 0) {
