@@ -1,5 +1,7 @@
 package reduce
 
+import "math"
+
 // bhTree is a Barnes-Hut space-partitioning tree over 2-D or 3-D points
 // (quadtree or octree) held in flat slices and rebuilt in place every
 // iteration. Leaves hold up to bhLeaf points in a linked list; a leaf at
@@ -284,11 +286,14 @@ type bhScratch struct {
 
 // repulseGroup adds, for every point i of the group pts, Σ_j q_ij²·(y_i−y_j)
 // to f[i] and returns Σ_i Σ_j q_ij (j ≠ i, q = 1/(1+d²)) and the number of
-// interactions. One traversal serves the whole group: a cell is summarised
-// by its centre of mass when its squared side is below theta2 times the
-// squared distance from that centre to the group's bounding box (so at
-// least as accurate as the per-point criterion); leaves that are opened
-// contribute their points exactly.
+// interactions. One traversal serves the whole group: a cell (internal or
+// leaf) is summarised by its centre of mass when its squared side is below
+// theta2 times the squared distance from that centre to the group's bounding
+// box (so at least as accurate as the per-point criterion); a summarised
+// cell that is also far from the whole group (side plus group diameter below
+// theta times the distance to the group's centre) acts through a
+// first-order expansion about the group's centre, evaluated once per group;
+// leaves that are opened contribute their points exactly.
 func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []float64, s *bhScratch) (z float64, work int) {
 	dims := t.dims
 	var lo, hi [3]float64
@@ -302,19 +307,25 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 		}
 	}
 	cells, direct, dIdx := s.cells[:0], s.direct[:0], s.dIdx[:0]
+	// Far cells act on the whole group through a first-order expansion about
+	// the group's centre g: F(y) ≈ F(g) + J·(y−g), Z(y) ≈ Z(g) + ∇Z·(y−g).
+	var g [3]float64
+	r2 := 0.0 // squared half-diagonal of the group's box
+	for a := 0; a < dims; a++ {
+		g[a] = (lo[a] + hi[a]) / 2
+		r2 += (hi[a] - lo[a]) * (hi[a] - lo[a]) / 4
+	}
+	rg := math.Sqrt(r2)
+	var f0, gz [3]float64
+	var jac [9]float64
+	z0 := 0.0
+	far := 0
 	st := append(t.stack[:0], 0)
 	for len(st) > 0 {
 		node := st[len(st)-1]
 		st = st[:len(st)-1]
 		work++
 		ch := t.child[node]
-		if ch < 0 {
-			for j := t.head[node]; j >= 0; j = t.next[j] {
-				direct = append(direct, y[int(j)*dims:int(j)*dims+dims]...)
-				dIdx = append(dIdx, j)
-			}
-			continue
-		}
 		c := t.com[int(node)*dims : int(node)*dims+dims]
 		var d2 float64
 		for a := 0; a < dims; a++ {
@@ -325,8 +336,37 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 			}
 		}
 		if t.w2[node] < theta2*d2 {
+			var dl [3]float64
+			dd := 0.0
+			for a := 0; a < dims; a++ {
+				dl[a] = g[a] - c[a]
+				dd += dl[a] * dl[a]
+			}
+			if e := math.Sqrt(t.w2[node]) + 2*rg; e*e < theta2*dd {
+				m := float64(t.cnt[node])
+				q := 1 / (1 + dd)
+				mq2 := m * q * q
+				z0 += m * q
+				for a := 0; a < dims; a++ {
+					f0[a] += mq2 * dl[a]
+					gz[a] -= 2 * mq2 * dl[a]
+					for b := 0; b < dims; b++ {
+						jac[a*3+b] -= 4 * mq2 * q * dl[a] * dl[b]
+					}
+					jac[a*3+a] += mq2
+				}
+				far++
+				continue
+			}
 			cells = append(cells, c...)
 			cells = append(cells, float64(t.cnt[node]))
+			continue
+		}
+		if ch < 0 {
+			for j := t.head[node]; j >= 0; j = t.next[j] {
+				direct = append(direct, y[int(j)*dims:int(j)*dims+dims]...)
+				dIdx = append(dIdx, j)
+			}
 			continue
 		}
 		for o := int32(0); o < int32(t.nch); o++ {
@@ -338,7 +378,20 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 	t.stack = st
 	s.cells, s.direct, s.dIdx = cells, direct, dIdx
 	nc, nd := len(cells)/(dims+1), len(dIdx)
-	work += len(pts) * (nc + nd)
+	work += len(pts)*(nc+nd+2) + far
+	for _, i := range pts {
+		yi := y[int(i)*dims : int(i)*dims+dims]
+		zz := z0
+		for a := 0; a < dims; a++ {
+			zz += gz[a] * (yi[a] - g[a])
+			fa := f0[a]
+			for b := 0; b < dims; b++ {
+				fa += jac[a*3+b] * (yi[b] - g[b])
+			}
+			f[int(i)*dims+a] += fa
+		}
+		z += zz
+	}
 	if dims == 2 {
 		for _, i := range pts {
 			px, py := y[int(i)*2], y[int(i)*2+1]
