@@ -143,8 +143,8 @@ func TestKNNApproxRecall(t *testing.T) {
 }
 
 func TestKNNApproxRecallGloVe(t *testing.T) {
-	if testing.Short() {
-		t.Skip("brute-force reference on 10k points")
+	if testing.Short() || raceEnabled {
+		t.Skip("brute-force reference on 4,000 points")
 	}
 	x := glove(t)
 	n, d, k := 4000, 100, 15 // a prefix keeps the float64 reference quick

@@ -79,7 +79,7 @@ func TestTSNEDigitsSeparatesClasses(t *testing.T) {
 	x, labels := digits(t)
 	const n, d = 1797, 64
 	its := 500 // the classes are well apart by then; the benchmarks run 1000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		its = 300
 	}
 	for _, dims := range []int{2, 3} {
