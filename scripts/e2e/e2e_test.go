@@ -906,3 +906,22 @@ func longTasks(t *testing.T, ctx context.Context) []float64 {
 	}
 	return long
 }
+
+// BenchmarkTSNEDigitsInPage measures, in headless Chromium, the seconds from
+// choosing t-SNE on the bundled digits demo (1,797 × 64) to its 1,000th
+// iteration, everything included (kNN, P, iterations, the page's drawing).
+func BenchmarkTSNEDigitsInPage(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		s := startServer(b)
+		ctx := newBrowser(b, s)
+		open(b, ctx, s)
+		start := time.Now()
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const el = document.getElementById('ctl-method');
+			el.value = 'tsne'; el.dispatchEvent(new Event('change', {bubbles: true})); })()`)); err != nil {
+			b.Fatal(err)
+		}
+		st := waitStatus(b, ctx, 5*time.Minute, "1,000 iterations", func(st status) bool { return st.Method == "tsne" && st.Iteration >= 1000 })
+		b.ReportMetric(time.Since(start).Seconds(), "s-to-1000-iterations")
+		b.ReportMetric(st.KL, "KL")
+	}
+}
