@@ -119,6 +119,12 @@ type TSNE struct {
 	work          float64
 }
 
+// pcaPassesForKNN bounds the Krylov passes of the PCA that reduces large D
+// for the neighbour search: the search needs the leading subspace, not
+// converged axes (MNIST 10k layout recall@10: 0.426 after 2 passes, 0.428
+// after 3, 0.431 after 6).
+const pcaPassesForKNN = 3
+
 // Work units of one elementary operation of an iteration, relative to one
 // multiply-add (the unit of StepWork), measured in js/wasm.
 const (
@@ -213,7 +219,7 @@ func NewTSNE(vectors []float32, n, d int, cfg TSNEConfig) *TSNE {
 		if comps > cfg.Dims {
 			// Only the span matters for the neighbour search; the top Dims
 			// axes for the initial layout need no more accuracy than this.
-			pcfg.Tolerance, pcfg.MaxIterations = 1e-3, 6
+			pcfg.Tolerance, pcfg.MaxIterations = 1e-3, pcaPassesForKNN
 		}
 		t.pca = NewPCA(t.x, n, d, pcfg)
 		t.phase = tsPCA
