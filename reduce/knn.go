@@ -124,8 +124,10 @@ const (
 
 // NewKNN prepares a k-nearest-neighbour search over n points of d dims.
 // vectors is n×d float32 row-major; it is retained and only read for
-// Euclidean, copied and normalized for Cosine. NewKNN does O(n·d) work. It
-// panics if len(vectors) < n*d or n or d is negative.
+// Euclidean, copied and normalized for Cosine. NewKNN itself does O(n·d)
+// work (squared norms; the normalized copy for Cosine), about 50 ms in
+// js/wasm for 70,000×784. It panics if len(vectors) < n*d or n or d is
+// negative.
 func NewKNN(vectors []float32, n, d int, cfg KNNConfig) *KNN {
 	if n < 0 || d < 0 || len(vectors) < n*d {
 		panic("reduce: NewKNN: vectors shorter than n×d or negative size")

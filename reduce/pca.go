@@ -242,7 +242,12 @@ func (p *PCA) Positions() []float32 { return p.pos }
 // Variance returns the explained variance ratio of each component
 // (eigenvalue over total variance, in [0, 1], descending), or nil before
 // completion.
-func (p *PCA) Variance() []float64 { return p.variance }
+func (p *PCA) Variance() []float64 {
+	if p.phase != pcaDone {
+		return nil
+	}
+	return p.variance
+}
 
 // TotalVariance returns the total variance of the (centred, possibly
 // spherized) rows: the sum of the per-dimension variances, divisor n−1, in
@@ -258,7 +263,12 @@ func (p *PCA) TotalVariance() float64 {
 // Eigenvalues returns the variance along each component (the eigenvalues of
 // the sample covariance, divisor n−1, in squared input units), or nil before
 // completion.
-func (p *PCA) Eigenvalues() []float64 { return p.eigen }
+func (p *PCA) Eigenvalues() []float64 {
+	if p.phase != pcaDone {
+		return nil
+	}
+	return p.eigen
+}
 
 // Vectors returns the k = min(Components, D) principal axes as a D×k
 // row-major matrix with orthonormal columns (sign fixed so that each
