@@ -10,8 +10,9 @@ import (
 	"testing"
 )
 
-// sharedData is the folder of real inputs (DESIGN.md, /work/shared/data).
-const sharedData = "../../shared/data"
+// sharedData is the repository's copy of the shared folder of real inputs
+// (testdata/README.md).
+const sharedData = "../testdata/shared"
 
 // readDir returns every file under dir as Files named relative to dir, as the page
 // builds them from a dropped folder.
@@ -34,7 +35,7 @@ func readDir(t testing.TB, dir string) []File {
 		return nil
 	})
 	if err != nil {
-		t.Skipf("shared data not available: %v", err)
+		t.Fatalf("reading real inputs: %v", err)
 	}
 	return files
 }
@@ -45,7 +46,7 @@ func readFiles(t testing.TB, paths ...string) []File {
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
-			t.Skipf("shared data not available: %v", err)
+			t.Fatalf("reading real inputs: %v", err)
 		}
 		files = append(files, File{Name: filepath.Base(p), Data: b})
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-const sharedData = "../../../shared/data"
+const sharedData = "../../testdata/shared"
 
 func TestValidate(t *testing.T) {
 	cases := filepath.Join("..", "..", "parse", "testdata", "cases")

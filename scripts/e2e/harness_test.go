@@ -43,7 +43,7 @@ var (
 )
 
 // dataDir holds real inputs copied from the shared data folder (see its README).
-const dataDir = "../../testdata"
+const dataDir = "../../testdata/shared"
 
 // sharedData returns the path of a real input file, failing the test when
 // it is absent.

@@ -122,8 +122,8 @@ func TestDemoLoadsAndProjects(t *testing.T) {
 
 func TestMismatchBlocksDrawing(t *testing.T) {
 	s := New()
-	vectors := readFile(t, "../../testdata/sklearn-wine-tsv/vectors.tsv")
-	meta := readFile(t, "../../testdata/sklearn-breast-cancer-tsv/metadata.tsv")
+	vectors := readFile(t, "../../testdata/shared/sklearn-wine-tsv/vectors.tsv")
+	meta := readFile(t, "../../testdata/shared/sklearn-breast-cancer-tsv/metadata.tsv")
 	s.Open([]parse.File{vectors, meta}, "")
 	runToEnd(t, s)
 	st := s.Status()
