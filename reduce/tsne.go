@@ -20,8 +20,9 @@ const (
 type TSNEConfig struct {
 	// Dims is the layout dimension, 2 (default) or 3.
 	Dims int
-	// Perplexity is the effective number of neighbours. Default 30; it is
-	// lowered to (N−1)/3 for small N.
+	// Perplexity is the effective number of neighbours. Default 30. P is
+	// calibrated on k = min(3·Perplexity, N−1) neighbours, and the
+	// perplexity is capped at k for small N.
 	Perplexity float64
 	// Theta is the Barnes-Hut accuracy: a cell is summarised when its side
 	// is below Theta times its distance to the bounding box of the group of
@@ -32,7 +33,8 @@ type TSNEConfig struct {
 	// LearningRate is the gradient descent step. Default max(N/12, 200).
 	LearningRate float64
 	// EarlyExaggeration multiplies P during the first ExaggerationIterations
-	// iterations. Defaults 12 and 250.
+	// iterations. Defaults 12 and 250; a negative ExaggerationIterations
+	// disables early exaggeration.
 	EarlyExaggeration      float64
 	ExaggerationIterations int
 	// Momentum is used during early exaggeration, FinalMomentum after.
@@ -60,9 +62,11 @@ type TSNEConfig struct {
 	// exaggeration, the KL divergence improved by less than 0.01% over the
 	// last 50 iterations.
 	StopWhenConverged bool
-	// StepWork is about how much work one Step may do, in units of one
-	// multiply-add of the preparation phases or one point-cell interaction
-	// of an iteration. Default 1<<21 (a few ms in js/wasm).
+	// StepWork is about how much work one Step may do, in units of about
+	// one multiply-add: the preparation phases count multiply-adds, an
+	// iteration counts wInteract per Barnes-Hut interaction, wEdge per edge
+	// of P and wInsert per tree insertion. Default 1<<21 (a few ms in
+	// js/wasm).
 	StepWork int
 }
 
