@@ -172,7 +172,7 @@ func (v *Viewer) wrap(s string, width float64) []string {
 
 // drawTooltip shows the hovered point's metadata next to the cursor.
 func (v *Viewer) drawTooltip(dst *ebiten.Image) {
-	if v.hover < 0 || v.tooltip == nil {
+	if v.hover < 0 || v.hover >= v.Len() || v.tooltip == nil {
 		return
 	}
 	lines := v.tooltip(v.hover)

@@ -11,6 +11,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
@@ -52,7 +53,11 @@ type Viewer struct {
 	proj   []float32 // the 3D projection buffer, reused
 	order  []int32
 	colors []color.RGBA // one per point
-	picker *view.Picker
+	// picker indexes pos for hover; rebuilt lazily (pickerStale) and at most
+	// every pickerEvery while the layout keeps changing.
+	picker      *view.Picker
+	pickerStale bool
+	pickerBuilt time.Time
 
 	cam      view.Camera
 	fitScale float64 // the scale that fits the data; zoom limits are relative to it
@@ -109,6 +114,9 @@ func (v *Viewer) SetPoints(pos []float32, dims int, colors []color.RGBA, refit b
 	if dims != v.srcDims && dims == 3 {
 		v.orbit.Yaw, v.orbit.Pitch = 0.6, 0.35 // a first view that shows depth
 	}
+	if refit || len(pos) != len(v.src) || dims != v.srcDims {
+		v.picker = nil // a new layout: index it at once
+	}
 	v.src, v.srcDims, v.colors = pos, dims, colors
 	if refit {
 		v.autoFit = true
@@ -134,7 +142,21 @@ func (v *Viewer) project() {
 	} else {
 		v.pos, v.dims, v.order = v.src, v.srcDims, nil
 	}
-	v.picker = view.NewPicker(v.pos, v.dims)
+	v.pickerStale = true
+}
+
+// pickerEvery bounds how often a changing layout is re-indexed for hover.
+const pickerEvery = 500 * time.Millisecond
+
+// hoverPicker returns the picker, re-indexing the layout when it changed
+// (at most every pickerEvery; in between the index is a little stale, and
+// hover still measures distances on the current positions).
+func (v *Viewer) hoverPicker() *view.Picker {
+	if v.pickerStale && (v.picker == nil || time.Since(v.pickerBuilt) >= pickerEvery) {
+		v.picker = view.NewPicker(v.pos, v.dims)
+		v.pickerStale, v.pickerBuilt = false, time.Now()
+	}
+	return v.picker
 }
 
 // rotate turns the 3D view (no-op in 2D).
@@ -335,12 +357,9 @@ func repeat(k ebiten.Key) bool {
 
 func (v *Viewer) updateHover() {
 	h := -1
-	if v.picker != nil && !v.dragging {
-		x, y := ebiten.CursorPosition()
-		if x > 0 || y > 0 {
-			wx, wy := v.cam.ScreenToWorld(float64(x), float64(y))
-			h = v.picker.Nearest(wx, wy, 10*v.scale/v.cam.Scale)
-		}
+	if x, y := ebiten.CursorPosition(); !v.dragging && v.Len() > 0 && (x > 0 || y > 0) {
+		wx, wy := v.cam.ScreenToWorld(float64(x), float64(y))
+		h = v.hoverPicker().Nearest(wx, wy, 10*v.scale/v.cam.Scale)
 	}
 	if h != v.hover {
 		v.hover = h

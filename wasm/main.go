@@ -29,14 +29,19 @@ var demo embed.FS
 const workBudget = 20 * time.Millisecond
 
 // While a projection runs, its points are redrawn at most every
-// minRedraw, and less often when a redraw makes frames slow (software
+// minRedraw(n), and less often when a redraw makes frames slow (software
 // rendering): the interval is redrawShare times the duration of the last frame
 // that redrew the points, so most of the time still goes to the work itself.
 const (
-	minRedraw   = 100 * time.Millisecond
 	maxRedraw   = time.Second
 	redrawShare = 3
 )
+
+// minRedraw is the shortest interval between redraws of n animated points:
+// 100 ms up to 10,000 points, growing with n to 1 s at 100,000.
+func minRedraw(n int) time.Duration {
+	return min(maxRedraw, max(100*time.Millisecond, time.Duration(n)*10*time.Microsecond))
+}
 
 // command is what the page asks for: open files, or apply a fix (a
 // parse.Diagnostic.Action such as "metadataHeader=yes" or "embedding=2").
@@ -159,9 +164,11 @@ func (a *app) apply(ch session.Changes) {
 		a.pendingRefit = a.pendingRefit || ch.Refit
 	}
 	now := time.Now()
+	floor := minRedraw(a.sess.Status().Points)
 	if a.redrewLastFrame && !a.lastUpdate.IsZero() {
-		a.redrawEvery = min(maxRedraw, max(minRedraw, redrawShare*now.Sub(a.lastUpdate)))
+		a.redrawEvery = min(maxRedraw, max(floor, redrawShare*now.Sub(a.lastUpdate)))
 	}
+	a.redrawEvery = max(a.redrawEvery, floor)
 	a.lastUpdate, a.redrewLastFrame = now, false
 	running := a.sess.Status().Phase == session.Reducing
 	if a.pendingPoints && (!running || a.pendingRefit || now.Sub(a.lastPoints) >= a.redrawEvery) {
