@@ -1,10 +1,10 @@
 //go:build js && wasm
 
 // Command wasm is the projector's browser entry point, compiled to
-// WebAssembly and started by site/app.js. It is the only package that
-// imports syscall/js: it turns DOM events into commands, runs the session
-// (wasm/session) inside Ebiten's Update under a time budget, and mirrors the
-// session into #status and into the render.Viewer.
+// WebAssembly and started by site/app.js. With wasm/worker it is the only
+// code that imports syscall/js: it turns DOM events into commands, runs the
+// session (wasm/session) inside Ebiten's Update under a time budget, and
+// mirrors the session into #status and into the render.Viewer.
 package main
 
 import (
@@ -27,21 +27,6 @@ var demo embed.FS
 // workBudget is the time per frame spent on parsing and projection; the rest
 // of the frame keeps the page responsive (tasks stay well under 100 ms).
 const workBudget = 20 * time.Millisecond
-
-// While a projection runs, its points are redrawn at most every
-// minRedraw(n), and less often when a redraw makes frames slow (software
-// rendering): the interval is redrawShare times the duration of the last frame
-// that redrew the points, so most of the time still goes to the work itself.
-const (
-	maxRedraw   = time.Second
-	redrawShare = 3
-)
-
-// minRedraw is the shortest interval between redraws of n animated points:
-// 100 ms up to 10,000 points, growing with n to 1 s at 100,000.
-func minRedraw(n int) time.Duration {
-	return min(maxRedraw, max(100*time.Millisecond, time.Duration(n)*10*time.Microsecond))
-}
 
 // command is what the page asks for: open files, or apply a fix (a
 // parse.Diagnostic.Action such as "metadataHeader=yes" or "embedding=2").
@@ -80,12 +65,9 @@ type app struct {
 	dom     *dom
 	lastSet string // the status JSON + sentence last written to the DOM
 
-	// Points changed but not yet handed to the viewer (see minRedraw).
+	// Points changed but not yet handed to the viewer, as the pacer allows.
 	pendingPoints, pendingRefit bool
-	lastPoints                  time.Time
-	redrawEvery                 time.Duration
-	lastUpdate                  time.Time
-	redrewLastFrame             bool
+	pacer                       session.RedrawPacer
 }
 
 func main() {
@@ -163,23 +145,14 @@ func (a *app) apply(ch session.Changes) {
 		a.pendingPoints = true
 		a.pendingRefit = a.pendingRefit || ch.Refit
 	}
-	now := time.Now()
-	floor := minRedraw(a.sess.Status().Points)
-	if a.redrewLastFrame && !a.lastUpdate.IsZero() {
-		a.redrawEvery = min(maxRedraw, max(floor, redrawShare*now.Sub(a.lastUpdate)))
-	}
-	a.redrawEvery = max(a.redrawEvery, floor)
-	a.lastUpdate, a.redrewLastFrame = now, false
 	running := a.sess.Status().Phase == session.Reducing
-	if a.pendingPoints && (!running || a.pendingRefit || now.Sub(a.lastPoints) >= a.redrawEvery) {
-		a.redrewLastFrame = true
+	if a.pacer.Frame(time.Now(), a.sess.Status().Points, a.pendingPoints, running, a.pendingRefit) {
 		if pos := a.sess.Positions(); pos != nil {
 			a.viewer.SetPoints(pos, a.sess.LayoutDims(), a.sess.Colors(), a.pendingRefit)
 		} else {
 			a.viewer.Clear()
 		}
 		a.pendingPoints, a.pendingRefit = false, false
-		a.lastPoints = time.Now()
 	}
 	if ch.Banner {
 		a.viewer.SetBanner(bannerLines(a.sess.Banner()))
