@@ -1,9 +1,6 @@
 package view
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // Orbit views 3D points from a camera circling their centre: Yaw turns
 // around the vertical (world y) axis, Pitch tilts up and down, both in
@@ -78,9 +75,14 @@ func (o *Orbit) Project(x, y, z float64) (vx, vy, depth float64) {
 	return x1 * f, y2 * f, z2
 }
 
+// depthBuckets is the resolution of the far-to-near ordering.
+const depthBuckets = 4096
+
 // ProjectAll projects n = len(pos)/3 points into dst (n×2, reused when large
 // enough) and returns it together with the point indices ordered far to near,
-// the order to draw them in so that near points cover far ones.
+// the order to draw them in so that near points cover far ones. The order is
+// a counting sort on depth quantised to depthBuckets levels (O(n)); points
+// within one level keep their index order.
 func (o *Orbit) ProjectAll(pos []float32, dst []float32, order []int32) ([]float32, []int32) {
 	n := len(pos) / 3
 	if cap(dst) < 2*n {
@@ -91,18 +93,39 @@ func (o *Orbit) ProjectAll(pos []float32, dst []float32, order []int32) ([]float
 		order = make([]int32, n)
 	}
 	order = order[:n]
-	depth := make([]float32, n)
+	depth := make([]float64, n)
 	nan := float32(math.NaN())
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for i := 0; i < n; i++ {
 		x, y, z := float64(pos[3*i]), float64(pos[3*i+1]), float64(pos[3*i+2])
-		order[i] = int32(i)
 		if !finite(x) || !finite(y) || !finite(z) {
 			dst[2*i], dst[2*i+1], depth[i] = nan, nan, 0
 			continue
 		}
 		vx, vy, d := o.Project(x, y, z)
-		dst[2*i], dst[2*i+1], depth[i] = float32(vx), float32(vy), float32(d)
+		dst[2*i], dst[2*i+1], depth[i] = float32(vx), float32(vy), d
+		lo, hi = math.Min(lo, d), math.Max(hi, d)
 	}
-	sort.SliceStable(order, func(a, b int) bool { return depth[order[a]] > depth[order[b]] })
+	// Counting sort, farthest (largest depth) first.
+	var count [depthBuckets + 1]int32
+	scale := 0.0
+	if hi > lo {
+		scale = (depthBuckets - 1) / (hi - lo)
+	}
+	bucket := func(d float64) int {
+		// Non-finite points have depth 0 (they are not drawn); clamp it.
+		return depthBuckets - 1 - clampInt(int((d-lo)*scale), 0, depthBuckets-1)
+	}
+	for i := 0; i < n; i++ {
+		count[bucket(depth[i])+1]++
+	}
+	for b := 1; b <= depthBuckets; b++ {
+		count[b] += count[b-1]
+	}
+	for i := 0; i < n; i++ {
+		b := bucket(depth[i])
+		order[count[b]] = int32(i)
+		count[b]++
+	}
 	return dst, order
 }
