@@ -465,20 +465,27 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 	ds := float32(v.disc.Bounds().Dx())
 	w, h := float32(v.width), float32(v.height)
 	opts := &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear}
-	v.vertices, v.indices = v.vertices[:0], v.indices[:0]
-	flush := func() {
-		if len(v.indices) > 0 {
-			dst.DrawTriangles(v.vertices, v.indices, v.disc, opts)
+	if len(v.indices) == 0 {
+		// The same two triangles per quad for every batch.
+		v.indices = make([]uint16, 6*maxQuads)
+		for q := 0; q < maxQuads; q++ {
+			b := uint16(4 * q)
+			copy(v.indices[6*q:], []uint16{b, b + 1, b + 2, b + 1, b + 3, b + 2})
 		}
-		v.vertices, v.indices = v.vertices[:0], v.indices[:0]
+		v.vertices = make([]ebiten.Vertex, 4*maxQuads)
 	}
+	// The camera as float32: screen = (ox + x·s, oy − y·s).
+	s := float32(v.cam.Scale)
+	ox := float32(v.cam.Width/2 - v.cam.CenterX*v.cam.Scale)
+	oy := float32(v.cam.Height/2 + v.cam.CenterY*v.cam.Scale)
+	quads := 0
 	for k := 0; k < n; k++ {
 		i := k
 		if v.order != nil {
 			i = int(v.order[k])
 		}
-		sx, sy := v.cam.WorldToScreen(float64(v.pos[i*v.dims]), float64(v.pos[i*v.dims+1]))
-		x, y := float32(sx), float32(sy)
+		x := ox + v.pos[i*v.dims]*s
+		y := oy - v.pos[i*v.dims+1]*s
 		if !(x > -r && x < w+r && y > -r && y < h+r) { // also drops NaN
 			continue
 		}
@@ -487,19 +494,20 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 			c = v.colors[i]
 		}
 		cr, cg, cb, ca := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255
-		base := uint16(len(v.vertices))
-		v.vertices = append(v.vertices,
-			ebiten.Vertex{DstX: x - r, DstY: y - r, SrcX: 0, SrcY: 0, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca},
-			ebiten.Vertex{DstX: x + r, DstY: y - r, SrcX: ds, SrcY: 0, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca},
-			ebiten.Vertex{DstX: x - r, DstY: y + r, SrcX: 0, SrcY: ds, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca},
-			ebiten.Vertex{DstX: x + r, DstY: y + r, SrcX: ds, SrcY: ds, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca},
-		)
-		v.indices = append(v.indices, base, base+1, base+2, base+1, base+3, base+2)
-		if len(v.vertices)/4 == maxQuads {
-			flush()
+		q := v.vertices[4*quads : 4*quads+4 : 4*quads+4]
+		q[0] = ebiten.Vertex{DstX: x - r, DstY: y - r, SrcX: 0, SrcY: 0, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
+		q[1] = ebiten.Vertex{DstX: x + r, DstY: y - r, SrcX: ds, SrcY: 0, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
+		q[2] = ebiten.Vertex{DstX: x - r, DstY: y + r, SrcX: 0, SrcY: ds, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
+		q[3] = ebiten.Vertex{DstX: x + r, DstY: y + r, SrcX: ds, SrcY: ds, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
+		quads++
+		if quads == maxQuads {
+			dst.DrawTriangles(v.vertices, v.indices, v.disc, opts)
+			quads = 0
 		}
 	}
-	flush()
+	if quads > 0 {
+		dst.DrawTriangles(v.vertices[:4*quads], v.indices[:6*quads], v.disc, opts)
+	}
 }
 
 func (v *Viewer) drawHover(dst *ebiten.Image) {
