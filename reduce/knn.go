@@ -487,7 +487,7 @@ func (g *KNN) fillStep(budget int) int {
 			j := g.rng.IntN(n)
 			if j != i {
 				g.push(i, int32(j), g.dist(i, j), true)
-				work += g.d
+				work += g.d + g.k
 			}
 		}
 		work += k
@@ -569,7 +569,9 @@ func addCand(ids []int32, pri []float32, cnt *int32, j int32, p float32) {
 // sampled new neighbours old and moves to the local join.
 func (g *KNN) candidateStep(budget int) int {
 	n, k, c := g.n, g.k, g.cand
-	per := max(1, budget/(4*k+1))
+	// Each neighbour is offered to two candidate heaps (a duplicate scan and
+	// a sift each): about 64 units per neighbour, measured in js/wasm.
+	per := max(1, budget/(64*k+1))
 	end := min(n, g.pos+per)
 	for i := g.pos; i < end; i++ {
 		for s := 0; s < k; s++ {
@@ -587,7 +589,7 @@ func (g *KNN) candidateStep(budget int) int {
 			}
 		}
 	}
-	work := (end - g.pos) * 4 * k
+	work := (end - g.pos) * 64 * k
 	g.pos = end
 	if g.pos == n {
 		g.phase = knnMark

@@ -132,9 +132,9 @@ const pcaPassesForKNN = 3
 // Work units of one elementary operation of an iteration, relative to one
 // multiply-add (the unit of StepWork), measured in js/wasm.
 const (
-	wInsert   = 60 // inserting a point into the Barnes-Hut tree
-	wInteract = 6  // one point-cell or point-point repulsive interaction
-	wEdge     = 10 // one undirected edge of P in the attraction
+	wInsert   = 120 // inserting a point into the Barnes-Hut tree
+	wInteract = 10  // one point-cell or point-point repulsive interaction
+	wEdge     = 16  // one undirected edge of P in the attraction
 )
 
 const (
@@ -416,7 +416,7 @@ func (t *TSNE) startCalibrate() {
 // log(perplexity), by bisection, and stores p_{j|i}.
 func (t *TSNE) calibrateStep(budget int) int {
 	k := min(t.kn, t.neighbours())
-	per := max(1, budget/(k*60+1))
+	per := max(1, budget/(k*240+1)) // bisection: ~40 rounds of k exponentials
 	end := min(t.n, t.pos+per)
 	for i := t.pos; i < end; i++ {
 		t.betas[i] = calibrate(t.nd[i*t.kn:i*t.kn+k], t.cond[i*t.kn:i*t.kn+k], t.entH)
@@ -424,7 +424,7 @@ func (t *TSNE) calibrateStep(budget int) int {
 			t.cond[i*t.kn+s] = 0
 		}
 	}
-	w := (end - t.pos) * k * 60
+	w := (end - t.pos) * k * 240
 	t.pos = end
 	if t.pos == t.n {
 		t.phase = tsSymCount
@@ -490,7 +490,7 @@ func (t *TSNE) symCount(budget int) int {
 	if t.pos == 0 {
 		t.rowPtr = make([]int32, n+1)
 	}
-	end := min(n, t.pos+max(1, budget/(2*k+1)))
+	end := min(n, t.pos+max(1, budget/(8*k+1)))
 	for i := t.pos; i < end; i++ {
 		for s := 0; s < k; s++ {
 			if t.cond[i*k+s] == 0 {
@@ -500,7 +500,7 @@ func (t *TSNE) symCount(budget int) int {
 			t.rowPtr[t.nbr[i*k+s]+1]++
 		}
 	}
-	w := (end - t.pos) * (2*k + 1)
+	w := (end - t.pos) * (8*k + 1)
 	t.pos = end
 	if t.pos < n {
 		return w
@@ -521,7 +521,7 @@ func (t *TSNE) symCount(budget int) int {
 // symScatter writes, for a block of points, each p_{j|i} into rows i and j.
 func (t *TSNE) symScatter(budget int) int {
 	n, k := t.n, t.kn
-	end := min(n, t.pos+max(1, budget/(4*k+1)))
+	end := min(n, t.pos+max(1, budget/(16*k+1)))
 	for i := t.pos; i < end; i++ {
 		for s := 0; s < k; s++ {
 			pv := t.cond[i*k+s]
@@ -535,7 +535,7 @@ func (t *TSNE) symScatter(budget int) int {
 			t.fill[j]++
 		}
 	}
-	w := (end - t.pos) * (4*k + 1)
+	w := (end - t.pos) * (16*k + 1)
 	t.pos = end
 	if t.pos == n {
 		t.phase = tsSymFill
@@ -582,7 +582,7 @@ func (t *TSNE) symFill(budget int) int {
 			}
 		}
 		t.uPtr[i+1] = int32(len(t.uCol))
-		w += len(cols)*8 + 1
+		w += len(cols)*32 + 1
 		t.pos++
 	}
 	if t.pos == n {
