@@ -306,9 +306,11 @@ func (g *KNN) push(i int, j int32, dv float32, isNew bool) bool {
 		return false
 	}
 	hi := g.hi[i*k : i*k+k]
-	for _, v := range hi {
-		if v == j {
-			return false
+	if g.approx { // the exact search offers every pair once: no duplicates
+		for _, v := range hi {
+			if v == j {
+				return false
+			}
 		}
 	}
 	var hn []bool
