@@ -48,8 +48,9 @@ type KNNConfig struct {
 	Metric Metric
 	// Method is KNNAuto (default), KNNExact or KNNApprox.
 	Method KNNMethod
-	// ExactWork is the largest N²·D for which KNNAuto is exact. Default 6e9
-	// (10,000 points of 60 dims).
+	// ExactWork is the largest N²·D for which KNNAuto is exact. Default 2e10
+	// (14,000 points of 100 dims): measured on GloVe 10k×100 with K = 90,
+	// the exact search takes 5.6 s in js/wasm and the approximate one 7.7 s.
 	ExactWork float64
 	// Seed seeds the trees and the NN-descent sampling.
 	Seed uint64
@@ -137,7 +138,7 @@ func NewKNN(vectors []float32, n, d int, cfg KNNConfig) *KNN {
 	}
 	k := min(cfg.K, max(n-1, 0))
 	if cfg.ExactWork <= 0 {
-		cfg.ExactWork = 6e9
+		cfg.ExactWork = 2e10
 	}
 	if cfg.Trees <= 0 {
 		cfg.Trees = 6
