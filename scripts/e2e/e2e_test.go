@@ -344,9 +344,10 @@ func BenchmarkFirstFrame(b *testing.B) {
 	var ms []float64
 	for i := 0; i < b.N; i++ {
 		s := startServer(b)
-		ctx := newBrowser(b, s)
+		ctx, closeBrowser := newBrowserExtra(b, s, nil)
 		open(b, ctx, s)
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.dataset.firstFrameMs || ''`))
+		closeBrowser() // one browser at a time
 		if err != nil || v == "" {
 			b.Fatalf("no first-frame time recorded (%v)", err)
 		}
@@ -913,7 +914,7 @@ func longTasks(t *testing.T, ctx context.Context) []float64 {
 func BenchmarkTSNEDigitsInPage(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		s := startServer(b)
-		ctx := newBrowser(b, s)
+		ctx, closeBrowser := newBrowserExtra(b, s, nil)
 		open(b, ctx, s)
 		start := time.Now()
 		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const el = document.getElementById('ctl-method');
@@ -923,5 +924,6 @@ func BenchmarkTSNEDigitsInPage(b *testing.B) {
 		st := waitStatus(b, ctx, 5*time.Minute, "1,000 iterations", func(st status) bool { return st.Method == "tsne" && st.Iteration >= 1000 })
 		b.ReportMetric(time.Since(start).Seconds(), "s-to-1000-iterations")
 		b.ReportMetric(st.KL, "KL")
+		closeBrowser()
 	}
 }

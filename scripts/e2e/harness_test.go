@@ -225,10 +225,13 @@ func (l *netLog) watchWorkers(t testing.TB, ctx context.Context, typ string) int
 // and returns a context for one tab with a 1280×800 viewport.
 func newBrowser(t testing.TB, s *server) context.Context {
 	t.Helper()
-	return newBrowserExtra(t, s, nil)
+	ctx, _ := newBrowserExtra(t, s, nil)
+	return ctx
 }
 
-func newBrowserExtra(t testing.TB, s *server, extra []string) context.Context {
+// newBrowserExtra is newBrowser with extra Chromium flags ("--name=value");
+// it also returns a func that closes the browser before the test ends.
+func newBrowserExtra(t testing.TB, s *server, extra []string) (context.Context, func()) {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
@@ -254,11 +257,12 @@ func newBrowserExtra(t testing.TB, s *server, extra []string) context.Context {
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	closeAll := func() { cancelT(); cancelC(); cancelA() }
+	t.Cleanup(closeAll)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
-	return ctx
+	return ctx, closeAll
 }
 
 // status is the JSON of #status's data-state.
