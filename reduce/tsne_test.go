@@ -271,3 +271,21 @@ func TestTSNEEdgeCases(t *testing.T) {
 	same := make([]float32, 50*4)
 	runTSNE(t, same, 50, 4, TSNEConfig{MaxIterations: 60})
 }
+
+func TestTSNEStopWhenConverged(t *testing.T) {
+	x := lowRank(6, 300, 10, []float64{4, 3, 2}, 0.5, 0)
+	ts := runTSNE(t, x, 300, 10, TSNEConfig{StopWhenConverged: true, MaxIterations: 5000, Perplexity: 10})
+	it := ts.Iteration()
+	if it >= 5000 || it <= 300 {
+		t.Fatalf("stopped at iteration %d, want after exaggeration (250) + 50 and before 5000", it)
+	}
+	if it%50 != 0 || ts.KLIteration() != it {
+		t.Errorf("stopped at %d, KL last estimated at %d: the stop must follow a KL check", it, ts.KLIteration())
+	}
+	// Continuing would not have improved KL by more than the threshold: run
+	// a fresh copy 100 iterations longer and compare.
+	longer := runTSNE(t, x, 300, 10, TSNEConfig{MaxIterations: it + 100, Perplexity: 10})
+	if rel := (ts.KL() - longer.KL()) / ts.KL(); rel > 0.01 {
+		t.Errorf("stopped at KL %.5f but 100 more iterations reach %.5f (%.2f%% better)", ts.KL(), longer.KL(), 100*rel)
+	}
+}
