@@ -70,8 +70,13 @@ func (t *bhTree) begin(y []float64, n, dims int) {
 	for i := 0; i < n; i++ {
 		for a := 0; a < dims; a++ {
 			v := y[i*dims+a]
-			lo[a] = min(lo[a], v)
-			hi[a] = max(hi[a], v)
+			// (if, not min/max: those are runtime calls in js/wasm)
+			if v < lo[a] {
+				lo[a] = v
+			}
+			if v > hi[a] {
+				hi[a] = v
+			}
 		}
 	}
 	var c [3]float64
@@ -303,7 +308,12 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 	for _, i := range pts {
 		for a := 0; a < dims; a++ {
 			v := y[int(i)*dims+a]
-			lo[a], hi[a] = min(lo[a], v), max(hi[a], v)
+			if v < lo[a] {
+				lo[a] = v
+			}
+			if v > hi[a] {
+				hi[a] = v
+			}
 		}
 	}
 	cells, direct, dIdx := s.cells[:0], s.direct[:0], s.dIdx[:0]

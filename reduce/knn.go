@@ -275,10 +275,22 @@ func (g *KNN) Step() (done bool) {
 func (g *KNN) dist(i, j int) float32 {
 	d := g.d
 	dp := dot32(g.x[i*d:i*d+d], g.x[j*d:j*d+d])
+	var dv float32
 	if g.cfg.Metric == Cosine {
-		return max(0, 1-dp)
+		dv = 1 - dp
+	} else {
+		dv = g.sq[i] + g.sq[j] - 2*dp
 	}
-	return max(0, g.sq[i]+g.sq[j]-2*dp)
+	return clampPos(dv)
+}
+
+// clampPos returns max(v, 0) without the runtime call that the min/max
+// builtins on floats compile to in js/wasm.
+func clampPos(v float32) float32 {
+	if v < 0 {
+		return 0
+	}
+	return v
 }
 
 // dot32 is a float32 dot product with four partial sums.
@@ -384,9 +396,9 @@ func (g *KNN) exactStep(budget int) int {
 					i := q0 + t
 					var dv float32
 					if cos {
-						dv = max(0, 1-s[t])
+						dv = clampPos(1 - s[t])
 					} else {
-						dv = max(0, g.sq[i]+g.sq[j]-2*s[t])
+						dv = clampPos(g.sq[i] + g.sq[j] - 2*s[t])
 					}
 					g.push(i, int32(j), dv, false)
 					g.push(j, int32(i), dv, false)

@@ -779,7 +779,9 @@ func (t *TSNE) updateStep(budget int) int {
 		} else {
 			gn *= 0.8
 		}
-		gn = max(gn, 0.01)
+		if gn < 0.01 { // (not max: a runtime call in js/wasm)
+			gn = 0.01
+		}
 		t.gains[e] = gn
 		t.upd[e] = mom*u - lr*gn*g
 	}
