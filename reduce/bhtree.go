@@ -406,20 +406,28 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 		for _, i := range pts {
 			px, py := y[int(i)*2], y[int(i)*2+1]
 			var fx, fy, zz float64
-			for c := 0; c+3 <= len(cells); c += 3 {
-				dx, dy := px-cells[c], py-cells[c+1]
+			// Walking the flat lists by reslicing lets the compiler drop
+			// the bounds checks (each costs a branch in js/wasm).
+			for cl := cells; len(cl) >= 3; cl = cl[3:] {
+				dx, dy := px-cl[0], py-cl[1]
 				w := 1 / (1 + dx*dx + dy*dy)
-				mw := cells[c+2] * w
+				mw := cl[2] * w
 				zz += mw
 				mw *= w
 				fx += mw * dx
 				fy += mw * dy
 			}
-			for e, j := range dIdx {
+			dp := direct
+			for _, j := range dIdx {
+				if len(dp) < 2 {
+					break
+				}
+				qx, qy := dp[0], dp[1]
+				dp = dp[2:]
 				if j == i {
 					continue
 				}
-				dx, dy := px-direct[2*e], py-direct[2*e+1]
+				dx, dy := px-qx, py-qy
 				w := 1 / (1 + dx*dx + dy*dy)
 				zz += w
 				w *= w
@@ -435,21 +443,27 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 	for _, i := range pts {
 		px, py, pz := y[int(i)*3], y[int(i)*3+1], y[int(i)*3+2]
 		var fx, fy, fz, zz float64
-		for c := 0; c+4 <= len(cells); c += 4 {
-			dx, dy, dz := px-cells[c], py-cells[c+1], pz-cells[c+2]
+		for cl := cells; len(cl) >= 4; cl = cl[4:] {
+			dx, dy, dz := px-cl[0], py-cl[1], pz-cl[2]
 			w := 1 / (1 + dx*dx + dy*dy + dz*dz)
-			mw := cells[c+3] * w
+			mw := cl[3] * w
 			zz += mw
 			mw *= w
 			fx += mw * dx
 			fy += mw * dy
 			fz += mw * dz
 		}
-		for e, j := range dIdx {
+		dp := direct
+		for _, j := range dIdx {
+			if len(dp) < 3 {
+				break
+			}
+			qx, qy, qz := dp[0], dp[1], dp[2]
+			dp = dp[3:]
 			if j == i {
 				continue
 			}
-			dx, dy, dz := px-direct[3*e], py-direct[3*e+1], pz-direct[3*e+2]
+			dx, dy, dz := px-qx, py-qy, pz-qz
 			w := 1 / (1 + dx*dx + dy*dy + dz*dz)
 			zz += w
 			w *= w
