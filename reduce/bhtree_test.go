@@ -76,3 +76,71 @@ func TestBarnesHutGroupedAccuracy(t *testing.T) {
 		}
 	}
 }
+
+// repulse is the per-point traversal of bh_tsne, the reference for the
+// grouped one: it returns, for point i at p, Σ_j q_ij²·(p−y_j) into f and
+// Σ_j q_ij (j ≠ i, q = 1/(1+d²)), approximating far cells by their centre
+// of mass when their squared side is below theta2 times their squared
+// distance. It also returns the number of interactions evaluated.
+func (t *bhTree) repulse(y []float64, i int32, p []float64, theta2 float64, f []float64) (z float64, work int) {
+	dims := t.dims
+	st := append(t.stack[:0], 0)
+	for len(st) > 0 {
+		node := st[len(st)-1]
+		st = st[:len(st)-1]
+		m := t.cnt[node]
+		if m == 0 {
+			continue
+		}
+		work++
+		if ch := t.child[node]; ch < 0 {
+			for j := t.head[node]; j >= 0; j = t.next[j] {
+				if j == i {
+					continue
+				}
+				q := y[int(j)*dims : int(j)*dims+dims]
+				if dims == 2 {
+					dx, dy := p[0]-q[0], p[1]-q[1]
+					w := 1 / (1 + dx*dx + dy*dy)
+					z += w
+					w *= w
+					f[0] += w * dx
+					f[1] += w * dy
+				} else {
+					dx, dy, dz := p[0]-q[0], p[1]-q[1], p[2]-q[2]
+					w := 1 / (1 + dx*dx + dy*dy + dz*dz)
+					z += w
+					w *= w
+					f[0] += w * dx
+					f[1] += w * dy
+					f[2] += w * dz
+				}
+				work++
+			}
+			continue
+		} else {
+			c := t.com[int(node)*dims : int(node)*dims+dims]
+			var d2 float64
+			var dx [3]float64
+			for a := 0; a < dims; a++ {
+				dx[a] = p[a] - c[a]
+				d2 += dx[a] * dx[a]
+			}
+			if t.w2[node] < theta2*d2 {
+				w := 1 / (1 + d2)
+				mw := float64(m) * w
+				z += mw
+				mw *= w
+				for a := 0; a < dims; a++ {
+					f[a] += mw * dx[a]
+				}
+				continue
+			}
+			for o := int32(0); o < int32(t.nch); o++ {
+				st = append(st, ch+o)
+			}
+		}
+	}
+	t.stack = st
+	return z, work
+}

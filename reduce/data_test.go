@@ -73,11 +73,20 @@ func glove(tb testing.TB) []float32 {
 // constant offset in every dimension (so an uncentred PCA would be wrong).
 func lowRank(seed uint64, n, d int, sds []float64, noise, offset float64) []float32 {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	dirs := make([]float64, d*len(sds))
-	for i := range dirs {
-		dirs[i] = rng.NormFloat64()
+	cols := make([][]float64, len(sds))
+	for c := range cols {
+		cols[c] = make([]float64, d)
+		for a := range cols[c] {
+			cols[c][a] = rng.NormFloat64()
+		}
 	}
-	orthonormalize(dirs, d, len(sds), rng)
+	orthAgainst(cols, nil, rng)
+	dirs := make([]float64, d*len(sds)) // d×len(sds) row-major
+	for c, col := range cols {
+		for a, v := range col {
+			dirs[a*len(sds)+c] = v
+		}
+	}
 	x := make([]float32, n*d)
 	for i := 0; i < n; i++ {
 		row := make([]float64, d)

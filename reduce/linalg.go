@@ -39,49 +39,6 @@ func symEigen(a []float64, m int) (vals []float64, vecs []float64) {
 	return vals, vecs
 }
 
-// orthonormalize makes the l columns of the d×l row-major matrix q orthonormal
-// in place, in column order, by modified Gram-Schmidt applied twice. A column
-// that is (numerically) in the span of the previous ones is replaced by a
-// random vector drawn from rng and orthonormalized in turn, so the result
-// always has l orthonormal columns (l ≤ d is required).
-func orthonormalize(q []float64, d, l int, rng *rand.Rand) {
-	for j := 0; j < l; j++ {
-		orig := colNorm(q, d, l, j)
-		for attempt := 0; ; attempt++ {
-			for pass := 0; pass < 2; pass++ {
-				for p := 0; p < j; p++ {
-					dot := 0.0
-					for i := 0; i < d; i++ {
-						dot += q[i*l+p] * q[i*l+j]
-					}
-					for i := 0; i < d; i++ {
-						q[i*l+j] -= dot * q[i*l+p]
-					}
-				}
-			}
-			nrm := colNorm(q, d, l, j)
-			if nrm > 1e-10*orig && nrm > 0 && attempt < 10 || attempt >= 10 && nrm > 0 {
-				for i := 0; i < d; i++ {
-					q[i*l+j] /= nrm
-				}
-				break
-			}
-			for i := 0; i < d; i++ {
-				q[i*l+j] = rng.NormFloat64()
-			}
-			orig = colNorm(q, d, l, j)
-		}
-	}
-}
-
-func colNorm(q []float64, d, l, j int) float64 {
-	s := 0.0
-	for i := 0; i < d; i++ {
-		s += q[i*l+j] * q[i*l+j]
-	}
-	return math.Sqrt(s)
-}
-
 // orthAgainst makes the vectors cols orthonormal, in order, and orthogonal to
 // the orthonormal vectors basis, in place, by modified Gram-Schmidt applied
 // twice. A vector that is (numerically) in the span of basis and the previous

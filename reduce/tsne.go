@@ -850,15 +850,3 @@ func (t *TSNE) publish() {
 		t.out[i] = float32(v)
 	}
 }
-
-// condRowSums returns Σ_j p_{j|i} for every point (test helper view of the
-// calibration).
-func (t *TSNE) condRowSums() []float64 {
-	s := make([]float64, t.n)
-	for i := 0; i < t.n; i++ {
-		for _, v := range t.cond[i*t.kn : i*t.kn+t.kn] {
-			s[i] += v
-		}
-	}
-	return s
-}

@@ -289,3 +289,15 @@ func TestTSNEStopWhenConverged(t *testing.T) {
 		t.Errorf("stopped at KL %.5f but 100 more iterations reach %.5f (%.2f%% better)", ts.KL(), longer.KL(), 100*rel)
 	}
 }
+
+// condRowSums returns Σ_j p_{j|i} for every point (test helper view of the
+// calibration).
+func (t *TSNE) condRowSums() []float64 {
+	s := make([]float64, t.n)
+	for i := 0; i < t.n; i++ {
+		for _, v := range t.cond[i*t.kn : i*t.kn+t.kn] {
+			s[i] += v
+		}
+	}
+	return s
+}
