@@ -53,10 +53,11 @@ type TSNEConfig struct {
 	// KNN chooses the neighbour search; KNNAuto (default) is exact for small
 	// inputs and approximate (RP trees + NN-descent) otherwise.
 	KNN KNNMethod
-	// PCADims: when D > 2·PCADims, the neighbour search runs on the first
-	// PCADims principal components of the input (moderate D is searched as
-	// is: reducing 100 GloVe dims to 50 costs neighbourhood fidelity).
-	// Default 50; −1 disables.
+	// PCADims: when D > 2·PCADims and the metric is Euclidean, the
+	// neighbour search runs on the first PCADims principal components of
+	// the input (moderate D is searched as is: reducing 100 GloVe dims to 50
+	// costs neighbourhood fidelity; cosine is searched on the raw vectors,
+	// since centring changes angles). Default 50; −1 disables.
 	PCADims int
 	// StopWhenConverged ends the run (Step reports done) when, after early
 	// exaggeration, the KL divergence improved by less than 0.01% over the
@@ -215,7 +216,7 @@ func NewTSNE(vectors []float32, n, d int, cfg TSNEConfig) *TSNE {
 	}
 	// PCA: for the kNN when D is large, and for the initial layout.
 	comps := cfg.Dims
-	if cfg.PCADims > 0 && d > 2*cfg.PCADims {
+	if cfg.PCADims > 0 && d > 2*cfg.PCADims && cfg.Metric == Euclidean {
 		comps = cfg.PCADims
 	}
 	if cfg.Init == InitPCA || comps > cfg.Dims {
