@@ -19,7 +19,7 @@ const reduceUsage = `usage: projector reduce --method pca|tsne [--dims 2|3] [--p
   --dims N          2 (default) or 3 output coordinates per point
   --perplexity P    t-SNE perplexity (default 30)
   --iterations I    t-SNE iterations (default 1000)
-  --theta T         t-SNE Barnes-Hut accuracy (default 0.5)
+  --theta T         t-SNE Barnes-Hut accuracy (default 0.5; negative: exact sums)
   --learning-rate L t-SNE learning rate (default max(N/12, 200))
   --metric M        euclidean (default) or cosine, for the t-SNE neighbours
   --spherize        PCA: centre and scale every row to unit norm first
@@ -102,9 +102,6 @@ func parseReduceArgs(args []string) (reduceOptions, error) {
 			}
 		case "theta":
 			o.theta, err = strconv.ParseFloat(val, 64)
-			if err == nil && o.theta < 0 {
-				err = fmt.Errorf("--theta %v: want ≥ 0", val)
-			}
 		case "learning-rate":
 			o.lr, err = strconv.ParseFloat(val, 64)
 		case "metric":
