@@ -75,16 +75,26 @@
     globalThis.projectorOpen(names, files);
   }
 
-  // The t-SNE worker (wasm/worker, site/worker.js) starts with the page, so
-  // everything it loads is fetched before any file is chosen; Go reuses it for
-  // every run through projectorWorker().
-  let tsneWorker = null;
-  try {
-    tsneWorker = new Worker(cfg.worker);
-  } catch (err) {
-    console.warn('no t-SNE worker; t-SNE will run on the page thread:', err);
-  }
-  globalThis.projectorWorker = () => tsneWorker;
+  // The t-SNE worker (wasm/worker, site/worker.js) is started once the first
+  // frame is drawn (projectorWarmWorker, called by Go), so it does not slow the
+  // start and what it loads is fetched before any file is usually chosen; Go
+  // reuses it for every run through projectorWorker().
+  let tsneWorker;
+  globalThis.projectorWorker = () => {
+    if (tsneWorker === undefined) {
+      try {
+        tsneWorker = new Worker(cfg.worker);
+      } catch (err) {
+        tsneWorker = null;
+        console.warn('no t-SNE worker; t-SNE will run on the page thread:', err);
+      }
+    }
+    return tsneWorker;
+  };
+  globalThis.projectorWarmWorker = () => {
+    const warm = () => globalThis.projectorWorker();
+    if ('requestIdleCallback' in window) requestIdleCallback(warm, { timeout: 2000 }); else setTimeout(warm, 200);
+  };
 
   globalThis.projectorReady = () => {
     ready = true;

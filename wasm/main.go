@@ -357,13 +357,17 @@ func (d *dom) setStatus(sentence, state string, isError bool) {
 	d.status.Get("classList").Call("toggle", "error", isError)
 }
 
-// firstFrame removes the loading screen and records when the first frame was drawn.
+// firstFrame removes the loading screen, records when the first frame was
+// drawn and lets the t-SNE worker start.
 func (d *dom) firstFrame() {
 	if l := d.doc.Call("getElementById", "loading"); !l.IsNull() {
 		l.Call("remove")
 	}
 	now := js.Global().Get("performance").Call("now").Float()
 	d.doc.Get("body").Get("dataset").Set("firstFrameMs", fmt.Sprintf("%.0f", now))
+	if warm := js.Global().Get("projectorWarmWorker"); warm.Type() == js.TypeFunction {
+		warm.Invoke() // start the t-SNE worker now that the page is up
+	}
 }
 
 // listen installs projectorOpen(names, datas) for app.js and tells it Go is ready.

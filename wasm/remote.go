@@ -50,20 +50,24 @@ type progress struct {
 var runs int
 
 // newWorkerFactory returns an EmbedderFactory that runs t-SNE in the page's
-// worker (app.js's projectorWorker()), or nil when the page has none.
+// worker (app.js's projectorWorker(), started on first use), or nil when the
+// page cannot provide one. A run whose worker cannot start reports it through
+// Err, and the session then runs t-SNE locally.
 func newWorkerFactory() session.EmbedderFactory {
 	get := js.Global().Get("projectorWorker")
 	if get.Type() != js.TypeFunction {
 		return nil
 	}
-	w := get.Invoke()
-	if w.IsNull() || w.IsUndefined() {
-		return nil
-	}
 	return func(vectors []float32, n, d int, cfg reduce.TSNEConfig) session.Embedder {
 		runs++
-		r := &remoteTSNE{w: w, run: runs, n: n, dims: cfg.Dims, cur: progress{preparing: true, kl: math.NaN()}}
+		r := &remoteTSNE{run: runs, n: n, dims: cfg.Dims, cur: progress{preparing: true, kl: math.NaN()}}
 		r.pos = make([]float32, n*cfg.Dims)
+		w := get.Invoke()
+		if w.IsNull() || w.IsUndefined() {
+			r.err = errors.New("the browser could not start the t-SNE worker")
+			return r
+		}
+		r.w = w
 		r.onMsg = js.FuncOf(func(this js.Value, args []js.Value) any {
 			r.receive(args[0].Get("data"))
 			return nil

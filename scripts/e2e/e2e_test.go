@@ -208,6 +208,7 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 	if n := devtools.watchWorkers(t, ctx, "service_worker"); n != 1 {
 		t.Errorf("found %d service workers, want 1", n)
 	}
+	waitForTarget(t, ctx, "worker") // the t-SNE worker starts once the page is idle
 	if n := devtools.watchWorkers(t, ctx, "worker"); n != 1 {
 		t.Errorf("found %d dedicated workers (t-SNE), want 1", n)
 	}

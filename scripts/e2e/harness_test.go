@@ -220,6 +220,23 @@ func (l *netLog) watchWorkers(t testing.TB, ctx context.Context, typ string) int
 	return n
 }
 
+// waitForTarget waits up to 15 s for a target of the given type to exist.
+func waitForTarget(t testing.TB, ctx context.Context, typ string) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		infos, err := chromedp.Targets(ctx)
+		if err != nil {
+			t.Fatalf("listing targets: %v", err)
+		}
+		for _, info := range infos {
+			if info.Type == typ {
+				return
+			}
+		}
+	}
+	t.Fatalf("no %s target appeared", typ)
+}
+
 // newBrowser starts a fresh headless Chromium (own profile, so no service
 // worker or cache carries over between tests) with the server as its proxy,
 // and returns a context for one tab with a 1280×800 viewport.
