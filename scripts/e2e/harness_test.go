@@ -259,6 +259,8 @@ func newBrowserExtra(t testing.TB, s *server, extra []string) (context.Context, 
 		chromedp.Flag("enable-unsafe-swiftshader", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-quic", true),
+		// Chromium's own plain-HTTP background query (clients2.google.com/time).
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,NetworkTimeServiceQuerying"),
 		chromedp.Flag("proxy-server", "http://"+s.host),
 		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
 		chromedp.WindowSize(1280, 800),
