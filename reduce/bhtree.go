@@ -170,7 +170,7 @@ func (t *bhTree) split(node int32) {
 }
 
 // bhGroup is the largest subtree whose points share one traversal.
-const bhGroup = 32
+const bhGroup = 64
 
 // groups partitions the points into spatially compact groups (maximal
 // subtrees of at most bhGroup points, or leaves), in tree order, writing
