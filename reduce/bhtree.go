@@ -19,6 +19,7 @@ type bhTree struct {
 	depth []uint8
 	next  []int32 // per point: next point in the same leaf, −1 at the end
 	stack []int32
+	roots []int32 // per traversal group (groups): its subtree's node
 }
 
 const (
@@ -177,6 +178,7 @@ const bhGroup = 64
 // their points to pts and the group boundaries to start (len = groups+1).
 func (t *bhTree) groups(pts, start []int32) ([]int32, []int32) {
 	pts, start = pts[:0], start[:0]
+	t.roots = t.roots[:0]
 	st := append(t.stack[:0], 0)
 	sub := make([]int32, 0, 64)
 	for len(st) > 0 {
@@ -193,6 +195,7 @@ func (t *bhTree) groups(pts, start []int32) ([]int32, []int32) {
 			continue
 		}
 		start = append(start, int32(len(pts)))
+		t.roots = append(t.roots, node)
 		sub = append(sub[:0], node)
 		for len(sub) > 0 {
 			nd := sub[len(sub)-1]
@@ -218,8 +221,7 @@ func (t *bhTree) groups(pts, start []int32) ([]int32, []int32) {
 // bhScratch holds the interaction lists of one group traversal.
 type bhScratch struct {
 	cells  []float64 // per accepted cell: centre of mass (dims) and mass
-	direct []float64 // per point met in an opened leaf: position (dims)
-	dIdx   []int32   // and its index
+	direct []float64 // per point of the group or of an opened leaf: position (dims)
 }
 
 // repulseGroup adds, for every point i of the group pts, Σ_j q_ij²·(y_i−y_j)
@@ -231,8 +233,10 @@ type bhScratch struct {
 // cell that is also far from the whole group (side plus group diameter below
 // theta times the distance to the group's centre) acts through a
 // first-order expansion about the group's centre, evaluated once per group;
-// leaves that are opened contribute their points exactly.
-func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []float64, s *bhScratch) (z float64, work int) {
+// leaves that are opened contribute their points exactly. root is the
+// group's subtree (t.roots): its points, pts, are always direct, self
+// included (w = 1, no force), which is taken off Z afterwards.
+func (t *bhTree) repulseGroup(y []float64, pts []int32, root int32, theta2 float64, f []float64, s *bhScratch) (z float64, work int) {
 	dims := t.dims
 	var lo, hi [3]float64
 	for a := 0; a < dims; a++ {
@@ -249,7 +253,10 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 			}
 		}
 	}
-	cells, direct, dIdx := s.cells[:0], s.direct[:0], s.dIdx[:0]
+	cells, direct := s.cells[:0], s.direct[:0]
+	for _, i := range pts {
+		direct = append(direct, y[int(i)*dims:int(i)*dims+dims]...)
+	}
 	// Far cells act on the whole group through a first-order expansion about
 	// the group's centre g: F(y) ≈ F(g) + J·(y−g), Z(y) ≈ Z(g) + ∇Z·(y−g).
 	var g [3]float64
@@ -267,6 +274,9 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 	for len(st) > 0 {
 		node := st[len(st)-1]
 		st = st[:len(st)-1]
+		if node == root {
+			continue
+		}
 		work++
 		ch := t.child[node]
 		c := t.com[int(node)*dims : int(node)*dims+dims]
@@ -308,7 +318,6 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 		if ch < 0 {
 			for j := t.head[node]; j >= 0; j = t.next[j] {
 				direct = append(direct, y[int(j)*dims:int(j)*dims+dims]...)
-				dIdx = append(dIdx, j)
 			}
 			continue
 		}
@@ -319,8 +328,8 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 		}
 	}
 	t.stack = st
-	s.cells, s.direct, s.dIdx = cells, direct, dIdx
-	nc, nd := len(cells)/(dims+1), len(dIdx)
+	s.cells, s.direct = cells, direct
+	nc, nd := len(cells)/(dims+1), len(direct)/dims
 	work += len(pts)*(nc+nd+2) + far
 	for _, i := range pts {
 		yi := y[int(i)*dims : int(i)*dims+dims]
@@ -350,17 +359,9 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 				fx += mw * dx
 				fy += mw * dy
 			}
-			dp := direct
-			for _, j := range dIdx {
-				if len(dp) < 2 {
-					break
-				}
-				qx, qy := dp[0], dp[1]
-				dp = dp[2:]
-				if j == i {
-					continue
-				}
-				dx, dy := px-qx, py-qy
+			zz-- // the point itself, met in direct (w = 1)
+			for dp := direct; len(dp) >= 2; dp = dp[2:] {
+				dx, dy := px-dp[0], py-dp[1]
 				w := 1 / (1 + dx*dx + dy*dy)
 				zz += w
 				w *= w
@@ -386,17 +387,9 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, theta2 float64, f []floa
 			fy += mw * dy
 			fz += mw * dz
 		}
-		dp := direct
-		for _, j := range dIdx {
-			if len(dp) < 3 {
-				break
-			}
-			qx, qy, qz := dp[0], dp[1], dp[2]
-			dp = dp[3:]
-			if j == i {
-				continue
-			}
-			dx, dy, dz := px-qx, py-qy, pz-qz
+		zz-- // the point itself, met in direct (w = 1)
+		for dp := direct; len(dp) >= 3; dp = dp[3:] {
+			dx, dy, dz := px-dp[0], py-dp[1], pz-dp[2]
 			w := 1 / (1 + dx*dx + dy*dy + dz*dz)
 			zz += w
 			w *= w

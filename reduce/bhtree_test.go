@@ -16,7 +16,7 @@ func repulsionError(y []float64, n, dims int, grouped bool, theta float64) (forc
 		pts, start := tr.groups(nil, nil)
 		var s bhScratch
 		for g := 0; g+1 < len(start); g++ {
-			zz, _ := tr.repulseGroup(y, pts[start[g]:start[g+1]], theta*theta, approx, &s)
+			zz, _ := tr.repulseGroup(y, pts[start[g]:start[g+1]], tr.roots[g], theta*theta, approx, &s)
 			za += zz
 		}
 	} else {

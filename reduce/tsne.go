@@ -417,7 +417,7 @@ func (t *TSNE) startCalibrate() {
 // log(perplexity), by bisection, and stores p_{j|i}.
 func (t *TSNE) calibrateStep(budget int) int {
 	k := min(t.kn, t.neighbours())
-	per := max(1, budget/(k*240+1)) // bisection: ~40 rounds of k exponentials
+	per := max(1, budget/(k*100+1)) // Newton: ~5-8 rounds of k exponentials
 	end := min(t.n, t.pos+per)
 	for i := t.pos; i < end; i++ {
 		t.betas[i] = calibrate(t.nd[i*t.kn:i*t.kn+k], t.cond[i*t.kn:i*t.kn+k], t.entH)
@@ -425,7 +425,7 @@ func (t *TSNE) calibrateStep(budget int) int {
 			t.cond[i*t.kn+s] = 0
 		}
 	}
-	w := (end - t.pos) * k * 240
+	w := (end - t.pos) * k * 100
 	t.pos = end
 	if t.pos == t.n {
 		t.phase = tsSymCount
@@ -449,30 +449,42 @@ func calibrate(d []float32, p []float64, h float64) float64 {
 	if mean > 0 {
 		beta = float64(len(d)) / mean
 	}
+	// Newton steps on H(β) (dH/dβ = −β·Var(d) under p), kept inside the
+	// bracket [lo, hi] that the signs of H−h establish; a step that leaves
+	// the bracket falls back to bisection (or doubling while hi is open).
 	for it := 0; it < 200; it++ {
-		sum, sdp := 0.0, 0.0
+		sum, sdp, sdd := 0.0, 0.0, 0.0
 		for j, v := range d {
 			dv := float64(v) - d0
 			e := math.Exp(-beta * dv)
 			p[j] = e
 			sum += e
 			sdp += dv * e
+			sdd += dv * dv * e
 		}
-		ent := math.Log(sum) + beta*sdp/sum
+		md := sdp / sum
+		ent := math.Log(sum) + beta*md
 		if math.Abs(ent-h) < 1e-5 {
 			break
 		}
 		if ent > h {
 			lo = beta
-			if math.IsInf(hi, 1) {
-				beta *= 2
-			} else {
-				beta = (beta + hi) / 2
-			}
 		} else {
 			hi = beta
-			beta = (beta + lo) / 2
 		}
+		next := math.NaN()
+		if vr := sdd/sum - md*md; vr > 0 && beta > 0 {
+			next = beta + (ent-h)/(beta*vr)
+		}
+		if !(next > lo && next < hi) {
+			switch {
+			case math.IsInf(hi, 1):
+				next = beta * 2
+			default:
+				next = (lo + hi) / 2
+			}
+		}
+		beta = next
 	}
 	sum := 0.0
 	for _, v := range p {
@@ -685,7 +697,7 @@ func (t *TSNE) repulseStep(budget int) int {
 	ng := len(t.gStart) - 1
 	for w < budget && t.pos < ng {
 		pts := t.gPts[t.gStart[t.pos]:t.gStart[t.pos+1]]
-		z, work := t.tree.repulseGroup(t.y, pts, theta2, t.rep, &t.scratch)
+		z, work := t.tree.repulseGroup(t.y, pts, t.tree.roots[t.pos], theta2, t.rep, &t.scratch)
 		t.zSum += z
 		w += work * wInteract
 		t.pos++
