@@ -261,12 +261,16 @@ func BenchmarkTSNEFashion70k(b *testing.B) {
 
 // benchKNN reports seconds and recall@k of the approximate kNN against exact.
 func benchKNN(b *testing.B, key string, x []float32, n, d, k int) {
+	benchKNNMethod(b, key, x, n, d, k, KNNApprox)
+}
+
+func benchKNNMethod(b *testing.B, key string, x []float32, n, d, k int, m KNNMethod) {
 	queries := sampleQueries(n, 1000)
 	ex := exactQueryNeighbors(b, key, x, n, d, k, queries)
 	b.ResetTimer()
 	var g *KNN
 	for range b.N {
-		g = NewKNN(x, n, d, KNNConfig{K: k, Method: KNNApprox, Seed: 1})
+		g = NewKNN(x, n, d, KNNConfig{K: k, Method: m, Seed: 1})
 		for !g.Step() {
 		}
 	}
@@ -284,6 +288,10 @@ func benchKNN(b *testing.B, key string, x []float32, n, d, k int) {
 }
 
 func BenchmarkKNNApproxGloVe10kK90(b *testing.B) { benchKNN(b, "glove10k", glove(b), 10000, 100, 90) }
+
+func BenchmarkKNNExactGloVe10kK90(b *testing.B) {
+	benchKNNMethod(b, "glove10k", glove(b), 10000, 100, 90, KNNExact)
+}
 
 func BenchmarkKNNApproxDigitsK90(b *testing.B) {
 	x, _ := digits(b)

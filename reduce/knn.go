@@ -381,7 +381,56 @@ func (g *KNN) exactStep(budget int) int {
 		if cnt == 4 {
 			a0, a1, a2, a3 := g.x[q0*d:q0*d+d], g.x[(q0+1)*d:(q0+2)*d], g.x[(q0+2)*d:(q0+3)*d], g.x[(q0+3)*d:(q0+4)*d]
 			a1, a2, a3 = a1[:len(a0)], a2[:len(a0)], a3[:len(a0)]
-			for j := g.jnext; j < jend; j++ {
+			hd, k := g.hd, g.k
+			j := g.jnext
+			// 4×4 register blocks: each loaded element feeds four sums.
+			for ; j+4 <= jend; j += 4 {
+				b0, b1, b2, b3 := g.x[j*d:j*d+d], g.x[(j+1)*d:(j+2)*d], g.x[(j+2)*d:(j+3)*d], g.x[(j+3)*d:(j+4)*d]
+				b0, b1, b2, b3 = b0[:len(a0)], b1[:len(a0)], b2[:len(a0)], b3[:len(a0)]
+				var s00, s01, s02, s03, s10, s11, s12, s13 float32
+				var s20, s21, s22, s23, s30, s31, s32, s33 float32
+				for t, x0 := range a0 {
+					x1, x2, x3 := a1[t], a2[t], a3[t]
+					y0, y1, y2, y3 := b0[t], b1[t], b2[t], b3[t]
+					s00 += x0 * y0
+					s01 += x0 * y1
+					s02 += x0 * y2
+					s03 += x0 * y3
+					s10 += x1 * y0
+					s11 += x1 * y1
+					s12 += x1 * y2
+					s13 += x1 * y3
+					s20 += x2 * y0
+					s21 += x2 * y1
+					s22 += x2 * y2
+					s23 += x2 * y3
+					s30 += x3 * y0
+					s31 += x3 * y1
+					s32 += x3 * y2
+					s33 += x3 * y3
+				}
+				s := [16]float32{s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33}
+				for u := 0; u < 4; u++ {
+					jj := j + u
+					for t := 0; t < 4; t++ {
+						i := q0 + t
+						var dv float32
+						if cos {
+							dv = clampPos(1 - s[4*t+u])
+						} else {
+							dv = clampPos(g.sq[i] + g.sq[jj] - 2*s[4*t+u])
+						}
+						// (the root test inline: a call per pair is dear in js/wasm)
+						if dv < hd[i*k] {
+							g.push(i, int32(jj), dv, false)
+						}
+						if dv < hd[jj*k] {
+							g.push(jj, int32(i), dv, false)
+						}
+					}
+				}
+			}
+			for ; j < jend; j++ {
 				bj := g.x[j*d : j*d+d]
 				bj = bj[:len(a0)]
 				var s0, s1, s2, s3 float32
