@@ -345,6 +345,52 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, root int32, theta2 float
 		z += zz
 	}
 	if dims == 2 {
+		// Two points at a time: each list entry loaded once serves both.
+		for len(pts) >= 2 {
+			i0, i1 := pts[0], pts[1]
+			pts = pts[2:]
+			ax, ay := y[int(i0)*2], y[int(i0)*2+1]
+			bx, by := y[int(i1)*2], y[int(i1)*2+1]
+			var fax, fay, za, fbx, fby, zb float64
+			for cl := cells; len(cl) >= 3; cl = cl[3:] {
+				cx, cy, m := cl[0], cl[1], cl[2]
+				dax, day := ax-cx, ay-cy
+				dbx, dby := bx-cx, by-cy
+				wa := 1 / (1 + dax*dax + day*day)
+				wb := 1 / (1 + dbx*dbx + dby*dby)
+				ma, mb := m*wa, m*wb
+				za += ma
+				zb += mb
+				ma *= wa
+				mb *= wb
+				fax += ma * dax
+				fay += ma * day
+				fbx += mb * dbx
+				fby += mb * dby
+			}
+			za-- // the points themselves, met in direct (w = 1)
+			zb--
+			for dp := direct; len(dp) >= 2; dp = dp[2:] {
+				cx, cy := dp[0], dp[1]
+				dax, day := ax-cx, ay-cy
+				dbx, dby := bx-cx, by-cy
+				wa := 1 / (1 + dax*dax + day*day)
+				wb := 1 / (1 + dbx*dbx + dby*dby)
+				za += wa
+				zb += wb
+				wa *= wa
+				wb *= wb
+				fax += wa * dax
+				fay += wa * day
+				fbx += wb * dbx
+				fby += wb * dby
+			}
+			f[int(i0)*2] += fax
+			f[int(i0)*2+1] += fay
+			f[int(i1)*2] += fbx
+			f[int(i1)*2+1] += fby
+			z += za + zb
+		}
 		for _, i := range pts {
 			px, py := y[int(i)*2], y[int(i)*2+1]
 			var fx, fy, zz float64
@@ -373,6 +419,57 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, root int32, theta2 float
 			z += zz
 		}
 		return z, work
+	}
+	for len(pts) >= 2 {
+		i0, i1 := pts[0], pts[1]
+		pts = pts[2:]
+		ax, ay, az := y[int(i0)*3], y[int(i0)*3+1], y[int(i0)*3+2]
+		bx, by, bz := y[int(i1)*3], y[int(i1)*3+1], y[int(i1)*3+2]
+		var fax, fay, faz, za, fbx, fby, fbz, zb float64
+		for cl := cells; len(cl) >= 4; cl = cl[4:] {
+			cx, cy, cz, m := cl[0], cl[1], cl[2], cl[3]
+			dax, day, daz := ax-cx, ay-cy, az-cz
+			dbx, dby, dbz := bx-cx, by-cy, bz-cz
+			wa := 1 / (1 + dax*dax + day*day + daz*daz)
+			wb := 1 / (1 + dbx*dbx + dby*dby + dbz*dbz)
+			ma, mb := m*wa, m*wb
+			za += ma
+			zb += mb
+			ma *= wa
+			mb *= wb
+			fax += ma * dax
+			fay += ma * day
+			faz += ma * daz
+			fbx += mb * dbx
+			fby += mb * dby
+			fbz += mb * dbz
+		}
+		za-- // the points themselves, met in direct (w = 1)
+		zb--
+		for dp := direct; len(dp) >= 3; dp = dp[3:] {
+			cx, cy, cz := dp[0], dp[1], dp[2]
+			dax, day, daz := ax-cx, ay-cy, az-cz
+			dbx, dby, dbz := bx-cx, by-cy, bz-cz
+			wa := 1 / (1 + dax*dax + day*day + daz*daz)
+			wb := 1 / (1 + dbx*dbx + dby*dby + dbz*dbz)
+			za += wa
+			zb += wb
+			wa *= wa
+			wb *= wb
+			fax += wa * dax
+			fay += wa * day
+			faz += wa * daz
+			fbx += wb * dbx
+			fby += wb * dby
+			fbz += wb * dbz
+		}
+		f[int(i0)*3] += fax
+		f[int(i0)*3+1] += fay
+		f[int(i0)*3+2] += faz
+		f[int(i1)*3] += fbx
+		f[int(i1)*3+1] += fby
+		f[int(i1)*3+2] += fbz
+		z += za + zb
 	}
 	for _, i := range pts {
 		px, py, pz := y[int(i)*3], y[int(i)*3+1], y[int(i)*3+2]
