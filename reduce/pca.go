@@ -711,11 +711,22 @@ func (p *PCA) powerRowsSparse(budget int) int {
 		for j := range y {
 			y[j] = -p.muQ[j]
 		}
+		// The inner loops are short (b columns): unrolled by four, as
+		// loop overhead is most of their cost in js/wasm.
+		nb4 := len(y) &^ 3
 		for t, a := range idx {
 			v := val[t]
 			qa := p.q[int(a)*b : int(a)*b+b]
 			qa = qa[:len(y)]
-			for j := range y {
+			j := 0
+			for ; j < nb4; j += 4 {
+				yy, qq := y[j:j+4:j+4], qa[j:j+4:j+4]
+				yy[0] += v * qq[0]
+				yy[1] += v * qq[1]
+				yy[2] += v * qq[2]
+				yy[3] += v * qq[3]
+			}
+			for ; j < len(y); j++ {
 				y[j] += v * qa[j]
 			}
 		}
@@ -723,7 +734,15 @@ func (p *PCA) powerRowsSparse(budget int) int {
 			v := val[t]
 			za := p.z[int(a)*b : int(a)*b+b]
 			za = za[:len(y)]
-			for j := range y {
+			j := 0
+			for ; j < nb4; j += 4 {
+				zz, yy := za[j:j+4:j+4], y[j:j+4:j+4]
+				zz[0] += v * yy[0]
+				zz[1] += v * yy[1]
+				zz[2] += v * yy[2]
+				zz[3] += v * yy[3]
+			}
+			for ; j < len(y); j++ {
 				za[j] += v * y[j]
 			}
 		}
@@ -742,12 +761,21 @@ func (p *PCA) powerRowsSparse(budget int) int {
 				pi[j] = float32(y[j])
 			}
 		} else {
-			for c := range pi {
-				s := -p.muV[c]
-				for t, a := range idx {
-					s += val[t] * p.vprev[int(a)*k+c]
+			// Row-wise over vprev (contiguous), as for y above.
+			acc := p.xc[:k]
+			for c := range acc {
+				acc[c] = -p.muV[c]
+			}
+			for t, a := range idx {
+				v := val[t]
+				va := p.vprev[int(a)*k : int(a)*k+k]
+				va = va[:len(acc)]
+				for c := range acc {
+					acc[c] += v * va[c]
 				}
-				pi[c] = float32(s)
+			}
+			for c := range pi {
+				pi[c] = float32(acc[c])
 			}
 		}
 		work += 2*len(idx)*b + len(idx)*k + d
