@@ -125,7 +125,9 @@
   const controls = document.getElementById('controls');
   controls.addEventListener('change', (e) => {
     const el = e.target.closest('[data-control]');
-    if (el && el.tagName !== 'BUTTON' && ready) globalThis.projectorControl(el.dataset.control, el.value);
+    if (el && el.tagName !== 'BUTTON' && ready) {
+      globalThis.projectorControl(el.dataset.control, el.type === 'checkbox' ? String(el.checked) : el.value);
+    }
   });
   controls.addEventListener('click', (e) => {
     const el = e.target.closest('button[data-control]');

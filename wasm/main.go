@@ -310,6 +310,7 @@ func (d *dom) setControls(c session.Controls) {
 		setValue("ctl-axis-"+axis, fmt.Sprint(c.Axes[a]+1))
 	}
 	byID("ctl-axis-z").Set("hidden", c.Dims != 3)
+	byID("ctl-spherize").Set("checked", c.Spherize)
 	byID("ctl-pca").Set("hidden", c.Method != "pca")
 	byID("ctl-tsne").Set("hidden", c.Method != "tsne")
 	setValue("ctl-perplexity", fmt.Sprintf("%g", c.Perplexity))

@@ -18,6 +18,9 @@ type Settings struct {
 	Axes         [3]int  // the PCA components (0-based) on x, y and z
 	Perplexity   float64 // t-SNE perplexity
 	LearningRate float64 // t-SNE learning rate; 0 means the default max(N/12, 200)
+	// Spherize makes PCA centre every point and scale it to unit length first
+	// (TensorBoard's "sphereize data"), for features on very different scales.
+	Spherize bool
 }
 
 // DefaultSettings: PCA in 2D on the first components, t-SNE perplexity 30.
@@ -40,7 +43,8 @@ type Controls struct {
 	Components   int // principal components available for the axes
 	Perplexity   float64
 	LearningRate float64 // the rate in use (the default once t-SNE started)
-	Running      bool    // t-SNE is iterating
+	Spherize     bool
+	Running      bool // t-SNE is iterating
 	Paused       bool
 	Done         bool // t-SNE reached its iteration count
 	Iteration    int
@@ -52,7 +56,7 @@ func (s *Session) startProjection() {
 	d := s.data
 	s.set.Method = "pca"
 	k := min(maxComponents, d.D, max(d.N-1, 1))
-	s.pca = reduce.NewPCA(d.Vectors, d.N, d.D, reduce.PCAConfig{Components: k})
+	s.pca = reduce.NewPCA(d.Vectors, d.N, d.D, reduce.PCAConfig{Components: k, Spherize: s.set.Spherize})
 	s.stopTSNE()
 	s.pcaDone, s.tsneDone, s.paused, s.tsneShown = false, false, false, false
 	s.layout, s.layoutDims, s.layoutOwned = nil, s.set.Dims, false
@@ -188,8 +192,12 @@ func (s *Session) describe() {
 			}
 			axes += fmt.Sprintf("PC%d", c+1)
 		}
-		s.sentence = fmt.Sprintf("%s: %s, PCA %dD on %s (%.1f%% of variance).%s %s%s",
-			src, size, s.set.Dims, axes, 100*explained, colour, s.navigationHint(), warn)
+		sph := ""
+		if s.set.Spherize {
+			sph = " of the sphereized points"
+		}
+		s.sentence = fmt.Sprintf("%s: %s, PCA %dD%s on %s (%.1f%% of variance).%s %s%s",
+			src, size, s.set.Dims, sph, axes, 100*explained, colour, s.navigationHint(), warn)
 	case "tsne":
 		t := s.tsne
 		s.status.Iteration = t.Iteration()
@@ -232,6 +240,7 @@ func (s *Session) navigationHint() string {
 //	axis-x, axis-y, axis-z   a principal component, 1-based ("1".."10")
 //	perplexity    a number ≥ 2 (t-SNE recomputes its similarities)
 //	learning-rate a number > 0, or "" for the default
+//	spherize      "true" | "false": PCA of points centred and scaled to unit length
 //	run           start or resume t-SNE (after it finished: 1,000 more iterations)
 //	pause         pause t-SNE
 //	restart       start t-SNE again from the beginning
@@ -319,6 +328,21 @@ func (s *Session) Control(name, value string) (Changes, error) {
 		if s.tsne != nil && lr > 0 {
 			s.tsne.SetLearningRate(lr)
 		}
+	case "spherize":
+		on, err := strconv.ParseBool(value)
+		if err != nil {
+			return Changes{}, fmt.Errorf("spherize %q: want true or false", value)
+		}
+		if on == s.set.Spherize {
+			return Changes{}, nil
+		}
+		s.set.Spherize = on
+		k := s.pca.Components()
+		s.pca = reduce.NewPCA(s.data.Vectors, s.data.N, s.data.D, reduce.PCAConfig{Components: k, Spherize: on})
+		s.pcaDone = false
+		if s.set.Method == "pca" {
+			ch.Refit = true
+		}
 	case "run":
 		s.set.Method = "tsne"
 		switch {
@@ -347,7 +371,8 @@ func (s *Session) Control(name, value string) (Changes, error) {
 
 // Controls returns the state the projection controls show.
 func (s *Session) Controls() Controls {
-	c := Controls{Method: s.set.Method, Dims: s.set.Dims, Axes: s.set.Axes, Perplexity: s.set.Perplexity, LearningRate: s.set.LearningRate}
+	c := Controls{Method: s.set.Method, Dims: s.set.Dims, Axes: s.set.Axes, Perplexity: s.set.Perplexity,
+		LearningRate: s.set.LearningRate, Spherize: s.set.Spherize}
 	if s.data == nil || s.pca == nil {
 		return c
 	}

@@ -354,7 +354,23 @@ func TestTSNEControls(t *testing.T) {
 		t.Error("back in PCA 2D on PC1, PC2 the layout differs from the first one")
 	}
 
-	for _, bad := range [][2]string{{"method", "umap"}, {"dims", "4"}, {"axis-x", "0"}, {"axis-y", "11"}, {"perplexity", "1"}, {"learning-rate", "-3"}, {"zoom", "1"}} {
+	// Sphereize recomputes PCA on unit-length points: another layout.
+	if _, err := s.Control("spherize", "true"); err != nil {
+		t.Fatal(err)
+	}
+	runToEnd(t, s)
+	if !strings.Contains(s.Sentence(), "sphereized") || sameLayout(s.Positions(), pca) || !s.Controls().Spherize {
+		t.Errorf("sphereized PCA: %q", s.Sentence())
+	}
+	if _, err := s.Control("spherize", "false"); err != nil {
+		t.Fatal(err)
+	}
+	runToEnd(t, s)
+	if !sameLayout(s.Positions(), pca) {
+		t.Error("turning sphereize off did not give the first PCA layout back")
+	}
+
+	for _, bad := range [][2]string{{"spherize", "maybe"}, {"method", "umap"}, {"dims", "4"}, {"axis-x", "0"}, {"axis-y", "11"}, {"perplexity", "1"}, {"learning-rate", "-3"}, {"zoom", "1"}} {
 		if _, err := s.Control(bad[0], bad[1]); err == nil {
 			t.Errorf("control %s=%q accepted", bad[0], bad[1])
 		}
