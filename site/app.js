@@ -107,8 +107,10 @@
   // Fix buttons and the embedding choice: Go fills them, clicks go back as
   // projectorFix(action), which re-reads the same files with the fix applied.
   document.getElementById('fixes').addEventListener('click', (e) => {
-    const b = e.target.closest('button[data-action]');
-    if (b && ready) globalThis.projectorFix(b.dataset.action);
+    const b = e.target.closest('button[data-action], button[data-control]');
+    if (!b || !ready) return;
+    if (b.dataset.action) globalThis.projectorFix(b.dataset.action);
+    else globalThis.projectorControl(b.dataset.control, b.dataset.value || '');
   });
   // A raw tensor without a shape: the user gives the dimensions per point.
   document.getElementById('shape-ask').addEventListener('submit', (e) => {

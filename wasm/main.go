@@ -157,7 +157,7 @@ func (a *app) apply(ch session.Changes) {
 	if ch.Banner {
 		a.viewer.SetBanner(bannerLines(a.sess.Banner()))
 		names, cur := a.sess.Embeddings()
-		a.dom.setFixes(a.sess.Fixes(), names, cur, a.sess.AsksShape())
+		a.dom.setFixes(a.sess.Fixes(), names, cur, a.sess.AsksShape(), a.sess.WarningsHideable())
 	}
 	if ch.Status || ch.Points {
 		a.dom.setControls(a.sess.Controls())
@@ -243,7 +243,7 @@ func newDOM() *dom {
 // setFixes fills #fixes with a button per fix (app.js turns a click into
 // projectorFix(action)), shows the shape form when a raw tensor needs one, and
 // fills #embedding with the config's embeddings.
-func (d *dom) setFixes(fixes []session.Fix, embeddings []string, current int, askShape bool) {
+func (d *dom) setFixes(fixes []session.Fix, embeddings []string, current int, askShape, hideable bool) {
 	if d.fixes.IsNull() {
 		return
 	}
@@ -260,6 +260,16 @@ func (d *dom) setFixes(fixes []session.Fix, embeddings []string, current int, as
 		li.Call("appendChild", b)
 		list.Call("appendChild", li)
 	}
+	if hideable {
+		b := d.doc.Call("createElement", "button")
+		b.Set("type", "button")
+		b.Set("textContent", "Hide these warnings")
+		b.Get("dataset").Set("control", "banner")
+		b.Get("dataset").Set("value", "hide")
+		li := d.doc.Call("createElement", "li")
+		li.Call("appendChild", b)
+		list.Call("appendChild", li)
+	}
 	sel := d.embedding.Call("querySelector", "select")
 	sel.Set("textContent", "")
 	for i, name := range embeddings {
@@ -270,7 +280,7 @@ func (d *dom) setFixes(fixes []session.Fix, embeddings []string, current int, as
 		sel.Call("appendChild", o)
 	}
 	d.doc.Call("getElementById", "shape-ask").Set("hidden", !askShape)
-	d.fixes.Set("hidden", len(fixes) == 0 && !askShape)
+	d.fixes.Set("hidden", len(fixes) == 0 && !askShape && !hideable)
 	d.embedding.Set("hidden", len(embeddings) < 2)
 }
 

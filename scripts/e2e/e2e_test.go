@@ -920,3 +920,41 @@ func BenchmarkTSNEDigitsInPage(b *testing.B) {
 		closeBrowser()
 	}
 }
+
+func TestHideWarnings(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	// sklearn's CSV starts with a count line: skipped, with a warning.
+	upload(t, ctx, sharedData(t, "raw-sources/sklearn-1.2.1-debian/breast_cancer.csv"))
+	st := waitStatus(t, ctx, 60*time.Second, "the CSV", func(st status) bool { return st.Phase == "ready" && st.Points == 569 })
+	if !slices.Contains(st.codes(), "tensor-header-row") {
+		t.Fatalf("codes %v lack the tensor-header-row warning", st.codes())
+	}
+	amber := func() int {
+		img := screenshot(t, ctx)
+		n := 0
+		for y := 14; y < 40; y++ {
+			for x := 14; x < 600; x++ {
+				r, g, b, _ := img.At(x, y).RGBA()
+				if r>>8 > 0x60 && g>>8 > 0x40 && g>>8 < 0x60 && b>>8 < 0x20 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if n := amber(); n < 2000 {
+		t.Fatalf("only %d amber banner pixels before hiding", n)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#fixes button[data-control="banner"]`))); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := amber(); n > 0 {
+		t.Errorf("%d amber banner pixels after hiding the warnings", n)
+	}
+	if st, err := readStatus(ctx); err != nil || !slices.Contains(st.codes(), "tensor-header-row") {
+		t.Errorf("after hiding, #status lost the warning: %+v %v", st, err)
+	}
+}

@@ -241,6 +241,7 @@ func (s *Session) navigationHint() string {
 //	perplexity    a number ≥ 2 (t-SNE recomputes its similarities)
 //	learning-rate a number > 0, or "" for the default
 //	spherize      "true" | "false": PCA of points centred and scaled to unit length
+//	banner        "hide": hide the warnings (errors stay)
 //	run           start or resume t-SNE (after it finished: 1,000 more iterations)
 //	pause         pause t-SNE
 //	restart       start t-SNE again from the beginning
@@ -328,6 +329,12 @@ func (s *Session) Control(name, value string) (Changes, error) {
 		if s.tsne != nil && lr > 0 {
 			s.tsne.SetLearningRate(lr)
 		}
+	case "banner":
+		if value != "hide" {
+			return Changes{}, fmt.Errorf("banner %q: want hide", value)
+		}
+		s.warningsHidden = true
+		return Changes{Banner: true}, nil
 	case "spherize":
 		on, err := strconv.ParseBool(value)
 		if err != nil {

@@ -91,6 +91,8 @@ type Session struct {
 	sprite image.Image // decoded data.Sprite, once asked for
 	// embeddings are the names a config offered, from the last report.
 	embeddings []string
+	// warningsHidden: the user hid the warnings of the current data.
+	warningsHidden bool
 
 	// The projection (project.go).
 	set         Settings
@@ -313,6 +315,7 @@ func (s *Session) finishLoad() {
 	s.clear()
 	s.status = Status{Phase: Error, Source: src, Method: "", Diagnostics: report.Diagnostics}
 	s.embeddings = report.Embeddings
+	s.warningsHidden = false
 	if report.Blocking() || data == nil {
 		first := "the files could not be read"
 		for _, d := range report.Diagnostics {
@@ -416,15 +419,23 @@ func (s *Session) Colors() []color.RGBA { return s.colors }
 // Legend returns the legend title and entries (empty when points are not coloured by a column).
 func (s *Session) Legend() (string, []view.Category) { return s.legendTitle, s.legend }
 
-// Banner returns the diagnostics the banner shows: errors and warnings.
+// Banner returns the diagnostics the banner shows: errors, and warnings
+// unless the user hid them.
 func (s *Session) Banner() []parse.Diagnostic {
 	var out []parse.Diagnostic
 	for _, d := range s.status.Diagnostics {
-		if d.Severity == parse.Error || d.Severity == parse.Warning {
+		if d.Severity == parse.Error || (d.Severity == parse.Warning && !s.warningsHidden) {
 			out = append(out, d)
 		}
 	}
 	return out
+}
+
+// WarningsHideable reports whether the banner shows only warnings, which the
+// user may hide (Control "banner" "hide"); errors always stay.
+func (s *Session) WarningsHideable() bool {
+	return !s.warningsHidden && countSeverity(s.status.Diagnostics, parse.Warning) > 0 &&
+		countSeverity(s.status.Diagnostics, parse.Error) == 0
 }
 
 // maxTooltipColumns bounds the metadata lines of a tooltip.

@@ -431,3 +431,23 @@ func TestShapeAskedForRawTensor(t *testing.T) {
 		t.Errorf("with 64 dims per point: %+v", st)
 	}
 }
+
+func TestHideWarnings(t *testing.T) {
+	s := New()
+	// A tensor with a header row of names: skipped with a warning.
+	s.Open([]parse.File{{Name: "v.tsv", Data: []byte("a\tb\n1\t2\n3\t5\n4\t4\n")}}, "")
+	runToEnd(t, s)
+	if s.Status().Phase != Ready || len(s.Banner()) == 0 || !s.WarningsHideable() {
+		t.Fatalf("status %+v banner %+v hideable %v", s.Status(), s.Banner(), s.WarningsHideable())
+	}
+	ch, err := s.Control("banner", "hide")
+	if err != nil || !ch.Banner {
+		t.Fatalf("hide: %+v %v", ch, err)
+	}
+	if len(s.Banner()) != 0 || s.WarningsHideable() {
+		t.Errorf("warnings still shown after hiding: %+v", s.Banner())
+	}
+	if len(s.Status().Diagnostics) == 0 {
+		t.Error("hiding the banner dropped the diagnostics from #status")
+	}
+}
