@@ -140,6 +140,7 @@ func (a *app) apply(ch session.Changes) {
 		a.viewer.SetLegend(title, legend)
 		a.viewer.SetTooltip(a.sess.Tooltip)
 		a.viewer.SetThumbnails(a.sess.Thumbnails())
+		a.dom.setColorOptions(a.sess.ColumnNames(), a.sess.Controls().ColorBy)
 	}
 	if ch.Points {
 		a.pendingPoints = true
@@ -282,6 +283,31 @@ func (d *dom) setFixes(fixes []session.Fix, embeddings []string, current int, as
 	d.doc.Call("getElementById", "shape-ask").Set("hidden", !askShape)
 	d.fixes.Set("hidden", len(fixes) == 0 && !askShape && !hideable)
 	d.embedding.Set("hidden", len(embeddings) < 2)
+}
+
+// setColorOptions lists the metadata columns in the "colour by" select.
+func (d *dom) setColorOptions(names []string, current int) {
+	sel := d.doc.Call("getElementById", "ctl-color")
+	if sel.IsNull() {
+		return
+	}
+	sel.Set("textContent", "")
+	add := func(value, label string) {
+		o := d.doc.Call("createElement", "option")
+		o.Set("value", value)
+		o.Set("textContent", label)
+		sel.Call("appendChild", o)
+	}
+	add("none", "(one colour)")
+	for i, n := range names {
+		add(fmt.Sprint(i), n)
+	}
+	if current < 0 {
+		sel.Set("value", "none")
+	} else {
+		sel.Set("value", fmt.Sprint(current))
+	}
+	d.doc.Call("getElementById", "ctl-color-label").Set("hidden", len(names) == 0)
 }
 
 // setControls mirrors the projection state into #controls (only what changed).

@@ -2,7 +2,10 @@ package view
 
 import (
 	"image/color"
+	"math"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // Palette is a categorical palette of 20 colours readable on a dark
@@ -137,4 +140,70 @@ func ColorColumn(columns [][]string, maxDistinct int) int {
 		}
 	}
 	return -1
+}
+
+// gradientStops is a perceptually ordered ramp (viridis, 5 stops) for numeric values.
+var gradientStops = []color.RGBA{
+	{0x44, 0x01, 0x54, 0xff}, {0x3b, 0x52, 0x8b, 0xff}, {0x21, 0x91, 0x8c, 0xff},
+	{0x5e, 0xc9, 0x62, 0xff}, {0xfd, 0xe7, 0x25, 0xff},
+}
+
+// Ramp returns the gradient colour at t in [0, 1] (clamped).
+func Ramp(t float64) color.RGBA {
+	if !(t > 0) {
+		return gradientStops[0]
+	}
+	if t >= 1 {
+		return gradientStops[len(gradientStops)-1]
+	}
+	f := t * float64(len(gradientStops)-1)
+	i := int(f)
+	f -= float64(i)
+	a, b := gradientStops[i], gradientStops[i+1]
+	mix := func(x, y uint8) uint8 { return uint8(float64(x) + (float64(y)-float64(x))*f + 0.5) }
+	return color.RGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), 0xff}
+}
+
+// Gradient colours numeric values along Ramp from their minimum to their
+// maximum. ok is false when fewer than 90% of the non-empty values parse as
+// finite numbers; values that do not parse get OtherColor. The legend has
+// five entries from the minimum to the maximum (Count is 0: they are marks).
+func Gradient(values []string) (colors []color.RGBA, legend []Category, ok bool) {
+	nums := make([]float64, len(values))
+	valid := make([]bool, len(values))
+	lo, hi := math.Inf(1), math.Inf(-1)
+	parsed, nonEmpty := 0, 0
+	for i, v := range values {
+		if v == "" {
+			continue
+		}
+		nonEmpty++
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		nums[i], valid[i] = f, true
+		parsed++
+		lo, hi = math.Min(lo, f), math.Max(hi, f)
+	}
+	if nonEmpty == 0 || parsed*10 < nonEmpty*9 {
+		return nil, nil, false
+	}
+	colors = make([]color.RGBA, len(values))
+	span := hi - lo
+	for i := range values {
+		switch {
+		case !valid[i]:
+			colors[i] = OtherColor
+		case span == 0:
+			colors[i] = Ramp(0.5)
+		default:
+			colors[i] = Ramp((nums[i] - lo) / span)
+		}
+	}
+	for k := 0; k <= 4; k++ {
+		v := lo + span*float64(k)/4
+		legend = append(legend, Category{Label: strconv.FormatFloat(v, 'g', 4, 64), Color: Ramp(float64(k) / 4)})
+	}
+	return colors, legend, true
 }

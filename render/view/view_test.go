@@ -210,3 +210,27 @@ func TestColorColumn(t *testing.T) {
 		t.Errorf("constant column chosen: %d", got)
 	}
 }
+
+func TestGradient(t *testing.T) {
+	colors, legend, ok := Gradient([]string{"0", "10", "5", "x", "10"})
+	if ok {
+		t.Errorf("a column with 1 of 5 values not a number counted as numeric")
+	}
+	colors, legend, ok = Gradient([]string{"0", "10", "5", "", "2.5", "7.5", "1", "2", "3", "4", "6"})
+	if !ok || len(colors) != 11 || len(legend) != 5 {
+		t.Fatalf("numeric column: ok=%v %d colours %d legend", ok, len(colors), len(legend))
+	}
+	if colors[0] != Ramp(0) || colors[1] != Ramp(1) || colors[2] != Ramp(0.5) || colors[3] != OtherColor {
+		t.Errorf("colours %v", colors[:4])
+	}
+	if legend[0].Label != "0" || legend[4].Label != "10" || legend[2].Label != "5" {
+		t.Errorf("legend %+v", legend)
+	}
+	same, _, ok := Gradient([]string{"3", "3"})
+	if !ok || same[0] != Ramp(0.5) {
+		t.Errorf("constant column: %v %v", same, ok)
+	}
+	if Ramp(-1) != gradientStops[0] || Ramp(2) != gradientStops[4] {
+		t.Error("Ramp does not clamp")
+	}
+}

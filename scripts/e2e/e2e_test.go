@@ -958,3 +958,22 @@ func TestHideWarnings(t *testing.T) {
 		t.Errorf("after hiding, #status lost the warning: %+v %v", st, err)
 	}
 }
+
+func TestColourByNumericColumn(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
+	expectWine(t, ctx, "the wine data")
+	// proline (column 4) is numeric: a gradient; its top colour is viridis yellow.
+	setControl(t, ctx, "ctl-color", "3")
+	time.Sleep(300 * time.Millisecond)
+	_, colours := pixelStats(screenshot(t, ctx), plotArea, background)
+	if colours[[3]uint8{0xfd >> 4, 0xe7 >> 4, 0x25 >> 4}] < 20 {
+		t.Errorf("no yellow (the gradient's maximum) on screen after colouring by proline")
+	}
+	label, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('ctl-color').selectedOptions[0].textContent`))
+	if err != nil || label != "proline" {
+		t.Errorf("colour-by select shows %q (%v)", label, err)
+	}
+}

@@ -44,6 +44,7 @@ type Controls struct {
 	Perplexity   float64
 	LearningRate float64 // the rate in use (the default once t-SNE started)
 	Spherize     bool
+	ColorBy      int  // the metadata column colouring the points, -1 for none
 	Running      bool // t-SNE is iterating
 	Paused       bool
 	Done         bool // t-SNE reached its iteration count
@@ -242,6 +243,7 @@ func (s *Session) navigationHint() string {
 //	learning-rate a number > 0, or "" for the default
 //	spherize      "true" | "false": PCA of points centred and scaled to unit length
 //	banner        "hide": hide the warnings (errors stay)
+//	color-by      a metadata column index (0-based), or "none"
 //	run           start or resume t-SNE (after it finished: 1,000 more iterations)
 //	pause         pause t-SNE
 //	restart       start t-SNE again from the beginning
@@ -329,6 +331,18 @@ func (s *Session) Control(name, value string) (Changes, error) {
 		if s.tsne != nil && lr > 0 {
 			s.tsne.SetLearningRate(lr)
 		}
+	case "color-by":
+		c := -1
+		if value != "none" {
+			v, err := strconv.Atoi(value)
+			if err != nil || v < 0 || v >= len(s.data.Columns) {
+				return Changes{}, fmt.Errorf("color-by %q: want none or a column from 0 to %d", value, len(s.data.Columns)-1)
+			}
+			c = v
+		}
+		s.colorBy(c)
+		s.describe()
+		return Changes{Status: true, Points: true, Style: true}, nil
 	case "banner":
 		if value != "hide" {
 			return Changes{}, fmt.Errorf("banner %q: want hide", value)
@@ -385,6 +399,7 @@ func (s *Session) Controls() Controls {
 	}
 	c.HasData = true
 	c.Components = s.pca.Components()
+	c.ColorBy = s.colorCol
 	if s.tsne != nil {
 		c.LearningRate = s.tsne.LearningRate()
 		c.Paused, c.Done = s.paused, s.tsneDone
@@ -392,6 +407,18 @@ func (s *Session) Controls() Controls {
 		c.Iteration, c.KL = s.tsne.Iteration(), s.tsne.KL()
 	}
 	return c
+}
+
+// ColumnNames returns the metadata column names (for "colour by").
+func (s *Session) ColumnNames() []string {
+	if s.data == nil {
+		return nil
+	}
+	names := make([]string, len(s.data.Columns))
+	for i, c := range s.data.Columns {
+		names[i] = columnName(c, i)
+	}
+	return names
 }
 
 // Settings returns the current projection settings.

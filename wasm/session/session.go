@@ -347,27 +347,44 @@ func countSeverity(ds []parse.Diagnostic, sev parse.Severity) int {
 // maxLegend is the most distinct values a column may have to colour by it.
 const maxLegend = 20
 
-// style picks the colour column and computes per-point colours and the legend.
+// style picks the colour column of new data (the first with 2 to maxLegend
+// distinct values) and colours the points by it.
 func (s *Session) style() {
-	n := s.data.N
 	cols := make([][]string, len(s.data.Columns))
 	for i, c := range s.data.Columns {
 		cols[i] = c.Values
 	}
-	s.colorCol = view.ColorColumn(cols, maxLegend)
+	s.colorBy(view.ColorColumn(cols, maxLegend))
+}
+
+// colorBy colours the points by metadata column c (-1: one colour for all):
+// a palette colour per value when it has at most maxLegend distinct values,
+// a gradient when it is numeric, else the most frequent values get colours
+// and the rest pool into "(other)".
+func (s *Session) colorBy(c int) {
+	n := s.data.N
+	s.colorCol, s.legend, s.legendTitle = c, nil, ""
 	s.colors = make([]color.RGBA, n)
-	if s.colorCol < 0 {
+	if c < 0 || c >= len(s.data.Columns) {
+		s.colorCol = -1
 		for i := range s.colors {
 			s.colors[i] = view.Palette[0]
 		}
 		return
 	}
-	idx, legend := view.Categorize(cols[s.colorCol])
+	values := s.data.Columns[c].Values
+	s.legendTitle = columnName(s.data.Columns[c], c)
+	if view.ColorColumn([][]string{values}, maxLegend) < 0 {
+		if colors, legend, ok := view.Gradient(values); ok {
+			s.colors, s.legend = colors, legend
+			return
+		}
+	}
+	idx, legend := view.Categorize(values)
 	for i, k := range idx {
 		s.colors[i] = legend[k].Color
 	}
 	s.legend = legend
-	s.legendTitle = columnName(s.data.Columns[s.colorCol], s.colorCol)
 }
 
 func columnName(c parse.Column, i int) string {

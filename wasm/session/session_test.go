@@ -451,3 +451,35 @@ func TestHideWarnings(t *testing.T) {
 		t.Error("hiding the banner dropped the diagnostics from #status")
 	}
 }
+
+func TestColorBy(t *testing.T) {
+	s := New()
+	vectors := readFile(t, "../../testdata/shared/sklearn-wine-tsv/vectors.tsv")
+	meta := readFile(t, "../../testdata/shared/sklearn-wine-tsv/metadata.tsv")
+	s.Open([]parse.File{vectors, meta}, "")
+	runToEnd(t, s)
+	if names := s.ColumnNames(); len(names) != 4 || names[0] != "class" || names[3] != "proline" {
+		t.Fatalf("columns %q", names)
+	}
+	if title, legend := s.Legend(); title != "class" || len(legend) != 3 || s.Controls().ColorBy != 0 {
+		t.Fatalf("automatic colouring: %q %+v", title, legend)
+	}
+	// proline is numeric with many values: a gradient from its minimum to its maximum.
+	ch, err := s.Control("color-by", "3")
+	if err != nil || !ch.Style || !ch.Points {
+		t.Fatalf("color-by proline: %+v %v", ch, err)
+	}
+	title, legend := s.Legend()
+	if title != "proline" || len(legend) != 5 || legend[0].Label != "278" || legend[4].Label != "1680" {
+		t.Errorf("proline legend %q %+v", title, legend)
+	}
+	if _, err := s.Control("color-by", "none"); err != nil {
+		t.Fatal(err)
+	}
+	if title, legend := s.Legend(); title != "" || legend != nil || s.Colors()[0] != s.Colors()[177] {
+		t.Errorf("no colouring: %q %+v", title, legend)
+	}
+	if _, err := s.Control("color-by", "4"); err == nil {
+		t.Error("a column out of range was accepted")
+	}
+}
