@@ -68,7 +68,10 @@ func (v *Viewer) drawLegend(dst *ebiten.Image) {
 	rows := make([]string, len(v.legend))
 	w := v.textWidth(v.legendTitle)
 	for i, e := range v.legend {
-		rows[i] = fmt.Sprintf("%s  (%d)", ellipsize(e.Label, 28), e.Count)
+		rows[i] = ellipsize(e.Label, 28)
+		if e.Count > 0 { // gradient marks have no count
+			rows[i] += fmt.Sprintf("  (%d)", e.Count)
+		}
 		w = max(w, v.textWidth(rows[i])+lh)
 	}
 	bw, bh := w+2*pad, lh*float64(len(rows)+1)+2*pad
