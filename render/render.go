@@ -215,14 +215,6 @@ func (v *Viewer) SetThumbnails(sheet image.Image, cell func(i int) (image.Rectan
 	v.frameDirty = true
 }
 
-// Hovered returns the index of the point under the cursor, or -1.
-func (v *Viewer) Hovered() int { return v.hover }
-
-// Camera returns the current camera (screen units are device pixels).
-func (v *Viewer) Camera() view.Camera { return v.cam }
-
-// Dims is the dimension of the layout shown (2 or 3).
-func (v *Viewer) Dims() int { return v.srcDims }
 
 func (v *Viewer) fit() {
 	b, ok := view.BoundsOf(v.pos, v.dims)

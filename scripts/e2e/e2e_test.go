@@ -345,7 +345,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 	var ms []float64
 	for i := 0; i < b.N; i++ {
 		s := startServer(b)
-		ctx, closeBrowser := newBrowserExtra(b, s, nil)
+		ctx, closeBrowser := startBrowser(b, s)
 		open(b, ctx, s)
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.dataset.firstFrameMs || ''`))
 		closeBrowser() // one browser at a time
@@ -907,7 +907,7 @@ func longTasks(t *testing.T, ctx context.Context) []float64 {
 func BenchmarkTSNEDigitsInPage(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		s := startServer(b)
-		ctx, closeBrowser := newBrowserExtra(b, s, nil)
+		ctx, closeBrowser := startBrowser(b, s)
 		open(b, ctx, s)
 		start := time.Now()
 		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const el = document.getElementById('ctl-method');

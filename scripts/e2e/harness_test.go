@@ -242,13 +242,13 @@ func waitForTarget(t testing.TB, ctx context.Context, typ string) {
 // and returns a context for one tab with a 1280×800 viewport.
 func newBrowser(t testing.TB, s *server) context.Context {
 	t.Helper()
-	ctx, _ := newBrowserExtra(t, s, nil)
+	ctx, _ := startBrowser(t, s)
 	return ctx
 }
 
-// newBrowserExtra is newBrowser with extra Chromium flags ("--name=value");
-// it also returns a func that closes the browser before the test ends.
-func newBrowserExtra(t testing.TB, s *server, extra []string) (context.Context, func()) {
+// startBrowser is newBrowser that also returns a func closing the browser
+// before the test ends (benchmarks start one browser after another).
+func startBrowser(t testing.TB, s *server) (context.Context, func()) {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
@@ -265,14 +265,6 @@ func newBrowserExtra(t testing.TB, s *server, extra []string) (context.Context, 
 		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
 		chromedp.WindowSize(1280, 800),
 	)
-	for _, e := range extra {
-		k, v, ok := strings.Cut(strings.TrimPrefix(e, "--"), "=")
-		if ok {
-			opts = append(opts, chromedp.Flag(k, v))
-		} else {
-			opts = append(opts, chromedp.Flag(k, true))
-		}
-	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)

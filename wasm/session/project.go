@@ -420,6 +420,3 @@ func (s *Session) ColumnNames() []string {
 	}
 	return names
 }
-
-// Settings returns the current projection settings.
-func (s *Session) Settings() Settings { return s.set }
