@@ -215,7 +215,6 @@ func (v *Viewer) SetThumbnails(sheet image.Image, cell func(i int) (image.Rectan
 	v.frameDirty = true
 }
 
-
 func (v *Viewer) fit() {
 	b, ok := view.BoundsOf(v.pos, v.dims)
 	if v.srcDims == 3 {
