@@ -404,27 +404,61 @@ func (p *PCA) powerRows(budget int) int {
 		clear(p.yb[:4*b])
 		x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
 		y1, y2, y3 = y1[:len(y0)], y2[:len(y0)], y3[:len(y0)]
-		for a, xa0 := range x0 {
-			xa1, xa2, xa3 := x1[a], x2[a], x3[a]
-			qa := p.q[a*b : a*b+b]
-			qa = qa[:len(y0)]
-			for j, q := range qa {
-				y0[j] += xa0 * q
-				y1[j] += xa1 * q
-				y2[j] += xa2 * q
-				y3[j] += xa3 * q
+		if b%4 == 0 {
+			p.block4x4(x0, x1, x2, x3, y0, y1, y2, y3)
+		} else {
+			for a, xa0 := range x0 {
+				xa1, xa2, xa3 := x1[a], x2[a], x3[a]
+				qa := p.q[a*b : a*b+b]
+				qa = qa[:len(y0)]
+				for j, q := range qa {
+					y0[j] += xa0 * q
+					y1[j] += xa1 * q
+					y2[j] += xa2 * q
+					y3[j] += xa3 * q
+				}
+			}
+			for a, xa0 := range x0 {
+				xa1, xa2, xa3 := x1[a], x2[a], x3[a]
+				za := p.z[a*b : a*b+b]
+				za = za[:len(y0)]
+				for j := range za {
+					za[j] += xa0*y0[j] + xa1*y1[j] + xa2*y2[j] + xa3*y3[j]
+				}
 			}
 		}
+		if p.vprev == nil || p.k > 16 {
+			for t := 0; t < 4; t++ {
+				p.rowDone(i+t, p.xc[t*d:(t+1)*d], p.yb[t*b:(t+1)*b])
+			}
+			continue
+		}
+		// Rough positions x·vprev of the four rows together, so that every
+		// load of vprev serves four multiply-adds (as rowDone, unblocked).
+		k, kc := p.k, p.cfg.Components
+		var buf [4][16]float64
+		c0, c1, c2, c3 := buf[0][:k], buf[1][:k], buf[2][:k], buf[3][:k]
+		c1, c2, c3 = c1[:len(c0)], c2[:len(c0)], c3[:len(c0)]
 		for a, xa0 := range x0 {
 			xa1, xa2, xa3 := x1[a], x2[a], x3[a]
-			za := p.z[a*b : a*b+b]
-			za = za[:len(y0)]
-			for j := range za {
-				za[j] += xa0*y0[j] + xa1*y1[j] + xa2*y2[j] + xa3*y3[j]
+			va := p.vprev[a*k : a*k+k]
+			va = va[:len(c0)]
+			for j, v := range va {
+				c0[j] += xa0 * v
+				c1[j] += xa1 * v
+				c2[j] += xa2 * v
+				c3[j] += xa3 * v
 			}
 		}
 		for t := 0; t < 4; t++ {
-			p.rowDone(i+t, p.xc[t*d:(t+1)*d], p.yb[t*b:(t+1)*b])
+			if p.iter == 0 {
+				xt := p.xc[t*d : (t+1)*d]
+				p.totalSS += dot(xt, xt)
+			}
+			pi := p.pos[(i+t)*kc : (i+t)*kc+k]
+			for j := range pi {
+				pi[j] = float32(buf[t][j])
+			}
 		}
 	}
 	for ; i < p.row+r; i++ {
@@ -455,6 +489,58 @@ func (p *PCA) powerRows(budget int) int {
 		p.phase = pcaRitz
 	}
 	return r * cost
+}
+
+// block4x4 is the body of a dense pass for four centred rows x0..x3 when the
+// block width b is a multiple of 4: y_t = x_t·q, then z += Σ_t x_tᵀ·y_t, in
+// 4-column register blocks so that each load serves four multiply-adds and
+// the sums stay out of memory (same summation order as the plain loops).
+func (p *PCA) block4x4(x0, x1, x2, x3, y0, y1, y2, y3 []float64) {
+	b := p.b
+	x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
+	for jb := 0; jb+4 <= b; jb += 4 {
+		var s00, s01, s02, s03, s10, s11, s12, s13 float64
+		var s20, s21, s22, s23, s30, s31, s32, s33 float64
+		for a, xa0 := range x0 {
+			qa := p.q[a*b+jb : a*b+jb+4 : a*b+jb+4]
+			q0, q1, q2, q3 := qa[0], qa[1], qa[2], qa[3]
+			xa1, xa2, xa3 := x1[a], x2[a], x3[a]
+			s00 += xa0 * q0
+			s01 += xa0 * q1
+			s02 += xa0 * q2
+			s03 += xa0 * q3
+			s10 += xa1 * q0
+			s11 += xa1 * q1
+			s12 += xa1 * q2
+			s13 += xa1 * q3
+			s20 += xa2 * q0
+			s21 += xa2 * q1
+			s22 += xa2 * q2
+			s23 += xa2 * q3
+			s30 += xa3 * q0
+			s31 += xa3 * q1
+			s32 += xa3 * q2
+			s33 += xa3 * q3
+		}
+		y0[jb], y0[jb+1], y0[jb+2], y0[jb+3] = s00, s01, s02, s03
+		y1[jb], y1[jb+1], y1[jb+2], y1[jb+3] = s10, s11, s12, s13
+		y2[jb], y2[jb+1], y2[jb+2], y2[jb+3] = s20, s21, s22, s23
+		y3[jb], y3[jb+1], y3[jb+2], y3[jb+3] = s30, s31, s32, s33
+	}
+	for jb := 0; jb+4 <= b; jb += 4 {
+		y00, y01, y02, y03 := y0[jb], y0[jb+1], y0[jb+2], y0[jb+3]
+		y10, y11, y12, y13 := y1[jb], y1[jb+1], y1[jb+2], y1[jb+3]
+		y20, y21, y22, y23 := y2[jb], y2[jb+1], y2[jb+2], y2[jb+3]
+		y30, y31, y32, y33 := y3[jb], y3[jb+1], y3[jb+2], y3[jb+3]
+		for a, xa0 := range x0 {
+			xa1, xa2, xa3 := x1[a], x2[a], x3[a]
+			za := p.z[a*b+jb : a*b+jb+4 : a*b+jb+4]
+			za[0] += xa0*y00 + xa1*y10 + xa2*y20 + xa3*y30
+			za[1] += xa0*y01 + xa1*y11 + xa2*y21 + xa3*y31
+			za[2] += xa0*y02 + xa1*y12 + xa2*y22 + xa3*y32
+			za[3] += xa0*y03 + xa1*y13 + xa2*y23 + xa3*y33
+		}
+	}
 }
 
 // rowDone finishes row i of a Krylov pass: total variance on the first pass
