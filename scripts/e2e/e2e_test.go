@@ -375,6 +375,23 @@ func mouse(t *testing.T, ctx context.Context, typ input.DispatchMouseEventType, 
 	}
 }
 
+// drag presses the left button at (x, y), moves steps times by (dx, dy) and releases.
+func drag(t *testing.T, ctx context.Context, x, y, dx, dy float64, steps int) {
+	t.Helper()
+	left := func(p *input.DispatchMouseEventParams) {
+		p.Button = input.MouseButtonLeft
+		p.Buttons = 1
+		p.ClickCount = 1
+	}
+	mouse(t, ctx, input.DispatchMouseEventTypeMousePressed, x, y, left)
+	for i := 1; i <= steps; i++ {
+		x, y = x+dx, y+dy
+		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, x, y, func(p *input.DispatchMouseEventParams) { p.Buttons = 1 })
+		time.Sleep(40 * time.Millisecond)
+	}
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseReleased, x, y, left)
+}
+
 // diffPixels counts pixels of r that differ between a and b.
 func diffPixels(a, b image.Image, r image.Rectangle) int {
 	n := 0
@@ -429,17 +446,7 @@ func TestHoverZoomPanAndFit(t *testing.T) {
 	if n := diffPixels(hovered, zoomed, plotArea); n < 20000 {
 		t.Errorf("zooming changed only %d pixels", n)
 	}
-	left := func(p *input.DispatchMouseEventParams) {
-		p.Button = input.MouseButtonLeft
-		p.Buttons = 1
-		p.ClickCount = 1
-	}
-	mouse(t, ctx, input.DispatchMouseEventTypeMousePressed, 300, 300, left)
-	for i := 1; i <= 5; i++ {
-		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, 300+float64(30*i), 300+float64(10*i), func(p *input.DispatchMouseEventParams) { p.Buttons = 1 })
-		time.Sleep(40 * time.Millisecond)
-	}
-	mouse(t, ctx, input.DispatchMouseEventTypeMouseReleased, 450, 350, left)
+	drag(t, ctx, 300, 300, 30, 10, 5)
 	time.Sleep(300 * time.Millisecond)
 	panned := screenshot(t, ctx)
 	if n := diffPixels(zoomed, panned, plotArea); n < 20000 {
@@ -676,17 +683,7 @@ func TestTSNEFromTheControls(t *testing.T) {
 	}
 	waitStatus(t, ctx, 10*time.Second, "3D t-SNE paused", func(st status) bool { return st.Phase == "ready" })
 	before := screenshot(t, ctx)
-	left := func(p *input.DispatchMouseEventParams) {
-		p.Button = input.MouseButtonLeft
-		p.Buttons = 1
-		p.ClickCount = 1
-	}
-	mouse(t, ctx, input.DispatchMouseEventTypeMousePressed, 640, 300, left)
-	for i := 1; i <= 5; i++ {
-		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, 640+float64(20*i), 300, func(p *input.DispatchMouseEventParams) { p.Buttons = 1 })
-		time.Sleep(40 * time.Millisecond)
-	}
-	mouse(t, ctx, input.DispatchMouseEventTypeMouseReleased, 740, 300, left)
+	drag(t, ctx, 640, 300, 20, 0, 5)
 	mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, 5, 5, nil)
 	time.Sleep(300 * time.Millisecond)
 	turned := screenshot(t, ctx)
