@@ -68,6 +68,7 @@ type Viewer struct {
 	banner      []BannerLine
 	tooltip     func(i int) []string
 	thumbs      *ebiten.Image                       // sprite sheet, or nil
+	thumbSrc    image.Image                         // what thumbs was made from
 	thumbCell   func(i int) (image.Rectangle, bool) // point i's cell in thumbs
 
 	hover int // index of the hovered point, -1 for none
@@ -203,13 +204,17 @@ func (v *Viewer) SetTooltip(f func(i int) []string) {
 
 // SetThumbnails sets the sprite sheet whose cell (by cell(i)) is shown in
 // point i's tooltip; a nil sheet removes thumbnails.
+// The same sheet again is not uploaded again.
 func (v *Viewer) SetThumbnails(sheet image.Image, cell func(i int) (image.Rectangle, bool)) {
-	if v.thumbs != nil {
-		v.thumbs.Deallocate()
-		v.thumbs = nil
-	}
-	if sheet != nil && cell != nil {
-		v.thumbs = ebiten.NewImageFromImage(sheet)
+	if sheet != v.thumbSrc || cell == nil {
+		if v.thumbs != nil {
+			v.thumbs.Deallocate()
+			v.thumbs = nil
+		}
+		v.thumbSrc = nil
+		if sheet != nil && cell != nil {
+			v.thumbs, v.thumbSrc = ebiten.NewImageFromImage(sheet), sheet
+		}
 	}
 	v.thumbCell = cell
 	v.frameDirty = true

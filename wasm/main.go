@@ -123,7 +123,7 @@ func (a *app) Update() error {
 			}
 			a.sess.Open(c.files, c.source)
 		}
-		// Show "parsing" before the parse blocks this thread in the next Update.
+		// Publish the new phase now; the work starts with the next frame.
 		a.publish()
 		return a.viewer.Update()
 	}
