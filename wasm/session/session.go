@@ -121,10 +121,10 @@ func New() *Session {
 	return s
 }
 
-// Open queues files for parsing by the next call to Work and moves to the
-// parsing phase now, so the page can say so before the (blocking) parse.
-// source names the input in the status line ("" names it after the files).
-// An empty list is reported and changes nothing else.
+// Open starts reading files (in Work's time slices) and moves to the parsing
+// phase now, so the page can say so at once. source names the input in the
+// status line ("" names it after the files). An empty list is reported and
+// changes nothing else.
 func (s *Session) Open(files []parse.File, source string) {
 	if len(files) == 0 {
 		s.sentence = "Nothing to open: the drop or selection held no files. " + s.shownSentence()
@@ -344,7 +344,8 @@ func countSeverity(ds []parse.Diagnostic, sev parse.Severity) int {
 	return n
 }
 
-// maxLegend is the most distinct values a column may have to colour by it.
+// maxLegend is the most distinct values a column may have to get one
+// palette colour per value.
 const maxLegend = 20
 
 // style picks the colour column of new data (the first with 2 to maxLegend
