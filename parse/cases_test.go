@@ -109,24 +109,7 @@ var caseTable = map[string]caseWant{
 // loadCase reads one fixture folder as the page would from a drop.
 func loadCase(t testing.TB, name string) []File {
 	t.Helper()
-	dir := filepath.Join("testdata", "cases", name)
-	var files []File
-	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files = append(files, File{Name: filepath.ToSlash(rel), Data: b})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return readDir(t, filepath.Join("testdata", "cases", name))
 }
 
 func diagKey(d Diagnostic, withAction bool) string {

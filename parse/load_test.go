@@ -35,7 +35,7 @@ func readDir(t testing.TB, dir string) []File {
 		return nil
 	})
 	if err != nil {
-		t.Fatalf("reading real inputs: %v", err)
+		t.Fatalf("reading %s: %v", dir, err)
 	}
 	return files
 }

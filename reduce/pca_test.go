@@ -158,19 +158,7 @@ func TestPCAMatchesExactSVD(t *testing.T) {
 	p := runPCA(t, x, n, d, PCAConfig{Components: k, Seed: 3, StepWork: 5000})
 	checkAgainstExact(t, p, x, n, d, k, false, 1e-4)
 	// Positions are the centred rows times the axes.
-	v := p.Vectors()
-	mean := p.Mean()
-	for i := 0; i < n; i += 37 {
-		for c := 0; c < k; c++ {
-			s := 0.0
-			for a := 0; a < d; a++ {
-				s += (float64(x[i*d+a]) - mean[a]) * v[a*k+c]
-			}
-			if got := float64(p.Positions()[i*k+c]); math.Abs(got-s) > 1e-4*(1+math.Abs(s)) {
-				t.Errorf("position[%d][%d] = %v, want %v", i, c, got, s)
-			}
-		}
-	}
+	checkPositions(t, p, x, n, d, k, 37)
 	// Total of ratios ≤ 1, and they match eigenvalue / total variance.
 	sum := 0.0
 	for _, r := range p.Variance() {
@@ -312,18 +300,8 @@ func TestPCASparseMatchesExactSVD(t *testing.T) {
 		t.Fatal("mostly-zero data did not take the sparse path")
 	}
 	checkAgainstExact(t, p, x, n, d, k, false, 1e-4)
-	v, mean := p.Vectors(), p.Mean()
-	for i := 0; i < n; i += 41 {
-		for c := 0; c < k; c++ {
-			s := 0.0
-			for a := 0; a < d; a++ {
-				s += (float64(x[i*d+a]) - mean[a]) * v[a*k+c]
-			}
-			if got := float64(p.Positions()[i*k+c]); math.Abs(got-s) > 1e-4*(1+math.Abs(s)) {
-				t.Errorf("position[%d][%d] = %v, want %v", i, c, got, s)
-			}
-		}
-	}
+	checkPositions(t, p, x, n, d, k, 41)
+	mean := p.Mean()
 	// Explained variance against the dense total.
 	total := 0.0
 	for i := 0; i < n; i++ {
@@ -337,5 +315,23 @@ func TestPCASparseMatchesExactSVD(t *testing.T) {
 	}
 	if got, want := p.TotalVariance(), total/float64(n-1); math.Abs(got-want) > 1e-9*want {
 		t.Errorf("total variance %v, want %v", got, want)
+	}
+}
+
+// checkPositions checks every stride-th row's positions against the centred
+// row times the component vectors.
+func checkPositions(t *testing.T, p *PCA, x []float32, n, d, k, stride int) {
+	t.Helper()
+	v, mean := p.Vectors(), p.Mean()
+	for i := 0; i < n; i += stride {
+		for c := 0; c < k; c++ {
+			s := 0.0
+			for a := 0; a < d; a++ {
+				s += (float64(x[i*d+a]) - mean[a]) * v[a*k+c]
+			}
+			if got := float64(p.Positions()[i*k+c]); math.Abs(got-s) > 1e-4*(1+math.Abs(s)) {
+				t.Errorf("position[%d][%d] = %v, want %v", i, c, got, s)
+			}
+		}
 	}
 }

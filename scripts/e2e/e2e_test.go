@@ -50,9 +50,7 @@ func TestFirstOpenDrawsTheDemo(t *testing.T) {
 }
 
 func TestUploadTensorAndMetadata(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	cases := []struct {
 		name  string
 		files []string
@@ -83,9 +81,7 @@ func TestUploadTensorAndMetadata(t *testing.T) {
 }
 
 func TestMismatchedPairShowsBanner(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	before := screenshot(t, ctx)
 	// 178 wine vectors with 569 breast-cancer labels.
 	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-breast-cancer-tsv/metadata.tsv"))
@@ -129,9 +125,7 @@ func TestMismatchedPairShowsBanner(t *testing.T) {
 }
 
 func TestScriptDropWithoutFilesKeepsAppAlive(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	// A drop event made by a script, with an empty DataTransfer, on the canvas
 	// (Ebiten's own handler would kill the Go program on it), then one with text.
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
@@ -151,17 +145,15 @@ func TestScriptDropWithoutFilesKeepsAppAlive(t *testing.T) {
 		t.Errorf("after an empty drop the status is %+v; want the demo still ready", st)
 	}
 	// The program still runs: a real file pair still loads.
-	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
+	upload(t, ctx, wineFiles(t)...)
 	waitStatus(t, ctx, 60*time.Second, "the wine data after the empty drop", func(st status) bool {
 		return st.Phase == "ready" && st.Points == 178
 	})
 }
 
 func TestRealDragAndDropOfFiles(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
-	dropPaths(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
+	_, ctx := demoPage(t)
+	dropPaths(t, ctx, wineFiles(t)...)
 	expectWine(t, ctx, "the dropped files")
 }
 
@@ -247,7 +239,7 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 	// After a file is chosen, while it is shown and projected with t-SNE:
 	// no request at all from the page or its workers.
 	mark, devMark := s.count(), len(devtools.all())
-	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
+	upload(t, ctx, wineFiles(t)...)
 	waitStatus(t, ctx, 60*time.Second, "the wine data", func(st status) bool { return st.Phase == "ready" && st.Points == 178 })
 	setControl(t, ctx, "ctl-method", "tsne")
 	waitStatus(t, ctx, 60*time.Second, "t-SNE of the wine data", func(st status) bool { return st.Method == "tsne" && st.Iteration > 50 })
@@ -284,9 +276,7 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 }
 
 func TestOfflineAfterFirstVisit(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	s, ctx := demoPage(t)
 	// Wait until the service worker has installed (precached) and controls the page.
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`navigator.serviceWorker.ready.then(() => new Promise((resolve) => {
 		const check = () => navigator.serviceWorker.controller ? resolve(true) : setTimeout(check, 100);
@@ -305,7 +295,7 @@ func TestOfflineAfterFirstVisit(t *testing.T) {
 	if st.Phase != "ready" {
 		t.Fatalf("offline reload status %+v", st)
 	}
-	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
+	upload(t, ctx, wineFiles(t)...)
 	waitStatus(t, ctx, 60*time.Second, "a file loaded offline", func(st status) bool { return st.Phase == "ready" && st.Points == 178 })
 	for _, r := range s.requests(mark) {
 		if r.Served {
@@ -408,9 +398,7 @@ func diffPixels(a, b image.Image, r image.Rectangle) int {
 }
 
 func TestHoverZoomPanAndFit(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	initial := screenshot(t, ctx)
 
 	// Hover: find a drawn point (a pixel of the first legend colour, #4e79a7,
@@ -473,10 +461,8 @@ func TestHoverZoomPanAndFit(t *testing.T) {
 }
 
 func TestContextLossSaysFilesAreGone(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
-	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
+	_, ctx := demoPage(t)
+	upload(t, ctx, wineFiles(t)...)
 	waitStatus(t, ctx, 60*time.Second, "the wine data", func(st status) bool { return st.Phase == "ready" && st.Points == 178 })
 	// Lose the WebGL context as a GPU reset would; Ebiten reloads the page.
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
@@ -561,9 +547,7 @@ func dropPaths(t *testing.T, ctx context.Context, paths ...string) {
 }
 
 func TestDropLogFolderWithPbtxt(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	// A TensorBoard-style log folder: config in protobuf text format, paths relative to it.
 	dir := filepath.Join(t.TempDir(), "logs")
 	writeFiles(t, dir, map[string][]byte{
@@ -573,6 +557,11 @@ func TestDropLogFolderWithPbtxt(t *testing.T) {
 	})
 	dropPaths(t, ctx, dir)
 	expectWine(t, ctx, "the dropped log folder")
+}
+
+// wineFiles are the paths of the real wine tensor and metadata TSVs.
+func wineFiles(t *testing.T) []string {
+	return []string{sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv")}
 }
 
 // expectWine waits until the page shows the 178×13 wine data, failing on an error.
@@ -587,9 +576,7 @@ func expectWine(t *testing.T, ctx context.Context, what string) {
 }
 
 func TestFixButtonMakesItReady(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	// Single-column labels with a header line: one row too many, as TensorBoard
 	// reads it. The banner names the cause and offers "treat first line as header".
 	vectors := readShared(t, "sklearn-wine-tsv/vectors.tsv")
@@ -648,9 +635,7 @@ func setControl(t *testing.T, ctx context.Context, id, value string) {
 }
 
 func TestTSNEFromTheControls(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	setControl(t, ctx, "ctl-method", "tsne")
 	st := waitStatus(t, ctx, 60*time.Second, "t-SNE iterating", func(st status) bool {
 		return st.Method == "tsne" && st.Iteration >= 100
@@ -725,9 +710,7 @@ func writeClusters(t *testing.T, n, d, k int) (string, string) {
 }
 
 func TestPageStaysResponsiveDuringTSNE10k(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	tp, lp := writeClusters(t, 10000, 32, 10)
 	upload(t, ctx, tp, lp)
 	waitStatus(t, ctx, 60*time.Second, "10,000 points by PCA", func(st status) bool {
@@ -764,9 +747,7 @@ func TestPageStaysResponsiveDuringTSNE10k(t *testing.T) {
 }
 
 func TestUploadZipOfLogFolder(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for name, data := range map[string][]byte{
@@ -790,9 +771,7 @@ func TestUploadZipOfLogFolder(t *testing.T) {
 }
 
 func TestLargeTSVLoadsInSlicesWithProgress(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	// About 90 MB of tensor text: 120,000 points × 96 dims.
 	const n, d = 120000, 96
 	var b bytes.Buffer
@@ -846,9 +825,7 @@ func TestLargeTSVLoadsInSlicesWithProgress(t *testing.T) {
 }
 
 func TestRawTensorAsksForItsShape(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	raw, err := filepath.Abs("../../wasm/demo/digits_tensors.bytes")
 	if err != nil {
 		t.Fatal(err)
@@ -919,9 +896,7 @@ func BenchmarkTSNEDigitsInPage(b *testing.B) {
 }
 
 func TestHideWarnings(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
+	_, ctx := demoPage(t)
 	// sklearn's CSV starts with a count line: skipped, with a warning.
 	upload(t, ctx, sharedData(t, "raw-sources/sklearn-1.2.1-debian/breast_cancer.csv"))
 	st := waitStatus(t, ctx, 60*time.Second, "the CSV", func(st status) bool { return st.Phase == "ready" && st.Points == 569 })
@@ -957,10 +932,8 @@ func TestHideWarnings(t *testing.T) {
 }
 
 func TestColourByNumericColumn(t *testing.T) {
-	s := startServer(t)
-	ctx := newBrowser(t, s)
-	open(t, ctx, s)
-	upload(t, ctx, sharedData(t, "sklearn-wine-tsv/vectors.tsv"), sharedData(t, "sklearn-wine-tsv/metadata.tsv"))
+	_, ctx := demoPage(t)
+	upload(t, ctx, wineFiles(t)...)
 	expectWine(t, ctx, "the wine data")
 	// proline (column 4) is numeric: a gradient; its top colour is viridis yellow.
 	setControl(t, ctx, "ctl-color", "3")

@@ -350,6 +350,15 @@ func open(t testing.TB, ctx context.Context, s *server) status {
 	})
 }
 
+// demoPage starts a server and a browser and opens the page until the demo is ready.
+func demoPage(t testing.TB) (*server, context.Context) {
+	t.Helper()
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	open(t, ctx, s)
+	return s, ctx
+}
+
 // upload sets files on #file-input, as a user picking them would.
 func upload(t testing.TB, ctx context.Context, paths ...string) {
 	t.Helper()

@@ -22,6 +22,11 @@ func readFile(t *testing.T, path string) parse.File {
 	return parse.File{Name: filepath.Base(path), Data: b}
 }
 
+// sharedFile reads a real input from the repository's testdata/shared.
+func sharedFile(t *testing.T, rel string) parse.File {
+	return readFile(t, "../../testdata/shared/"+rel)
+}
+
 func demoFiles(t *testing.T) []parse.File {
 	var files []parse.File
 	for _, name := range []string{"projector_config.json", "digits_tensors.bytes", "digits_labels.tsv", "digits_sprite.png"} {
@@ -122,8 +127,8 @@ func TestDemoLoadsAndProjects(t *testing.T) {
 
 func TestMismatchBlocksDrawing(t *testing.T) {
 	s := New()
-	vectors := readFile(t, "../../testdata/shared/sklearn-wine-tsv/vectors.tsv")
-	meta := readFile(t, "../../testdata/shared/sklearn-breast-cancer-tsv/metadata.tsv")
+	vectors := sharedFile(t, "sklearn-wine-tsv/vectors.tsv")
+	meta := sharedFile(t, "sklearn-breast-cancer-tsv/metadata.tsv")
 	s.Open([]parse.File{vectors, meta}, "")
 	runToEnd(t, s)
 	st := s.Status()
@@ -454,8 +459,8 @@ func TestHideWarnings(t *testing.T) {
 
 func TestColorBy(t *testing.T) {
 	s := New()
-	vectors := readFile(t, "../../testdata/shared/sklearn-wine-tsv/vectors.tsv")
-	meta := readFile(t, "../../testdata/shared/sklearn-wine-tsv/metadata.tsv")
+	vectors := sharedFile(t, "sklearn-wine-tsv/vectors.tsv")
+	meta := sharedFile(t, "sklearn-wine-tsv/metadata.tsv")
 	s.Open([]parse.File{vectors, meta}, "")
 	runToEnd(t, s)
 	if names := s.ColumnNames(); len(names) != 4 || names[0] != "class" || names[3] != "proline" {
