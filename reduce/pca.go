@@ -3,7 +3,6 @@ package reduce
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 )
 
 // PCAConfig configures NewPCA. The zero value is usable: 2 components, seed 0,
@@ -39,37 +38,72 @@ type PCAConfig struct {
 // randomized block Krylov method (block Lanczos with full
 // reorthogonalization and thick restarts; Rayleigh-Ritz on the whole Krylov
 // basis after every pass) over the float32 rows with float64 accumulation;
-// when D is small it instead forms the covariance in one pass (exact). Create
-// it with NewPCA and call Step until it reports done.
+// when D is small it instead forms the covariance in one pass (exact).
+//
+// Three things keep the number and the cost of passes over the data low:
+//   - on large inputs the Krylov iteration starts from the leading Ritz
+//     vectors of a PCA of an evenly spaced subsample of the rows (a few
+//     thousand), which saves the first passes a random start spends on
+//     finding the dominant subspace; the result is still the PCA of every
+//     row, converged to the same tolerance;
+//   - every pass stores the projections of each row on the block it
+//     multiplies (n×m float32, m ≤ max(2(k+Oversample), 96)), so the rough
+//     positions after a pass and the final positions are combinations of
+//     stored numbers, not further passes over the rows;
+//   - dense passes work on four rows and four block columns at a time.
+//
+// Create it with NewPCA and call Step until it reports done.
 type PCA struct {
 	x          []float32
 	n, d, k, b int // points, dims, components (≤ d), Krylov block size
+	bw         int // width of the current block (≤ b: converged pairs add no vector)
 	mMax       int // largest Krylov basis before a restart
 	cfg        PCAConfig
 	rng        *rand.Rand
 
-	phase int // pcaMean, pcaSphere, pcaPower, pcaRitz, pcaProject, pcaDone
+	phase int // pcaWarm, pcaMean, pcaSphere, pcaPower, pcaRitz, pcaRemix, pcaDone
 	row   int // next row of the current pass
 	iter  int // Krylov passes completed
 	prog  float64
-	passf float64 // passes over the data completed, for Progress
+	passf float64 // passes over the data completed (subsample passes pro rata), for Progress
+
+	warm     *PCA      // PCA of a row subsample whose Ritz vectors start the iteration
+	warmX    []float32 // the subsample's rows, copied during pcaWarm
+	warmRows int       // rows of warmX copied so far
 
 	mean, mean2 []float64 // d
 	invNorm     []float32 // n, spherize only
 	totalSS     float64   // Σ‖row−mean‖² (of the spherized rows when Spherize)
 	zeros       int       // zero entries seen by the mean pass
 	sparse      bool      // rows are mostly zeros: passes skip them (uncentred algebra)
-	muQ, sumY   []float64 // sparse passes: mean·block (b) and Σ of the row projections (b)
-	muV         []float64 // sparse passes: mean·vprev or mean·comps (k)
-	nzIdx       []int32   // sparse scratch: indices and values of a row's non-zeros
-	nzVal       []float64
+	// A pass multiplies the raw rows x_i and corrects for the centring (and
+	// spherizing, x̃_i = s_i(x_i−μ) − μ₂) afterwards: x̃_i·Q = s_i·x_i·Q −
+	// (s_i·μQ + μ₂Q) and Σ x̃_iᵀy_i = Σ x_iᵀ(s_i·y_i) − μ(Σ s_i·y_i)ᵀ −
+	// μ₂(Σ y_i)ᵀ, so that rows are read as float32 and never copied.
+	muQ, mu2Q  []float64 // μ·Q and μ₂·Q (bw each)
+	sumW, sumY []float64 // Σ s_i·y_i and Σ y_i over the pass (bw each)
+	nzIdx      []int32   // sparse scratch: indices and values of a row's non-zeros
+	nzVal      []float64
 
 	basis  [][]float64 // orthonormal Krylov basis, d each
 	cbasis [][]float64 // C·basis (C = AᵀA, A the centred rows), d each
 	t      []float64   // mMax×mMax: t[i*mMax+j] = basis[i]·cbasis[j]
-	q, z   []float64   // d×b row-major: the block of this pass and C·block being summed
-	vprev  []float64   // d×k row-major Ritz vectors of the last Rayleigh-Ritz, for rough positions
-	xc, yb []float64   // d and b scratch
+	// q is the block of this pass and z the C·block being summed, both d×b:
+	// column-major (q[j*d+a]) for dense passes, row-major (q[a*b+j]) for
+	// sparse ones, whose loops run over the b columns of one dimension.
+	q, z   []float64
+	xc, yb []float64 // scratch: a centred row (d) and the projections of 4 rows (4b)
+
+	// ys holds, for every row i, its projections on the basis vectors:
+	// ys[i*mMax+j] = A_i·basis[j] (float32, n×mMax, allocated by the first
+	// Krylov pass).
+	ys []float32
+	// The remix phase sets each row's positions to ys_i·mixK (m×k) and,
+	// when mixB (m×b) is set, its first b projections to ys_i·mixB (after a
+	// thick restart the basis is basis·mixB).
+	mixK, mixB []float64
+	mixM       int
+	final      bool // the remix writes the final positions
 
 	comps    []float64 // d×k components, set at convergence
 	pos      []float32 // n×Components
@@ -78,13 +112,24 @@ type PCA struct {
 }
 
 const (
-	pcaMean = iota
+	pcaWarm = iota
+	pcaMean
 	pcaSphere
 	pcaPower
 	pcaRitz
-	pcaProject
+	pcaRemix
 	pcaDone
 )
+
+// warmRowsFor returns the number of rows of the subsample whose PCA starts the
+// Krylov iteration on n rows, or 0 when n is too small for it to pay off.
+func warmRowsFor(n int) int {
+	ns := min(max(n/20, 2000), 5000)
+	if n < 4*ns {
+		return 0
+	}
+	return ns
+}
 
 // NewPCA prepares a centred PCA of n points of d dims onto k = cfg.Components
 // components. vectors is n×d float32 row-major and is retained and read (never
@@ -120,12 +165,13 @@ func NewPCA(vectors []float32, n, d int, cfg PCAConfig) *PCA {
 	}
 	p := &PCA{
 		x: vectors[:n*d], n: n, d: d, k: k, b: b, mMax: mMax, cfg: cfg,
-		rng:  rand.New(rand.NewPCG(cfg.Seed, 0x9ca0_5eed)),
-		mean: make([]float64, d),
-		t:    make([]float64, mMax*mMax),
-		xc:   make([]float64, d),
-		yb:   make([]float64, b),
-		pos:  make([]float32, n*cfg.Components),
+		rng:   rand.New(rand.NewPCG(cfg.Seed, 0x9ca0_5eed)),
+		mean:  make([]float64, d),
+		t:     make([]float64, mMax*mMax),
+		pos:   make([]float32, n*cfg.Components),
+		xc:    make([]float64, 4*d),
+		yb:    make([]float64, 4*b),
+		phase: pcaMean,
 	}
 	first := make([][]float64, b)
 	for j := range first {
@@ -143,6 +189,11 @@ func NewPCA(vectors []float32, n, d int, cfg PCAConfig) *PCA {
 	if n == 0 || d == 0 || k == 0 {
 		p.comps = make([]float64, d*k)
 		p.finish()
+		return p
+	}
+	if ns := warmRowsFor(n); ns > 0 && b < d {
+		p.warmX = make([]float32, 0, ns*d)
+		p.phase = pcaWarm
 	}
 	return p
 }
@@ -150,35 +201,64 @@ func NewPCA(vectors []float32, n, d int, cfg PCAConfig) *PCA {
 // setBlock appends the orthonormal vectors blk to the basis and makes them
 // the block of the next pass.
 func (p *PCA) setBlock(blk [][]float64) {
-	d, b := p.d, len(blk)
 	p.basis = append(p.basis, blk...)
+	p.bw = len(blk)
 	if p.q == nil {
-		p.q = make([]float64, d*b)
-		p.z = make([]float64, d*b)
+		p.q = make([]float64, p.d*p.b)
+		p.z = make([]float64, p.d*p.b)
 	}
+	p.loadBlock()
+}
+
+// loadBlock copies the last b basis vectors into q, in the layout of the
+// pass (column-major dense, row-major sparse), and clears z.
+func (p *PCA) loadBlock() {
+	d, b := p.d, p.b
+	blk := p.basis[len(p.basis)-p.bw:]
 	for j, c := range blk {
-		for a, v := range c {
-			p.q[a*b+j] = v
+		if p.sparse {
+			for a, v := range c {
+				p.q[a*b+j] = v
+			}
+		} else {
+			copy(p.q[j*d:j*d+d], c)
 		}
 	}
 	clear(p.z)
 }
 
+// zCol returns column j of z (C·block) as a new d-vector.
+func (p *PCA) zCol(j int) []float64 {
+	d, b := p.d, p.b
+	c := make([]float64, d)
+	if p.sparse {
+		for a := range c {
+			c[a] = p.z[a*b+j]
+		}
+	} else {
+		copy(c, p.z[j*d:j*d+d])
+	}
+	return c
+}
+
 // Components returns the number of coordinates per point in Positions.
 func (p *PCA) Components() int { return p.cfg.Components }
 
-// Iterations returns the number of Krylov passes over the data done so far.
+// Iterations returns the number of Krylov passes over the data done so far
+// (not counting the passes over the subsample that starts them).
 func (p *PCA) Iterations() int { return p.iter }
 
 // Step does a bounded amount of work (about cfg.StepWork multiply-adds; the
 // Rayleigh-Ritz between two passes, O(D·m² + m³) for a basis of m ≤
 // max(2(k+Oversample), 96) vectors, about 12 ms in js/wasm at m = 96, is
-// done whole, on a Step of its own) and reports whether the PCA is complete. Calling Step after completion does nothing and returns
-// true.
+// done whole, on a Step of its own) and reports whether the PCA is
+// complete. Calling Step after completion does nothing and returns true.
 func (p *PCA) Step() (done bool) {
 	budget := p.cfg.StepWork
 	for budget > 0 && p.phase != pcaDone {
 		switch p.phase {
+		case pcaWarm:
+			budget -= p.warmStep(budget)
 		case pcaMean:
 			budget -= p.meanRows(budget)
 		case pcaSphere:
@@ -187,19 +267,21 @@ func (p *PCA) Step() (done bool) {
 			if budget < p.cfg.StepWork {
 				return p.stepEnd() // start the indivisible part on a fresh Step
 			}
-			budget -= p.ritzStep()
+			budget -= p.rayleighRitz()
 		case pcaPower:
+			if p.ys == nil {
+				p.ys = make([]float32, p.n*p.mMax)
+			}
+			if p.row == 0 && p.muQ == nil {
+				p.startPass()
+			}
 			if p.sparse {
 				budget -= p.powerRowsSparse(budget)
 			} else {
 				budget -= p.powerRows(budget)
 			}
-		case pcaProject:
-			if p.sparse {
-				budget -= p.projectRowsSparse(budget)
-			} else {
-				budget -= p.projectRows(budget)
-			}
+		case pcaRemix:
+			budget -= p.remixRows(budget)
 		}
 	}
 	return p.stepEnd()
@@ -210,23 +292,55 @@ func (p *PCA) stepEnd() bool {
 	return p.phase == pcaDone
 }
 
-// ritzStep runs the Rayleigh-Ritz between two passes.
-func (p *PCA) ritzStep() int {
-	p.phase = pcaPower
-	w := p.rayleighRitz()
-	if !p.sparse {
-		return w
-	}
-	if p.phase == pcaPower {
-		p.startSparsePass()
-	} else {
-		p.muV = make([]float64, p.k)
-		for a := 0; a < p.d; a++ {
-			axpy(p.mean[a], p.comps[a*p.k:a*p.k+p.k], p.muV)
+// warmStep copies the evenly spaced subsample, then steps its PCA (with
+// Components = b: the whole block) within budget; when that is done its
+// Ritz vectors become the first block.
+func (p *PCA) warmStep(budget int) int {
+	d := p.d
+	ns := cap(p.warmX) / d
+	if p.warmRows < ns {
+		r := max(1, min(budget/d, ns-p.warmRows))
+		for s := p.warmRows; s < p.warmRows+r; s++ {
+			i := int(int64(s) * int64(p.n) / int64(ns))
+			p.warmX = append(p.warmX, p.x[i*d:i*d+d]...)
 		}
+		p.warmRows += r
+		if p.warmRows == ns {
+			p.warm = NewPCA(p.warmX, ns, d, PCAConfig{
+				Components: p.b, Seed: p.cfg.Seed, Spherize: p.cfg.Spherize,
+				Oversample: p.cfg.Oversample, Tolerance: warmTolerance, StepWork: p.cfg.StepWork,
+			})
+		}
+		return r * d
 	}
-	return w
+	before := p.warm.passf
+	done := p.warm.Step()
+	p.passf += (p.warm.passf - before) * float64(ns) / float64(p.n)
+	if done {
+		v := p.warm.Vectors() // d×b row-major
+		first := make([][]float64, p.b)
+		for j := range first {
+			first[j] = make([]float64, d)
+			for a := range first[j] {
+				first[j][a] = v[a*p.b+j]
+			}
+		}
+		orthAgainst(first, nil, p.rng)
+		p.basis = nil
+		p.setBlock(first)
+		p.warm, p.warmX = nil, nil
+		p.phase = pcaMean
+	}
+	return budget // one Step of the subsample's PCA uses this Step's budget
 }
+
+// pcaTrace, when set (by tests), sees the leading Ritz vectors after every
+// Rayleigh-Ritz.
+var pcaTrace func(p *PCA, ritz [][]float64, res []float64)
+
+// warmTolerance is the residual tolerance of the subsample's PCA: its
+// Ritz vectors only need to be closer to the data's than a random start.
+const warmTolerance = 1e-3
 
 // Progress returns an estimate of the share of the work done, in [0, 1],
 // non-decreasing from call to call, and exactly 1 once Step has returned true.
@@ -314,7 +428,7 @@ func (p *PCA) meanRows(budget int) int {
 		// four-row kernel; at half zeros (Fashion-MNIST) it does not.
 		p.sparse = !p.cfg.Spherize && float64(p.zeros) > 0.7*float64(p.n)*float64(p.d)
 		if p.sparse {
-			p.startSparsePass()
+			p.loadBlock() // row-major
 		}
 		p.row = 0
 		p.passf++
@@ -330,9 +444,10 @@ func (p *PCA) meanRows(budget int) int {
 func (p *PCA) sphereRows(budget int) int {
 	r := p.rowsFor(budget, 2*p.d)
 	d := p.d
-	xc := p.xc
+	xc := p.xc[:d]
 	for i := p.row; i < p.row+r; i++ {
 		row := p.x[i*d : i*d+d]
+		xc := xc[:len(row)]
 		s := 0.0
 		for j, v := range row {
 			c := float64(v) - p.mean[j]
@@ -361,9 +476,6 @@ func (p *PCA) sphereRows(budget int) int {
 	return r * 2 * p.d
 }
 
-// centred writes row i, transformed exactly as the PCA sees it, into p.xc.
-func (p *PCA) centred(i int) []float64 { return p.centredTo(i, p.xc[:p.d]) }
-
 // centredTo writes row i, transformed exactly as the PCA sees it, into xc
 // (length d) and returns it.
 func (p *PCA) centredTo(i int, xc []float64) []float64 {
@@ -384,219 +496,268 @@ func (p *PCA) centredTo(i int, xc []float64) []float64 {
 	return xc
 }
 
-// powerRows accumulates z += xcᵀ(xc·q) over a block of rows, four rows at a
-// time so that every load of q and z serves four multiply-adds, and writes
-// rough positions xc·vprev.
+// startPass prepares a Krylov pass: μ·Q (and μ₂·Q) for the centring
+// correction, Σ s_i·y_i = Σ y_i = 0.
+func (p *PCA) startPass() {
+	d, b, bw := p.d, p.b, p.bw
+	p.muQ = make([]float64, bw)
+	p.sumW = make([]float64, bw)
+	p.sumY = make([]float64, bw)
+	p.mu2Q = nil
+	if p.mean2 != nil {
+		p.mu2Q = make([]float64, bw)
+	}
+	for j := 0; j < bw; j++ {
+		for a := 0; a < d; a++ {
+			qa := p.q[j*d+a]
+			if p.sparse {
+				qa = p.q[a*b+j]
+			}
+			p.muQ[j] += p.mean[a] * qa
+			if p.mu2Q != nil {
+				p.mu2Q[j] += p.mean2[a] * qa
+			}
+		}
+	}
+}
+
+// endPass applies the centring correction to z (C·block), counts the pass
+// and moves to the Rayleigh-Ritz.
+func (p *PCA) endPass() {
+	d, b := p.d, p.b
+	for j := 0; j < p.bw; j++ {
+		w, y := p.sumW[j], p.sumY[j]
+		for a := 0; a < d; a++ {
+			c := p.mean[a] * w
+			if p.mu2Q != nil {
+				c += p.mean2[a] * y
+			}
+			if p.sparse {
+				p.z[a*b+j] -= c
+			} else {
+				p.z[j*d+a] -= c
+			}
+		}
+	}
+	p.muQ, p.mu2Q, p.sumW, p.sumY = nil, nil, nil, nil
+	p.row = 0
+	p.iter++
+	p.passf++
+	p.phase = pcaRitz
+}
+
+// centreY turns the raw projections u = x_i·Q of row i into the projections
+// y of the transformed row (in place), stores them, and returns the weight
+// s_i by which y multiplies x_i in z (1 unless spherizing).
+func (p *PCA) centreY(i int, u []float64) float64 {
+	muQ, sumY, sumW := p.muQ, p.sumY, p.sumW
+	u = u[:len(muQ)]
+	sumY, sumW = sumY[:len(u)], sumW[:len(u)]
+	s := 1.0
+	if p.invNorm == nil {
+		for j, v := range u {
+			y := v - muQ[j]
+			u[j] = y
+			sumY[j] += y
+		}
+		copy(sumW, sumY)
+	} else {
+		s = float64(p.invNorm[i])
+		mu2Q := p.mu2Q[:len(u)]
+		for j, v := range u {
+			y := s*v - (s*muQ[j] + mu2Q[j])
+			u[j] = y
+			sumY[j] += y
+			sumW[j] += s * y
+		}
+	}
+	if p.iter == 0 {
+		xc := p.centredTo(i, p.xc[:p.d])
+		p.totalSS += dot(xc, xc)
+	}
+	p.storeY(i, u)
+	return s
+}
+
+// powerRows accumulates z += x̃ᵀ(x̃·q) over a block of rows, twelve at a
+// time (projections three rows at a time, accumulation four rows at a
+// time, so that every load of q and z serves several multiply-adds), and
+// stores the projections x̃·q in ys.
 func (p *PCA) powerRows(budget int) int {
-	b, d := p.b, p.d
-	cost := 2*d*b + 2*d
-	if p.vprev != nil {
-		cost += d * p.k
+	const g = 12
+	bw, d := p.bw, p.d
+	cost := 2*d*bw + 4*bw
+	if p.iter == 0 {
+		cost += 2 * d
 	}
+	// Whole groups only (the single-row loop below is several times
+	// slower): when the budget does not cover a group, a fresh Step does
+	// one group anyway and a Step already under way ends here.
 	r := p.rowsFor(budget, cost)
-	if len(p.yb) < 4*b {
-		p.yb = make([]float64, 4*b)
-		p.xc = make([]float64, 4*d)
+	if r < g && p.n-p.row >= g {
+		if budget < p.cfg.StepWork {
+			return budget
+		}
+		r = g
 	}
+	if r > g {
+		r -= r % g
+	}
+	if len(p.yb) < g*bw {
+		p.yb = make([]float64, g*bw)
+	}
+	u := p.yb[:g*bw]
 	i := p.row
-	for ; i+4 <= p.row+r; i += 4 {
-		x0, x1, x2, x3 := p.centredTo(i, p.xc[0:d]), p.centredTo(i+1, p.xc[d:2*d]), p.centredTo(i+2, p.xc[2*d:3*d]), p.centredTo(i+3, p.xc[3*d:4*d])
-		y0, y1, y2, y3 := p.yb[0:b], p.yb[b:2*b], p.yb[2*b:3*b], p.yb[3*b:4*b]
-		clear(p.yb[:4*b])
-		x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
-		y1, y2, y3 = y1[:len(y0)], y2[:len(y0)], y3[:len(y0)]
-		if pcaBlock4x4 && b%4 == 0 {
-			p.block4x4(x0, x1, x2, x3, y0, y1, y2, y3)
-		} else {
-			for a, xa0 := range x0 {
-				xa1, xa2, xa3 := x1[a], x2[a], x3[a]
-				qa := p.q[a*b : a*b+b]
-				qa = qa[:len(y0)]
-				for j, q := range qa {
-					y0[j] += xa0 * q
-					y1[j] += xa1 * q
-					y2[j] += xa2 * q
-					y3[j] += xa3 * q
-				}
-			}
-			for a, xa0 := range x0 {
-				xa1, xa2, xa3 := x1[a], x2[a], x3[a]
-				za := p.z[a*b : a*b+b]
-				za = za[:len(y0)]
-				for j := range za {
-					za[j] += xa0*y0[j] + xa1*y1[j] + xa2*y2[j] + xa3*y3[j]
-				}
+	for ; i+g <= p.row+r; i += g {
+		xs := p.x[i*d : (i+g)*d]
+		for t := 0; t < g; t += 3 {
+			x0, x1, x2 := xs[t*d:t*d+d], xs[(t+1)*d:(t+1)*d+d], xs[(t+2)*d:(t+2)*d+d]
+			p.project3(x0, x1, x2, u[t*bw:t*bw+bw], u[(t+1)*bw:(t+1)*bw+bw], u[(t+2)*bw:(t+2)*bw+bw])
+		}
+		for t := 0; t < g; t++ {
+			if s := p.centreY(i+t, u[t*bw:t*bw+bw]); s != 1 {
+				scale(s, u[t*bw:t*bw+bw])
 			}
 		}
-		if p.vprev == nil || p.k > 16 {
-			for t := 0; t < 4; t++ {
-				p.rowDone(i+t, p.xc[t*d:(t+1)*d], p.yb[t*b:(t+1)*b])
-			}
-			continue
-		}
-		// Rough positions x·vprev of the four rows together, so that every
-		// load of vprev serves four multiply-adds (as rowDone, unblocked).
-		k, kc := p.k, p.cfg.Components
-		var buf [4][16]float64
-		c0, c1, c2, c3 := buf[0][:k], buf[1][:k], buf[2][:k], buf[3][:k]
-		c1, c2, c3 = c1[:len(c0)], c2[:len(c0)], c3[:len(c0)]
-		for a, xa0 := range x0 {
-			xa1, xa2, xa3 := x1[a], x2[a], x3[a]
-			va := p.vprev[a*k : a*k+k]
-			va = va[:len(c0)]
-			for j, v := range va {
-				c0[j] += xa0 * v
-				c1[j] += xa1 * v
-				c2[j] += xa2 * v
-				c3[j] += xa3 * v
-			}
-		}
-		for t := 0; t < 4; t++ {
-			if p.iter == 0 {
-				xt := p.xc[t*d : (t+1)*d]
-				p.totalSS += dot(xt, xt)
-			}
-			pi := p.pos[(i+t)*kc : (i+t)*kc+k]
-			for j := range pi {
-				pi[j] = float32(buf[t][j])
-			}
+		for t := 0; t < g; t += 4 {
+			x0, x1, x2, x3 := xs[t*d:t*d+d], xs[(t+1)*d:(t+1)*d+d], xs[(t+2)*d:(t+2)*d+d], xs[(t+3)*d:(t+3)*d+d]
+			p.accumulate4(x0, x1, x2, x3, u[t*bw:t*bw+bw], u[(t+1)*bw:(t+1)*bw+bw], u[(t+2)*bw:(t+2)*bw+bw], u[(t+3)*bw:(t+3)*bw+bw])
 		}
 	}
+	u0 := u[:bw]
 	for ; i < p.row+r; i++ {
-		xc := p.centredTo(i, p.xc[:d])
-		y := p.yb[:b]
-		clear(y)
-		for a, xa := range xc {
-			qa := p.q[a*b : a*b+b]
-			qa = qa[:len(y)]
-			for j := range y {
-				y[j] += xa * qa[j]
+		x := p.x[i*d : i*d+d]
+		for j := range u0 {
+			s := 0.0
+			for a, v := range p.q[j*d : j*d+d] {
+				s += float64(x[a]) * v
+			}
+			u0[j] = s
+		}
+		s := p.centreY(i, u0)
+		for j, y := range u0 {
+			zj := p.z[j*d : j*d+d]
+			w := s * y
+			for a, v := range x {
+				zj[a] += float64(v) * w
 			}
 		}
-		for a, xa := range xc {
-			za := p.z[a*b : a*b+b]
-			za = za[:len(y)]
-			for j := range y {
-				za[j] += xa * y[j]
-			}
-		}
-		p.rowDone(i, xc, y)
 	}
 	p.row += r
 	if p.row == p.n {
-		p.row = 0
-		p.iter++
-		p.passf++
-		p.phase = pcaRitz
+		p.endPass()
 	}
 	return r * cost
 }
 
-// pcaBlock4x4 selects block4x4 for dense passes: 0.9× the time of the plain
-// loops in js/wasm, 1.35× natively (amd64: the 16 sums spill).
-const pcaBlock4x4 = runtime.GOARCH == "wasm"
-
-// block4x4 is the body of a dense pass for four centred rows x0..x3 when the
-// block width b is a multiple of 4: y_t = x_t·q, then z += Σ_t x_tᵀ·y_t, in
-// 4-column register blocks so that each load serves four multiply-adds and
-// the sums stay out of memory (same summation order as the plain loops).
-func (p *PCA) block4x4(x0, x1, x2, x3, y0, y1, y2, y3 []float64) {
-	b := p.b
-	x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
-	for jb := 0; jb+4 <= b; jb += 4 {
-		var s00, s01, s02, s03, s10, s11, s12, s13 float64
-		var s20, s21, s22, s23, s30, s31, s32, s33 float64
-		for a, xa0 := range x0 {
-			qa := p.q[a*b+jb : a*b+jb+4 : a*b+jb+4]
-			q0, q1, q2, q3 := qa[0], qa[1], qa[2], qa[3]
-			xa1, xa2, xa3 := x1[a], x2[a], x3[a]
-			s00 += xa0 * q0
-			s01 += xa0 * q1
-			s02 += xa0 * q2
-			s03 += xa0 * q3
-			s10 += xa1 * q0
-			s11 += xa1 * q1
-			s12 += xa1 * q2
-			s13 += xa1 * q3
-			s20 += xa2 * q0
-			s21 += xa2 * q1
-			s22 += xa2 * q2
-			s23 += xa2 * q3
-			s30 += xa3 * q0
-			s31 += xa3 * q1
-			s32 += xa3 * q2
-			s33 += xa3 * q3
+// project3 sets y_t = x_t·q (raw float32 rows, q column-major) for three
+// rows, in blocks of four columns so that each load serves three or four
+// multiply-adds and the twelve sums stay in registers (four rows by four
+// columns spill in js/wasm: 0.8× the speed); leftover columns one at a time.
+func (p *PCA) project3(x0, x1, x2 []float32, y0, y1, y2 []float64) {
+	bw, d := p.bw, p.d
+	x1, x2 = x1[:len(x0)], x2[:len(x0)]
+	q := p.q
+	jb := 0
+	for ; jb+4 <= bw; jb += 4 {
+		q0, q1, q2, q3 := q[jb*d:jb*d+d], q[(jb+1)*d:(jb+1)*d+d], q[(jb+2)*d:(jb+2)*d+d], q[(jb+3)*d:(jb+3)*d+d]
+		q0, q1, q2, q3 = q0[:len(x0)], q1[:len(x0)], q2[:len(x0)], q3[:len(x0)]
+		var s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23 float64
+		for a, xf := range x0 {
+			xa0, xa1, xa2 := float64(xf), float64(x1[a]), float64(x2[a])
+			qa0, qa1, qa2, qa3 := q0[a], q1[a], q2[a], q3[a]
+			s00 += xa0 * qa0
+			s01 += xa0 * qa1
+			s02 += xa0 * qa2
+			s03 += xa0 * qa3
+			s10 += xa1 * qa0
+			s11 += xa1 * qa1
+			s12 += xa1 * qa2
+			s13 += xa1 * qa3
+			s20 += xa2 * qa0
+			s21 += xa2 * qa1
+			s22 += xa2 * qa2
+			s23 += xa2 * qa3
 		}
 		y0[jb], y0[jb+1], y0[jb+2], y0[jb+3] = s00, s01, s02, s03
 		y1[jb], y1[jb+1], y1[jb+2], y1[jb+3] = s10, s11, s12, s13
 		y2[jb], y2[jb+1], y2[jb+2], y2[jb+3] = s20, s21, s22, s23
-		y3[jb], y3[jb+1], y3[jb+2], y3[jb+3] = s30, s31, s32, s33
 	}
-	for jb := 0; jb+4 <= b; jb += 4 {
-		y00, y01, y02, y03 := y0[jb], y0[jb+1], y0[jb+2], y0[jb+3]
-		y10, y11, y12, y13 := y1[jb], y1[jb+1], y1[jb+2], y1[jb+3]
-		y20, y21, y22, y23 := y2[jb], y2[jb+1], y2[jb+2], y2[jb+3]
-		y30, y31, y32, y33 := y3[jb], y3[jb+1], y3[jb+2], y3[jb+3]
-		for a, xa0 := range x0 {
-			xa1, xa2, xa3 := x1[a], x2[a], x3[a]
-			za := p.z[a*b+jb : a*b+jb+4 : a*b+jb+4]
-			za[0] += xa0*y00 + xa1*y10 + xa2*y20 + xa3*y30
-			za[1] += xa0*y01 + xa1*y11 + xa2*y21 + xa3*y31
-			za[2] += xa0*y02 + xa1*y12 + xa2*y22 + xa3*y32
-			za[3] += xa0*y03 + xa1*y13 + xa2*y23 + xa3*y33
+	for ; jb < bw; jb++ {
+		qj := q[jb*d : jb*d+d]
+		qj = qj[:len(x0)]
+		var s0, s1, s2 float64
+		for a, qa := range qj {
+			s0 += float64(x0[a]) * qa
+			s1 += float64(x1[a]) * qa
+			s2 += float64(x2[a]) * qa
+		}
+		y0[jb], y1[jb], y2[jb] = s0, s1, s2
+	}
+}
+
+// accumulate4 adds Σ_t x_tᵀ·w_t to z (column-major) for four raw rows, in
+// blocks of four columns; leftover columns one at a time.
+func (p *PCA) accumulate4(x0, x1, x2, x3 []float32, w0, w1, w2, w3 []float64) {
+	bw, d := p.bw, p.d
+	x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
+	z := p.z
+	jb := 0
+	for ; jb+4 <= bw; jb += 4 {
+		z0, z1, z2, z3 := z[jb*d:jb*d+d], z[(jb+1)*d:(jb+1)*d+d], z[(jb+2)*d:(jb+2)*d+d], z[(jb+3)*d:(jb+3)*d+d]
+		z0, z1, z2, z3 = z0[:len(x0)], z1[:len(x0)], z2[:len(x0)], z3[:len(x0)]
+		y00, y01, y02, y03 := w0[jb], w0[jb+1], w0[jb+2], w0[jb+3]
+		y10, y11, y12, y13 := w1[jb], w1[jb+1], w1[jb+2], w1[jb+3]
+		y20, y21, y22, y23 := w2[jb], w2[jb+1], w2[jb+2], w2[jb+3]
+		y30, y31, y32, y33 := w3[jb], w3[jb+1], w3[jb+2], w3[jb+3]
+		for a, xf := range x0 {
+			xa0, xa1, xa2, xa3 := float64(xf), float64(x1[a]), float64(x2[a]), float64(x3[a])
+			z0[a] += xa0*y00 + xa1*y10 + xa2*y20 + xa3*y30
+			z1[a] += xa0*y01 + xa1*y11 + xa2*y21 + xa3*y31
+			z2[a] += xa0*y02 + xa1*y12 + xa2*y22 + xa3*y32
+			z3[a] += xa0*y03 + xa1*y13 + xa2*y23 + xa3*y33
+		}
+	}
+	for ; jb < bw; jb++ {
+		zj := z[jb*d : jb*d+d]
+		zj = zj[:len(x0)]
+		c0, c1, c2, c3 := w0[jb], w1[jb], w2[jb], w3[jb]
+		for a := range zj {
+			zj[a] += float64(x0[a])*c0 + float64(x1[a])*c1 + float64(x2[a])*c2 + float64(x3[a])*c3
 		}
 	}
 }
 
-// rowDone finishes row i of a Krylov pass: total variance on the first pass
-// and rough positions (the block projections y on the first pass, xc·vprev
-// after).
-func (p *PCA) rowDone(i int, xc, y []float64) {
-	k, kc := p.k, p.cfg.Components
-	if p.iter == 0 {
-		p.totalSS += dot(xc, xc)
+// storeY stores the block projections y of row i in ys and, on the first
+// pass, uses them as rough positions.
+func (p *PCA) storeY(i int, y []float64) {
+	o := i*p.mMax + len(p.basis) - p.bw
+	yi := p.ys[o : o+len(y)]
+	yi = yi[:len(y)]
+	for j, v := range y {
+		yi[j] = float32(v)
 	}
-	pi := p.pos[i*kc : i*kc+k]
-	if p.vprev == nil {
+	if p.iter == 0 {
+		k, kc := p.k, p.cfg.Components
+		pi := p.pos[i*kc : i*kc+k]
 		for j := range pi {
 			pi[j] = float32(y[j])
 		}
-		return
-	}
-	var buf [16]float64
-	acc := buf[:0]
-	if k <= len(buf) {
-		acc = buf[:k]
-	} else {
-		acc = make([]float64, k)
-	}
-	for a, xa := range xc {
-		va := p.vprev[a*k : a*k+k]
-		va = va[:len(acc)]
-		for j := range acc {
-			acc[j] += xa * va[j]
-		}
-	}
-	for j := range pi {
-		pi[j] = float32(acc[j])
 	}
 }
 
 // rayleighRitz runs after a full pass: it stores C·block, extends t, solves
 // the projected eigenproblem on the whole basis, decides convergence, and
-// either moves to the projection phase or sets up the next block (residuals
-// of the leading Ritz pairs, which span C·basis ⊥ basis), restarting the
-// basis from the leading Ritz vectors when it is full. It returns an estimate
-// of its cost in multiply-adds.
+// either moves to the final remix or sets up the next block (residuals of
+// the leading Ritz pairs, which span C·basis ⊥ basis), restarting the basis
+// from the leading Ritz vectors when it is full; a remix of the stored
+// projections then updates the positions. It returns an estimate of its cost
+// in multiply-adds.
 func (p *PCA) rayleighRitz() int {
 	d, b, k, mm := p.d, p.b, p.k, p.mMax
 	m0 := len(p.cbasis)
-	for j := 0; j < b; j++ {
-		c := make([]float64, d)
-		for a := range c {
-			c[a] = p.z[a*b+j]
-		}
-		p.cbasis = append(p.cbasis, c)
+	for j := 0; j < p.bw; j++ {
+		p.cbasis = append(p.cbasis, p.zCol(j))
 	}
 	m := len(p.basis)
 	for j := m0; j < m; j++ {
@@ -615,7 +776,8 @@ func (p *PCA) rayleighRitz() int {
 	vals, u := symEigen(tm, m)
 	// Ritz vectors v = basis·u and C·v = cbasis·u of the leading pairs.
 	nv := min(b, m)
-	if m+b > mm {
+	restart := m+b > mm
+	if restart {
 		nv = b // restart keeps b Ritz vectors
 	}
 	nr := max(nv, k)
@@ -639,39 +801,129 @@ func (p *PCA) rayleighRitz() int {
 		}
 	}
 	cost := d*m*b + m*m*m + 2*d*m*nr
+	if pcaTrace != nil {
+		rn := make([]float64, nr)
+		for c := range rn {
+			rn[c] = norm(res[c]) / vals[0]
+		}
+		pcaTrace(p, ritz[:k], rn)
+	}
+	p.mixM = m
+	p.mixK = make([]float64, m*k)
+	for j := 0; j < m; j++ {
+		copy(p.mixK[j*k:j*k+k], u[j*m:j*m+k])
+	}
+	p.mixB = nil
+	p.row = 0
+	p.phase = pcaRemix
 	top := vals[0]
 	if top <= 0 || worst <= p.cfg.Tolerance*top || p.iter >= p.cfg.MaxIterations || m >= d {
-		p.finishComponents(ritz[:k], vals)
+		signs := p.finishComponents(ritz[:k], vals)
+		for j := 0; j < m; j++ {
+			for c := 0; c < k; c++ {
+				p.mixK[j*k+c] *= signs[c]
+			}
+		}
+		p.final = true
 		return cost
 	}
-	p.vprev = make([]float64, d*k)
-	for c := 0; c < k; c++ {
-		for a := 0; a < d; a++ {
-			p.vprev[a*k+c] = ritz[c][a]
-		}
-	}
-	if m+b > mm {
+	if restart {
 		// Thick restart: keep the b leading Ritz pairs, whose C-products and
-		// projected matrix (diagonal) are known without another pass.
+		// projected matrix (diagonal) are known without another pass; the
+		// remix turns the stored projections into projections on them.
 		p.basis, p.cbasis = ritz[:b], cr[:b]
 		clear(p.t)
 		for c := 0; c < b; c++ {
 			p.t[c*mm+c] = vals[c]
 		}
+		p.mixB = make([]float64, m*b)
+		for j := 0; j < m; j++ {
+			copy(p.mixB[j*b:j*b+b], u[j*m:j*m+b])
+		}
 	}
-	next := res[:b]
+	// The next block: residuals of the leading b pairs, except those of the
+	// top k that have converged already (locking; their residuals would
+	// only sharpen what is accurate enough), so late passes are narrower.
+	next := make([][]float64, 0, b)
+	for c, r := range res[:b] {
+		if c >= k || norm(r) > p.cfg.Tolerance*top {
+			next = append(next, r)
+		}
+	}
 	orthAgainst(next, p.basis, p.rng)
 	p.setBlock(next)
 	return cost
 }
 
-// finishComponents fixes the components (signs, variances) and moves to the
-// projection pass.
-func (p *PCA) finishComponents(ritz [][]float64, vals []float64) {
+// remixRows sets the positions of a block of rows from their stored
+// projections (ys_i·mixK) and, after a thick restart, replaces their first b
+// projections by ys_i·mixB. When the last row is done it finishes the PCA or
+// starts the next pass.
+func (p *PCA) remixRows(budget int) int {
+	m, k, b, kc, mm := p.mixM, p.k, p.b, p.cfg.Components, p.mMax
+	nb := 0
+	if p.mixB != nil {
+		nb = b
+	}
+	cost := m*(k+nb) + kc
+	r := p.rowsFor(budget, cost)
+	if len(p.yb) < k+nb {
+		p.yb = make([]float64, k+nb)
+	}
+	acc, nyb := p.yb[:k], p.yb[k:k+nb]
+	for i := p.row; i < p.row+r; i++ {
+		yi := p.ys[i*mm : i*mm+m]
+		clear(acc)
+		clear(nyb)
+		for j, v := range yi {
+			y := float64(v)
+			mk := p.mixK[j*k : j*k+k]
+			mk = mk[:len(acc)]
+			for c, w := range mk {
+				acc[c] += y * w
+			}
+			if nb > 0 {
+				mb := p.mixB[j*b : j*b+b]
+				mb = mb[:len(nyb)]
+				for c, w := range mb {
+					nyb[c] += y * w
+				}
+			}
+		}
+		pi := p.pos[i*kc : i*kc+kc]
+		for c := range pi {
+			if c < k {
+				pi[c] = float32(acc[c])
+			} else {
+				pi[c] = 0
+			}
+		}
+		for c, v := range nyb {
+			yi[c] = float32(v)
+		}
+	}
+	p.row += r
+	if p.row == p.n {
+		p.row = 0
+		p.mixK, p.mixB = nil, nil
+		if p.final {
+			p.basis, p.cbasis, p.q, p.z, p.t, p.ys = nil, nil, nil, nil, nil, nil
+			p.finish()
+		} else {
+			p.phase = pcaPower
+		}
+	}
+	return r * cost
+}
+
+// finishComponents fixes the components (signs, variances) and returns the
+// sign applied to each Ritz vector.
+func (p *PCA) finishComponents(ritz [][]float64, vals []float64) []float64 {
 	d, k := p.d, p.k
 	p.comps = make([]float64, d*k)
 	p.eigen = make([]float64, p.cfg.Components)
 	p.variance = make([]float64, p.cfg.Components)
+	signs := make([]float64, k)
 	for c, v := range ritz {
 		big, sign := 0.0, 1.0
 		for _, x := range v {
@@ -679,6 +931,7 @@ func (p *PCA) finishComponents(ritz [][]float64, vals []float64) {
 				big, sign = math.Abs(x), math.Copysign(1, x)
 			}
 		}
+		signs[c] = sign
 		for a, x := range v {
 			p.comps[a*k+c] = sign * x
 		}
@@ -690,35 +943,7 @@ func (p *PCA) finishComponents(ritz [][]float64, vals []float64) {
 			p.variance[c] = min(lam/p.totalSS, 1)
 		}
 	}
-	p.basis, p.cbasis, p.q, p.z, p.t = nil, nil, nil, nil, nil
-	p.phase = pcaProject
-	p.row = 0
-}
-
-// projectRows writes the final positions xc·comps for a block of rows.
-func (p *PCA) projectRows(budget int) int {
-	k, kc := p.k, p.cfg.Components
-	cost := p.d*k + p.d
-	r := p.rowsFor(budget, cost)
-	for i := p.row; i < p.row+r; i++ {
-		xc := p.centred(i)
-		pi := p.pos[i*kc : i*kc+kc]
-		for c := 0; c < k; c++ {
-			s := 0.0
-			for a, xa := range xc {
-				s += xa * p.comps[a*k+c]
-			}
-			pi[c] = float32(s)
-		}
-		for c := k; c < kc; c++ {
-			pi[c] = 0
-		}
-	}
-	p.row += r
-	if p.row == p.n {
-		p.finish()
-	}
-	return r * cost
+	return signs
 }
 
 func (p *PCA) finish() {
@@ -739,35 +964,24 @@ func (p *PCA) updateProgress() {
 	if p.cfg.Spherize {
 		pre++
 	}
+	if cap(p.warmX) > 0 || p.warmRows > 0 {
+		pre += 1 // the subsample's passes, about one pass over the data
+	}
 	// Typical number of Krylov passes; the estimate grows if more are needed.
-	est := pre + float64(max(p.iter+2, min(8, p.cfg.MaxIterations))) + 0.5
+	est := pre + float64(max(p.iter+2, min(6, p.cfg.MaxIterations)))
 	done := p.passf
 	if p.n > 0 {
 		frac := float64(p.row) / float64(p.n)
-		if p.phase == pcaProject {
-			done = est - 0.5 + 0.5*frac
-		} else {
+		switch p.phase {
+		case pcaRemix:
+			if p.final {
+				done = est - 0.1 + 0.1*frac
+			}
+		case pcaMean, pcaSphere, pcaPower:
 			done += frac
 		}
 	}
 	p.prog = max(p.prog, min(done/est, 0.99))
-}
-
-// startSparsePass prepares a sparse pass: mean·block, mean·vprev, Σy = 0.
-func (p *PCA) startSparsePass() {
-	d, b, k := p.d, p.b, p.k
-	p.muQ = make([]float64, b)
-	p.sumY = make([]float64, b)
-	for a := 0; a < d; a++ {
-		axpy(p.mean[a], p.q[a*b:a*b+b], p.muQ)
-	}
-	p.muV = nil
-	if p.vprev != nil {
-		p.muV = make([]float64, k)
-		for a := 0; a < d; a++ {
-			axpy(p.mean[a], p.vprev[a*k:a*k+k], p.muV)
-		}
-	}
 }
 
 // gather collects the non-zero entries of row i.
@@ -788,8 +1002,9 @@ func (p *PCA) gather(i int) ([]int32, []float64) {
 // μ the mean, (x−μ)·Q = x·Q − μ·Q, and Σᵢ(xᵢ−μ)ᵀyᵢ = Σᵢxᵢᵀyᵢ − μ(Σᵢyᵢ)ᵀ, so
 // only the non-zeros of x are visited.
 func (p *PCA) powerRowsSparse(budget int) int {
-	b, d, k, kc := p.b, p.d, p.k, p.cfg.Components
-	y := p.yb[:b]
+	b, d := p.b, p.d
+	y := p.yb[:p.bw]
+	_ = d
 	work := 0
 	mu2 := 0.0
 	if p.iter == 0 {
@@ -807,7 +1022,7 @@ func (p *PCA) powerRowsSparse(budget int) int {
 		nb4 := len(y) &^ 3
 		for t, a := range idx {
 			v := val[t]
-			qa := p.q[int(a)*b : int(a)*b+b]
+			qa := p.q[int(a)*b : int(a)*b+len(y)]
 			qa = qa[:len(y)]
 			j := 0
 			for ; j < nb4; j += 4 {
@@ -823,7 +1038,7 @@ func (p *PCA) powerRowsSparse(budget int) int {
 		}
 		for t, a := range idx {
 			v := val[t]
-			za := p.z[int(a)*b : int(a)*b+b]
+			za := p.z[int(a)*b : int(a)*b+len(y)]
 			za = za[:len(y)]
 			j := 0
 			for ; j < nb4; j += 4 {
@@ -838,6 +1053,7 @@ func (p *PCA) powerRowsSparse(budget int) int {
 			}
 		}
 		axpy(1, y, p.sumY)
+		axpy(1, y, p.sumW)
 		if p.iter == 0 {
 			xx, xm := 0.0, 0.0
 			for t, a := range idx {
@@ -846,69 +1062,13 @@ func (p *PCA) powerRowsSparse(budget int) int {
 			}
 			p.totalSS += xx - 2*xm + mu2
 		}
-		pi := p.pos[i*kc : i*kc+k]
-		if p.vprev == nil {
-			for j := range pi {
-				pi[j] = float32(y[j])
-			}
-		} else {
-			// Row-wise over vprev (contiguous), as for y above.
-			acc := p.xc[:k]
-			for c := range acc {
-				acc[c] = -p.muV[c]
-			}
-			for t, a := range idx {
-				v := val[t]
-				va := p.vprev[int(a)*k : int(a)*k+k]
-				va = va[:len(acc)]
-				for c := range acc {
-					acc[c] += v * va[c]
-				}
-			}
-			for c := range pi {
-				pi[c] = float32(acc[c])
-			}
-		}
-		work += 2*len(idx)*b + len(idx)*k + d
+		p.storeY(i, y)
+		work += 2*len(idx)*len(y) + len(y) + d
 		p.row++
 	}
 	if p.row < p.n {
 		return work
 	}
-	// Σᵢ(xᵢ−μ)ᵀyᵢ = Σᵢxᵢᵀyᵢ − μ(Σᵢyᵢ)ᵀ.
-	for a := 0; a < d; a++ {
-		axpy(-p.mean[a], p.sumY, p.z[a*b:a*b+b])
-	}
-	p.row = 0
-	p.iter++
-	p.passf++
-	p.phase = pcaRitz
-	return work + d*b
-}
-
-// projectRowsSparse is projectRows for mostly-zero rows: x·V − μ·V.
-func (p *PCA) projectRowsSparse(budget int) int {
-	k, kc := p.k, p.cfg.Components
-	work := 0
-	for work < budget && p.row < p.n {
-		i := p.row
-		idx, val := p.gather(i)
-		pi := p.pos[i*kc : i*kc+kc]
-		for c := 0; c < k; c++ {
-			s := -p.muV[c]
-			for t, a := range idx {
-				s += val[t] * p.comps[int(a)*k+c]
-			}
-			pi[c] = float32(s)
-		}
-		for c := k; c < kc; c++ {
-			pi[c] = 0
-		}
-		work += len(idx)*k + p.d
-		p.row++
-	}
-	if p.row == p.n {
-		p.finish()
-	}
-	return work
+	p.endPass() // Σᵢ(xᵢ−μ)ᵀyᵢ = Σᵢxᵢᵀyᵢ − μ(Σᵢyᵢ)ᵀ
+	return work + d*len(y)
 }
