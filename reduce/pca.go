@@ -84,6 +84,13 @@ type PCA struct {
 	sumW, sumY []float64 // Σ s_i·y_i and Σ y_i over the pass (bw each)
 	nzIdx      []int32   // sparse scratch: indices and values of a row's non-zeros
 	nzVal      []float64
+	// The non-zeros of the rows, gathered by the first sparse pass for the
+	// later ones (row i: csrIdx/csrVal[csrOff[i]:csrOff[i+1]]) when they
+	// take at most maxCSRBytes; csrRows rows are in.
+	csrIdx  []int32
+	csrVal  []float64
+	csrOff  []int
+	csrRows int
 
 	basis  [][]float64 // orthonormal Krylov basis, d each
 	cbasis [][]float64 // C·basis (C = AᵀA, A the centred rows), d each
@@ -104,6 +111,9 @@ type PCA struct {
 	mixK, mixB []float64
 	mixM       int
 	final      bool // the remix writes the final positions
+	// noPositions: only the components are wanted (the subsample's PCA):
+	// no ys, no positions.
+	noPositions bool
 
 	comps    []float64 // d×k components, set at convergence
 	pos      []float32 // n×Components
@@ -269,7 +279,7 @@ func (p *PCA) Step() (done bool) {
 			}
 			budget -= p.rayleighRitz()
 		case pcaPower:
-			if p.ys == nil {
+			if p.ys == nil && !p.noPositions {
 				p.ys = make([]float32, p.n*p.mMax)
 			}
 			if p.row == 0 && p.muQ == nil {
@@ -310,6 +320,7 @@ func (p *PCA) warmStep(budget int) int {
 				Components: p.b, Seed: p.cfg.Seed, Spherize: p.cfg.Spherize,
 				Oversample: p.cfg.Oversample, Tolerance: warmTolerance, StepWork: p.cfg.StepWork,
 			})
+			p.warm.noPositions = true
 		}
 		return r * d
 	}
@@ -731,6 +742,9 @@ func (p *PCA) accumulate4(x0, x1, x2, x3 []float32, w0, w1, w2, w3 []float64) {
 // storeY stores the block projections y of row i in ys and, on the first
 // pass, uses them as rough positions.
 func (p *PCA) storeY(i int, y []float64) {
+	if p.noPositions {
+		return
+	}
 	o := i*p.mMax + len(p.basis) - p.bw
 	yi := p.ys[o : o+len(y)]
 	yi = yi[:len(y)]
@@ -809,23 +823,34 @@ func (p *PCA) rayleighRitz() int {
 		pcaTrace(p, ritz[:k], rn)
 	}
 	p.mixM = m
-	p.mixK = make([]float64, m*k)
-	for j := 0; j < m; j++ {
-		copy(p.mixK[j*k:j*k+k], u[j*m:j*m+k])
-	}
-	p.mixB = nil
+	p.mixK, p.mixB = nil, nil
 	p.row = 0
-	p.phase = pcaRemix
 	top := vals[0]
 	if top <= 0 || worst <= p.cfg.Tolerance*top || p.iter >= p.cfg.MaxIterations || m >= d {
 		signs := p.finishComponents(ritz[:k], vals)
+		if p.noPositions {
+			p.release()
+			p.finish()
+			return cost
+		}
+		p.mixK = make([]float64, m*k)
 		for j := 0; j < m; j++ {
 			for c := 0; c < k; c++ {
-				p.mixK[j*k+c] *= signs[c]
+				p.mixK[j*k+c] = u[j*m+c] * signs[c]
 			}
 		}
 		p.final = true
+		p.phase = pcaRemix
 		return cost
+	}
+	// Rough positions from the current Ritz vectors, until they would move
+	// by less than about a pixel (a residual below 1e-4·λ₁ means angles of
+	// about 1e-3 or less to the converged components).
+	if !p.noPositions && worst > roughTolerance*top {
+		p.mixK = make([]float64, m*k)
+		for j := 0; j < m; j++ {
+			copy(p.mixK[j*k:j*k+k], u[j*m:j*m+k])
+		}
 	}
 	if restart {
 		// Thick restart: keep the b leading Ritz pairs, whose C-products and
@@ -836,10 +861,16 @@ func (p *PCA) rayleighRitz() int {
 		for c := 0; c < b; c++ {
 			p.t[c*mm+c] = vals[c]
 		}
-		p.mixB = make([]float64, m*b)
-		for j := 0; j < m; j++ {
-			copy(p.mixB[j*b:j*b+b], u[j*m:j*m+b])
+		if !p.noPositions {
+			p.mixB = make([]float64, m*b)
+			for j := 0; j < m; j++ {
+				copy(p.mixB[j*b:j*b+b], u[j*m:j*m+b])
+			}
 		}
+	}
+	p.phase = pcaPower
+	if p.mixK != nil || p.mixB != nil {
+		p.phase = pcaRemix
 	}
 	// The next block: residuals of the leading b pairs, except those of the
 	// top k that have converged already (locking; their residuals would
@@ -861,26 +892,31 @@ func (p *PCA) rayleighRitz() int {
 // starts the next pass.
 func (p *PCA) remixRows(budget int) int {
 	m, k, b, kc, mm := p.mixM, p.k, p.b, p.cfg.Components, p.mMax
-	nb := 0
+	nk, nb := 0, 0
+	if p.mixK != nil {
+		nk = k
+	}
 	if p.mixB != nil {
 		nb = b
 	}
-	cost := m*(k+nb) + kc
+	cost := m*(nk+nb) + kc
 	r := p.rowsFor(budget, cost)
-	if len(p.yb) < k+nb {
-		p.yb = make([]float64, k+nb)
+	if len(p.yb) < nk+nb {
+		p.yb = make([]float64, nk+nb)
 	}
-	acc, nyb := p.yb[:k], p.yb[k:k+nb]
+	acc, nyb := p.yb[:nk], p.yb[nk:nk+nb]
 	for i := p.row; i < p.row+r; i++ {
 		yi := p.ys[i*mm : i*mm+m]
 		clear(acc)
 		clear(nyb)
 		for j, v := range yi {
 			y := float64(v)
-			mk := p.mixK[j*k : j*k+k]
-			mk = mk[:len(acc)]
-			for c, w := range mk {
-				acc[c] += y * w
+			if nk > 0 {
+				mk := p.mixK[j*k : j*k+k]
+				mk = mk[:len(acc)]
+				for c, w := range mk {
+					acc[c] += y * w
+				}
 			}
 			if nb > 0 {
 				mb := p.mixB[j*b : j*b+b]
@@ -890,12 +926,14 @@ func (p *PCA) remixRows(budget int) int {
 				}
 			}
 		}
-		pi := p.pos[i*kc : i*kc+kc]
-		for c := range pi {
-			if c < k {
-				pi[c] = float32(acc[c])
-			} else {
-				pi[c] = 0
+		if nk > 0 {
+			pi := p.pos[i*kc : i*kc+kc]
+			for c := range pi {
+				if c < k {
+					pi[c] = float32(acc[c])
+				} else {
+					pi[c] = 0
+				}
 			}
 		}
 		for c, v := range nyb {
@@ -907,7 +945,7 @@ func (p *PCA) remixRows(budget int) int {
 		p.row = 0
 		p.mixK, p.mixB = nil, nil
 		if p.final {
-			p.basis, p.cbasis, p.q, p.z, p.t, p.ys = nil, nil, nil, nil, nil, nil
+			p.release()
 			p.finish()
 		} else {
 			p.phase = pcaPower
@@ -915,6 +953,16 @@ func (p *PCA) remixRows(budget int) int {
 	}
 	return r * cost
 }
+
+// release drops the iteration's working memory once the PCA is complete.
+func (p *PCA) release() {
+	p.basis, p.cbasis, p.q, p.z, p.t, p.ys = nil, nil, nil, nil, nil, nil
+	p.csrIdx, p.csrVal, p.csrOff = nil, nil, nil
+}
+
+// roughTolerance is the residual (relative to λ₁) below which the positions
+// are not recomputed between passes: they would not visibly move.
+const roughTolerance = 1e-4
 
 // finishComponents fixes the components (signs, variances) and returns the
 // sign applied to each Ritz vector.
@@ -984,9 +1032,36 @@ func (p *PCA) updateProgress() {
 	p.prog = max(p.prog, min(done/est, 0.99))
 }
 
-// gather collects the non-zero entries of row i.
+// maxCSRBytes bounds the memory of the kept non-zeros (12 bytes each).
+const maxCSRBytes = 256 << 20
+
+// gather returns the non-zero entries of row i (from the kept non-zeros, or
+// collected now).
 func (p *PCA) gather(i int) ([]int32, []float64) {
 	d := p.d
+	if i < p.csrRows {
+		a, b := p.csrOff[i], p.csrOff[i+1]
+		return p.csrIdx[a:b], p.csrVal[a:b]
+	}
+	if i == 0 && p.csrOff == nil {
+		if nnz := p.n*d - p.zeros; nnz*12 <= maxCSRBytes {
+			p.csrOff = make([]int, 1, p.n+1)
+			p.csrIdx = make([]int32, 0, nnz)
+			p.csrVal = make([]float64, 0, nnz)
+		}
+	}
+	if p.csrOff != nil && i == p.csrRows {
+		for a, v := range p.x[i*d : i*d+d] {
+			if v != 0 {
+				p.csrIdx = append(p.csrIdx, int32(a))
+				p.csrVal = append(p.csrVal, float64(v))
+			}
+		}
+		p.csrOff = append(p.csrOff, len(p.csrIdx))
+		p.csrRows++
+		a := p.csrOff[i]
+		return p.csrIdx[a:], p.csrVal[a:]
+	}
 	idx, val := p.nzIdx[:0], p.nzVal[:0]
 	for a, v := range p.x[i*d : i*d+d] {
 		if v != 0 {
