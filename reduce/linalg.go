@@ -93,3 +93,13 @@ func scale(alpha float64, x []float64) {
 }
 
 func norm(x []float64) float64 { return math.Sqrt(dot(x, x)) }
+
+// dotF32F64 returns a·b for float32 a and float64 b (len(b) ≥ len(a)).
+func dotF32F64(a []float32, b []float64) float64 {
+	b = b[:len(a)]
+	s := 0.0
+	for i, v := range a {
+		s += float64(v) * b[i]
+	}
+	return s
+}

@@ -107,7 +107,7 @@ type PCA struct {
 	ys []float32
 	// The remix phase sets each row's positions to ys_i·mixK (m×k) and,
 	// when mixB (m×b) is set, its first b projections to ys_i·mixB (after a
-	// thick restart the basis is basis·mixB).
+	// thick restart the basis is basis·mixB). Both are column-major.
 	mixK, mixB []float64
 	mixM       int
 	final      bool // the remix writes the final positions
@@ -134,7 +134,7 @@ const (
 // warmRowsFor returns the number of rows of the subsample whose PCA starts the
 // Krylov iteration on n rows, or 0 when n is too small for it to pay off.
 func warmRowsFor(n int) int {
-	ns := min(max(n/20, 2000), 5000)
+	ns := min(max(n/50, 2000), 5000)
 	if n < 4*ns {
 		return 0
 	}
@@ -425,8 +425,12 @@ func (p *PCA) meanRows(budget int) int {
 		m := p.mean[:len(row)]
 		for j, v := range row {
 			m[j] += float64(v)
-			if v == 0 {
-				p.zeros++
+		}
+		if i%8 == 0 { // every eighth row is enough to tell sparse data
+			for _, v := range row {
+				if v == 0 {
+					p.zeros++
+				}
 			}
 		}
 	}
@@ -435,6 +439,7 @@ func (p *PCA) meanRows(budget int) int {
 		for j := range p.mean {
 			p.mean[j] /= float64(p.n)
 		}
+		p.zeros = int(float64(p.zeros) * float64(p.n) / float64((p.n+7)/8))
 		// Mostly-zero rows (MNIST: 81% zeros): skipping zeros beats the dense
 		// four-row kernel; at half zeros (Fashion-MNIST) it does not.
 		p.sparse = !p.cfg.Spherize && float64(p.zeros) > 0.7*float64(p.n)*float64(p.d)
@@ -583,8 +588,19 @@ func (p *PCA) centreY(i int, u []float64) float64 {
 		}
 	}
 	if p.iter == 0 {
-		xc := p.centredTo(i, p.xc[:p.d])
-		p.totalSS += dot(xc, xc)
+		if p.invNorm != nil {
+			xc := p.centredTo(i, p.xc[:p.d])
+			p.totalSS += dot(xc, xc)
+		} else {
+			x := p.x[i*p.d : i*p.d+p.d]
+			m := p.mean[:len(x)]
+			ss := 0.0
+			for a, v := range x {
+				c := float64(v) - m[a]
+				ss += c * c
+			}
+			p.totalSS += ss
+		}
 	}
 	p.storeY(i, u)
 	return s
@@ -623,7 +639,7 @@ func (p *PCA) powerRows(budget int) int {
 		xs := p.x[i*d : (i+g)*d]
 		for t := 0; t < g; t += 3 {
 			x0, x1, x2 := xs[t*d:t*d+d], xs[(t+1)*d:(t+1)*d+d], xs[(t+2)*d:(t+2)*d+d]
-			p.project3(x0, x1, x2, u[t*bw:t*bw+bw], u[(t+1)*bw:(t+1)*bw+bw], u[(t+2)*bw:(t+2)*bw+bw])
+			project3(p.q, d, bw, x0, x1, x2, u[t*bw:t*bw+bw], u[(t+1)*bw:(t+1)*bw+bw], u[(t+2)*bw:(t+2)*bw+bw])
 		}
 		for t := 0; t < g; t++ {
 			if s := p.centreY(i+t, u[t*bw:t*bw+bw]); s != 1 {
@@ -632,7 +648,7 @@ func (p *PCA) powerRows(budget int) int {
 		}
 		for t := 0; t < g; t += 4 {
 			x0, x1, x2, x3 := xs[t*d:t*d+d], xs[(t+1)*d:(t+1)*d+d], xs[(t+2)*d:(t+2)*d+d], xs[(t+3)*d:(t+3)*d+d]
-			p.accumulate4(x0, x1, x2, x3, u[t*bw:t*bw+bw], u[(t+1)*bw:(t+1)*bw+bw], u[(t+2)*bw:(t+2)*bw+bw], u[(t+3)*bw:(t+3)*bw+bw])
+			accumulate4(p.z, d, bw, x0, x1, x2, x3, u[t*bw:t*bw+bw], u[(t+1)*bw:(t+1)*bw+bw], u[(t+2)*bw:(t+2)*bw+bw], u[(t+3)*bw:(t+3)*bw+bw])
 		}
 	}
 	u0 := u[:bw]
@@ -661,16 +677,15 @@ func (p *PCA) powerRows(budget int) int {
 	return r * cost
 }
 
-// project3 sets y_t = x_t·q (raw float32 rows, q column-major) for three
-// rows, in blocks of four columns so that each load serves three or four
-// multiply-adds and the twelve sums stay in registers (four rows by four
-// columns spill in js/wasm: 0.8× the speed); leftover columns one at a time.
-func (p *PCA) project3(x0, x1, x2 []float32, y0, y1, y2 []float64) {
-	bw, d := p.bw, p.d
+// project3 sets y_t = x_t·q for three raw float32 rows and the first bw
+// columns of the column-major d×b block q, in blocks of four columns so that
+// each load serves three or four multiply-adds and the twelve sums stay in
+// registers (four rows by four columns spill in js/wasm: 0.8× the speed).
+// It is a function, not a method, and leaves leftover columns to
+// projectCols: both cost 1.4× in js/wasm otherwise.
+func project3(q []float64, d, bw int, x0, x1, x2 []float32, y0, y1, y2 []float64) {
 	x1, x2 = x1[:len(x0)], x2[:len(x0)]
-	q := p.q
-	jb := 0
-	for ; jb+4 <= bw; jb += 4 {
+	for jb := 0; jb+4 <= bw; jb += 4 {
 		q0, q1, q2, q3 := q[jb*d:jb*d+d], q[(jb+1)*d:(jb+1)*d+d], q[(jb+2)*d:(jb+2)*d+d], q[(jb+3)*d:(jb+3)*d+d]
 		q0, q1, q2, q3 = q0[:len(x0)], q1[:len(x0)], q2[:len(x0)], q3[:len(x0)]
 		var s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23 float64
@@ -694,7 +709,15 @@ func (p *PCA) project3(x0, x1, x2 []float32, y0, y1, y2 []float64) {
 		y1[jb], y1[jb+1], y1[jb+2], y1[jb+3] = s10, s11, s12, s13
 		y2[jb], y2[jb+1], y2[jb+2], y2[jb+3] = s20, s21, s22, s23
 	}
-	for ; jb < bw; jb++ {
+	if bw%4 != 0 {
+		projectCols(q, d, bw&^3, bw, x0, x1, x2, y0, y1, y2)
+	}
+}
+
+// projectCols is project3 for the columns from j0 to bw, one at a time.
+func projectCols(q []float64, d, j0, bw int, x0, x1, x2 []float32, y0, y1, y2 []float64) {
+	x1, x2 = x1[:len(x0)], x2[:len(x0)]
+	for jb := j0; jb < bw; jb++ {
 		qj := q[jb*d : jb*d+d]
 		qj = qj[:len(x0)]
 		var s0, s1, s2 float64
@@ -707,14 +730,12 @@ func (p *PCA) project3(x0, x1, x2 []float32, y0, y1, y2 []float64) {
 	}
 }
 
-// accumulate4 adds Σ_t x_tᵀ·w_t to z (column-major) for four raw rows, in
-// blocks of four columns; leftover columns one at a time.
-func (p *PCA) accumulate4(x0, x1, x2, x3 []float32, w0, w1, w2, w3 []float64) {
-	bw, d := p.bw, p.d
+// accumulate4 adds Σ_t x_tᵀ·w_t to the first bw columns of the
+// column-major d×b z, for four raw float32 rows, in blocks of four columns;
+// leftover columns go to accumulateCols.
+func accumulate4(z []float64, d, bw int, x0, x1, x2, x3 []float32, w0, w1, w2, w3 []float64) {
 	x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
-	z := p.z
-	jb := 0
-	for ; jb+4 <= bw; jb += 4 {
+	for jb := 0; jb+4 <= bw; jb += 4 {
 		z0, z1, z2, z3 := z[jb*d:jb*d+d], z[(jb+1)*d:(jb+1)*d+d], z[(jb+2)*d:(jb+2)*d+d], z[(jb+3)*d:(jb+3)*d+d]
 		z0, z1, z2, z3 = z0[:len(x0)], z1[:len(x0)], z2[:len(x0)], z3[:len(x0)]
 		y00, y01, y02, y03 := w0[jb], w0[jb+1], w0[jb+2], w0[jb+3]
@@ -729,7 +750,15 @@ func (p *PCA) accumulate4(x0, x1, x2, x3 []float32, w0, w1, w2, w3 []float64) {
 			z3[a] += xa0*y03 + xa1*y13 + xa2*y23 + xa3*y33
 		}
 	}
-	for ; jb < bw; jb++ {
+	if bw%4 != 0 {
+		accumulateCols(z, d, bw&^3, bw, x0, x1, x2, x3, w0, w1, w2, w3)
+	}
+}
+
+// accumulateCols is accumulate4 for the columns from j0 to bw, one at a time.
+func accumulateCols(z []float64, d, j0, bw int, x0, x1, x2, x3 []float32, w0, w1, w2, w3 []float64) {
+	x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
+	for jb := j0; jb < bw; jb++ {
 		zj := z[jb*d : jb*d+d]
 		zj = zj[:len(x0)]
 		c0, c1, c2, c3 := w0[jb], w1[jb], w2[jb], w3[jb]
@@ -836,7 +865,7 @@ func (p *PCA) rayleighRitz() int {
 		p.mixK = make([]float64, m*k)
 		for j := 0; j < m; j++ {
 			for c := 0; c < k; c++ {
-				p.mixK[j*k+c] = u[j*m+c] * signs[c]
+				p.mixK[c*m+j] = u[j*m+c] * signs[c]
 			}
 		}
 		p.final = true
@@ -849,7 +878,9 @@ func (p *PCA) rayleighRitz() int {
 	if !p.noPositions && worst > roughTolerance*top {
 		p.mixK = make([]float64, m*k)
 		for j := 0; j < m; j++ {
-			copy(p.mixK[j*k:j*k+k], u[j*m:j*m+k])
+			for c := 0; c < k; c++ {
+				p.mixK[c*m+j] = u[j*m+c]
+			}
 		}
 	}
 	if restart {
@@ -864,7 +895,9 @@ func (p *PCA) rayleighRitz() int {
 		if !p.noPositions {
 			p.mixB = make([]float64, m*b)
 			for j := 0; j < m; j++ {
-				copy(p.mixB[j*b:j*b+b], u[j*m:j*m+b])
+				for c := 0; c < b; c++ {
+					p.mixB[c*m+j] = u[j*m+c]
+				}
 			}
 		}
 	}
@@ -907,24 +940,11 @@ func (p *PCA) remixRows(budget int) int {
 	acc, nyb := p.yb[:nk], p.yb[nk:nk+nb]
 	for i := p.row; i < p.row+r; i++ {
 		yi := p.ys[i*mm : i*mm+m]
-		clear(acc)
-		clear(nyb)
-		for j, v := range yi {
-			y := float64(v)
-			if nk > 0 {
-				mk := p.mixK[j*k : j*k+k]
-				mk = mk[:len(acc)]
-				for c, w := range mk {
-					acc[c] += y * w
-				}
-			}
-			if nb > 0 {
-				mb := p.mixB[j*b : j*b+b]
-				mb = mb[:len(nyb)]
-				for c, w := range mb {
-					nyb[c] += y * w
-				}
-			}
+		for c := range acc {
+			acc[c] = dotF32F64(yi, p.mixK[c*m:c*m+m])
+		}
+		for c := range nyb {
+			nyb[c] = dotF32F64(yi, p.mixB[c*m:c*m+m])
 		}
 		if nk > 0 {
 			pi := p.pos[i*kc : i*kc+kc]
