@@ -70,6 +70,7 @@ type PCA struct {
 	warm     *PCA      // PCA of a row subsample whose Ritz vectors start the iteration
 	warmX    []float32 // the subsample's rows, copied during pcaWarm
 	warmRows int       // rows of warmX copied so far
+	warmed   bool      // the iteration started from the subsample's Ritz vectors
 
 	mean, mean2 []float64 // d
 	invNorm     []float32 // n, spherize only
@@ -340,6 +341,7 @@ func (p *PCA) warmStep(budget int) int {
 		p.basis = nil
 		p.setBlock(first)
 		p.warm, p.warmX = nil, nil
+		p.warmed = true
 		p.phase = pcaMean
 	}
 	return budget // one Step of the subsample's PCA uses this Step's budget

@@ -346,3 +346,46 @@ func checkPositions(t *testing.T, p *PCA, x []float32, n, d, k, stride int) {
 		}
 	}
 }
+
+// TestPCAWarmStart covers inputs large enough for the Krylov iteration to
+// start from a subsample's PCA: dense, spherized and sparse rows, each
+// against gonum's SVD of all rows, with the positions checked against the
+// components (they come from stored projections, not from a last pass).
+func TestPCAWarmStart(t *testing.T) {
+	const n, d, k = 9000, 100, 10
+	sds := make([]float64, 30)
+	for i := range sds {
+		sds[i] = 8 / (1 + 0.25*float64(i))
+	}
+	dense := lowRank(21, n, d, sds, 0.3, 2)
+	sparse := append([]float32(nil), dense...)
+	for i, v := range sparse {
+		if v < 3 {
+			sparse[i] = 0
+		}
+	}
+	for _, tc := range []struct {
+		name     string
+		x        []float32
+		spherize bool
+		sparse   bool
+	}{
+		{"dense", dense, false, false},
+		{"spherize", dense, true, false},
+		{"sparse", sparse, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := runPCA(t, tc.x, n, d, PCAConfig{Components: k, Seed: 5, Spherize: tc.spherize})
+			if !p.warmed {
+				t.Fatal("the iteration did not start from the subsample's PCA")
+			}
+			if p.sparse != tc.sparse {
+				t.Fatalf("sparse path %v, want %v", p.sparse, tc.sparse)
+			}
+			checkAgainstExact(t, p, tc.x, n, d, k, tc.spherize, 1e-4)
+			if !tc.spherize {
+				checkPositions(t, p, tc.x, n, d, k, 97)
+			}
+		})
+	}
+}
