@@ -349,42 +349,7 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, root int32, theta2 float
 		for len(pts) >= 2 {
 			i0, i1 := pts[0], pts[1]
 			pts = pts[2:]
-			ax, ay := y[int(i0)*2], y[int(i0)*2+1]
-			bx, by := y[int(i1)*2], y[int(i1)*2+1]
-			var fax, fay, za, fbx, fby, zb float64
-			for cl := cells; len(cl) >= 3; cl = cl[3:] {
-				cx, cy, m := cl[0], cl[1], cl[2]
-				dax, day := ax-cx, ay-cy
-				dbx, dby := bx-cx, by-cy
-				wa := 1 / (1 + dax*dax + day*day)
-				wb := 1 / (1 + dbx*dbx + dby*dby)
-				ma, mb := m*wa, m*wb
-				za += ma
-				zb += mb
-				ma *= wa
-				mb *= wb
-				fax += ma * dax
-				fay += ma * day
-				fbx += mb * dbx
-				fby += mb * dby
-			}
-			za-- // the points themselves, met in direct (w = 1)
-			zb--
-			for dp := direct; len(dp) >= 2; dp = dp[2:] {
-				cx, cy := dp[0], dp[1]
-				dax, day := ax-cx, ay-cy
-				dbx, dby := bx-cx, by-cy
-				wa := 1 / (1 + dax*dax + day*day)
-				wb := 1 / (1 + dbx*dbx + dby*dby)
-				za += wa
-				zb += wb
-				wa *= wa
-				wb *= wb
-				fax += wa * dax
-				fay += wa * day
-				fbx += wb * dbx
-				fby += wb * dby
-			}
+			fax, fay, za, fbx, fby, zb := pairForces2(y[int(i0)*2], y[int(i0)*2+1], y[int(i1)*2], y[int(i1)*2+1], cells, direct)
 			f[int(i0)*2] += fax
 			f[int(i0)*2+1] += fay
 			f[int(i1)*2] += fbx
@@ -392,28 +357,7 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, root int32, theta2 float
 			z += za + zb
 		}
 		for _, i := range pts {
-			px, py := y[int(i)*2], y[int(i)*2+1]
-			var fx, fy, zz float64
-			// Walking the flat lists by reslicing lets the compiler drop
-			// the bounds checks (each costs a branch in js/wasm).
-			for cl := cells; len(cl) >= 3; cl = cl[3:] {
-				dx, dy := px-cl[0], py-cl[1]
-				w := 1 / (1 + dx*dx + dy*dy)
-				mw := cl[2] * w
-				zz += mw
-				mw *= w
-				fx += mw * dx
-				fy += mw * dy
-			}
-			zz-- // the point itself, met in direct (w = 1)
-			for dp := direct; len(dp) >= 2; dp = dp[2:] {
-				dx, dy := px-dp[0], py-dp[1]
-				w := 1 / (1 + dx*dx + dy*dy)
-				zz += w
-				w *= w
-				fx += w * dx
-				fy += w * dy
-			}
+			fx, fy, zz := pointForces2(y[int(i)*2], y[int(i)*2+1], cells, direct)
 			f[int(i)*2] += fx
 			f[int(i)*2+1] += fy
 			z += zz
@@ -423,81 +367,160 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, root int32, theta2 float
 	for len(pts) >= 2 {
 		i0, i1 := pts[0], pts[1]
 		pts = pts[2:]
-		ax, ay, az := y[int(i0)*3], y[int(i0)*3+1], y[int(i0)*3+2]
-		bx, by, bz := y[int(i1)*3], y[int(i1)*3+1], y[int(i1)*3+2]
-		var fax, fay, faz, za, fbx, fby, fbz, zb float64
-		for cl := cells; len(cl) >= 4; cl = cl[4:] {
-			cx, cy, cz, m := cl[0], cl[1], cl[2], cl[3]
-			dax, day, daz := ax-cx, ay-cy, az-cz
-			dbx, dby, dbz := bx-cx, by-cy, bz-cz
-			wa := 1 / (1 + dax*dax + day*day + daz*daz)
-			wb := 1 / (1 + dbx*dbx + dby*dby + dbz*dbz)
-			ma, mb := m*wa, m*wb
-			za += ma
-			zb += mb
-			ma *= wa
-			mb *= wb
-			fax += ma * dax
-			fay += ma * day
-			faz += ma * daz
-			fbx += mb * dbx
-			fby += mb * dby
-			fbz += mb * dbz
-		}
-		za-- // the points themselves, met in direct (w = 1)
-		zb--
-		for dp := direct; len(dp) >= 3; dp = dp[3:] {
-			cx, cy, cz := dp[0], dp[1], dp[2]
-			dax, day, daz := ax-cx, ay-cy, az-cz
-			dbx, dby, dbz := bx-cx, by-cy, bz-cz
-			wa := 1 / (1 + dax*dax + day*day + daz*daz)
-			wb := 1 / (1 + dbx*dbx + dby*dby + dbz*dbz)
-			za += wa
-			zb += wb
-			wa *= wa
-			wb *= wb
-			fax += wa * dax
-			fay += wa * day
-			faz += wa * daz
-			fbx += wb * dbx
-			fby += wb * dby
-			fbz += wb * dbz
-		}
-		f[int(i0)*3] += fax
-		f[int(i0)*3+1] += fay
-		f[int(i0)*3+2] += faz
-		f[int(i1)*3] += fbx
-		f[int(i1)*3+1] += fby
-		f[int(i1)*3+2] += fbz
+		a, b := y[int(i0)*3:int(i0)*3+3], y[int(i1)*3:int(i1)*3+3]
+		fa, fb, za, zb := pairForces3(a[0], a[1], a[2], b[0], b[1], b[2], cells, direct)
+		f[int(i0)*3] += fa[0]
+		f[int(i0)*3+1] += fa[1]
+		f[int(i0)*3+2] += fa[2]
+		f[int(i1)*3] += fb[0]
+		f[int(i1)*3+1] += fb[1]
+		f[int(i1)*3+2] += fb[2]
 		z += za + zb
 	}
 	for _, i := range pts {
-		px, py, pz := y[int(i)*3], y[int(i)*3+1], y[int(i)*3+2]
-		var fx, fy, fz, zz float64
-		for cl := cells; len(cl) >= 4; cl = cl[4:] {
-			dx, dy, dz := px-cl[0], py-cl[1], pz-cl[2]
-			w := 1 / (1 + dx*dx + dy*dy + dz*dz)
-			mw := cl[3] * w
-			zz += mw
-			mw *= w
-			fx += mw * dx
-			fy += mw * dy
-			fz += mw * dz
-		}
-		zz-- // the point itself, met in direct (w = 1)
-		for dp := direct; len(dp) >= 3; dp = dp[3:] {
-			dx, dy, dz := px-dp[0], py-dp[1], pz-dp[2]
-			w := 1 / (1 + dx*dx + dy*dy + dz*dz)
-			zz += w
-			w *= w
-			fx += w * dx
-			fy += w * dy
-			fz += w * dz
-		}
+		fx, fy, fz, zz := pointForces3(y[int(i)*3], y[int(i)*3+1], y[int(i)*3+2], cells, direct)
 		f[int(i)*3] += fx
 		f[int(i)*3+1] += fy
 		f[int(i)*3+2] += fz
 		z += zz
 	}
 	return z, work
+}
+
+// The interaction-list loops below are plain functions, not part of
+// repulseGroup: in js/wasm the traversal's many live values otherwise crowd
+// the loops' sums out of registers.
+
+// pairForces2 evaluates the 2D interaction lists (cells: x, y, mass;
+// direct: x, y, with both points among them) for the points a and b: the
+// repulsive force sums Σ m·w²·(p−c) and Σ m·w − 1 (the point itself, w = 1,
+// is taken off), w = 1/(1+|p−c|²).
+func pairForces2(ax, ay, bx, by float64, cells, direct []float64) (fax, fay, za, fbx, fby, zb float64) {
+	for cl := cells; len(cl) >= 3; cl = cl[3:] {
+		cx, cy, m := cl[0], cl[1], cl[2]
+		dax, day := ax-cx, ay-cy
+		dbx, dby := bx-cx, by-cy
+		wa := 1 / (1 + dax*dax + day*day)
+		wb := 1 / (1 + dbx*dbx + dby*dby)
+		ma, mb := m*wa, m*wb
+		za += ma
+		zb += mb
+		ma *= wa
+		mb *= wb
+		fax += ma * dax
+		fay += ma * day
+		fbx += mb * dbx
+		fby += mb * dby
+	}
+	za-- // the points themselves, met in direct (w = 1)
+	zb--
+	for dp := direct; len(dp) >= 2; dp = dp[2:] {
+		cx, cy := dp[0], dp[1]
+		dax, day := ax-cx, ay-cy
+		dbx, dby := bx-cx, by-cy
+		wa := 1 / (1 + dax*dax + day*day)
+		wb := 1 / (1 + dbx*dbx + dby*dby)
+		za += wa
+		zb += wb
+		wa *= wa
+		wb *= wb
+		fax += wa * dax
+		fay += wa * day
+		fbx += wb * dbx
+		fby += wb * dby
+	}
+	return
+}
+
+// pointForces2 is pairForces2 for one point.
+func pointForces2(px, py float64, cells, direct []float64) (fx, fy, zz float64) {
+	// Walking the flat lists by reslicing lets the compiler drop the bounds
+	// checks (each costs a branch in js/wasm).
+	for cl := cells; len(cl) >= 3; cl = cl[3:] {
+		dx, dy := px-cl[0], py-cl[1]
+		w := 1 / (1 + dx*dx + dy*dy)
+		mw := cl[2] * w
+		zz += mw
+		mw *= w
+		fx += mw * dx
+		fy += mw * dy
+	}
+	zz-- // the point itself, met in direct (w = 1)
+	for dp := direct; len(dp) >= 2; dp = dp[2:] {
+		dx, dy := px-dp[0], py-dp[1]
+		w := 1 / (1 + dx*dx + dy*dy)
+		zz += w
+		w *= w
+		fx += w * dx
+		fy += w * dy
+	}
+	return
+}
+
+// pairForces3 is pairForces2 in 3D (cells: x, y, z, mass; direct: x, y, z).
+func pairForces3(ax, ay, az, bx, by, bz float64, cells, direct []float64) (fa, fb [3]float64, za, zb float64) {
+	var fax, fay, faz, fbx, fby, fbz float64
+	for cl := cells; len(cl) >= 4; cl = cl[4:] {
+		cx, cy, cz, m := cl[0], cl[1], cl[2], cl[3]
+		dax, day, daz := ax-cx, ay-cy, az-cz
+		dbx, dby, dbz := bx-cx, by-cy, bz-cz
+		wa := 1 / (1 + dax*dax + day*day + daz*daz)
+		wb := 1 / (1 + dbx*dbx + dby*dby + dbz*dbz)
+		ma, mb := m*wa, m*wb
+		za += ma
+		zb += mb
+		ma *= wa
+		mb *= wb
+		fax += ma * dax
+		fay += ma * day
+		faz += ma * daz
+		fbx += mb * dbx
+		fby += mb * dby
+		fbz += mb * dbz
+	}
+	za-- // the points themselves, met in direct (w = 1)
+	zb--
+	for dp := direct; len(dp) >= 3; dp = dp[3:] {
+		cx, cy, cz := dp[0], dp[1], dp[2]
+		dax, day, daz := ax-cx, ay-cy, az-cz
+		dbx, dby, dbz := bx-cx, by-cy, bz-cz
+		wa := 1 / (1 + dax*dax + day*day + daz*daz)
+		wb := 1 / (1 + dbx*dbx + dby*dby + dbz*dbz)
+		za += wa
+		zb += wb
+		wa *= wa
+		wb *= wb
+		fax += wa * dax
+		fay += wa * day
+		faz += wa * daz
+		fbx += wb * dbx
+		fby += wb * dby
+		fbz += wb * dbz
+	}
+	return [3]float64{fax, fay, faz}, [3]float64{fbx, fby, fbz}, za, zb
+}
+
+// pointForces3 is pairForces3 for one point.
+func pointForces3(px, py, pz float64, cells, direct []float64) (fx, fy, fz, zz float64) {
+	for cl := cells; len(cl) >= 4; cl = cl[4:] {
+		dx, dy, dz := px-cl[0], py-cl[1], pz-cl[2]
+		w := 1 / (1 + dx*dx + dy*dy + dz*dz)
+		mw := cl[3] * w
+		zz += mw
+		mw *= w
+		fx += mw * dx
+		fy += mw * dy
+		fz += mw * dz
+	}
+	zz-- // the point itself, met in direct (w = 1)
+	for dp := direct; len(dp) >= 3; dp = dp[3:] {
+		dx, dy, dz := px-dp[0], py-dp[1], pz-dp[2]
+		w := 1 / (1 + dx*dx + dy*dy + dz*dz)
+		zz += w
+		w *= w
+		fx += w * dx
+		fy += w * dy
+		fz += w * dz
+	}
+	return
 }
