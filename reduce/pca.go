@@ -113,8 +113,8 @@ type PCA struct {
 	mixM       int
 	final      bool // the remix writes the final positions
 	// noPositions: only the components are wanted (the subsample's PCA):
-	// no ys, no positions.
-	noPositions bool
+	// no ys, no positions. noRough: only the final positions are wanted.
+	noPositions, noRough bool
 
 	comps    []float64 // d×k components, set at convergence
 	pos      []float32 // n×Components
@@ -350,6 +350,16 @@ func (p *PCA) warmStep(budget int) int {
 // pcaTrace, when set (by tests), sees the leading Ritz vectors after every
 // Rayleigh-Ritz.
 var pcaTrace func(p *PCA, ritz [][]float64, res []float64)
+
+// finalOnly makes the PCA skip the subsample start and the rough positions
+// between passes (for callers that run a fixed number of passes and read only
+// the final positions). It must be called before the first Step.
+func (p *PCA) finalOnly() {
+	if p.phase == pcaWarm {
+		p.phase, p.warmX = pcaMean, nil
+	}
+	p.noRough = true
+}
 
 // warmTolerance is the residual tolerance of the subsample's PCA: its
 // Ritz vectors only need to be closer to the data's than a random start.
@@ -877,7 +887,7 @@ func (p *PCA) rayleighRitz() int {
 	// Rough positions from the current Ritz vectors, until they would move
 	// by less than about a pixel (a residual below 1e-4·λ₁ means angles of
 	// about 1e-3 or less to the converged components).
-	if !p.noPositions && worst > roughTolerance*top {
+	if !p.noPositions && !p.noRough && worst > roughTolerance*top {
 		p.mixK = make([]float64, m*k)
 		for j := 0; j < m; j++ {
 			for c := 0; c < k; c++ {
@@ -1101,7 +1111,6 @@ func (p *PCA) gather(i int) ([]int32, []float64) {
 func (p *PCA) powerRowsSparse(budget int) int {
 	b, d := p.b, p.d
 	y := p.yb[:p.bw]
-	_ = d
 	work := 0
 	mu2 := 0.0
 	if p.iter == 0 {

@@ -227,6 +227,9 @@ func NewTSNE(vectors []float32, n, d int, cfg TSNEConfig) *TSNE {
 			pcfg.Tolerance, pcfg.MaxIterations = 1e-3, pcaPassesForKNN
 		}
 		t.pca = NewPCA(t.x, n, d, pcfg)
+		if comps > cfg.Dims {
+			t.pca.finalOnly() // three passes; the subsample start would cost one more
+		}
 		t.phase = tsPCA
 	} else {
 		t.startKNN()
