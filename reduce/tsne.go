@@ -731,36 +731,9 @@ func (t *TSNE) attractStep(budget int) int {
 			t.attrKL += 2 * t.rowKL(i, cols, vals, invZ)
 		}
 		if dims == 2 {
-			px, py := y[2*i], y[2*i+1]
-			var ax, ay float64
-			for e, j := range cols {
-				dx, dy := px-y[2*j], py-y[2*j+1]
-				pq := vals[e] / (1 + dx*dx + dy*dy)
-				fx, fy := pq*dx, pq*dy
-				ax += fx
-				ay += fy
-				att[2*j] -= fx
-				att[2*j+1] -= fy
-			}
-			att[2*i] += ax
-			att[2*i+1] += ay
+			attractRow2(y, att, i, cols, vals)
 		} else {
-			px, py, pz := y[3*i], y[3*i+1], y[3*i+2]
-			var ax, ay, az float64
-			for e, j := range cols {
-				dx, dy, dz := px-y[3*j], py-y[3*j+1], pz-y[3*j+2]
-				pq := vals[e] / (1 + dx*dx + dy*dy + dz*dz)
-				fx, fy, fz := pq*dx, pq*dy, pq*dz
-				ax += fx
-				ay += fy
-				az += fz
-				att[3*j] -= fx
-				att[3*j+1] -= fy
-				att[3*j+2] -= fz
-			}
-			att[3*i] += ax
-			att[3*i+1] += ay
-			att[3*i+2] += az
+			attractRow3(y, att, i, cols, vals)
 		}
 		w += int(b-a)*wEdge + 4
 		t.pos++
@@ -839,6 +812,48 @@ func (t *TSNE) updateStep(budget int) int {
 		t.phase, t.pos = tsTree, 0
 	}
 	return w
+}
+
+// attractRow2 adds the attractive forces of the edges (i, cols[e]) with
+// weights vals[e] (upper triangle of the symmetric P) to att, for both ends,
+// in 2D. A plain function: in js/wasm the method form keeps fewer values in
+// registers.
+func attractRow2(y, att []float64, i int, cols []int32, vals []float64) {
+	vals = vals[:len(cols)]
+	px, py := y[2*i], y[2*i+1]
+	var ax, ay float64
+	for e, j := range cols {
+		dx, dy := px-y[2*j], py-y[2*j+1]
+		pq := vals[e] / (1 + dx*dx + dy*dy)
+		fx, fy := pq*dx, pq*dy
+		ax += fx
+		ay += fy
+		att[2*j] -= fx
+		att[2*j+1] -= fy
+	}
+	att[2*i] += ax
+	att[2*i+1] += ay
+}
+
+// attractRow3 is attractRow2 in 3D.
+func attractRow3(y, att []float64, i int, cols []int32, vals []float64) {
+	vals = vals[:len(cols)]
+	px, py, pz := y[3*i], y[3*i+1], y[3*i+2]
+	var ax, ay, az float64
+	for e, j := range cols {
+		dx, dy, dz := px-y[3*j], py-y[3*j+1], pz-y[3*j+2]
+		pq := vals[e] / (1 + dx*dx + dy*dy + dz*dz)
+		fx, fy, fz := pq*dx, pq*dy, pq*dz
+		ax += fx
+		ay += fy
+		az += fz
+		att[3*j] -= fx
+		att[3*j+1] -= fy
+		att[3*j+2] -= fz
+	}
+	att[3*i] += ax
+	att[3*i+1] += ay
+	att[3*i+2] += az
 }
 
 // rowKL returns Σ_j p_ij·log(p_ij/q_ij) over row i of P, with
