@@ -285,6 +285,37 @@ func (g *KNN) dist(i, j int) float32 {
 	return clampPos(dv)
 }
 
+// dots4x4 sets s[4t+u] = a_t·b_u for four rows a and four rows b of equal
+// length, in registers (a plain function: in js/wasm the sums spill inside
+// the search's method).
+func dots4x4(s *[16]float32, a0, a1, a2, a3, b0, b1, b2, b3 []float32) {
+	a1, a2, a3 = a1[:len(a0)], a2[:len(a0)], a3[:len(a0)]
+	b0, b1, b2, b3 = b0[:len(a0)], b1[:len(a0)], b2[:len(a0)], b3[:len(a0)]
+	var s00, s01, s02, s03, s10, s11, s12, s13 float32
+	var s20, s21, s22, s23, s30, s31, s32, s33 float32
+	for t, x0 := range a0 {
+		x1, x2, x3 := a1[t], a2[t], a3[t]
+		y0, y1, y2, y3 := b0[t], b1[t], b2[t], b3[t]
+		s00 += x0 * y0
+		s01 += x0 * y1
+		s02 += x0 * y2
+		s03 += x0 * y3
+		s10 += x1 * y0
+		s11 += x1 * y1
+		s12 += x1 * y2
+		s13 += x1 * y3
+		s20 += x2 * y0
+		s21 += x2 * y1
+		s22 += x2 * y2
+		s23 += x2 * y3
+		s30 += x3 * y0
+		s31 += x3 * y1
+		s32 += x3 * y2
+		s33 += x3 * y3
+	}
+	*s = [16]float32{s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33}
+}
+
 // clampPos returns max(v, 0) without the runtime call that the min/max
 // builtins on floats compile to in js/wasm.
 func clampPos(v float32) float32 {
@@ -393,29 +424,8 @@ func (g *KNN) exactStep(budget int) int {
 			for ; knnBlock4x4 && j+4 <= jend; j += 4 {
 				b0, b1, b2, b3 := g.x[j*d:j*d+d], g.x[(j+1)*d:(j+2)*d], g.x[(j+2)*d:(j+3)*d], g.x[(j+3)*d:(j+4)*d]
 				b0, b1, b2, b3 = b0[:len(a0)], b1[:len(a0)], b2[:len(a0)], b3[:len(a0)]
-				var s00, s01, s02, s03, s10, s11, s12, s13 float32
-				var s20, s21, s22, s23, s30, s31, s32, s33 float32
-				for t, x0 := range a0 {
-					x1, x2, x3 := a1[t], a2[t], a3[t]
-					y0, y1, y2, y3 := b0[t], b1[t], b2[t], b3[t]
-					s00 += x0 * y0
-					s01 += x0 * y1
-					s02 += x0 * y2
-					s03 += x0 * y3
-					s10 += x1 * y0
-					s11 += x1 * y1
-					s12 += x1 * y2
-					s13 += x1 * y3
-					s20 += x2 * y0
-					s21 += x2 * y1
-					s22 += x2 * y2
-					s23 += x2 * y3
-					s30 += x3 * y0
-					s31 += x3 * y1
-					s32 += x3 * y2
-					s33 += x3 * y3
-				}
-				s := [16]float32{s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33}
+				var s [16]float32
+				dots4x4(&s, a0, a1, a2, a3, b0, b1, b2, b3)
 				for u := 0; u < 4; u++ {
 					jj := j + u
 					for t := 0; t < 4; t++ {
