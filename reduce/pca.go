@@ -371,8 +371,11 @@ func (p *PCA) Progress() float64 { return p.prog }
 
 // Positions returns the n×Components row-major coordinates of the points on
 // the principal components. Before completion they are projections on the
-// current estimate of the components (rough; random projections during the
-// first pass, zero before it); once Step has returned true they are final.
+// current estimate of the components (rough: during the first Krylov pass,
+// projections on the first block — the subsample's components on large
+// inputs, random directions on small ones; zero before it; updated after
+// each pass until they would no longer visibly move); once Step has
+// returned true they are final.
 // Coordinates beyond D are zero. The slice is owned by the PCA and updated
 // in place by Step.
 func (p *PCA) Positions() []float32 { return p.pos }
