@@ -1,8 +1,10 @@
 package reduce
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // PCAConfig configures NewPCA. The zero value is usable: 2 components, seed 0,
@@ -924,9 +926,23 @@ func (p *PCA) rayleighRitz() int {
 	// top k that have converged already (locking; their residuals would
 	// only sharpen what is accurate enough), so late passes are narrower.
 	next := make([][]float64, 0, b)
+	var locked []int
 	for c, r := range res[:b] {
 		if c >= k || norm(r) > p.cfg.Tolerance*top {
 			next = append(next, r)
+		} else {
+			locked = append(locked, c)
+		}
+	}
+	if !p.sparse {
+		// Dense passes work on four columns at a time; a leftover column
+		// costs 2.7× a column in a group (js/wasm), so two or three
+		// leftovers are dearer than a full group: fill it with the locked
+		// pairs of largest residual.
+		slices.SortFunc(locked, func(a, b int) int { return cmp.Compare(norm(res[b]), norm(res[a])) })
+		for len(next)%4 >= 2 && len(locked) > 0 {
+			next = append(next, res[locked[0]])
+			locked = locked[1:]
 		}
 	}
 	orthAgainst(next, p.basis, p.rng)
@@ -1079,7 +1095,9 @@ func (p *PCA) gather(i int) ([]int32, []float64) {
 		return p.csrIdx[a:b], p.csrVal[a:b]
 	}
 	if i == 0 && p.csrOff == nil {
-		if nnz := p.n*d - p.zeros; nnz*12 <= maxCSRBytes {
+		// The zero count is sampled (every eighth row): room for 10% more
+		// non-zeros than it suggests, and no more than the rows hold.
+		if nnz := min(p.n*d, (p.n*d-p.zeros)*11/10+d); nnz*12 <= maxCSRBytes {
 			p.csrOff = make([]int, 1, p.n+1)
 			p.csrIdx = make([]int32, 0, nnz)
 			p.csrVal = make([]float64, 0, nnz)
