@@ -1144,41 +1144,8 @@ func (p *PCA) powerRowsSparse(budget int) int {
 		for j := range y {
 			y[j] = -p.muQ[j]
 		}
-		// The inner loops are short (b columns): unrolled by four, as
-		// loop overhead is most of their cost in js/wasm.
-		nb4 := len(y) &^ 3
-		for t, a := range idx {
-			v := val[t]
-			qa := p.q[int(a)*b : int(a)*b+len(y)]
-			qa = qa[:len(y)]
-			j := 0
-			for ; j < nb4; j += 4 {
-				yy, qq := y[j:j+4:j+4], qa[j:j+4:j+4]
-				yy[0] += v * qq[0]
-				yy[1] += v * qq[1]
-				yy[2] += v * qq[2]
-				yy[3] += v * qq[3]
-			}
-			for ; j < len(y); j++ {
-				y[j] += v * qa[j]
-			}
-		}
-		for t, a := range idx {
-			v := val[t]
-			za := p.z[int(a)*b : int(a)*b+len(y)]
-			za = za[:len(y)]
-			j := 0
-			for ; j < nb4; j += 4 {
-				zz, yy := za[j:j+4:j+4], y[j:j+4:j+4]
-				zz[0] += v * yy[0]
-				zz[1] += v * yy[1]
-				zz[2] += v * yy[2]
-				zz[3] += v * yy[3]
-			}
-			for ; j < len(y); j++ {
-				za[j] += v * y[j]
-			}
-		}
+		sparseProject(p.q, b, idx, val, y)
+		sparseAccumulate(p.z, b, idx, val, y)
 		axpy(1, y, p.sumY)
 		axpy(1, y, p.sumW)
 		if p.iter == 0 {
@@ -1198,4 +1165,57 @@ func (p *PCA) powerRowsSparse(budget int) int {
 	}
 	p.endPass() // Σᵢ(xᵢ−μ)ᵀyᵢ = Σᵢxᵢᵀyᵢ − μ(Σᵢyᵢ)ᵀ
 	return work + d*len(y)
+}
+
+// sparseProject adds x·q to y for a row given by its non-zeros (idx, val)
+// and the row-major d×b block q (first len(y) columns), four columns at a
+// time with the sums in registers. A plain function: see project3.
+func sparseProject(q []float64, b int, idx []int32, val []float64, y []float64) {
+	val = val[:len(idx)]
+	jb := 0
+	for ; jb+4 <= len(y); jb += 4 {
+		yy := y[jb : jb+4 : jb+4]
+		s0, s1, s2, s3 := yy[0], yy[1], yy[2], yy[3]
+		for t, a := range idx {
+			v := val[t]
+			qa := q[int(a)*b+jb : int(a)*b+jb+4 : int(a)*b+jb+4]
+			s0 += v * qa[0]
+			s1 += v * qa[1]
+			s2 += v * qa[2]
+			s3 += v * qa[3]
+		}
+		yy[0], yy[1], yy[2], yy[3] = s0, s1, s2, s3
+	}
+	for ; jb < len(y); jb++ {
+		s := y[jb]
+		for t, a := range idx {
+			s += val[t] * q[int(a)*b+jb]
+		}
+		y[jb] = s
+	}
+}
+
+// sparseAccumulate adds xᵀ·y to the row-major d×b z (first len(y) columns)
+// for a row given by its non-zeros (idx, val).
+func sparseAccumulate(z []float64, b int, idx []int32, val []float64, y []float64) {
+	val = val[:len(idx)]
+	jb := 0
+	for ; jb+4 <= len(y); jb += 4 {
+		yy := y[jb : jb+4 : jb+4]
+		y0, y1, y2, y3 := yy[0], yy[1], yy[2], yy[3]
+		for t, a := range idx {
+			v := val[t]
+			za := z[int(a)*b+jb : int(a)*b+jb+4 : int(a)*b+jb+4]
+			za[0] += v * y0
+			za[1] += v * y1
+			za[2] += v * y2
+			za[3] += v * y3
+		}
+	}
+	for ; jb < len(y); jb++ {
+		w := y[jb]
+		for t, a := range idx {
+			z[int(a)*b+jb] += val[t] * w
+		}
+	}
 }
