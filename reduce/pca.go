@@ -280,7 +280,8 @@ func (p *PCA) Step() (done bool) {
 			if budget < p.cfg.StepWork {
 				return p.stepEnd() // start the indivisible part on a fresh Step
 			}
-			budget -= p.rayleighRitz()
+			p.rayleighRitz()
+			return p.stepEnd() // and ends it: its cost is poorly known
 		case pcaPower:
 			if p.ys == nil && !p.noPositions {
 				p.ys = make([]float32, p.n*p.mMax)
