@@ -1,6 +1,7 @@
 package reduce
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -388,4 +389,49 @@ func TestPCAWarmStart(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPCALargeDegenerate feeds the subsample-start path (n ≥ 8,000, D above
+// the exact-covariance size) constant rows and rank-2 rows with more
+// components asked for than the data has: no panic, no NaN, and the
+// variance where the data has it.
+func TestPCALargeDegenerate(t *testing.T) {
+	const n, d, k = 8000, 80, 10
+	for _, spherize := range []bool{false, true} {
+		t.Run(fmt.Sprintf("constant spherize=%v", spherize), func(t *testing.T) {
+			x := make([]float32, n*d)
+			for i := range x {
+				x[i] = 3
+			}
+			p := runPCA(t, x, n, d, PCAConfig{Components: k, Spherize: spherize})
+			for _, v := range append(p.Variance(), p.Eigenvalues()...) {
+				if v != 0 || math.IsNaN(v) {
+					t.Fatalf("constant data: variance %v, want 0", v)
+				}
+			}
+			for _, v := range p.Positions() {
+				if v != 0 {
+					t.Fatalf("constant data: position %v, want 0", v)
+				}
+			}
+		})
+	}
+	t.Run("rank 2", func(t *testing.T) {
+		x := lowRank(17, n, d, []float64{5, 2}, 0, 1)
+		p := runPCA(t, x, n, d, PCAConfig{Components: k})
+		if !p.warmed {
+			t.Fatal("the subsample start was not taken")
+		}
+		v := p.Variance()
+		if s := v[0] + v[1]; math.Abs(s-1) > 1e-5 {
+			t.Errorf("rank-2 data: two components explain %v, want 1", s)
+		}
+		for c, r := range v {
+			if math.IsNaN(r) || r < 0 || (c >= 2 && r > 1e-5) {
+				t.Errorf("variance ratios %v: want two non-zero, the rest ~0", v)
+				break
+			}
+		}
+		checkPositions(t, p, x, n, d, k, 211)
+	})
 }
