@@ -102,7 +102,7 @@ type PCA struct {
 	// column-major (q[j*d+a]) for dense passes, row-major (q[a*b+j]) for
 	// sparse ones, whose loops run over the b columns of one dimension.
 	q, z   []float64
-	xc, yb []float64 // scratch: a centred row (d) and the projections of 4 rows (4b)
+	xc, yb []float64 // scratch: a centred row (d) and the projections of a group of rows (pcaGroup·b)
 
 	// ys holds, for every row i, its projections on the basis vectors:
 	// ys[i*mMax+j] = A_i·basis[j] (float32, n×mMax, allocated by the first
@@ -182,8 +182,8 @@ func NewPCA(vectors []float32, n, d int, cfg PCAConfig) *PCA {
 		mean:  make([]float64, d),
 		t:     make([]float64, mMax*mMax),
 		pos:   make([]float32, n*cfg.Components),
-		xc:    make([]float64, 4*d),
-		yb:    make([]float64, 4*b),
+		xc:    make([]float64, d),
+		yb:    make([]float64, pcaGroup*b),
 		phase: pcaMean,
 	}
 	first := make([][]float64, b)
@@ -629,7 +629,7 @@ func (p *PCA) centreY(i int, u []float64) float64 {
 // time, so that every load of q and z serves several multiply-adds), and
 // stores the projections x̃·q in ys.
 func (p *PCA) powerRows(budget int) int {
-	const g = 12
+	const g = pcaGroup
 	bw, d := p.bw, p.d
 	cost := 2*d*bw + 4*bw
 	if p.iter == 0 {
@@ -647,9 +647,6 @@ func (p *PCA) powerRows(budget int) int {
 	}
 	if r > g {
 		r -= r % g
-	}
-	if len(p.yb) < g*bw {
-		p.yb = make([]float64, g*bw)
 	}
 	u := p.yb[:g*bw]
 	i := p.row
@@ -694,6 +691,10 @@ func (p *PCA) powerRows(budget int) int {
 	}
 	return r * cost
 }
+
+// pcaGroup is the number of rows a dense pass handles together: a multiple
+// of three (project3) and of four (accumulate4).
+const pcaGroup = 12
 
 // project3 sets y_t = x_t·q for three raw float32 rows and the first bw
 // columns of the column-major d×b block q, in blocks of four columns so that
@@ -966,9 +967,6 @@ func (p *PCA) remixRows(budget int) int {
 	}
 	cost := m*(nk+nb) + kc
 	r := p.rowsFor(budget, cost)
-	if len(p.yb) < nk+nb {
-		p.yb = make([]float64, nk+nb)
-	}
 	acc, nyb := p.yb[:nk], p.yb[nk:nk+nb]
 	for i := p.row; i < p.row+r; i++ {
 		yi := p.ys[i*mm : i*mm+m]
