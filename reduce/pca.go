@@ -350,10 +350,6 @@ func (p *PCA) warmStep(budget int) int {
 	return budget // one Step of the subsample's PCA uses this Step's budget
 }
 
-// pcaTrace, when set (by tests), sees the leading Ritz vectors after every
-// Rayleigh-Ritz.
-var pcaTrace func(p *PCA, ritz [][]float64, res []float64)
-
 // finalOnly makes the PCA skip the subsample start and the rough positions
 // between passes (for callers that run a fixed number of passes and read only
 // the final positions). It must be called before the first Step.
@@ -813,9 +809,8 @@ func (p *PCA) storeY(i int, y []float64) {
 // either moves to the final remix or sets up the next block (residuals of
 // the leading Ritz pairs, which span C·basis ⊥ basis), restarting the basis
 // from the leading Ritz vectors when it is full; a remix of the stored
-// projections then updates the positions. It returns an estimate of its cost
-// in multiply-adds.
-func (p *PCA) rayleighRitz() int {
+// projections then updates the positions.
+func (p *PCA) rayleighRitz() {
 	d, b, k, mm := p.d, p.b, p.k, p.mMax
 	m0 := len(p.cbasis)
 	for j := 0; j < p.bw; j++ {
@@ -862,14 +857,6 @@ func (p *PCA) rayleighRitz() int {
 			worst = max(worst, norm(res[c]))
 		}
 	}
-	cost := d*m*b + m*m*m + 2*d*m*nr
-	if pcaTrace != nil {
-		rn := make([]float64, nr)
-		for c := range rn {
-			rn[c] = norm(res[c]) / vals[0]
-		}
-		pcaTrace(p, ritz[:k], rn)
-	}
 	p.mixM = m
 	p.mixK, p.mixB = nil, nil
 	p.row = 0
@@ -879,7 +866,7 @@ func (p *PCA) rayleighRitz() int {
 		if p.noPositions {
 			p.release()
 			p.finish()
-			return cost
+			return
 		}
 		p.mixK = make([]float64, m*k)
 		for j := 0; j < m; j++ {
@@ -889,7 +876,7 @@ func (p *PCA) rayleighRitz() int {
 		}
 		p.final = true
 		p.phase = pcaRemix
-		return cost
+		return
 	}
 	// Rough positions from the current Ritz vectors, until they would move
 	// by less than about a pixel (a residual below 1e-4·λ₁ means angles of
@@ -949,7 +936,6 @@ func (p *PCA) rayleighRitz() int {
 	}
 	orthAgainst(next, p.basis, p.rng)
 	p.setBlock(next)
-	return cost
 }
 
 // remixRows sets the positions of a block of rows from their stored
