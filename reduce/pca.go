@@ -527,15 +527,15 @@ func (p *PCA) centredTo(i int, xc []float64) []float64 {
 }
 
 // startPass prepares a Krylov pass: μ·Q (and μ₂·Q) for the centring
-// correction, Σ s_i·y_i = Σ y_i = 0.
+// correction, Σ y_i = 0 (and Σ s_i·y_i = 0).
 func (p *PCA) startPass() {
 	d, b, bw := p.d, p.b, p.bw
 	p.muQ = make([]float64, bw)
-	p.sumW = make([]float64, bw)
 	p.sumY = make([]float64, bw)
-	p.mu2Q = nil
+	p.mu2Q, p.sumW = nil, nil
 	if p.mean2 != nil {
 		p.mu2Q = make([]float64, bw)
+		p.sumW = make([]float64, bw)
 	}
 	for j := 0; j < bw; j++ {
 		for a := 0; a < d; a++ {
@@ -556,7 +556,10 @@ func (p *PCA) startPass() {
 func (p *PCA) endPass() {
 	d, b := p.d, p.b
 	for j := 0; j < p.bw; j++ {
-		w, y := p.sumW[j], p.sumY[j]
+		w, y := p.sumY[j], p.sumY[j] // Σ s_i·y_i = Σ y_i when s_i = 1
+		if p.invNorm != nil {
+			w = p.sumW[j]
+		}
 		for a := 0; a < d; a++ {
 			c := p.mean[a] * w
 			if p.mu2Q != nil {
@@ -580,9 +583,9 @@ func (p *PCA) endPass() {
 // y of the transformed row (in place), stores them, and returns the weight
 // s_i by which y multiplies x_i in z (1 unless spherizing).
 func (p *PCA) centreY(i int, u []float64) float64 {
-	muQ, sumY, sumW := p.muQ, p.sumY, p.sumW
+	muQ, sumY := p.muQ, p.sumY
 	u = u[:len(muQ)]
-	sumY, sumW = sumY[:len(u)], sumW[:len(u)]
+	sumY = sumY[:len(u)]
 	s := 1.0
 	if p.invNorm == nil {
 		for j, v := range u {
@@ -590,10 +593,9 @@ func (p *PCA) centreY(i int, u []float64) float64 {
 			u[j] = y
 			sumY[j] += y
 		}
-		copy(sumW, sumY)
 	} else {
 		s = float64(p.invNorm[i])
-		mu2Q := p.mu2Q[:len(u)]
+		mu2Q, sumW := p.mu2Q[:len(u)], p.sumW[:len(u)]
 		for j, v := range u {
 			y := s*v - (s*muQ[j] + mu2Q[j])
 			u[j] = y
@@ -1132,7 +1134,6 @@ func (p *PCA) powerRowsSparse(budget int) int {
 		sparseProject(p.q, b, idx, val, y)
 		sparseAccumulate(p.z, b, idx, val, y)
 		axpy(1, y, p.sumY)
-		axpy(1, y, p.sumW)
 		if p.iter == 0 {
 			xx, xm := 0.0, 0.0
 			for t, a := range idx {
