@@ -37,7 +37,17 @@ type remoteTSNE struct {
 	cur progress
 	pos []float32
 	err error
+
+	// vectors are handed to the worker in pieces by Advance (one 200 MB
+	// copy would hold the page's thread for most of a second); sent counts
+	// the values already posted.
+	vectors []float32
+	sent    int
 }
+
+// chunkValues is the number of float32 values of one piece of the vectors
+// sent to the worker: 8 MB, a copy of a few milliseconds.
+const chunkValues = 2 << 20
 
 // progress is one progress message of the worker.
 type progress struct {
@@ -94,15 +104,34 @@ func newWorkerFactory() session.EmbedderFactory {
 		start.Set("perplexity", cfg.Perplexity)
 		start.Set("learningRate", cfg.LearningRate)
 		start.Set("seed", int(cfg.Seed))
-		arr := js.Global().Get("Uint8Array").New(len(vectors) * 4)
-		if len(vectors) > 0 {
-			js.CopyBytesToJS(arr, unsafe.Slice((*byte)(unsafe.Pointer(&vectors[0])), len(vectors)*4))
-		}
-		buf := arr.Get("buffer")
-		start.Set("vectors", buf)
-		w.Call("postMessage", start, js.Global().Get("Array").Call("of", buf))
+		w.Call("postMessage", start)
+		r.vectors = vectors
+		r.sendVectors(time.Now().Add(4 * time.Millisecond))
 		return r
 	}
+}
+
+// sendVectors posts pieces of the vectors to the worker until they are all
+// sent or the deadline has passed (at least one piece per call).
+func (r *remoteTSNE) sendVectors(deadline time.Time) {
+	for r.sent < len(r.vectors) {
+		end := min(r.sent+chunkValues, len(r.vectors))
+		piece := r.vectors[r.sent:end]
+		arr := js.Global().Get("Uint8Array").New(len(piece) * 4)
+		js.CopyBytesToJS(arr, unsafe.Slice((*byte)(unsafe.Pointer(&piece[0])), len(piece)*4))
+		m := js.Global().Get("Object").New()
+		m.Set("type", "vectors")
+		m.Set("run", r.run)
+		m.Set("offset", r.sent)
+		buf := arr.Get("buffer")
+		m.Set("data", buf)
+		r.w.Call("postMessage", m, js.Global().Get("Array").Call("of", buf))
+		r.sent = end
+		if time.Now().After(deadline) {
+			return
+		}
+	}
+	r.vectors = nil // all sent: the worker has its own copy
 }
 
 // receive runs in the message callback: it only stores what arrived.
@@ -139,8 +168,12 @@ func (r *remoteTSNE) receive(m js.Value) {
 	}
 }
 
-// Advance takes in the latest message; the worker computes on its own.
-func (r *remoteTSNE) Advance(time.Duration) bool {
+// Advance sends the next pieces of the vectors while any are left, and takes
+// in the latest message; the worker computes on its own.
+func (r *remoteTSNE) Advance(budget time.Duration) bool {
+	if r.vectors != nil && !r.w.IsUndefined() && !r.w.IsNull() {
+		r.sendVectors(time.Now().Add(budget / 2))
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.inErr != nil && r.err == nil {

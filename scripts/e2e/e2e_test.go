@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"math"
 	"net/url"
@@ -854,7 +855,7 @@ func TestRawTensorAsksForItsShape(t *testing.T) {
 }
 
 // watchLongTasks starts recording the page's main-thread long tasks (≥ 50 ms).
-func watchLongTasks(t *testing.T, ctx context.Context) {
+func watchLongTasks(t testing.TB, ctx context.Context) {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
 		window.__long = [];
@@ -866,7 +867,7 @@ func watchLongTasks(t *testing.T, ctx context.Context) {
 }
 
 // longTasks returns the durations (ms) of the long tasks since watchLongTasks.
-func longTasks(t *testing.T, ctx context.Context) []float64 {
+func longTasks(t testing.TB, ctx context.Context) []float64 {
 	t.Helper()
 	long, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`window.__long`))
 	if err != nil {
@@ -945,5 +946,69 @@ func TestColourByNumericColumn(t *testing.T) {
 	label, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('ctl-color').selectedOptions[0].textContent`))
 	if err != nil || label != "proline" {
 		t.Errorf("colour-by select shows %q (%v)", label, err)
+	}
+}
+
+// BenchmarkTSNEFashion70kInPage measures the page on Fashion-MNIST's 70,000
+// images (784 dims, written as a float32 .npy with their labels; the data
+// come from scripts/benchdata.sh): seconds from choosing the files to the
+// PCA on screen, then from choosing t-SNE to its 1,000th iteration on every
+// point, and the longest main-thread task meanwhile. Minutes per run.
+func BenchmarkTSNEFashion70kInPage(b *testing.B) {
+	const n, d = 70000, 784
+	src := filepath.Join("..", "..", ".cache", "bench", "fashion70k_70000x784")
+	raw, err := os.ReadFile(src + ".f32.bin")
+	if err != nil {
+		b.Skipf("generated benchmark data not available (run scripts/benchdata.sh): %v", err)
+	}
+	if len(raw) != 4*n*d {
+		b.Fatalf("%s.f32.bin: %d bytes, want %d", src, len(raw), 4*n*d)
+	}
+	dir := b.TempDir()
+	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", n, d)
+	for (10+len(header)+1)%64 != 0 {
+		header += " "
+	}
+	header += "\n"
+	npy := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)), byte(len(header)>>8))
+	npy = append(append(npy, header...), raw...)
+	tensors, labels := filepath.Join(dir, "fashion70k.npy"), filepath.Join(dir, "fashion70k_labels.tsv")
+	if err := os.WriteFile(tensors, npy, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	lab, err := os.ReadFile(src + ".labels.tsv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(labels, lab, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < b.N; i++ {
+		s := startServer(b)
+		ctx, closeBrowser := startBrowser(b, s)
+		open(b, ctx, s)
+		watchLongTasks(b, ctx)
+		start := time.Now()
+		upload(b, ctx, tensors, labels)
+		waitStatus(b, ctx, 5*time.Minute, "the PCA of 70,000 points", func(st status) bool {
+			return st.Phase == "ready" && st.Points == n && st.Method == "pca" // ready: the PCA is done
+		})
+		b.ReportMetric(time.Since(start).Seconds(), "s-to-pca")
+		b.ReportMetric(slices.Max(append(longTasks(b, ctx), 0)), "longest-task-loading-ms")
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.__long.length = 0`)); err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const el = document.getElementById('ctl-method');
+			el.value = 'tsne'; el.dispatchEvent(new Event('change', {bubbles: true})); })()`)); err != nil {
+			b.Fatal(err)
+		}
+		st := waitStatus(b, ctx, 15*time.Minute, "1,000 iterations", func(st status) bool { return st.Method == "tsne" && st.Iteration >= 1000 })
+		b.ReportMetric(time.Since(start).Seconds(), "s-to-1000-iterations")
+		b.ReportMetric(st.KL, "KL")
+		long := longTasks(b, ctx)
+		b.Logf("long tasks during t-SNE (ms): %v", long)
+		b.ReportMetric(slices.Max(append(long, 0)), "longest-task-tsne-ms")
+		closeBrowser()
 	}
 }

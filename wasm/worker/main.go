@@ -7,18 +7,21 @@
 // The page starts one worker when it loads and reuses it for every run.
 // Messages in (event.data):
 //
-//	{type:"start", run, vectors:ArrayBuffer(float32 n×d), n, d, dims, perplexity, learningRate, seed}
+//	{type:"start", run, n, d, dims, perplexity, learningRate, seed}
+//	{type:"vectors", run, offset, data:ArrayBuffer(float32)}: the n×d vectors in
+//	  pieces (offset counts values); t-SNE starts once they have all come
 //	{type:"stop"}  {type:"run", running:bool}  {type:"learningRate", value}
 //	{type:"perplexity", value}  {type:"maxIterations", value}
 //
 // Messages out: {type:"progress", run, iteration, kl, klIteration, preparing,
 // progress, learningRate, done, dims, positions:ArrayBuffer(float32 n×dims)}
 // about every sliceTime while running and after every change, and
-// {type:"error", run, message} when a start message is malformed. run echoes
+// {type:"error", run, message} when a start or vectors message is malformed. run echoes
 // the start message's, so the page can ignore messages of an older run.
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"syscall/js"
@@ -66,36 +69,59 @@ type worker struct {
 	t       *reduce.TSNE
 	running bool
 	done    bool
+
+	// A run whose vectors are still arriving: its settings (changes that
+	// come meanwhile included), the vectors and how many values came.
+	loading  *reduce.TSNEConfig
+	n, d     int
+	vectors  []float32
+	received int
 }
 
 func (w *worker) handle(m js.Value) {
 	switch m.Get("type").String() {
 	case "start":
 		w.run = m.Get("run").Int()
-		w.t = nil
-		t, err := start(m)
-		if err != nil {
+		w.t, w.loading, w.vectors = nil, nil, nil
+		if err := w.start(m); err != nil {
 			w.fail(err)
 			return
 		}
-		w.t, w.running, w.done = t, true, false
+		w.running, w.done = true, false
+		w.maybeBegin()
+	case "vectors":
+		if m.Get("run").Int() != w.run || w.loading == nil {
+			return // a piece of an older run
+		}
+		if err := w.piece(m); err != nil {
+			w.loading, w.vectors = nil, nil
+			w.fail(err)
+			return
+		}
+		w.maybeBegin()
 	case "stop":
-		w.t = nil
+		w.t, w.loading, w.vectors = nil, nil, nil
 	case "run":
 		w.running = m.Get("running").Truthy()
 	case "learningRate":
 		if w.t != nil {
 			w.t.SetLearningRate(m.Get("value").Float())
+		} else if w.loading != nil {
+			w.loading.LearningRate = m.Get("value").Float()
 		}
 	case "perplexity":
 		if w.t != nil {
 			w.t.SetPerplexity(m.Get("value").Float())
 			w.done = false
+		} else if w.loading != nil {
+			w.loading.Perplexity = m.Get("value").Float()
 		}
 	case "maxIterations":
 		if w.t != nil {
 			w.t.SetMaxIterations(m.Get("value").Int())
 			w.done = false
+		} else if w.loading != nil {
+			w.loading.MaxIterations = m.Get("value").Int()
 		}
 	}
 	if w.t != nil {
@@ -103,16 +129,12 @@ func (w *worker) handle(m js.Value) {
 	}
 }
 
-// start copies the vectors out of the message and prepares t-SNE.
-func start(m js.Value) (*reduce.TSNE, error) {
+// start reads a start message: the shape and settings of a run whose
+// vectors follow in pieces.
+func (w *worker) start(m js.Value) error {
 	n, d := m.Get("n").Int(), m.Get("d").Int()
-	buf := m.Get("vectors")
-	if n < 0 || d < 1 || buf.IsUndefined() || buf.Get("byteLength").Int() != n*d*4 {
-		return nil, fmt.Errorf("start message: %d×%d vectors do not match %v bytes", n, d, buf.Get("byteLength"))
-	}
-	vectors := make([]float32, n*d)
-	if n*d > 0 {
-		js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&vectors[0])), n*d*4), js.Global().Get("Uint8Array").New(buf))
+	if n < 0 || d < 1 {
+		return fmt.Errorf("start message: %d×%d vectors", n, d)
 	}
 	cfg := reduce.TSNEConfig{
 		Dims:         m.Get("dims").Int(),
@@ -121,9 +143,37 @@ func start(m js.Value) (*reduce.TSNE, error) {
 		Seed:         uint64(m.Get("seed").Int()),
 	}
 	if cfg.Dims != 2 && cfg.Dims != 3 {
-		return nil, fmt.Errorf("start message: dims %d", cfg.Dims)
+		return fmt.Errorf("start message: dims %d", cfg.Dims)
 	}
-	return reduce.NewTSNE(vectors, n, d, cfg), nil
+	w.loading, w.n, w.d = &cfg, n, d
+	w.vectors, w.received = make([]float32, n*d), 0
+	return nil
+}
+
+// piece copies one piece of the vectors into place.
+func (w *worker) piece(m js.Value) error {
+	off, buf := m.Get("offset").Int(), m.Get("data")
+	if buf.IsUndefined() || buf.IsNull() {
+		return errors.New("vectors message without data")
+	}
+	nb := buf.Get("byteLength").Int()
+	if off < 0 || nb%4 != 0 || off+nb/4 > len(w.vectors) {
+		return fmt.Errorf("vectors message: %d bytes at value %d do not fit %d×%d vectors", nb, off, w.n, w.d)
+	}
+	if nb > 0 {
+		js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&w.vectors[off])), nb), js.Global().Get("Uint8Array").New(buf))
+	}
+	w.received += nb / 4
+	return nil
+}
+
+// maybeBegin starts t-SNE once all the vectors have come.
+func (w *worker) maybeBegin() {
+	if w.loading == nil || w.received < len(w.vectors) {
+		return
+	}
+	w.t = reduce.NewTSNE(w.vectors, w.n, w.d, *w.loading)
+	w.loading, w.vectors = nil, nil
 }
 
 func (w *worker) fail(err error) {
