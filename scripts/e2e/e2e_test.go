@@ -718,6 +718,17 @@ func TestPageStaysResponsiveDuringTSNE10k(t *testing.T) {
 		return st.Phase == "ready" && st.Points == 10000 && st.Dims == 32
 	})
 	watchLongTasks(t, ctx)
+	// Count the worker's messages: the run must be the worker's (its data
+	// handed over in pieces), not a fall-back on the page's thread.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		window.__worker = {progress: 0, error: 0, errors: []};
+		projectorWorker().addEventListener('message', (e) => {
+			window.__worker[e.data.type] = (window.__worker[e.data.type] || 0) + 1;
+			if (e.data.type === 'error') window.__worker.errors.push(e.data.message);
+		});
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
 	setControl(t, ctx, "ctl-method", "tsne")
 	// Ten seconds of t-SNE; hover around and sample the status every second.
 	// The status must keep changing (preparation progress, then iterations):
@@ -744,6 +755,18 @@ func TestPageStaysResponsiveDuringTSNE10k(t *testing.T) {
 	}
 	if len(texts) < 3 {
 		t.Errorf("the status showed only %d distinct sentences in 10 samples: it stopped updating", len(texts))
+	}
+	type counts struct {
+		Progress int      `json:"progress"`
+		Error    int      `json:"error"`
+		Errors   []string `json:"errors"`
+	}
+	w, err := chromedp.Run(ctx, chromedp.Evaluate[counts](`window.__worker`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Progress < 10 || w.Error > 0 {
+		t.Errorf("the worker sent %d progress and %d error messages (%q): t-SNE did not run there", w.Progress, w.Error, w.Errors)
 	}
 }
 

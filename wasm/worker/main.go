@@ -9,7 +9,8 @@
 //
 //	{type:"start", run, n, d, dims, perplexity, learningRate, seed}
 //	{type:"vectors", run, offset, data:ArrayBuffer(float32)}: the n×d vectors in
-//	  pieces (offset counts values); t-SNE starts once they have all come
+//	  pieces, in order (offset counts values and must continue the previous
+//	  piece); t-SNE starts once they have all come
 //	{type:"stop"}  {type:"run", running:bool}  {type:"learningRate", value}
 //	{type:"perplexity", value}  {type:"maxIterations", value}
 //
@@ -157,8 +158,8 @@ func (w *worker) piece(m js.Value) error {
 		return errors.New("vectors message without data")
 	}
 	nb := buf.Get("byteLength").Int()
-	if off < 0 || nb%4 != 0 || off+nb/4 > len(w.vectors) {
-		return fmt.Errorf("vectors message: %d bytes at value %d do not fit %d×%d vectors", nb, off, w.n, w.d)
+	if off != w.received || nb%4 != 0 || off+nb/4 > len(w.vectors) {
+		return fmt.Errorf("vectors message: %d bytes at value %d do not continue the %d values of %d×%d vectors received", nb, off, w.received, w.n, w.d)
 	}
 	if nb > 0 {
 		js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&w.vectors[off])), nb), js.Global().Get("Uint8Array").New(buf))
