@@ -250,6 +250,13 @@ func newBrowser(t testing.TB, s *server) context.Context {
 // before the test ends (benchmarks start one browser after another).
 func startBrowser(t testing.TB, s *server) (context.Context, func()) {
 	t.Helper()
+	return startBrowserFor(t, s, 4*time.Minute)
+}
+
+// startBrowserFor is startBrowser with the browser's lifetime given: its
+// context, and so the browser, ends after limit.
+func startBrowserFor(t testing.TB, s *server, limit time.Duration) (context.Context, func()) {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.UserDataDir(t.TempDir()),
@@ -267,7 +274,7 @@ func startBrowser(t testing.TB, s *server) (context.Context, func()) {
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, limit)
 	closeAll := func() { cancelT(); cancelC(); cancelA() }
 	t.Cleanup(closeAll)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
@@ -324,6 +331,9 @@ func waitStatus(t testing.TB, ctx context.Context, timeout time.Duration, what s
 	var last status
 	var lastErr error
 	for time.Now().Before(deadline) {
+		if ctx.Err() != nil {
+			t.Fatalf("waiting for %s: the browser is gone (%v); last status %+v", what, ctx.Err(), last)
+		}
 		st, err := readStatus(ctx)
 		if err == nil {
 			last = st
