@@ -3,7 +3,7 @@ GO      ?= go
 PORT    ?= 8080
 DIST    ?= dist
 # Packages free of Ebiten and syscall/js: tested natively and as js/wasm under Node.
-PURE    := ./parse/... ./reduce/... ./render/view/... ./wasm/session/... ./cmd/...
+PURE    := ./parse/... ./reduce/... ./render/view/... ./session/... ./cmd/...
 WASMRUN := PATH="$$PATH:$$($(GO) env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm
 
 .PHONY: all build serve test check unit unit-wasm e2e tools bench clean

@@ -3,7 +3,7 @@
 // Command wasm is the projector's browser entry point, compiled to
 // WebAssembly and started by site/app.js. With wasm/worker it is the only
 // code that imports syscall/js: it turns DOM events into commands, runs the
-// session (wasm/session) inside Ebiten's Update under a time budget, and
+// session (session/) inside Ebiten's Update under a time budget, and
 // mirrors the session into #status and into the render.Viewer.
 package main
 
@@ -18,7 +18,7 @@ import (
 
 	"github.com/embproj/projector/parse"
 	"github.com/embproj/projector/render"
-	"github.com/embproj/projector/wasm/session"
+	"github.com/embproj/projector/session"
 )
 
 //go:embed demo/projector_config.json demo/digits_tensors.bytes demo/digits_labels.tsv demo/digits_sprite.png

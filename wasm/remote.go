@@ -9,10 +9,10 @@ import (
 	"sync"
 	"syscall/js"
 	"time"
-	"unsafe"
 
 	"github.com/embproj/projector/reduce"
-	"github.com/embproj/projector/wasm/session"
+	"github.com/embproj/projector/session"
+	"github.com/embproj/projector/wasm/protocol"
 )
 
 // remoteTSNE is a session.Embedder whose t-SNE runs in the page's Web Worker
@@ -98,16 +98,8 @@ func newWorkerFactory() session.EmbedderFactory {
 		w.Call("addEventListener", "message", r.onMsg)
 		w.Call("addEventListener", "error", r.onError)
 
-		start := js.Global().Get("Object").New()
-		start.Set("type", "start")
-		start.Set("run", r.run)
-		start.Set("n", n)
-		start.Set("d", d)
-		start.Set("dims", cfg.Dims)
-		start.Set("perplexity", cfg.Perplexity)
-		start.Set("learningRate", cfg.LearningRate)
-		start.Set("seed", int(cfg.Seed))
-		w.Call("postMessage", start)
+		protocol.Start{Run: r.run, N: n, D: d, Dims: cfg.Dims, Perplexity: cfg.Perplexity,
+			LearningRate: cfg.LearningRate, Seed: cfg.Seed}.Post(w)
 		r.vectors = vectors
 		r.sendVectors(time.Now().Add(4 * time.Millisecond))
 		return r
@@ -119,16 +111,7 @@ func newWorkerFactory() session.EmbedderFactory {
 func (r *remoteTSNE) sendVectors(deadline time.Time) {
 	for r.sent < len(r.vectors) {
 		end := min(r.sent+chunkValues, len(r.vectors))
-		piece := r.vectors[r.sent:end]
-		arr := js.Global().Get("Uint8Array").New(len(piece) * 4)
-		js.CopyBytesToJS(arr, unsafe.Slice((*byte)(unsafe.Pointer(&piece[0])), len(piece)*4))
-		m := js.Global().Get("Object").New()
-		m.Set("type", "vectors")
-		m.Set("run", r.run)
-		m.Set("offset", r.sent)
-		buf := arr.Get("buffer")
-		m.Set("data", buf)
-		r.w.Call("postMessage", m, js.Global().Get("Array").Call("of", buf))
+		protocol.Vectors{Run: r.run, Offset: r.sent, Data: r.vectors[r.sent:end]}.Post(r.w)
 		r.sent = end
 		if time.Now().After(deadline) {
 			return
@@ -139,34 +122,22 @@ func (r *remoteTSNE) sendVectors(deadline time.Time) {
 
 // receive runs in the message callback: it only stores what arrived.
 func (r *remoteTSNE) receive(m js.Value) {
-	if run := m.Get("run"); run.Type() == js.TypeNumber && run.Int() != r.run {
+	if protocol.Run(m) != r.run {
 		return // an older run's message
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	switch m.Get("type").String() {
-	case "error":
-		r.inErr = fmt.Errorf("the t-SNE worker failed: %s", m.Get("message").String())
-	case "progress":
-		kl := m.Get("kl").Float()
-		if kl < 0 {
-			kl = math.NaN()
+	switch protocol.Type(m) {
+	case protocol.TypeError:
+		r.inErr = fmt.Errorf("the t-SNE worker failed: %s", protocol.DecodeFailure(m).Message)
+	case protocol.TypeProgress:
+		if len(r.inPos) != len(r.pos) {
+			r.inPos = make([]float32, len(r.pos))
 		}
-		r.in = progress{
-			iteration: m.Get("iteration").Int(), klIteration: m.Get("klIteration").Int(),
-			kl: kl, prog: m.Get("progress").Float(), lr: m.Get("learningRate").Float(),
-			preparing: m.Get("preparing").Bool(), done: m.Get("done").Bool(),
-		}
-		buf := m.Get("positions")
-		if nb := buf.Get("byteLength").Int(); nb == len(r.pos)*4 {
-			if len(r.inPos) != len(r.pos) {
-				r.inPos = make([]float32, len(r.pos))
-			}
-			if nb > 0 {
-				js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&r.inPos[0])), nb), js.Global().Get("Uint8Array").New(buf))
-			}
-			r.fresh = true
-		}
+		p, ok := protocol.DecodeProgress(m, r.inPos)
+		r.in = progress{iteration: p.Iteration, klIteration: p.KLIteration, kl: p.KL, prog: p.Progress,
+			lr: p.LearningRate, preparing: p.Preparing, done: p.Done}
+		r.fresh = r.fresh || ok
 		r.received = true
 	}
 }
@@ -192,20 +163,26 @@ func (r *remoteTSNE) Advance(budget time.Duration) bool {
 	return r.cur.done
 }
 
-func (r *remoteTSNE) send(typ string, key string, value any) {
+func (r *remoteTSNE) send(what protocol.Control, value float64) {
 	if r.w.IsUndefined() || r.w.IsNull() {
 		return
 	}
-	m := js.Global().Get("Object").New()
-	m.Set("type", typ)
-	m.Set(key, value)
-	r.w.Call("postMessage", m)
+	protocol.ControlMsg{Run: r.run, What: what, Value: value}.Post(r.w)
 }
 
-func (r *remoteTSNE) SetRunning(running bool)    { r.send("run", "running", running) }
-func (r *remoteTSNE) SetLearningRate(lr float64) { r.send("learningRate", "value", lr) }
-func (r *remoteTSNE) SetPerplexity(p float64)    { r.send("perplexity", "value", p); r.notDone() }
-func (r *remoteTSNE) SetMaxIterations(it int)    { r.send("maxIterations", "value", it); r.notDone() }
+func (r *remoteTSNE) SetRunning(running bool) {
+	v := 0.0
+	if running {
+		v = 1
+	}
+	r.send(protocol.Running, v)
+}
+func (r *remoteTSNE) SetLearningRate(lr float64) { r.send(protocol.LearningRate, lr) }
+func (r *remoteTSNE) SetPerplexity(p float64)    { r.send(protocol.Perplexity, p); r.notDone() }
+func (r *remoteTSNE) SetMaxIterations(it int) {
+	r.send(protocol.MaxIterations, float64(it))
+	r.notDone()
+}
 
 // notDone forgets a "done" until the worker reports again.
 func (r *remoteTSNE) notDone() {
@@ -230,7 +207,7 @@ func (r *remoteTSNE) Close() {
 	if r.w.IsUndefined() || r.w.IsNull() {
 		return
 	}
-	r.send("stop", "run", r.run)
+	r.send(protocol.Stop, 0)
 	r.w.Call("removeEventListener", "message", r.onMsg)
 	r.w.Call("removeEventListener", "error", r.onError)
 	r.onMsg.Release()

@@ -5,31 +5,18 @@
 // site/worker.js starts it; the page's wasm/ (remoteTSNE) talks to it.
 //
 // The page starts one worker when it loads and reuses it for every run.
-// Messages in (event.data):
-//
-//	{type:"start", run, n, d, dims, perplexity, learningRate, seed}
-//	{type:"vectors", run, offset, data:ArrayBuffer(float32)}: the n×d vectors in
-//	  pieces, in order (offset counts values and must continue the previous
-//	  piece); t-SNE starts once they have all come
-//	{type:"stop"}  {type:"run", running:bool}  {type:"learningRate", value}
-//	{type:"perplexity", value}  {type:"maxIterations", value}
-//
-// Messages out: {type:"progress", run, iteration, kl, klIteration, preparing,
-// progress, learningRate, done, dims, positions:ArrayBuffer(float32 n×dims)}
-// about every sliceTime while running and after every change, and
-// {type:"error", run, message} when a start or vectors message is malformed. run echoes
-// the start message's, so the page can ignore messages of an older run.
+// The messages are wasm/protocol's: Start, the vectors in Vectors pieces
+// (t-SNE starts once they have all come), Control messages; it answers with
+// Progress about every sliceTime while running and after every change, and
+// Failure when a message is malformed.
 package main
 
 import (
-	"errors"
-	"fmt"
-	"math"
 	"syscall/js"
 	"time"
-	"unsafe"
 
 	"github.com/embproj/projector/reduce"
+	"github.com/embproj/projector/wasm/protocol"
 )
 
 // sliceTime is how long the worker computes between two progress messages.
@@ -80,92 +67,77 @@ type worker struct {
 }
 
 func (w *worker) handle(m js.Value) {
-	switch m.Get("type").String() {
-	case "start":
-		w.run = m.Get("run").Int()
+	switch protocol.Type(m) {
+	case protocol.TypeStart:
 		w.t, w.loading, w.vectors = nil, nil, nil
-		if err := w.start(m); err != nil {
+		st, err := protocol.DecodeStart(m)
+		w.run = st.Run
+		if err != nil {
 			w.fail(err)
 			return
 		}
+		w.loading = &reduce.TSNEConfig{Dims: st.Dims, Perplexity: st.Perplexity, LearningRate: st.LearningRate, Seed: st.Seed}
+		w.n, w.d = st.N, st.D
+		w.vectors, w.received = make([]float32, st.N*st.D), 0
 		w.running, w.done = true, false
 		w.maybeBegin()
-	case "vectors":
-		if m.Get("run").Int() != w.run || w.loading == nil {
+	case protocol.TypeVectors:
+		if protocol.Run(m) != w.run || w.loading == nil {
 			return // a piece of an older run
 		}
-		if err := w.piece(m); err != nil {
+		got, err := protocol.DecodeVectorsInto(m, w.vectors, w.received)
+		if err != nil {
 			w.loading, w.vectors = nil, nil
 			w.fail(err)
 			return
 		}
+		w.received += got
 		w.maybeBegin()
-	case "stop":
-		w.t, w.loading, w.vectors = nil, nil, nil
-	case "run":
-		w.running = m.Get("running").Truthy()
-	case "learningRate":
-		if w.t != nil {
-			w.t.SetLearningRate(m.Get("value").Float())
-		} else if w.loading != nil {
-			w.loading.LearningRate = m.Get("value").Float()
+	case protocol.TypeControl:
+		c, err := protocol.DecodeControl(m)
+		if err != nil {
+			w.fail(err)
+			return
 		}
-	case "perplexity":
-		if w.t != nil {
-			w.t.SetPerplexity(m.Get("value").Float())
-			w.done = false
-		} else if w.loading != nil {
-			w.loading.Perplexity = m.Get("value").Float()
+		if c.Run != w.run {
+			return // meant for an older run
 		}
-	case "maxIterations":
-		if w.t != nil {
-			w.t.SetMaxIterations(m.Get("value").Int())
-			w.done = false
-		} else if w.loading != nil {
-			w.loading.MaxIterations = m.Get("value").Int()
-		}
+		w.control(c)
 	}
 	if w.t != nil {
 		w.post()
 	}
 }
 
-// start reads a start message: the shape and settings of a run whose
-// vectors follow in pieces.
-func (w *worker) start(m js.Value) error {
-	n, d := m.Get("n").Int(), m.Get("d").Int()
-	if n < 0 || d < 1 {
-		return fmt.Errorf("start message: %d×%d vectors", n, d)
+// control applies a setting to the run, or to the run whose vectors are
+// still arriving.
+func (w *worker) control(c protocol.ControlMsg) {
+	switch c.What {
+	case protocol.Stop:
+		w.t, w.loading, w.vectors = nil, nil, nil
+	case protocol.Running:
+		w.running = c.Value != 0
+	case protocol.LearningRate:
+		if w.t != nil {
+			w.t.SetLearningRate(c.Value)
+		} else if w.loading != nil {
+			w.loading.LearningRate = c.Value
+		}
+	case protocol.Perplexity:
+		if w.t != nil {
+			w.t.SetPerplexity(c.Value)
+			w.done = false
+		} else if w.loading != nil {
+			w.loading.Perplexity = c.Value
+		}
+	case protocol.MaxIterations:
+		if w.t != nil {
+			w.t.SetMaxIterations(int(c.Value))
+			w.done = false
+		} else if w.loading != nil {
+			w.loading.MaxIterations = int(c.Value)
+		}
 	}
-	cfg := reduce.TSNEConfig{
-		Dims:         m.Get("dims").Int(),
-		Perplexity:   m.Get("perplexity").Float(),
-		LearningRate: m.Get("learningRate").Float(),
-		Seed:         uint64(m.Get("seed").Int()),
-	}
-	if cfg.Dims != 2 && cfg.Dims != 3 {
-		return fmt.Errorf("start message: dims %d", cfg.Dims)
-	}
-	w.loading, w.n, w.d = &cfg, n, d
-	w.vectors, w.received = make([]float32, n*d), 0
-	return nil
-}
-
-// piece copies one piece of the vectors into place.
-func (w *worker) piece(m js.Value) error {
-	off, buf := m.Get("offset").Int(), m.Get("data")
-	if buf.IsUndefined() || buf.IsNull() {
-		return errors.New("vectors message without data")
-	}
-	nb := buf.Get("byteLength").Int()
-	if off != w.received || nb%4 != 0 || off+nb/4 > len(w.vectors) {
-		return fmt.Errorf("vectors message: %d bytes at value %d do not continue the %d values of %d×%d vectors received", nb, off, w.received, w.n, w.d)
-	}
-	if nb > 0 {
-		js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&w.vectors[off])), nb), js.Global().Get("Uint8Array").New(buf))
-	}
-	w.received += nb / 4
-	return nil
 }
 
 // maybeBegin starts t-SNE once all the vectors have come.
@@ -178,38 +150,22 @@ func (w *worker) maybeBegin() {
 }
 
 func (w *worker) fail(err error) {
-	msg := js.Global().Get("Object").New()
-	msg.Set("type", "error")
-	msg.Set("run", w.run)
-	msg.Set("message", err.Error())
-	w.self.Call("postMessage", msg)
+	protocol.Failure{Run: w.run, Message: err.Error()}.Post(w.self)
 }
 
 // post sends the state and a copy of the layout (transferred, not cloned).
 func (w *worker) post() {
 	t := w.t
-	pos := t.Positions()
-	msg := js.Global().Get("Object").New()
-	msg.Set("type", "progress")
-	msg.Set("run", w.run)
-	msg.Set("iteration", t.Iteration())
-	kl := t.KL()
-	if math.IsNaN(kl) || math.IsInf(kl, 0) {
-		kl = -1
+	phase := "iterating"
+	switch {
+	case w.done:
+		phase = "done"
+	case t.Preparing():
+		phase = "preparing"
 	}
-	msg.Set("kl", kl)
-	msg.Set("klIteration", t.KLIteration())
-	msg.Set("preparing", t.Preparing())
-	msg.Set("progress", t.Progress())
-	msg.Set("learningRate", t.LearningRate())
-	msg.Set("done", w.done)
-	msg.Set("running", w.running)
-	msg.Set("dims", t.Dims())
-	arr := js.Global().Get("Uint8Array").New(len(pos) * 4)
-	if len(pos) > 0 {
-		js.CopyBytesToJS(arr, unsafe.Slice((*byte)(unsafe.Pointer(&pos[0])), len(pos)*4))
-	}
-	buffer := arr.Get("buffer")
-	msg.Set("positions", buffer)
-	w.self.Call("postMessage", msg, js.Global().Get("Array").Call("of", buffer))
+	protocol.Progress{
+		Run: w.run, Iteration: t.Iteration(), KLIteration: t.KLIteration(), KL: t.KL(),
+		Phase: phase, Progress: t.Progress(), LearningRate: t.LearningRate(),
+		Preparing: t.Preparing(), Done: w.done, Positions: t.Positions(),
+	}.Post(w.self)
 }

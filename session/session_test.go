@@ -24,13 +24,13 @@ func readFile(t *testing.T, path string) parse.File {
 
 // sharedFile reads a real input from the repository's testdata/shared.
 func sharedFile(t *testing.T, rel string) parse.File {
-	return readFile(t, "../../testdata/shared/"+rel)
+	return readFile(t, "../testdata/shared/"+rel)
 }
 
 func demoFiles(t *testing.T) []parse.File {
 	var files []parse.File
 	for _, name := range []string{"projector_config.json", "digits_tensors.bytes", "digits_labels.tsv", "digits_sprite.png"} {
-		files = append(files, readFile(t, "../demo/"+name))
+		files = append(files, readFile(t, "../wasm/demo/"+name))
 	}
 	return files
 }
@@ -422,7 +422,7 @@ func TestSourceName(t *testing.T) {
 
 func TestShapeAskedForRawTensor(t *testing.T) {
 	s := New()
-	tensor := readFile(t, "../demo/digits_tensors.bytes")
+	tensor := readFile(t, "../wasm/demo/digits_tensors.bytes")
 	s.Open([]parse.File{tensor}, "")
 	runToEnd(t, s)
 	if s.Status().Phase != Error || !s.AsksShape() {
