@@ -219,4 +219,3 @@ func (a *app) Layout(w, h int) (int, int) {
 
 // LayoutF sizes the canvas in device pixels.
 func (a *app) LayoutF(w, h float64) (float64, float64) { return a.viewer.LayoutF(w, h) }
-
