@@ -248,6 +248,16 @@ func (s *Session) navigationHint() string {
 //	pause         pause t-SNE
 //	restart       start t-SNE again from the beginning
 //
+// and the inspector's (inspect.go):
+//
+//	search        the query: a substring, or /a regular expression/ (both ignore case)
+//	search-column the column searched: an index (0-based), or "all"
+//	select        a row (0-based) to select alone, "+row" to toggle it, "" for none
+//	select-matches select every row the search matched
+//	metric        "cosine" | "euclidean": the neighbour metric
+//	neighbours    k, the neighbour list length (1 to 1,000)
+//	label-by      the column labels come from, or "auto" (the colour column)
+//
 // It reports what changed, or an error naming the bad value.
 func (s *Session) Control(name, value string) (Changes, error) {
 	if s.data == nil {
@@ -384,6 +394,9 @@ func (s *Session) Control(name, value string) (Changes, error) {
 		s.set.Method = "tsne"
 		s.startTSNE()
 	default:
+		if handled, err := s.inspectControl(name, value); handled {
+			return Changes{Status: true, Inspect: err == nil}, err
+		}
 		return Changes{}, fmt.Errorf("unknown control %q", name)
 	}
 	s.describe()

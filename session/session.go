@@ -49,6 +49,11 @@ type Status struct {
 	// Kullback-Leibler divergence last estimated (0 before the first estimate).
 	Layout int     `json:"layout,omitempty"`
 	KL     float64 `json:"kl,omitempty"`
+	// The inspector (inspect.go): the applied search, the selection and
+	// the neighbours of a single selected point, each omitted when empty.
+	Search     *SearchStatus     `json:"search,omitempty"`
+	Selection  *SelectionStatus  `json:"selection,omitempty"`
+	Neighbours *NeighboursStatus `json:"neighbours,omitempty"`
 }
 
 // JSON encodes the status for data-state.
@@ -73,6 +78,9 @@ type Changes struct {
 	Refit  bool // a new dataset: the camera should fit it
 	Style  bool // colours, legend or tooltip source changed
 	Banner bool // the diagnostics to show changed
+	// Inspect: search, selection or neighbours changed (the panel and the
+	// points' emphasis).
+	Inspect bool
 }
 
 // Session holds one loaded dataset and its projection. The zero value is not
@@ -111,11 +119,13 @@ type Session struct {
 	legend      []view.Category
 	legendTitle string
 	colorCol    int
+
+	insp inspector // search, selection, neighbours (inspect.go)
 }
 
 // New returns a session in the loading phase with nothing to show.
 func New() *Session {
-	s := &Session{colorCol: -1, set: DefaultSettings()}
+	s := &Session{colorCol: -1, set: DefaultSettings(), insp: newInspector()}
 	s.status.Phase = Loading
 	s.sentence = "Loading the projector…"
 	return s
@@ -296,7 +306,14 @@ func (s *Session) Work(budget time.Duration) Changes {
 		s.finishLoad()
 		return Changes{Status: true, Points: true, Refit: true, Style: true, Banner: true}
 	}
-	return s.workProjection(budget)
+	deadline := time.Now().Add(budget)
+	if s.inspectorBusy() {
+		ch.Inspect = s.workInspector(time.Now().Add(budget / 2))
+		ch.Status = ch.Status || ch.Inspect
+	}
+	pch := s.workProjection(time.Until(deadline))
+	pch.Inspect, pch.Status = ch.Inspect, pch.Status || ch.Status
+	return pch
 }
 
 // clear forgets the shown dataset and its projection.
@@ -305,6 +322,7 @@ func (s *Session) clear() {
 	s.stopTSNE()
 	s.pca, s.pcaDone, s.tsneDone, s.tsneShown, s.paused = nil, false, false, false, false
 	s.layout, s.layoutOwned = nil, false
+	s.resetInspector(0)
 }
 
 // finishLoad takes the finished parse and starts the projection.
@@ -328,6 +346,7 @@ func (s *Session) finishLoad() {
 		return
 	}
 	s.data = data
+	s.resetInspector(data.N)
 	s.status.Points, s.status.Dims = data.N, data.D
 	s.style()
 	s.startProjection()
@@ -419,8 +438,12 @@ func (s *Session) Thumbnails() (image.Image, func(i int) (image.Rectangle, bool)
 	}
 }
 
-// Status returns the current status.
-func (s *Session) Status() Status { return s.status }
+// Status returns the current status, the inspector's state included.
+func (s *Session) Status() Status {
+	st := s.status
+	st.Search, st.Selection, st.Neighbours = s.inspectStatus()
+	return st
+}
 
 // Sentence is the readable form of the status, for the status line.
 func (s *Session) Sentence() string { return s.sentence }
