@@ -11,6 +11,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -73,6 +74,23 @@ type Viewer struct {
 
 	hover int // index of the hovered point, -1 for none
 
+	// Selection (select.go): per-point emphasis, the single selected
+	// point and its neighbours, the emphasised points in drawing order,
+	// the drag mode, a box or lasso being dragged, and the selections
+	// asked for since TakeSelections.
+	emphasis       []uint8
+	focus          int
+	neighbours     []int32
+	neighbourLines bool
+	front          []int32
+	dragMode       DragMode
+	gest           gesture
+	selections     []Selection
+	// pressX, pressY is where the left button went down; clickable says
+	// it has not moved more than clickSlop since, so a release is a click.
+	pressX, pressY int
+	clickable      bool
+
 	// Input state.
 	dragging       bool
 	dragButton     ebiten.MouseButton
@@ -99,7 +117,7 @@ type Viewer struct {
 
 // NewViewer returns a viewer with no points.
 func NewViewer() *Viewer {
-	return &Viewer{hover: -1, autoFit: true, scale: 1, layerDirty: true, frameDirty: true, disc: newDisc(32)}
+	return &Viewer{hover: -1, focus: -1, autoFit: true, scale: 1, layerDirty: true, frameDirty: true, disc: newDisc(32)}
 }
 
 // OnFirstFrame registers f to run once, right after the first frame that
@@ -260,15 +278,36 @@ func shiftHeld() bool {
 
 func (v *Viewer) handleMouse() {
 	x, y := ebiten.CursorPosition()
+	if v.gest.alive {
+		if ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
+			v.moveGesture(x, y)
+		} else {
+			v.endGesture()
+		}
+		return
+	}
 	for _, b := range []ebiten.MouseButton{ebiten.MouseButtonLeft, ebiten.MouseButtonRight, ebiten.MouseButtonMiddle} {
 		if inpututil.IsMouseButtonJustPressed(b) {
+			if b == ebiten.MouseButtonLeft {
+				if v.startGesture(x, y) {
+					return
+				}
+				v.pressX, v.pressY, v.clickable = x, y, true
+			}
 			v.dragging, v.dragButton = true, b
 			v.lastX, v.lastY = x, y
 		}
 	}
+	if v.clickable && math.Hypot(float64(x-v.pressX), float64(y-v.pressY)) > clickSlop*v.scale {
+		v.clickable = false
+	}
 	if v.dragging {
 		if !ebiten.IsMouseButtonPressed(v.dragButton) {
 			v.dragging = false
+			if v.dragButton == ebiten.MouseButtonLeft && v.clickable {
+				v.clickable = false
+				v.click(x, y)
+			}
 		} else if x != v.lastX || y != v.lastY {
 			dx, dy := float64(x-v.lastX), float64(y-v.lastY)
 			v.lastX, v.lastY = x, y
@@ -429,6 +468,7 @@ func (v *Viewer) Draw(screen *ebiten.Image) {
 	}
 	screen.DrawImage(v.layer, nil)
 	v.drawHover(screen)
+	v.drawGesture(screen)
 	v.drawLegend(screen)
 	v.drawBanner(screen)
 	v.drawTooltip(screen)
@@ -457,10 +497,6 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 	if n == 0 {
 		return
 	}
-	r := float32(PointRadius(n) * v.scale)
-	ds := float32(v.disc.Bounds().Dx())
-	w, h := float32(v.width), float32(v.height)
-	opts := &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear}
 	if len(v.indices) == 0 {
 		// The same two triangles per quad for every batch.
 		v.indices = make([]uint16, 6*maxQuads)
@@ -470,39 +506,81 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 		}
 		v.vertices = make([]ebiten.Vertex, 4*maxQuads)
 	}
-	// The camera as float32: screen = (ox + x·s, oy − y·s).
-	s := float32(v.cam.Scale)
-	ox := float32(v.cam.Width/2 - v.cam.CenterX*v.cam.Scale)
-	oy := float32(v.cam.Height/2 + v.cam.CenterY*v.cam.Scale)
-	quads := 0
+	r := float32(PointRadius(n) * v.scale)
+	b := quadBatch{v: v, dst: dst, opts: &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear},
+		ds: float32(v.disc.Bounds().Dx()), w: float32(v.width), h: float32(v.height),
+		// The camera as float32: screen = (ox + x·s, oy − y·s).
+		s:  float32(v.cam.Scale),
+		ox: float32(v.cam.Width/2 - v.cam.CenterX*v.cam.Scale),
+		oy: float32(v.cam.Height/2 + v.cam.CenterY*v.cam.Scale)}
+	em := v.emphasis
+	if len(em) != n {
+		em = nil
+	}
+	v.front = v.front[:0]
 	for k := 0; k < n; k++ {
 		i := k
 		if v.order != nil {
 			i = int(v.order[k])
 		}
-		x := ox + v.pos[i*v.dims]*s
-		y := oy - v.pos[i*v.dims+1]*s
-		if !(x > -r && x < w+r && y > -r && y < h+r) { // also drops NaN
-			continue
-		}
 		c := view.OtherColor
 		if i < len(v.colors) {
 			c = v.colors[i]
 		}
-		cr, cg, cb, ca := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255
-		q := v.vertices[4*quads : 4*quads+4 : 4*quads+4]
-		q[0] = ebiten.Vertex{DstX: x - r, DstY: y - r, SrcX: 0, SrcY: 0, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
-		q[1] = ebiten.Vertex{DstX: x + r, DstY: y - r, SrcX: ds, SrcY: 0, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
-		q[2] = ebiten.Vertex{DstX: x - r, DstY: y + r, SrcX: 0, SrcY: ds, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
-		q[3] = ebiten.Vertex{DstX: x + r, DstY: y + r, SrcX: ds, SrcY: ds, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
-		quads++
-		if quads == maxQuads {
-			dst.DrawTriangles(v.vertices, v.indices, v.disc, opts)
-			quads = 0
+		if em != nil {
+			switch em[i] {
+			case EmphasisNone:
+			case EmphasisDimmed:
+				c = dimmed(c)
+			default:
+				v.front = append(v.front, int32(i)) // drawn on top, below
+				continue
+			}
 		}
+		b.add(v.pos[i*v.dims], v.pos[i*v.dims+1], r, c)
 	}
-	if quads > 0 {
-		dst.DrawTriangles(v.vertices[:4*quads], v.indices[:6*quads], v.disc, opts)
+	b.flush()
+	if len(v.front) > 0 {
+		// Matches, then neighbours, then the selection on top.
+		slices.SortStableFunc(v.front, func(a, c int32) int { return int(em[a]) - int(em[c]) })
+		v.drawEmphasised(dst, &b, v.front, r)
+	}
+}
+
+// quadBatch collects point discs into DrawTriangles calls of up to maxQuads.
+type quadBatch struct {
+	v                   *Viewer
+	dst                 *ebiten.Image
+	opts                *ebiten.DrawTrianglesOptions
+	ds, w, h, s, ox, oy float32
+	quads               int
+}
+
+// add queues a disc of radius r (device px) at world (x, y) in colour c,
+// unless it is off screen (or NaN).
+func (b *quadBatch) add(wx, wy, r float32, c color.RGBA) {
+	x, y := b.ox+wx*b.s, b.oy-wy*b.s
+	if !(x > -r && x < b.w+r && y > -r && y < b.h+r) { // also drops NaN
+		return
+	}
+	cr, cg, cb, ca := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255
+	ds := b.ds
+	q := b.v.vertices[4*b.quads : 4*b.quads+4 : 4*b.quads+4]
+	q[0] = ebiten.Vertex{DstX: x - r, DstY: y - r, SrcX: 0, SrcY: 0, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
+	q[1] = ebiten.Vertex{DstX: x + r, DstY: y - r, SrcX: ds, SrcY: 0, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
+	q[2] = ebiten.Vertex{DstX: x - r, DstY: y + r, SrcX: 0, SrcY: ds, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
+	q[3] = ebiten.Vertex{DstX: x + r, DstY: y + r, SrcX: ds, SrcY: ds, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca}
+	b.quads++
+	if b.quads == maxQuads {
+		b.flush()
+	}
+}
+
+// flush draws the queued discs.
+func (b *quadBatch) flush() {
+	if b.quads > 0 {
+		b.dst.DrawTriangles(b.v.vertices[:4*b.quads], b.v.indices[:6*b.quads], b.v.disc, b.opts)
+		b.quads = 0
 	}
 }
 

@@ -69,6 +69,9 @@ type inspector struct {
 	matches   []int32
 	next      int
 	searching bool
+	// selectWhenDone: select every match once the running search ends
+	// (Enter pressed while it ran).
+	selectWhenDone bool
 
 	selected []bool  // per row
 	selList  []int32 // the selected rows, ascending
@@ -81,7 +84,7 @@ type inspector struct {
 	nbDist     []float32
 	nbComputed bool // nbRows are the finished answer for the current single selection
 
-	labelCol int // the column labels come from; -1: the colour column
+	labelCol int // the column labels come from; -1: the first
 
 	emphasis      []uint8
 	emphasisStale bool
@@ -161,7 +164,7 @@ func (s *Session) Search(query string, column int) error {
 	}
 	in := &s.insp
 	in.query, in.column, in.match = query, column, m
-	in.matches, in.next, in.searching = in.matches[:0], 0, m != nil
+	in.matches, in.next, in.searching, in.selectWhenDone = in.matches[:0], 0, m != nil, false
 	in.emphasisStale = true
 	return nil
 }
@@ -190,6 +193,10 @@ func (s *Session) searchStep(deadline time.Time) bool {
 	}
 	in.searching = false
 	in.emphasisStale = true
+	if in.selectWhenDone {
+		in.selectWhenDone = false
+		s.SelectMatches()
+	}
 	return true
 }
 
@@ -237,8 +244,13 @@ func (s *Session) Select(rows []int, mode SelectMode) {
 	s.selectionChanged()
 }
 
-// SelectMatches selects every row the search matched (Enter in the search field).
+// SelectMatches selects every row the search matched (Enter in the search
+// field); while the search runs, it selects them when it ends.
 func (s *Session) SelectMatches() {
+	if s.insp.searching {
+		s.insp.selectWhenDone = true
+		return
+	}
 	rows := make([]int, len(s.insp.matches))
 	for i, r := range s.insp.matches {
 		rows[i] = int(r)
@@ -378,7 +390,7 @@ func (s *Session) Neighbours() (rows []int32, dist []float32) {
 }
 
 // Label returns the text point i is labelled with: its value in the label
-// column (the colour column unless chosen), or its point number.
+// column (the first column unless another is chosen), or its point number.
 func (s *Session) Label(i int) string {
 	if s.data == nil || i < 0 || i >= s.data.N {
 		return ""
@@ -395,8 +407,6 @@ func (s *Session) labelColumn() int {
 	switch {
 	case s.insp.labelCol >= 0 && s.insp.labelCol < len(s.data.Columns):
 		return s.insp.labelCol
-	case s.colorCol >= 0:
-		return s.colorCol
 	case len(s.data.Columns) > 0:
 		return 0
 	}
@@ -520,11 +530,9 @@ func (s *Session) inspectControl(name, value string) (handled bool, err error) {
 		}
 		return true, s.SetNeighbourCount(k)
 	case "label-by":
-		c := -1
-		if value != "auto" {
-			if c, err = strconv.Atoi(value); err != nil || c < 0 || c >= len(s.data.Columns) {
-				return true, fmt.Errorf("label-by %q: want auto or a column from 0 to %d", value, len(s.data.Columns)-1)
-			}
+		c, err := strconv.Atoi(value)
+		if err != nil || c < 0 || c >= len(s.data.Columns) {
+			return true, fmt.Errorf("label-by %q: want a column from 0 to %d", value, len(s.data.Columns)-1)
 		}
 		in.labelCol = c
 		return true, nil

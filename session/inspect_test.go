@@ -208,3 +208,17 @@ func TestNeighboursOfASelectedPoint(t *testing.T) {
 		}
 	}
 }
+
+func TestEnterDuringASearchSelectsWhenItEnds(t *testing.T) {
+	s := readyDemo(t)
+	control(t, s, "search", "3")
+	control(t, s, "select-matches", "") // before any Work: the search has not run
+	if s.Status().Selection != nil {
+		t.Fatal("selected before the search ran")
+	}
+	settle(t, s)
+	st, sel := s.Status().Search, s.Status().Selection
+	if st == nil || sel == nil || sel.Count != st.Matches || st.Matches == 0 {
+		t.Fatalf("search %+v, selection %+v", st, sel)
+	}
+}

@@ -256,7 +256,7 @@ func (s *Session) navigationHint() string {
 //	select-matches select every row the search matched
 //	metric        "cosine" | "euclidean": the neighbour metric
 //	neighbours    k, the neighbour list length (1 to 1,000)
-//	label-by      the column labels come from, or "auto" (the colour column)
+//	label-by      the column labels come from (0-based)
 //
 // It reports what changed, or an error naming the bad value.
 func (s *Session) Control(name, value string) (Changes, error) {

@@ -198,6 +198,63 @@
     filesFromDrop(e.dataTransfer).then(deliver, (err) => { console.error(err); deliver([]); });
   }, true);
 
+  // ---- inspector: search, selection, neighbours, labels ------------------------
+  // Go fills the lists (wasm/dom.go); every change here goes back as
+  // projectorControl(name, value), queued and applied in Go's Update.
+  const inspector = document.getElementById('inspector');
+  const search = document.getElementById('search');
+  const send = (name, value) => { if (ready) globalThis.projectorControl(name, value); };
+  let searchTimer = 0;
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => send('search', search.value), 120);
+  });
+  search.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      // Apply what is typed now, then select every match (Go selects once
+      // the search has finished).
+      e.preventDefault();
+      clearTimeout(searchTimer);
+      send('search', search.value);
+      send('select-matches', '');
+    } else if (e.key === 'Escape') {
+      search.value = '';
+      send('search', '');
+      search.blur();
+    }
+  });
+  inspector.addEventListener('change', (e) => {
+    const el = e.target;
+    if (el.name === 'drag-mode') send('drag-mode', el.value);
+    else if (el.dataset.control) send(el.dataset.control, el.type === 'checkbox' ? String(el.checked) : el.value);
+  });
+  inspector.addEventListener('click', (e) => {
+    const item = e.target.closest('ol.points li[data-index] button');
+    if (item) {
+      const i = item.parentElement.dataset.index;
+      send('select', (e.shiftKey ? '+' : '') + i);
+      send('focus', i);
+      return;
+    }
+    const b = e.target.closest('button[data-control]');
+    if (b) send(b.dataset.control, b.dataset.value || '');
+  });
+  const toggle = document.getElementById('inspector-toggle');
+  const collapse = (on) => {
+    inspector.classList.toggle('collapsed', on);
+    toggle.setAttribute('aria-expanded', String(!on));
+    toggle.textContent = on ? '+' : '–';
+  };
+  toggle.addEventListener('click', () => collapse(!inspector.classList.contains('collapsed')));
+  if (window.matchMedia('(max-width: 700px)').matches) collapse(true);
+  // Escape clears the selection, unless it is typed into a field.
+  window.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    const t = e.target;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+    send('select', '');
+  });
+
   // ---- service worker --------------------------------------------------------
   function setUpServiceWorker() {
     if (!('serviceWorker' in navigator)) return;

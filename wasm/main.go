@@ -68,10 +68,14 @@ type app struct {
 	// Points changed but not yet handed to the viewer, as the pacer allows.
 	pendingPoints, pendingRefit bool
 	pacer                       session.RedrawPacer
+
+	inspector *inspectorDOM
+	lines     bool // lines from the selected point to its neighbours
 }
 
 func main() {
-	a := &app{viewer: render.NewViewer(), sess: session.New(), inbox: &inbox{}, dom: newDOM()}
+	a := &app{viewer: render.NewViewer(), sess: session.New(), inbox: &inbox{}, dom: newDOM(), lines: true}
+	a.inspector = newInspectorDOM(a.dom.doc)
 	if f := newWorkerFactory(); f != nil {
 		a.sess.SetEmbedderFactory(f) // t-SNE in a Web Worker, off this thread
 	}
@@ -107,6 +111,9 @@ func (a *app) openDemo() {
 func (a *app) Update() error {
 	if cmds := a.inbox.drain(); len(cmds) > 0 {
 		for _, c := range cmds {
+			if c.control != "" && a.viewControl(c.control, c.value) {
+				continue
+			}
 			if c.control != "" {
 				ch, err := a.sess.Control(c.control, c.value)
 				if err != nil {
@@ -130,12 +137,70 @@ func (a *app) Update() error {
 	a.apply(a.sess.Work(workBudget))
 	a.dom.placeFixes(a.viewer.BannerBottom())
 	a.publish()
-	return a.viewer.Update()
+	err := a.viewer.Update()
+	a.takeSelections()
+	return err
+}
+
+// viewControl applies the controls that only concern the canvas, and
+// reports whether name was one:
+//
+//	focus       a row (0-based): centre the camera on it
+//	drag-mode   "pan" | "box" | "lasso": what a plain drag does
+//	lines       "true" | "false": lines from the selected point to its neighbours
+func (a *app) viewControl(name, value string) bool {
+	switch name {
+	case "focus":
+		var i int
+		if _, err := fmt.Sscan(value, &i); err == nil {
+			a.viewer.CenterOn(i)
+		}
+	case "drag-mode":
+		a.viewer.SetDragMode(map[string]render.DragMode{"box": render.DragBox, "lasso": render.DragLasso}[value])
+	case "lines":
+		a.lines = value == "true"
+		a.emphasise()
+	default:
+		return false
+	}
+	return true
+}
+
+// takeSelections hands the canvas's clicks, boxes and lassos to the session.
+func (a *app) takeSelections() {
+	for _, sel := range a.viewer.TakeSelections() {
+		mode := session.SelectReplace
+		switch {
+		case sel.Shift && sel.Region:
+			mode = session.SelectAdd
+		case sel.Shift && len(sel.Rows) > 0:
+			mode = session.SelectToggle
+		case sel.Shift:
+			continue // shift+click on empty space keeps the selection
+		}
+		a.sess.Select(sel.Rows, mode)
+		a.apply(session.Changes{Inspect: true, Status: true})
+	}
+}
+
+// emphasise hands the session's emphasis and neighbours to the viewer.
+func (a *app) emphasise() {
+	focus := -1
+	if sel := a.sess.Selected(); len(sel) == 1 {
+		focus = int(sel[0])
+	}
+	nb, _ := a.sess.Neighbours()
+	a.viewer.SetEmphasis(a.sess.Emphasis(), focus, nb, a.lines)
 }
 
 // apply mirrors what the session changed into the viewer and the DOM.
 func (a *app) apply(ch session.Changes) {
+	if ch.Inspect || ch.Refit {
+		a.emphasise()
+		a.inspector.show(a.sess.Inspector(), a.sess.Controls().HasData)
+	}
 	if ch.Style {
+		a.inspector.setColumns(a.sess.ColumnNames())
 		title, legend := a.sess.Legend()
 		a.viewer.SetLegend(title, legend)
 		a.viewer.SetTooltip(a.sess.Tooltip)

@@ -298,6 +298,23 @@ type status struct {
 	Source string  `json:"source"`
 	Layout int     `json:"layout"`
 	KL     float64 `json:"kl"`
+	// The inspector's parts (README: search, selection, neighbours).
+	Search *struct {
+		Query   string `json:"query"`
+		Column  int    `json:"column"`
+		Matches int    `json:"matches"`
+	} `json:"search"`
+	Selection *struct {
+		Count   int   `json:"count"`
+		Indices []int `json:"indices"`
+	} `json:"selection"`
+	Neighbours *struct {
+		Of        int       `json:"of"`
+		Metric    string    `json:"metric"`
+		K         int       `json:"k"`
+		Indices   []int     `json:"indices"`
+		Distances []float64 `json:"distances"`
+	} `json:"neighbours"`
 	// Text is the readable sentence (#status's text), not part of the JSON.
 	Text string `json:"-"`
 }

@@ -1,0 +1,136 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"html"
+	"strings"
+	"syscall/js"
+
+	"github.com/embproj/projector/session"
+)
+
+// inspectorDOM fills the inspector panel (#inspector) from the session's
+// InspectorView; each part is rewritten only when its HTML changed.
+type inspectorDOM struct {
+	doc  js.Value
+	last map[string]string // element id → the HTML or text last written
+}
+
+func newInspectorDOM(doc js.Value) *inspectorDOM {
+	return &inspectorDOM{doc: doc, last: map[string]string{}}
+}
+
+func (d *inspectorDOM) byID(id string) js.Value { return d.doc.Call("getElementById", id) }
+
+// set writes prop ("innerHTML", "textContent") of element id when it changed.
+func (d *inspectorDOM) set(id, prop, value string) {
+	key := id + "\x00" + prop
+	if d.last[key] == value {
+		return
+	}
+	if el := d.byID(id); !el.IsNull() {
+		el.Set(prop, value)
+		d.last[key] = value
+	}
+}
+
+// rowsHTML renders listed points as <li data-index data-distance><button>.
+func rowsHTML(rows []session.Row, distances bool) string {
+	var b strings.Builder
+	for _, r := range rows {
+		num := fmt.Sprintf("#%d", r.Index)
+		if distances {
+			fmt.Fprintf(&b, `<li data-index="%d" data-distance="%g">`, r.Index, r.Distance)
+			num = fmt.Sprintf("%.3f", r.Distance)
+		} else {
+			fmt.Fprintf(&b, `<li data-index="%d">`, r.Index)
+		}
+		fmt.Fprintf(&b, `<button type="button" title="Select point %d and centre it"><span class="label">%s</span><span class="num">%s</span></button></li>`,
+			r.Index, html.EscapeString(r.Label), num)
+	}
+	return b.String()
+}
+
+// show fills the panel; hasData hides it when nothing is loaded.
+func (d *inspectorDOM) show(v session.InspectorView, hasData bool) {
+	panel := d.byID("inspector")
+	if panel.IsNull() {
+		return
+	}
+	panel.Set("hidden", !hasData)
+	count := ""
+	switch {
+	case v.Searching:
+		count = "Searching…"
+	case v.Query != "" && v.Matches == 0:
+		count = "No match."
+	case v.Query != "":
+		count = fmt.Sprintf("%s %s", thousands(v.Matches), plural(v.Matches, "match", "matches"))
+		if v.Matches > len(v.Listed) {
+			count += fmt.Sprintf(", the first %d listed", len(v.Listed))
+		}
+		count += ". Enter selects all."
+	}
+	d.set("search-count", "textContent", count)
+	d.set("matches", "innerHTML", rowsHTML(v.Listed, false))
+
+	summary := "Click a point to select it (shift+click adds)."
+	if v.Selected > 0 {
+		summary = fmt.Sprintf("%s %s selected.", thousands(v.Selected), plural(v.Selected, "point", "points"))
+	}
+	d.set("selection-summary", "textContent", summary)
+	d.byID("select-clear").Set("hidden", v.Selected == 0)
+	list := v.SelectedRows
+	if v.Selected == 1 {
+		list = nil // the neighbour section names it
+	}
+	d.set("selection-list", "innerHTML", rowsHTML(list, false))
+
+	of := "Select one point to see its nearest neighbours in the original space."
+	switch {
+	case v.Selected == 1 && v.NeighboursBusy:
+		of = fmt.Sprintf("Finding the neighbours of %s…", v.Of.Label)
+	case v.Selected == 1:
+		of = fmt.Sprintf("%d nearest to %s (#%d), %s distance:", len(v.Neighbours), v.Of.Label, v.Of.Index, v.Metric)
+	}
+	d.set("neighbours-of", "textContent", of)
+	nb := v.Neighbours
+	if v.Selected != 1 {
+		nb = nil
+	}
+	d.set("neighbours", "innerHTML", rowsHTML(nb, true))
+}
+
+// setColumns lists the metadata columns in the search and label selects.
+func (d *inspectorDOM) setColumns(names []string) {
+	opts := func(first, firstLabel string) string {
+		var b strings.Builder
+		if first != "" {
+			fmt.Fprintf(&b, `<option value="%s">%s</option>`, first, firstLabel)
+		}
+		for i, n := range names {
+			fmt.Fprintf(&b, `<option value="%d">%s</option>`, i, html.EscapeString(n))
+		}
+		return b.String()
+	}
+	d.set("search-column", "innerHTML", opts("all", "all columns"))
+	d.set("label-by", "innerHTML", opts("", ""))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// thousands formats n with comma separators.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
