@@ -82,7 +82,6 @@ func bruteNeighbours(x [][]float64, i int, metric string) (rows []int, dist []fl
 	return rows, dist
 }
 
-
 func checkNeighbours(t *testing.T, st status, x [][]float64, of, k int, metric string) {
 	t.Helper()
 	nb := st.Neighbours
@@ -185,4 +184,3 @@ func key(t *testing.T, ctx context.Context, k, code string, vk int64) {
 		time.Sleep(60 * time.Millisecond)
 	}
 }
-
