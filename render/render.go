@@ -86,10 +86,10 @@ type Viewer struct {
 	dragMode       DragMode
 	gest           gesture
 	selections     []Selection
-	// pressX, pressY is where the left button went down; clickable says
-	// it has not moved more than clickSlop since, so a release is a click.
-	pressX, pressY int
-	clickable      bool
+	// mods are the modifiers the page reported with the latest press
+	// (modsSet once it has).
+	mods    Modifiers
+	modsSet bool
 
 	// Input state.
 	dragging       bool
@@ -292,22 +292,14 @@ func (v *Viewer) handleMouse() {
 				if v.startGesture(x, y) {
 					return
 				}
-				v.pressX, v.pressY, v.clickable = x, y, true
 			}
 			v.dragging, v.dragButton = true, b
 			v.lastX, v.lastY = x, y
 		}
 	}
-	if v.clickable && math.Hypot(float64(x-v.pressX), float64(y-v.pressY)) > clickSlop*v.scale {
-		v.clickable = false
-	}
 	if v.dragging {
 		if !ebiten.IsMouseButtonPressed(v.dragButton) {
 			v.dragging = false
-			if v.dragButton == ebiten.MouseButtonLeft && v.clickable {
-				v.clickable = false
-				v.click(x, y)
-			}
 		} else if x != v.lastX || y != v.lastY {
 			dx, dy := float64(x-v.lastX), float64(y-v.lastY)
 			v.lastX, v.lastY = x, y

@@ -48,8 +48,25 @@ type gesture struct {
 	shift, alive bool
 }
 
-// clickSlop is how far (CSS px) a press may move and still be a click.
-const clickSlop = 4
+// Modifiers are the modifier keys held when a button went down, as the
+// browser reported them with the pointer event (Ebiten's key state misses
+// a shift pressed just before a click).
+type Modifiers struct{ Shift, Ctrl, Alt bool }
+
+// SetPressModifiers records the modifiers of the latest button press; they
+// decide what the press does (shift adds, ctrl draws a box, alt a lasso).
+func (v *Viewer) SetPressModifiers(m Modifiers) { v.mods, v.modsSet = m, true }
+
+// pressModifiers returns the modifiers of the press being handled: what the
+// page reported, or else Ebiten's key state.
+func (v *Viewer) pressModifiers() Modifiers {
+	if v.modsSet {
+		return v.mods
+	}
+	return Modifiers{Shift: shiftHeld(),
+		Ctrl: ebiten.IsKeyPressed(ebiten.KeyControl) || ebiten.IsKeyPressed(ebiten.KeyMeta),
+		Alt:  ebiten.IsKeyPressed(ebiten.KeyAlt)}
+}
 
 // SetDragMode sets what a plain left drag does.
 func (v *Viewer) SetDragMode(m DragMode) { v.dragMode = m }
@@ -73,18 +90,18 @@ func (v *Viewer) SetEmphasis(em []uint8, focus int, neighbours []int32, lines bo
 // startGesture begins a box or lasso at (x, y) when the mode or a modifier
 // asks for one; it reports whether it did.
 func (v *Viewer) startGesture(x, y int) bool {
-	mode := v.dragMode
+	mode, mods := v.dragMode, v.pressModifiers()
 	switch {
-	case ebiten.IsKeyPressed(ebiten.KeyControl) || ebiten.IsKeyPressed(ebiten.KeyMeta):
+	case mods.Ctrl:
 		mode = DragBox
-	case ebiten.IsKeyPressed(ebiten.KeyAlt):
+	case mods.Alt:
 		mode = DragLasso
 	}
 	if mode == DragPan {
 		return false
 	}
 	fx, fy := float64(x), float64(y)
-	v.gest = gesture{mode: mode, x0: fx, y0: fy, x1: fx, y1: fy, lasso: view.Lasso{fx, fy}, shift: shiftHeld(), alive: true}
+	v.gest = gesture{mode: mode, x0: fx, y0: fy, x1: fx, y1: fy, lasso: view.Lasso{fx, fy}, shift: mods.Shift, alive: true}
 	return true
 }
 
@@ -102,28 +119,45 @@ func (v *Viewer) moveGesture(x, y int) {
 	v.frameDirty = true
 }
 
-// endGesture selects what the box or lasso encloses.
+// endGesture ends the outline of a box or lasso; the page reports the
+// exact outline (SelectRegion), which Ebiten's polling only samples.
 func (v *Viewer) endGesture() {
-	g := v.gest
 	v.gest.alive = false
 	v.frameDirty = true
-	var r view.Region = view.Box{X0: g.x0, Y0: g.y0, X1: g.x1, Y1: g.y1}
-	if g.mode == DragLasso {
-		r = g.lasso
-	}
-	v.selections = append(v.selections, Selection{Rows: view.Inside(r, v.pos, v.dims, &v.cam), Shift: g.shift, Region: true})
 }
 
-// click picks the point under (x, y) (within 10 CSS px), or nothing.
-func (v *Viewer) click(x, y int) {
+// SelectRegion selects the points inside a box (two corners) or a lasso
+// (its vertices), given as x0, y0, x1, y1, … in CSS pixels; shift adds
+// them to the selection.
+func (v *Viewer) SelectRegion(lasso bool, pts []float64, shift bool) {
+	dev := make([]float64, len(pts))
+	for i, p := range pts {
+		dev[i] = p * v.scale
+	}
+	var r view.Region = view.Lasso(dev)
+	if !lasso {
+		if len(dev) < 4 {
+			return
+		}
+		n := len(dev)
+		r = view.Box{X0: dev[0], Y0: dev[1], X1: dev[n-2], Y1: dev[n-1]}
+	}
+	v.selections = append(v.selections, Selection{Rows: view.Inside(r, v.pos, v.dims, &v.cam), Shift: shift, Region: true})
+}
+
+// Click selects the point under (x, y) in CSS pixels (within 10 px), or
+// nothing (a click on empty space); shift adds or removes it instead. The
+// page detects clicks and taps itself (pointer events), because a press
+// and release within one of Ebiten's ticks are never seen by its polling.
+func (v *Viewer) Click(x, y float64, shift bool) {
 	var rows []int
 	if v.Len() > 0 {
-		wx, wy := v.cam.ScreenToWorld(float64(x), float64(y))
+		wx, wy := v.cam.ScreenToWorld(x*v.scale, y*v.scale)
 		if i := v.hoverPicker().Nearest(wx, wy, 10*v.scale/v.cam.Scale); i >= 0 {
 			rows = []int{i}
 		}
 	}
-	v.selections = append(v.selections, Selection{Rows: rows, Shift: shiftHeld()})
+	v.selections = append(v.selections, Selection{Rows: rows, Shift: shift})
 }
 
 // CenterOn moves the camera so point i is in the middle of the screen.

@@ -247,12 +247,42 @@
   };
   toggle.addEventListener('click', () => collapse(!inspector.classList.contains('collapsed')));
   if (window.matchMedia('(max-width: 700px)').matches) collapse(true);
+  // The modifier keys of every press on the canvas go to Go before Ebiten
+  // handles the press (its own key state misses a shift pressed just before).
+  // Clicks and taps are detected here (a quick press and release can fall
+  // between two of Ebiten's ticks): a press that moves less than 5 px.
+  // Boxes and lassos are traced here too, every pointer event of them,
+  // and sent whole when the button is released; Go draws the outline.
+  let press = null;
+  window.addEventListener('pointerdown', (e) => {
+    if (!e.target || e.target.tagName !== 'CANVAS') return;
+    send('modifiers', (e.shiftKey ? '1' : '0') + (e.ctrlKey || e.metaKey ? '1' : '0') + (e.altKey ? '1' : '0'));
+    if (!e.isPrimary || e.button !== 0) { press = null; return; }
+    const mode = (document.querySelector('input[name=drag-mode]:checked') || {}).value || 'pan';
+    const kind = e.ctrlKey || e.metaKey ? 'box' : e.altKey ? 'lasso' : mode;
+    press = { x: e.clientX, y: e.clientY, kind, shift: e.shiftKey, pts: [e.clientX, e.clientY] };
+  }, true);
+  window.addEventListener('pointermove', (e) => {
+    if (press && press.kind !== 'pan' && e.isPrimary) press.pts.push(e.clientX, e.clientY);
+  }, true);
+  window.addEventListener('pointerup', (e) => {
+    const p = press;
+    press = null;
+    if (!p || !e.isPrimary) return;
+    if (p.kind !== 'pan') {
+      p.pts.push(e.clientX, e.clientY);
+      send('region', `${p.kind} ${p.shift ? 1 : 0} ${p.pts.join(' ')}`);
+    } else if (Math.hypot(e.clientX - p.x, e.clientY - p.y) < 5) {
+      send('click', `${e.clientX} ${e.clientY} ${e.shiftKey ? 1 : 0}`);
+    }
+  }, true);
   // Escape clears the selection, unless it is typed into a field.
   window.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape') return;
     const t = e.target;
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
-    send('select', '');
+    const typing = t && (t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' ||
+      (t.tagName === 'INPUT' && !['radio', 'checkbox', 'button'].includes(t.type)));
+    if (!typing) send('select', '');
   });
 
   // ---- service worker --------------------------------------------------------

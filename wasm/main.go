@@ -10,6 +10,8 @@ package main
 import (
 	"embed"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall/js"
 	"time"
@@ -148,6 +150,9 @@ func (a *app) Update() error {
 //	focus       a row (0-based): centre the camera on it
 //	drag-mode   "pan" | "box" | "lasso": what a plain drag does
 //	lines       "true" | "false": lines from the selected point to its neighbours
+//	click       "x y shift": a click or tap at CSS px (x, y) picks the point there
+//	region      "box|lasso shift x0 y0 x1 y1 …": select inside the outline (CSS px)
+//	modifiers   the shift, ctrl/⌘ and alt keys at the latest press, "000" to "111"
 func (a *app) viewControl(name, value string) bool {
 	switch name {
 	case "focus":
@@ -157,6 +162,28 @@ func (a *app) viewControl(name, value string) bool {
 		}
 	case "drag-mode":
 		a.viewer.SetDragMode(map[string]render.DragMode{"box": render.DragBox, "lasso": render.DragLasso}[value])
+	case "click": // "x y shift" in CSS px, shift 0 or 1
+		var x, y float64
+		var shift int
+		if _, err := fmt.Sscan(value, &x, &y, &shift); err == nil {
+			a.viewer.Click(x, y, shift == 1)
+		}
+	case "region": // "box|lasso shift x0 y0 x1 y1 …" in CSS px
+		f := strings.Fields(value)
+		if len(f) < 2 {
+			return true
+		}
+		pts := make([]float64, 0, len(f)-2)
+		for _, t := range f[2:] {
+			if p, err := strconv.ParseFloat(t, 64); err == nil {
+				pts = append(pts, p)
+			}
+		}
+		a.viewer.SelectRegion(f[0] == "lasso", pts, f[1] == "1")
+	case "modifiers": // "shift ctrl alt" as 0/1, e.g. "100"
+		if len(value) == 3 {
+			a.viewer.SetPressModifiers(render.Modifiers{Shift: value[0] == '1', Ctrl: value[1] == '1', Alt: value[2] == '1'})
+		}
 	case "lines":
 		a.lines = value == "true"
 		a.emphasise()

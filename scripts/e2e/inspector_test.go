@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"image"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -183,4 +184,166 @@ func key(t *testing.T, ctx context.Context, k, code string, vk int64) {
 		}
 		time.Sleep(60 * time.Millisecond)
 	}
+}
+
+// gesturePath presses the left button at the first point, moves through the
+// others and releases at the last.
+func gesturePath(t *testing.T, ctx context.Context, pts [][2]float64) {
+	t.Helper()
+	mouse(t, ctx, input.DispatchMouseEventTypeMousePressed, pts[0][0], pts[0][1], func(p *input.DispatchMouseEventParams) {
+		p.Button, p.Buttons, p.ClickCount = input.MouseButtonLeft, 1, 1
+	})
+	for _, q := range pts[1:] {
+		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, q[0], q[1], func(p *input.DispatchMouseEventParams) { p.Buttons = 1 })
+		time.Sleep(30 * time.Millisecond)
+	}
+	last := pts[len(pts)-1]
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseReleased, last[0], last[1], func(p *input.DispatchMouseEventParams) {
+		p.Button, p.ClickCount = input.MouseButtonLeft, 1
+	})
+	time.Sleep(100 * time.Millisecond)
+}
+
+// click presses and releases the left button at (x, y), with shift when asked.
+func click(t *testing.T, ctx context.Context, x, y float64, shift bool) {
+	t.Helper()
+	if shift {
+		keyEvent(t, ctx, input.DispatchKeyEventTypeKeyDown, "Shift", "ShiftLeft", 16)
+		time.Sleep(60 * time.Millisecond)
+	}
+	mods := int64(0)
+	if shift {
+		mods = 8
+	}
+	mouse(t, ctx, input.DispatchMouseEventTypeMousePressed, x, y, func(p *input.DispatchMouseEventParams) {
+		p.Button, p.Buttons, p.ClickCount, p.Modifiers = input.MouseButtonLeft, 1, 1, mods
+	})
+	time.Sleep(40 * time.Millisecond)
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseReleased, x, y, func(p *input.DispatchMouseEventParams) {
+		p.Button, p.ClickCount, p.Modifiers = input.MouseButtonLeft, 1, mods
+	})
+	time.Sleep(100 * time.Millisecond)
+	if shift {
+		keyEvent(t, ctx, input.DispatchKeyEventTypeKeyUp, "Shift", "ShiftLeft", 16)
+	}
+}
+
+func keyEvent(t *testing.T, ctx context.Context, typ input.DispatchKeyEventType, k, code string, vk int64) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+		Type: typ, Key: k, Code: code, WindowsVirtualKeyCode: vk, NativeVirtualKeyCode: vk,
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func selectionOf(st status) []int {
+	if st.Selection == nil {
+		return nil
+	}
+	return st.Selection.Indices
+}
+
+func TestCanvasClickBoxAndLasso(t *testing.T) {
+	_, ctx := demoPage(t)
+	// Find a drawn point of the demo left of the inspector and click it.
+	img := screenshot(t, ctx)
+	px, py := -1, -1
+	for y := 150; y < 600 && px < 0; y += 2 {
+		for x := 150; x < 900; x += 2 {
+			r, g, b, _ := img.At(x, y).RGBA()
+			if r>>8 == 0x4e && g>>8 == 0x79 && b>>8 == 0xa7 {
+				px, py = x, y
+				break
+			}
+		}
+	}
+	if px < 0 {
+		t.Fatal("no point of the first class on screen")
+	}
+	click(t, ctx, float64(px), float64(py), false)
+	st := waitStatus(t, ctx, 10*time.Second, "a click to select a point", func(st status) bool { return st.Selection != nil })
+	if st.Selection.Count != 1 {
+		t.Fatalf("a click selected %d points", st.Selection.Count)
+	}
+	picked := st.Selection.Indices[0]
+	// The points are drawn dimmed now, except the selection and its neighbours.
+	after := screenshot(t, ctx)
+	if n := diffPixels(img, after, image.Rect(0, 0, 900, 650)); n < 2000 {
+		t.Errorf("selecting changed only %d pixels (others should be dimmed)", n)
+	}
+	// Shift+click toggles it off; a click on empty space selects nothing.
+	click(t, ctx, float64(px), float64(py), true)
+	waitStatus(t, ctx, 10*time.Second, "shift+click to deselect", func(st status) bool { return st.Selection == nil })
+	click(t, ctx, float64(px), float64(py), false)
+	waitStatus(t, ctx, 10*time.Second, "the point again", func(st status) bool { return st.Selection != nil && st.Selection.Indices[0] == picked })
+	click(t, ctx, 20, 20, false)
+	waitStatus(t, ctx, 10*time.Second, "a click on empty space to clear", func(st status) bool { return st.Selection == nil })
+
+	// A box, then a lasso along the same rectangle: the same points.
+	rect := [4]float64{200, 150, 600, 500}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name=drag-mode][value=box]`))); err != nil {
+		t.Fatal(err)
+	}
+	gesturePath(t, ctx, [][2]float64{{rect[0], rect[1]}, {400, 300}, {rect[2], rect[3]}})
+	st = waitStatus(t, ctx, 10*time.Second, "a box selection", func(st status) bool { return st.Selection != nil })
+	box := selectionOf(st)
+	if st.Selection.Count < 20 || st.Selection.Count > 1700 {
+		t.Fatalf("the box selected %d of 1,797 points", st.Selection.Count)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name=drag-mode][value=lasso]`))); err != nil {
+		t.Fatal(err)
+	}
+	var outline [][2]float64
+	for k := 0; k <= 20; k++ { // along the rectangle's edges, 5 points a side
+		f := float64(k%5) / 5
+		switch k / 5 {
+		case 0:
+			outline = append(outline, [2]float64{rect[0] + f*(rect[2]-rect[0]), rect[1]})
+		case 1:
+			outline = append(outline, [2]float64{rect[2], rect[1] + f*(rect[3]-rect[1])})
+		case 2:
+			outline = append(outline, [2]float64{rect[2] - f*(rect[2]-rect[0]), rect[3]})
+		case 3:
+			outline = append(outline, [2]float64{rect[0], rect[3] - f*(rect[3]-rect[1])})
+		default:
+			outline = append(outline, [2]float64{rect[0], rect[1]})
+		}
+	}
+	clearSelection := func() {
+		key(t, ctx, "Escape", "Escape", 27)
+		waitStatus(t, ctx, 10*time.Second, "Escape to clear", func(st status) bool { return st.Selection == nil })
+	}
+	clearSelection()
+	gesturePath(t, ctx, outline)
+	st = waitStatus(t, ctx, 10*time.Second, "the lasso's selection", func(st status) bool { return st.Selection != nil })
+	if st.Selection == nil || fmt.Sprint(selectionOf(st)) != fmt.Sprint(box) {
+		t.Fatalf("the rectangular lasso selected %d points, the box %d: they differ", st.Selection.Count, len(box))
+	}
+	// A triangle, half of the rectangle: a subset.
+	var tri [][2]float64
+	corners := [][2]float64{{rect[0], rect[1]}, {rect[2], rect[1]}, {rect[0], rect[3]}, {rect[0], rect[1]}}
+	for c := 0; c < 3; c++ {
+		for k := 0; k < 6; k++ {
+			f := float64(k) / 6
+			tri = append(tri, [2]float64{corners[c][0] + f*(corners[c+1][0]-corners[c][0]), corners[c][1] + f*(corners[c+1][1]-corners[c][1])})
+		}
+	}
+	clearSelection()
+	gesturePath(t, ctx, tri)
+	st = waitStatus(t, ctx, 10*time.Second, "the triangle's selection", func(st status) bool { return st.Selection != nil })
+	inBox := map[int]bool{}
+	for _, i := range box {
+		inBox[i] = true
+	}
+	if st.Selection == nil || st.Selection.Count >= len(box) {
+		t.Fatalf("the triangle selected %v of the box's %d", st.Selection, len(box))
+	}
+	for _, i := range st.Selection.Indices {
+		if !inBox[i] {
+			t.Fatalf("the triangle selected row %d, outside the box", i)
+		}
+	}
+	key(t, ctx, "Escape", "Escape", 27)
+	waitStatus(t, ctx, 10*time.Second, "Escape to clear", func(st status) bool { return st.Selection == nil })
 }
