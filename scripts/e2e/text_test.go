@@ -170,16 +170,7 @@ func TestLegendDrawsAnyScript(t *testing.T) {
 	}
 
 	// Hover a point of the first colour (#4e79a7, the Arabic class) away from the legend.
-	px, py := -1, -1
-	for y := 120; y < 650 && px < 0; y++ {
-		for x := 100; x < 1000; x++ {
-			r, g, bl, _ := b.At(x, y).RGBA()
-			if r>>8 == 0x4e && g>>8 == 0x79 && bl>>8 == 0xa7 {
-				px, py = x, y
-				break
-			}
-		}
-	}
+	px, py := findColour(b, 0x4e, 0x79, 0xa7)
 	if px < 0 {
 		t.Fatal("no point of the first class on screen")
 	}
@@ -194,6 +185,45 @@ func TestLegendDrawsAnyScript(t *testing.T) {
 		t.Errorf("hovering (%d,%d) added only %d text pixels where the tooltip goes", px, py, n)
 	}
 
+	// Redrawing strings drawn before (legend, this tooltip) never calls the
+	// browser's text engine again: count measureText and fillText calls
+	// while the cursor leaves the point and comes back twice.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		window.__textCalls = 0;
+		for (const C of [window.OffscreenCanvasRenderingContext2D, window.CanvasRenderingContext2D]) {
+			if (!C) continue;
+			for (const m of ['measureText', 'fillText']) {
+				const f = C.prototype[m];
+				C.prototype[m] = function(...a) { window.__textCalls++; return f.apply(this, a); };
+			}
+		}
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, 5, 5, nil)
+		time.Sleep(200 * time.Millisecond)
+		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, float64(px), float64(py), nil)
+		time.Sleep(200 * time.Millisecond)
+	}
+	again := screenshot(t, ctx)
+	if n := diffPixels(hovered, again, tip); n != 0 {
+		t.Errorf("the tooltip drawn again differs in %d pixels", n)
+	}
+	if calls, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__textCalls`)); err != nil || calls != 0 {
+		t.Errorf("redrawing cached text made %d calls to the canvas text engine (%v), want 0", calls, err)
+	}
+	// The counter works: a point of another class shows new text.
+	if qx, qy := findColour(b, 0xf2, 0x8e, 0x2b); qx < 0 {
+		t.Error("no point of the second class on screen")
+	} else {
+		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, float64(qx), float64(qy), nil)
+		time.Sleep(300 * time.Millisecond)
+		if calls, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__textCalls`)); err != nil || calls == 0 {
+			t.Errorf("a new tooltip made no calls to the canvas text engine (%v): is the counter broken?", err)
+		}
+	}
+
 	// A phone's screen: the legend still fits and draws every row.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
 		t.Fatal(err)
@@ -204,4 +234,18 @@ func TestLegendDrawsAnyScript(t *testing.T) {
 	if nonBG, _ := pixelStats(phone, image.Rect(150, 12, 390, 100), background); nonBG < 500 {
 		t.Errorf("at 390×844 the legend area has only %d non-background pixels", nonBG)
 	}
+}
+
+// findColour returns a pixel of exactly that colour in the plot area away
+// from the legend, or (-1, -1).
+func findColour(img image.Image, r, g, b uint8) (int, int) {
+	for y := 120; y < 650; y++ {
+		for x := 100; x < 1000; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if uint8(cr>>8) == r && uint8(cg>>8) == g && uint8(cb>>8) == b {
+				return x, y
+			}
+		}
+	}
+	return -1, -1
 }
