@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"image/color"
-	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
@@ -122,45 +121,8 @@ func (v *Viewer) drawBanner(dst *ebiten.Image) {
 	v.bannerBottom = y
 }
 
-// wrap splits s into lines no wider than width device pixels, breaking at
-// spaces (and inside words longer than a line, between characters as
-// view.CutPoints allows).
-func (v *Viewer) wrap(s string, width float64) []string {
-	var out []string
-	for _, para := range strings.Split(s, "\n") {
-		line := ""
-		for _, word := range strings.Split(para, " ") {
-			try := word
-			if line != "" {
-				try = line + " " + word
-			}
-			if v.textWidth(try) <= width || line == "" && v.textWidth(word) <= width {
-				line = try
-				continue
-			}
-			if line != "" {
-				out = append(out, line)
-			}
-			line = v.breakWord(word, width, &out)
-		}
-		out = append(out, line)
-	}
-	return out
-}
-
-// breakWord appends to out the full lines an over-long word fills and
-// returns the rest, which starts the next line.
-func (v *Viewer) breakWord(word string, width float64, out *[]string) string {
-	start, last := 0, 0
-	for _, c := range append(view.CutPoints(word, nil), len(word)) {
-		if v.textWidth(word[start:c]) > width && last > start {
-			*out = append(*out, word[start:last])
-			start = last
-		}
-		last = c
-	}
-	return word[start:]
-}
+// wrap splits s into lines no wider than width device pixels (view.Wrap).
+func (v *Viewer) wrap(s string, width float64) []string { return view.Wrap(s, width, v.textWidth) }
 
 // drawTooltip shows the hovered point's metadata next to the cursor.
 func (v *Viewer) drawTooltip(dst *ebiten.Image) {

@@ -180,32 +180,7 @@ func (v *Viewer) textWidth(s string) float64 { return v.text.measure(s, v.textSi
 func (v *Viewer) measureText(s string, sizePx float64) float64 { return v.text.measure(s, sizePx) }
 
 // ellipsize shortens s to at most width device pixels at the overlay font
-// size, cutting only between characters (view.CutPoints: a mark stays with
-// its base) and marking the cut with "…". Trailing spaces before the cut go.
+// size (view.Ellipsize).
 func (v *Viewer) ellipsize(s string, width float64) string {
-	if v.textWidth(s) <= width {
-		return s
-	}
-	cuts := view.CutPoints(s, nil)
-	// The longest prefix that fits with the ellipsis, by bisection over cuts.
-	lo, hi := 0, len(cuts) // answer in [0, hi): cuts[i-1] or nothing
-	for lo < hi {
-		m := (lo + hi + 1) / 2
-		if v.textWidth(trimRight(s[:cuts[m-1]])+"…") <= width {
-			lo = m
-		} else {
-			hi = m - 1
-		}
-	}
-	if lo == 0 {
-		return "…"
-	}
-	return trimRight(s[:cuts[lo-1]]) + "…"
-}
-
-func trimRight(s string) string {
-	for len(s) > 0 && s[len(s)-1] == ' ' {
-		s = s[:len(s)-1]
-	}
-	return s
+	return view.Ellipsize(s, width, v.textWidth)
 }

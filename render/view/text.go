@@ -1,6 +1,7 @@
 package view
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -67,4 +68,72 @@ func StrongRTL(s string) bool {
 		}
 	}
 	return false
+}
+
+// Ellipsize shortens s to at most width (in the unit of measure, which gives
+// a string's drawn width), cutting only at CutPoints (a mark stays with its
+// base) and marking the cut with "…"; spaces before the cut go. A string
+// that fits is returned as it is; when not even one character fits, "…".
+// It measures O(log len(s)) prefixes.
+func Ellipsize(s string, width float64, measure func(string) float64) string {
+	if measure(s) <= width {
+		return s
+	}
+	cuts := CutPoints(s, nil)
+	prefix := func(k int) string { return strings.TrimRight(s[:cuts[k-1]], " ") + "…" }
+	// The most cuts k (s[:cuts[k-1]]) whose prefix fits, by bisection.
+	lo, hi := 0, len(cuts)
+	for lo < hi {
+		m := (lo + hi + 1) / 2
+		if measure(prefix(m)) <= width {
+			lo = m
+		} else {
+			hi = m - 1
+		}
+	}
+	if lo == 0 {
+		return "…"
+	}
+	return prefix(lo)
+}
+
+// Wrap splits s into lines no wider than width (in the unit of measure),
+// at newlines and spaces; a word longer than a line is broken at CutPoints,
+// so a mark never starts a line. A single character wider than the line
+// gets a line of its own.
+func Wrap(s string, width float64, measure func(string) float64) []string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line := ""
+		for _, word := range strings.Split(para, " ") {
+			try := word
+			if line != "" {
+				try = line + " " + word
+			}
+			if measure(try) <= width {
+				line = try
+				continue
+			}
+			if line != "" {
+				out = append(out, line)
+			}
+			line = breakWord(word, width, measure, &out)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// breakWord appends to out the full lines an over-long word fills and
+// returns the rest, which starts the next line.
+func breakWord(word string, width float64, measure func(string) float64, out *[]string) string {
+	start, last := 0, 0
+	for _, c := range append(CutPoints(word, nil), len(word)) {
+		if measure(word[start:c]) > width && last > start {
+			*out = append(*out, word[start:last])
+			start = last
+		}
+		last = c
+	}
+	return word[start:]
 }

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // clusters splits s at its cut points.
@@ -165,5 +167,59 @@ func TestLRUEvictsLeastRecentlyUsedOnTrim(t *testing.T) {
 	c.Clear()
 	if c.Len() != 0 || len(evicted) != 4 || c.Cap != 2 {
 		t.Errorf("Clear: len %d, evicted %v, cap %d", c.Len(), evicted, c.Cap)
+	}
+}
+
+// clusterWidth measures a string as 1 per character (a base with its marks;
+// "…" is one too).
+func clusterWidth(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	return float64(len(CutPoints(s, nil)) + 1)
+}
+
+func TestEllipsizeCutsBetweenCharacters(t *testing.T) {
+	cases := []struct {
+		in    string
+		width float64
+		want  string
+	}{
+		{"short", 10, "short"},
+		{"abcdefgh", 5, "abcd…"},
+		{"ab   cdef", 4, "ab…"}, // spaces before the cut go
+		// Thai: น์ is one character of width 1; the mark stays with น.
+		{"ไวน์แดง", 4, "ไวน์…"},
+		{"e\u0301e\u0301e\u0301", 2, "e\u0301…"},
+		{"👨\u200d👩\u200d👧👨\u200d👩\u200d👧", 1.5, "…"},
+		{"abc", 0.5, "…"},
+	}
+	for _, c := range cases {
+		got := Ellipsize(c.in, c.width, clusterWidth)
+		if got != c.want {
+			t.Errorf("Ellipsize(%q, %v) = %q, want %q", c.in, c.width, got, c.want)
+		}
+		if got != c.in && got != "…" && clusterWidth(got) > c.width {
+			t.Errorf("Ellipsize(%q, %v) = %q is %v wide", c.in, c.width, got, clusterWidth(got))
+		}
+	}
+}
+
+func TestWrapFitsLinesAndKeepsMarks(t *testing.T) {
+	got := Wrap("one two three\nไวน์ไวน์ไวน์ x", 6, clusterWidth)
+	want := []string{"one", "two", "three", "ไวน์ไวน์", "ไวน์ x"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Wrap = %q, want %q", got, want)
+	}
+	for _, l := range got {
+		if clusterWidth(l) > 6 {
+			t.Errorf("line %q is %v wide, over 6", l, clusterWidth(l))
+		}
+		if r, _ := utf8.DecodeRuneInString(l); unicode.Is(unicode.Mn, r) {
+			t.Errorf("line %q starts with a mark", l)
+		}
+	}
+	if got := Wrap("", 5, clusterWidth); !slices.Equal(got, []string{""}) {
+		t.Errorf("Wrap of nothing = %q", got)
 	}
 }
