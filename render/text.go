@@ -65,11 +65,10 @@ const (
 // are evicted, and deallocated, only at the start of a frame (trim), so an
 // image drawn in the current frame stays valid.
 type textCache struct {
-	engine      TextEngine
-	images      *view.LRU[textKey, textImage]
-	widths      *view.LRU[textKey, float64]
-	pixels      int // image pixels held
-	engineCalls int // calls into the engine (measure and rasterise), for tests and profiling
+	engine TextEngine
+	images *view.LRU[textKey, textImage]
+	widths *view.LRU[textKey, float64]
+	pixels int // image pixels held
 }
 
 func newTextCache(e TextEngine) *textCache {
@@ -96,7 +95,6 @@ func (c *textCache) measure(s string, sizePx float64) float64 {
 	var w float64
 	if c.engine != nil {
 		w = c.engine.Measure(s, sizePx)
-		c.engineCalls++
 	} else {
 		w = 0.55 * sizePx * float64(utf8.RuneCountInString(s))
 	}
@@ -117,7 +115,6 @@ func (c *textCache) image(s string, sizePx float64) textImage {
 	var t textImage
 	if c.engine != nil && s != "" {
 		t.img, t.originX, t.originY = c.engine.Rasterize(s, sizePx)
-		c.engineCalls++
 		if t.img != nil {
 			b := t.img.Bounds()
 			t.pixels = b.Dx() * b.Dy()
