@@ -3,39 +3,12 @@ package render
 import (
 	"fmt"
 	"image/color"
-	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/opentype"
+
+	"github.com/embproj/projector/render/view"
 )
-
-// fonts holds the faces used for overlays at one device scale.
-type fonts struct {
-	body       text.Face
-	lineHeight float64 // device pixels
-}
-
-var parsedFont *opentype.Font
-
-func newFonts(scale float64) *fonts {
-	if parsedFont == nil {
-		f, err := opentype.Parse(goregular.TTF)
-		if err != nil {
-			panic(fmt.Sprintf("render: the embedded Go Regular font does not parse: %v", err))
-		}
-		parsedFont = f
-	}
-	size := 13 * scale
-	face, err := opentype.NewFace(parsedFont, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
-	if err != nil {
-		panic(fmt.Sprintf("render: Go Regular at %.1f px: %v", size, err))
-	}
-	return &fonts{body: text.NewGoXFace(face), lineHeight: size * 1.35}
-}
 
 var (
 	panelColor = color.RGBA{0x0e, 0x10, 0x14, 0xe0}
@@ -49,42 +22,45 @@ var (
 	severityWord = map[Severity]string{SeverityError: "Error", SeverityWarning: "Warning", SeverityInfo: "Note"}
 )
 
-func (v *Viewer) drawText(dst *ebiten.Image, s string, x, y float64, c color.Color) {
-	op := &text.DrawOptions{}
-	op.GeoM.Translate(x, y)
-	op.ColorScale.ScaleWithColor(c)
-	text.Draw(dst, s, v.font.body, op)
-}
-
-func (v *Viewer) textWidth(s string) float64 { return text.Advance(s, v.font.body) }
-
-// drawLegend draws the colour key in the top-right corner.
+// drawLegend draws the colour key in the top-right corner: a dot, the label
+// and, for categories, the count in dim text after it.
 func (v *Viewer) drawLegend(dst *ebiten.Image) {
 	if len(v.legend) == 0 || v.Len() == 0 {
 		return
 	}
-	s, lh := v.scale, v.font.lineHeight
+	s, lh := v.scale, v.lineHeight()
 	pad := 8 * s
-	rows := make([]string, len(v.legend))
+	maxLabel := min(200*s, float64(v.width)*0.45)
+	labels := make([]string, len(v.legend))
+	counts := make([]string, len(v.legend))
 	w := v.textWidth(v.legendTitle)
 	for i, e := range v.legend {
-		rows[i] = ellipsize(e.Label, 28)
+		labels[i] = v.ellipsize(e.Label, maxLabel)
+		rw := v.textWidth(labels[i])
 		if e.Count > 0 { // gradient marks have no count
-			rows[i] += fmt.Sprintf("  (%d)", e.Count)
+			counts[i] = fmt.Sprintf("(%d)", e.Count)
+			rw += v.legendGap() + v.textWidth(counts[i])
 		}
-		w = max(w, v.textWidth(rows[i])+lh)
+		w = max(w, rw+lh)
 	}
-	bw, bh := w+2*pad, lh*float64(len(rows)+1)+2*pad
+	bw, bh := w+2*pad, lh*float64(len(labels)+1)+2*pad
 	x0 := float64(v.width) - bw - 12*s
 	y0 := 12 * s
 	vector.DrawFilledRect(dst, float32(x0), float32(y0), float32(bw), float32(bh), panelColor, false)
 	v.drawText(dst, v.legendTitle, x0+pad, y0+pad, dimText)
 	for i, e := range v.legend {
 		y := y0 + pad + lh*float64(i+1)
-		vector.DrawFilledCircle(dst, float32(x0+pad+lh*0.35), float32(y+lh*0.45), float32(lh*0.3), e.Color, true)
-		v.drawText(dst, rows[i], x0+pad+lh, y, textColor)
+		vector.DrawFilledCircle(dst, float32(x0+pad+lh*0.35), float32(y+lh*0.5), float32(lh*0.3), e.Color, true)
+		x := x0 + pad + lh
+		v.drawText(dst, labels[i], x, y, textColor)
+		if counts[i] != "" {
+			v.drawText(dst, counts[i], x+v.textWidth(labels[i])+v.legendGap(), y, dimText)
+		}
 	}
 }
+
+// legendGap is the space between a legend label and its count (device pixels).
+func (v *Viewer) legendGap() float64 { return 6 * v.scale }
 
 // bannerLayout returns where the banner goes (device pixels: left, top,
 // width) and its lines wrapped to that width.
@@ -96,11 +72,16 @@ func (v *Viewer) bannerLayout() (x, y, w float64, lines []BannerLine, wrapped []
 		w -= 220 * s // leave the legend visible
 	}
 	w = max(w, 200*s)
-	for _, l := range v.banner {
-		prefix := severityWord[l.Severity] + ": "
-		wrapped = append(wrapped, v.wrap(prefix+l.Text, w-20*s))
+	if v.bannerWrapW != w || len(v.bannerWrapped) != len(v.banner) {
+		// Wrapped once per banner and width, not per frame.
+		v.bannerWrapped = v.bannerWrapped[:0]
+		for _, l := range v.banner {
+			prefix := severityWord[l.Severity] + ": "
+			v.bannerWrapped = append(v.bannerWrapped, v.wrap(prefix+l.Text, w-20*s))
+		}
+		v.bannerWrapW = w
 	}
-	return x, y, w, v.banner, wrapped
+	return x, y, w, v.banner, v.bannerWrapped
 }
 
 // BannerBottom returns the bottom edge of the banner as last drawn, in CSS
@@ -119,7 +100,7 @@ func (v *Viewer) drawBanner(dst *ebiten.Image) {
 	if len(v.banner) == 0 {
 		return
 	}
-	s, lh := v.scale, v.font.lineHeight
+	s, lh := v.scale, v.lineHeight()
 	x, y, w, lines, wrapped := v.bannerLayout()
 	const maxShown = 6
 	for i, l := range lines {
@@ -140,38 +121,8 @@ func (v *Viewer) drawBanner(dst *ebiten.Image) {
 	v.bannerBottom = y
 }
 
-// wrap splits s into lines no wider than width device pixels, breaking at spaces
-// (and inside words longer than a line).
-func (v *Viewer) wrap(s string, width float64) []string {
-	var out []string
-	for _, para := range strings.Split(s, "\n") {
-		line := ""
-		for _, word := range strings.Split(para, " ") {
-			try := word
-			if line != "" {
-				try = line + " " + word
-			}
-			if v.textWidth(try) <= width || line == "" && v.textWidth(word) <= width {
-				line = try
-				continue
-			}
-			if line != "" {
-				out = append(out, line)
-			}
-			// Break an over-long word by runes.
-			line = ""
-			for _, r := range word {
-				if v.textWidth(line+string(r)) > width && line != "" {
-					out = append(out, line)
-					line = ""
-				}
-				line += string(r)
-			}
-		}
-		out = append(out, line)
-	}
-	return out
-}
+// wrap splits s into lines no wider than width device pixels (view.Wrap).
+func (v *Viewer) wrap(s string, width float64) []string { return view.Wrap(s, width, v.textWidth) }
 
 // drawTooltip shows the hovered point's metadata next to the cursor.
 func (v *Viewer) drawTooltip(dst *ebiten.Image) {
@@ -182,11 +133,12 @@ func (v *Viewer) drawTooltip(dst *ebiten.Image) {
 	if len(lines) == 0 {
 		return
 	}
-	s, lh := v.scale, v.font.lineHeight
+	s, lh := v.scale, v.lineHeight()
 	pad := 6 * s
 	w := 0.0
+	maxW := max(min(480*s, float64(v.width)-100*s), 60*s)
 	for i, l := range lines {
-		lines[i] = ellipsize(l, 80)
+		lines[i] = v.ellipsize(l, maxW)
 		w = max(w, v.textWidth(lines[i]))
 	}
 	// A thumbnail from the sprite sheet, left of the text.
@@ -226,13 +178,4 @@ func (v *Viewer) drawTooltip(dst *ebiten.Image) {
 		}
 		v.drawText(dst, l, x+textX, y+pad+lh*float64(i), c)
 	}
-}
-
-// ellipsize shortens s to at most n runes, marking the cut with "…".
-func ellipsize(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

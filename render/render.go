@@ -109,15 +109,20 @@ type Viewer struct {
 	disc       *ebiten.Image
 	vertices   []ebiten.Vertex
 	indices    []uint16
-	font       *fonts
+	text       *textCache
 	firstFrame func() // nil once called
 	// bannerBottom is where the banner drawn last ends (device pixels).
 	bannerBottom float64
+	// The banner's lines wrapped to bannerWrapW device pixels (reset by
+	// SetBanner and resize).
+	bannerWrapped [][]string
+	bannerWrapW   float64
 }
 
 // NewViewer returns a viewer with no points.
 func NewViewer() *Viewer {
-	return &Viewer{hover: -1, focus: -1, autoFit: true, scale: 1, layerDirty: true, frameDirty: true, disc: newDisc(32)}
+	return &Viewer{hover: -1, focus: -1, autoFit: true, scale: 1, layerDirty: true, frameDirty: true, disc: newDisc(32),
+		text: newTextCache(nil)}
 }
 
 // OnFirstFrame registers f to run once, right after the first frame that
@@ -211,6 +216,7 @@ func (v *Viewer) SetLegend(title string, entries []view.Category) {
 // SetBanner sets the diagnostics banner lines (nil hides the banner).
 func (v *Viewer) SetBanner(lines []BannerLine) {
 	v.banner = lines
+	v.bannerWrapped, v.bannerWrapW = nil, 0
 	v.frameDirty = true
 }
 
@@ -418,10 +424,11 @@ func (v *Viewer) resize(w, h int, s float64) {
 	// Keep the world point at the centre where it was.
 	v.width, v.height = w, h
 	v.cam.Width, v.cam.Height = float64(w), float64(h)
-	if s != v.scale || v.font == nil {
+	if s != v.scale {
 		v.scale = s
-		v.font = newFonts(s)
+		v.text.clear() // every size changed
 	}
+	v.bannerWrapped, v.bannerWrapW = nil, 0
 	if v.autoFit || v.cam.Scale == 0 {
 		v.fit()
 	}
@@ -450,6 +457,7 @@ func (v *Viewer) Draw(screen *ebiten.Image) {
 	if !v.frameDirty && !v.layerDirty {
 		return
 	}
+	v.text.trim() // evict text images, none of which is in use now
 	if v.layer == nil {
 		v.layer = ebiten.NewImage(v.width, v.height)
 		v.layerDirty = true

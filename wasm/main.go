@@ -81,6 +81,11 @@ func main() {
 	if f := newWorkerFactory(); f != nil {
 		a.sess.SetEmbedderFactory(f) // t-SNE in a Web Worker, off this thread
 	}
+	if te, err := newCanvasText(); err == nil {
+		a.viewer.SetTextEngine(te) // canvas text in any script the browser draws
+	} else {
+		js.Global().Get("console").Call("warn", err.Error())
+	}
 	a.viewer.SetTooltip(a.sess.Tooltip)
 	a.viewer.OnFirstFrame(a.dom.firstFrame)
 	a.openDemo()
