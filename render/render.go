@@ -86,6 +86,11 @@ type Viewer struct {
 	dragMode       DragMode
 	gest           gesture
 	selections     []Selection
+	// Labels (labels.go): the text of each point, whether they are shown,
+	// and the placer that keeps them apart.
+	label    func(i int) string
+	labelsOn bool
+	placer   view.LabelPlacer
 	// mods are the modifiers the page reported with the latest press
 	// (modsSet once it has).
 	mods    Modifiers
@@ -545,6 +550,7 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 		slices.SortStableFunc(v.front, func(a, c int32) int { return int(em[a]) - int(em[c]) })
 		v.drawEmphasised(dst, &b, v.front, r)
 	}
+	v.drawLabels(dst, r)
 }
 
 // quadBatch collects point discs into DrawTriangles calls of up to maxQuads.

@@ -73,10 +73,11 @@ type app struct {
 
 	inspector *inspectorDOM
 	lines     bool // lines from the selected point to its neighbours
+	labels    bool // labels on the canvas
 }
 
 func main() {
-	a := &app{viewer: render.NewViewer(), sess: session.New(), inbox: &inbox{}, dom: newDOM(), lines: true}
+	a := &app{viewer: render.NewViewer(), sess: session.New(), inbox: &inbox{}, dom: newDOM(), lines: true, labels: true}
 	a.inspector = newInspectorDOM(a.dom.doc)
 	if f := newWorkerFactory(); f != nil {
 		a.sess.SetEmbedderFactory(f) // t-SNE in a Web Worker, off this thread
@@ -155,6 +156,7 @@ func (a *app) Update() error {
 //	focus       a row (0-based): centre the camera on it
 //	drag-mode   "pan" | "box" | "lasso": what a plain drag does
 //	lines       "true" | "false": lines from the selected point to its neighbours
+//	labels      "true" | "false": labels on the canvas
 //	click       "x y shift": a click or tap at CSS px (x, y) picks the point there
 //	region      "box|lasso shift x0 y0 x1 y1 …": select inside the outline (CSS px)
 //	modifiers   the shift, ctrl/⌘ and alt keys at the latest press, "000" to "111"
@@ -189,6 +191,9 @@ func (a *app) viewControl(name, value string) bool {
 		if len(value) == 3 {
 			a.viewer.SetPressModifiers(render.Modifiers{Shift: value[0] == '1', Ctrl: value[1] == '1', Alt: value[2] == '1'})
 		}
+	case "labels":
+		a.labels = value == "true"
+		a.viewer.SetLabels(a.sess.Label, a.labels)
 	case "lines":
 		a.lines = value == "true"
 		a.emphasise()
@@ -228,6 +233,7 @@ func (a *app) emphasise() {
 // apply mirrors what the session changed into the viewer and the DOM.
 func (a *app) apply(ch session.Changes) {
 	if ch.Inspect || ch.Refit {
+		a.viewer.SetLabels(a.sess.Label, a.labels) // the label column may have changed
 		a.emphasise()
 		a.inspector.show(a.sess.Inspector(), a.sess.Controls().HasData)
 	}
