@@ -397,7 +397,7 @@ func (s *Session) Label(i int) string {
 	}
 	c := s.labelColumn()
 	if c < 0 {
-		return fmt.Sprintf("point %s", thousands(i+1))
+		return fmt.Sprintf("point %s", thousands(s.fullRow(i)+1))
 	}
 	return printable(s.data.Columns[c].Values[i])
 }
@@ -425,14 +425,14 @@ func (s *Session) inspectStatus() (search *SearchStatus, sel *SelectionStatus, n
 	if len(in.selList) > 0 {
 		sel = &SelectionStatus{Count: len(in.selList), Indices: make([]int, 0, min(len(in.selList), maxListedSelection))}
 		for _, r := range in.selList[:min(len(in.selList), maxListedSelection)] {
-			sel.Indices = append(sel.Indices, int(r))
+			sel.Indices = append(sel.Indices, s.fullRow(int(r)))
 		}
 	}
 	if in.nbComputed && len(in.selList) == 1 {
-		nb = &NeighboursStatus{Of: int(in.selList[0]), Metric: in.metric.String(), K: len(in.nbRows),
+		nb = &NeighboursStatus{Of: s.fullRow(int(in.selList[0])), Metric: in.metric.String(), K: len(in.nbRows),
 			Indices: make([]int, len(in.nbRows)), Distances: make([]float64, len(in.nbRows))}
 		for t, r := range in.nbRows {
-			nb.Indices[t], nb.Distances[t] = int(r), float64(in.nbDist[t])
+			nb.Indices[t], nb.Distances[t] = s.fullRow(int(r)), float64(in.nbDist[t])
 		}
 	}
 	return search, sel, nb
@@ -456,6 +456,9 @@ type InspectorView struct {
 	NeighboursBusy bool
 	Metric         string
 	K              int
+	// Isolated: a subset of Shown points is isolated (Show all returns).
+	Isolated bool
+	Shown    int
 }
 
 // Row is one listed point: its row number, label and (for neighbours) distance.
@@ -473,18 +476,22 @@ func (s *Session) Inspector() InspectorView {
 	if s.data == nil {
 		return v
 	}
+	row := func(r int32) Row { return Row{Index: s.fullRow(int(r)), Label: s.Label(int(r))} }
 	for _, r := range in.matches[:min(len(in.matches), maxListedMatches)] {
-		v.Listed = append(v.Listed, Row{Index: int(r), Label: s.Label(int(r))})
+		v.Listed = append(v.Listed, row(r))
 	}
 	for _, r := range in.selList[:min(len(in.selList), maxListedMatches)] {
-		v.SelectedRows = append(v.SelectedRows, Row{Index: int(r), Label: s.Label(int(r))})
+		v.SelectedRows = append(v.SelectedRows, row(r))
 	}
 	if len(in.selList) == 1 {
-		v.Of = Row{Index: int(in.selList[0]), Label: s.Label(int(in.selList[0]))}
+		v.Of = row(in.selList[0])
 	}
 	for t, r := range in.nbRows {
-		v.Neighbours = append(v.Neighbours, Row{Index: int(r), Label: s.Label(int(r)), Distance: float64(in.nbDist[t])})
+		nb := row(r)
+		nb.Distance = float64(in.nbDist[t])
+		v.Neighbours = append(v.Neighbours, nb)
 	}
+	v.Isolated, v.Shown = s.iso != nil, s.data.N
 	return v
 }
 
@@ -513,8 +520,15 @@ func (s *Session) inspectControl(name, value string) (handled bool, err error) {
 			mode, value = SelectToggle, value[1:]
 		}
 		r, err := strconv.Atoi(value)
-		if err != nil || r < 0 || r >= s.data.N {
-			return true, fmt.Errorf("select %q: want a row from 0 to %d", value, s.data.N-1)
+		full := s.data.N
+		if s.iso != nil {
+			full = s.iso.full.N
+		}
+		if err != nil || r < 0 || r >= full {
+			return true, fmt.Errorf("select %q: want a row from 0 to %d", value, full-1)
+		}
+		if r = s.shownRow(r); r < 0 {
+			return true, fmt.Errorf("select %q: that row is not among the isolated points", value)
 		}
 		s.Select([]int{r}, mode)
 		return true, nil

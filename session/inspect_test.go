@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -220,5 +221,72 @@ func TestEnterDuringASearchSelectsWhenItEnds(t *testing.T) {
 	st, sel := s.Status().Search, s.Status().Selection
 	if st == nil || sel == nil || sel.Count != st.Matches || st.Matches == 0 {
 		t.Fatalf("search %+v, selection %+v", st, sel)
+	}
+}
+
+func TestIsolateAndShowAll(t *testing.T) {
+	s := readyDemo(t)
+	full := append([]float32(nil), s.Positions()...)
+	// t-SNE first, run to the end, so Show all must bring its layout back.
+	control(t, s, "method", "tsne")
+	for i := 0; i < 200000 && !s.tsneDone; i++ {
+		s.Work(5 * time.Millisecond)
+	}
+	if !s.tsneDone {
+		t.Fatal("t-SNE did not finish")
+	}
+	tsneLayout := append([]float32(nil), s.Positions()...)
+	control(t, s, "search", "/^7$/")
+	control(t, s, "select-matches", "")
+	settle(t, s)
+	sevens := append([]int(nil), s.Status().Selection.Indices...)
+	if _, err := s.Control("show-all", ""); err == nil {
+		t.Fatal("show-all without isolation accepted")
+	}
+	control(t, s, "isolate", "")
+	if iso, n := s.Isolated(); !iso || n != len(sevens) || s.Status().Points != n {
+		t.Fatalf("isolated %v with %d points, want %d (status %d)", iso, n, len(sevens), s.Status().Points)
+	}
+	for i := 0; i < 200000 && s.Status().Phase != Ready; i++ {
+		s.Work(5 * time.Millisecond)
+	}
+	if st := s.Status(); st.Phase != Ready || st.Method != "tsne" || len(s.Positions()) != 2*len(sevens) {
+		t.Fatalf("the isolated t-SNE: %+v, %d positions", st, len(s.Positions()))
+	}
+	// Rows are the full data's: selecting row sevens[3] selects it.
+	control(t, s, "select", fmt.Sprint(sevens[3]))
+	settle(t, s)
+	nb := s.Status().Neighbours
+	if sel := s.Status().Selection; sel == nil || sel.Indices[0] != sevens[3] || nb == nil || nb.Of != sevens[3] {
+		t.Fatalf("selection %+v, neighbours %+v, want row %d", sel, nb, sevens[3])
+	}
+	for _, r := range nb.Indices {
+		if k := s.shownRow(r); k < 0 || s.data.Columns[0].Values[k] != "7" {
+			t.Fatalf("a neighbour (row %d) is not among the isolated sevens", r)
+		}
+	}
+	outside := 0
+	for s.iso.full.Columns[0].Values[outside] == "7" {
+		outside++
+	}
+	if _, err := s.Control("select", fmt.Sprint(outside)); err == nil {
+		t.Fatal("selecting a row outside the isolated points was accepted")
+	}
+	control(t, s, "show-all", "")
+	if iso, _ := s.Isolated(); iso || s.Status().Points != 1797 || s.Status().Method != "tsne" {
+		t.Fatalf("after show-all: %+v", s.Status())
+	}
+	if !sameLayout(s.Positions(), tsneLayout) {
+		t.Fatal("show-all did not restore the t-SNE layout as it was")
+	}
+	if sel := s.Status().Selection; sel == nil || sel.Count != 1 || sel.Indices[0] != sevens[3] {
+		t.Fatalf("the selection did not survive show-all: %+v", sel)
+	}
+	control(t, s, "method", "pca")
+	if !sameLayout(s.Positions(), full) {
+		t.Fatal("the PCA layout changed")
+	}
+	if _, err := s.Control("isolate", ""); err == nil {
+		t.Fatal("isolating one point accepted")
 	}
 }

@@ -247,6 +247,8 @@ func (s *Session) navigationHint() string {
 //	run           start or resume t-SNE (after it finished: 1,000 more iterations)
 //	pause         pause t-SNE
 //	restart       start t-SNE again from the beginning
+//	isolate       re-run the projection on the selected points only (isolate.go)
+//	show-all      return from an isolated subset, the earlier layout restored
 //
 // and the inspector's (inspect.go):
 //
@@ -379,6 +381,8 @@ func (s *Session) Control(name, value string) (Changes, error) {
 		switch {
 		case s.tsne == nil:
 			s.startTSNE()
+		case isFrozen(s.tsne):
+			s.startTSNE() // a restored layout has no run to continue
 		case s.tsneDone:
 			s.tsne.SetMaxIterations(s.tsne.Iteration() + 1000)
 			s.tsneDone = false
@@ -393,6 +397,10 @@ func (s *Session) Control(name, value string) (Changes, error) {
 	case "restart":
 		s.set.Method = "tsne"
 		s.startTSNE()
+	case "isolate":
+		return s.Isolate()
+	case "show-all":
+		return s.ShowAll()
 	default:
 		if handled, err := s.inspectControl(name, value); handled {
 			return Changes{Status: true, Inspect: err == nil}, err

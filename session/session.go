@@ -121,6 +121,7 @@ type Session struct {
 	colorCol    int
 
 	insp inspector // search, selection, neighbours (inspect.go)
+	iso  *isolation // the full view while a subset is isolated (isolate.go)
 }
 
 // New returns a session in the loading phase with nothing to show.
@@ -323,6 +324,7 @@ func (s *Session) clear() {
 	s.pca, s.pcaDone, s.tsneDone, s.tsneShown, s.paused = nil, false, false, false, false
 	s.layout, s.layoutOwned = nil, false
 	s.resetInspector(0)
+	s.iso = nil
 }
 
 // finishLoad takes the finished parse and starts the projection.
@@ -433,7 +435,7 @@ func (s *Session) Thumbnails() (image.Image, func(i int) (image.Rectangle, bool)
 	}
 	sp := s.data.Sprite
 	return s.sprite, func(i int) (image.Rectangle, bool) {
-		x0, y0, x1, y1, ok := sp.Cell(i)
+		x0, y0, x1, y1, ok := sp.Cell(s.fullRow(i))
 		return image.Rect(x0, y0, x1, y1), ok
 	}
 }
@@ -488,7 +490,7 @@ func (s *Session) Tooltip(i int) []string {
 	if s.data == nil || i < 0 || i >= s.data.N {
 		return nil
 	}
-	head := fmt.Sprintf("point %s", thousands(i+1))
+	head := fmt.Sprintf("point %s", thousands(s.fullRow(i)+1))
 	var lines []string
 	if s.colorCol >= 0 {
 		c := s.data.Columns[s.colorCol]

@@ -80,8 +80,13 @@ func (d *inspectorDOM) show(v session.InspectorView, hasData bool) {
 	if v.Selected > 0 {
 		summary = fmt.Sprintf("%s %s selected.", thousands(v.Selected), plural(v.Selected, "point", "points"))
 	}
-	d.set("selection-summary", "textContent", summary)
 	d.byID("select-clear").Set("hidden", v.Selected == 0)
+	d.byID("isolate").Set("hidden", v.Selected < 3 || v.Selected == v.Shown)
+	d.byID("show-all").Set("hidden", !v.Isolated)
+	if v.Isolated {
+		summary = fmt.Sprintf("Isolated: %s points. ", thousands(v.Shown)) + summary
+	}
+	d.set("selection-summary", "textContent", summary)
 	list := v.SelectedRows
 	if v.Selected == 1 {
 		list = nil // the neighbour section names it
@@ -101,6 +106,16 @@ func (d *inspectorDOM) show(v session.InspectorView, hasData bool) {
 		nb = nil
 	}
 	d.set("neighbours", "innerHTML", rowsHTML(nb, true))
+}
+
+// message shows err in the panel (#inspector-message), or clears it.
+func (d *inspectorDOM) message(err error) {
+	text := ""
+	if err != nil {
+		text = strings.ToUpper(err.Error()[:1]) + err.Error()[1:] + "."
+	}
+	d.set("inspector-message", "textContent", text)
+	d.byID("inspector-message").Set("hidden", text == "")
 }
 
 // setColumns lists the metadata columns in the search and label selects.

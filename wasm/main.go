@@ -127,6 +127,9 @@ func (a *app) Update() error {
 				if err != nil {
 					js.Global().Get("console").Call("warn", err.Error())
 				}
+				if inspectorControls[c.control] {
+					a.inspector.message(err) // said in the panel, or cleared
+				}
 				a.apply(ch)
 				continue
 			}
@@ -149,6 +152,11 @@ func (a *app) Update() error {
 	a.takeSelections()
 	return err
 }
+
+// inspectorControls are the session controls of the inspector panel,
+// whose errors it shows (#inspector-message).
+var inspectorControls = map[string]bool{"search": true, "search-column": true, "select": true, "select-matches": true,
+	"metric": true, "neighbours": true, "label-by": true, "isolate": true, "show-all": true}
 
 // viewControl applies the controls that only concern the canvas, and
 // reports whether name was one:

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"image/png"
 	"fmt"
 	"image"
 	"math"
@@ -346,4 +347,50 @@ func TestCanvasClickBoxAndLasso(t *testing.T) {
 	}
 	key(t, ctx, "Escape", "Escape", 27)
 	waitStatus(t, ctx, 10*time.Second, "Escape to clear", func(st status) bool { return st.Selection == nil })
+}
+
+func TestIsolateAndShowAllInThePage(t *testing.T) {
+	_, ctx := demoPage(t)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("labels-on"))); err != nil { // compare the points alone
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("search"), "/^3$/\r")); err != nil {
+		t.Fatal(err)
+	}
+	st := waitStatus(t, ctx, 10*time.Second, "the threes to be selected", func(st status) bool { return st.Selection != nil })
+	threes := st.Selection.Count
+	before := screenshot(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("isolate"))); err != nil {
+		t.Fatal(err)
+	}
+	st = waitStatus(t, ctx, 20*time.Second, "the isolated threes", func(st status) bool { return st.Phase == "ready" && st.Points == threes })
+	if st.Method != "pca" {
+		t.Fatalf("isolated with %q, want the current projection (pca)", st.Method)
+	}
+	isolated := screenshot(t, ctx)
+	changed := diffPixels(before, isolated, image.Rect(0, 0, 900, 650))
+	if changed < 5000 {
+		t.Errorf("isolating changed only %d pixels", changed)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("show-all"))); err != nil {
+		t.Fatal(err)
+	}
+	st = waitStatus(t, ctx, 20*time.Second, "all points again", func(st status) bool { return st.Points == 1797 && st.Phase == "ready" })
+	if st.Selection == nil || st.Selection.Count != threes {
+		t.Fatalf("the selection after show all: %+v, want the %d threes", st.Selection, threes)
+	}
+	// The earlier layout is back (the rings of overlapping selected points
+	// may be stacked in another order: a few hundred pixels at most).
+	time.Sleep(300 * time.Millisecond)
+	after := screenshot(t, ctx)
+	if os.Getenv("E2E_SHOTS") != "" {
+		for name, img := range map[string]image.Image{"before": before, "after": after, "isolated": isolated} {
+			f, _ := os.Create(filepath.Join(os.Getenv("E2E_SHOTS"), name+".png"))
+			png.Encode(f, img)
+			f.Close()
+		}
+	}
+	if n := diffPixels(before, after, image.Rect(0, 0, 900, 650)); n > changed/20 {
+		t.Errorf("after show all the view differs from before in %d pixels (isolating changed %d)", n, changed)
+	}
 }
