@@ -120,7 +120,7 @@ type Session struct {
 	legendTitle string
 	colorCol    int
 
-	insp inspector // search, selection, neighbours (inspect.go)
+	insp inspector  // search, selection, neighbours (inspect.go)
 	iso  *isolation // the full view while a subset is isolated (isolate.go)
 }
 

@@ -2,9 +2,9 @@ package e2e
 
 import (
 	"context"
-	"image/png"
 	"fmt"
 	"image"
+	"image/png"
 	"math"
 	"math/rand/v2"
 	"os"
