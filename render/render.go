@@ -91,6 +91,8 @@ type Viewer struct {
 	label    func(i int) string
 	labelsOn bool
 	placer   view.LabelPlacer
+	// spritesOn draws points as their sprite thumbnails (sprites.go).
+	spritesOn bool
 	// mods are the modifiers the page reported with the latest press
 	// (modsSet once it has).
 	mods    Modifiers
@@ -523,6 +525,17 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 		em = nil
 	}
 	v.front = v.front[:0]
+	if v.drawSprites(dst, em) {
+		for i := 0; i < len(em); i++ { // rings and labels for the emphasised
+			if em[i] >= EmphasisMatch {
+				v.front = append(v.front, int32(i))
+			}
+		}
+		slices.SortStableFunc(v.front, func(a, c int32) int { return int(em[a]) - int(em[c]) })
+		v.drawRings(dst, v.front, v.spriteHalf()*1.15)
+		v.drawLabels(dst, v.spriteHalf())
+		return
+	}
 	for k := 0; k < n; k++ {
 		i := k
 		if v.order != nil {

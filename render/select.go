@@ -240,10 +240,16 @@ func (v *Viewer) drawEmphasised(dst *ebiten.Image, b *quadBatch, front []int32, 
 		b.add(v.pos[int(i)*v.dims], v.pos[int(i)*v.dims+1], big, c)
 	}
 	b.flush()
-	// Rings for the last maxRings (the selection is last: it matters most).
+	v.drawRings(dst, front, big)
+}
+
+// drawRings draws rings of radius r (device px) around the last maxRings
+// of front (the selection is last: it matters most).
+func (v *Viewer) drawRings(dst *ebiten.Image, front []int32, r float32) {
 	w := float32(1.5 * v.scale)
 	for _, i := range front[max(0, len(front)-maxRings):] {
-		x, y := at(int(i))
+		sx, sy := v.cam.WorldToScreen(float64(v.pos[int(i)*v.dims]), float64(v.pos[int(i)*v.dims+1]))
+		x, y := float32(sx), float32(sy)
 		ring := ringMatch
 		switch v.emphasis[i] {
 		case EmphasisSelected:
@@ -251,6 +257,6 @@ func (v *Viewer) drawEmphasised(dst *ebiten.Image, b *quadBatch, front []int32, 
 		case EmphasisNeighbour:
 			ring = ringNeighbour
 		}
-		vector.StrokeCircle(dst, x, y, big+w, w, ring, true)
+		vector.StrokeCircle(dst, x, y, r+w, w, ring, true)
 	}
 }

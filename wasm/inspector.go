@@ -118,6 +118,13 @@ func (d *inspectorDOM) message(err error) {
 	d.byID("inspector-message").Set("hidden", text == "")
 }
 
+// showSprites shows the "sprites as points" toggle when there is a sheet.
+func (d *inspectorDOM) showSprites(has bool) {
+	if el := d.byID("sprites-row"); !el.IsNull() {
+		el.Set("hidden", !has)
+	}
+}
+
 // setColumns lists the metadata columns in the search and label selects.
 func (d *inspectorDOM) setColumns(names []string) {
 	opts := func(first, firstLabel string) string {

@@ -165,6 +165,7 @@ var inspectorControls = map[string]bool{"search": true, "search-column": true, "
 //	drag-mode   "pan" | "box" | "lasso": what a plain drag does
 //	lines       "true" | "false": lines from the selected point to its neighbours
 //	labels      "true" | "false": labels on the canvas
+//	sprites     "true" | "false": points drawn as their sprite thumbnails
 //	click       "x y shift": a click or tap at CSS px (x, y) picks the point there
 //	region      "box|lasso shift x0 y0 x1 y1 …": select inside the outline (CSS px)
 //	modifiers   the shift, ctrl/⌘ and alt keys at the latest press, "000" to "111"
@@ -199,6 +200,8 @@ func (a *app) viewControl(name, value string) bool {
 		if len(value) == 3 {
 			a.viewer.SetPressModifiers(render.Modifiers{Shift: value[0] == '1', Ctrl: value[1] == '1', Alt: value[2] == '1'})
 		}
+	case "sprites":
+		a.viewer.SetSpritesAsPoints(value == "true")
 	case "labels":
 		a.labels = value == "true"
 		a.viewer.SetLabels(a.sess.Label, a.labels)
@@ -251,6 +254,7 @@ func (a *app) apply(ch session.Changes) {
 		a.viewer.SetLegend(title, legend)
 		a.viewer.SetTooltip(a.sess.Tooltip)
 		a.viewer.SetThumbnails(a.sess.Thumbnails())
+		a.inspector.showSprites(a.viewer.HasSprites())
 		a.dom.setColorOptions(a.sess.ColumnNames(), a.sess.Controls().ColorBy)
 	}
 	if ch.Points {

@@ -102,3 +102,21 @@ func gcd(a, b int) int {
 	}
 	return a
 }
+
+// Thumbnail sides in CSS px: SpriteSide at the zoom that fits the data,
+// growing and shrinking with the zoom within [spriteMin, spriteMax].
+const (
+	spriteFit = 20
+	spriteMin = 6
+	spriteMax = 160
+)
+
+// SpriteSide is the side (CSS px) of a point drawn as its thumbnail at
+// zoom z (1 = the zoom that fits the data): it grows as √z, so zooming in
+// separates the thumbnails while enlarging them.
+func SpriteSide(z float64) float64 {
+	if !(z > 0) {
+		z = 1
+	}
+	return math.Max(spriteMin, math.Min(spriteMax, spriteFit*math.Sqrt(z)))
+}

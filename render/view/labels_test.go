@@ -61,3 +61,12 @@ func TestSpreadIsAPermutation(t *testing.T) {
 		t.Fatalf("Spread(1, 1000) = %d, want near the middle", i)
 	}
 }
+
+func TestSpriteSideFollowsZoom(t *testing.T) {
+	if SpriteSide(1) != 20 || SpriteSide(4) != 40 || SpriteSide(0.25) != 10 {
+		t.Fatalf("sides %g %g %g, want 20 40 10", SpriteSide(1), SpriteSide(4), SpriteSide(0.25))
+	}
+	if SpriteSide(1e6) != 160 || SpriteSide(1e-6) != 6 || SpriteSide(0) != 20 {
+		t.Fatal("sides not clamped")
+	}
+}

@@ -394,3 +394,39 @@ func TestIsolateAndShowAllInThePage(t *testing.T) {
 		t.Errorf("after show all the view differs from before in %d pixels (isolating changed %d)", n, changed)
 	}
 }
+
+// greyPixels counts the non-background pixels of r whose channels are equal
+// (the digits' sprite thumbnails are greyscale; the palette is not).
+func greyPixels(img image.Image, r image.Rectangle) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if cr == cg && cg == cb && cr>>8 > 0x40 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func TestSpritesAsPoints(t *testing.T) {
+	_, ctx := demoPage(t)
+	visible, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById('sprites-row').hidden`))
+	if err != nil || !visible {
+		t.Fatalf("the demo has a sprite sheet but the toggle is hidden (%v)", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("labels-on"))); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	discs := greyPixels(screenshot(t, ctx), image.Rect(0, 0, 900, 650))
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("sprites-on"))); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	sprites := greyPixels(screenshot(t, ctx), image.Rect(0, 0, 900, 650))
+	if sprites < 20000 || sprites < 10*discs {
+		t.Fatalf("with images as points %d grey pixels, with discs %d: the thumbnails are not drawn", sprites, discs)
+	}
+}
