@@ -1,8 +1,6 @@
 package render
 
 import (
-	"image/color"
-
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/embproj/projector/render/view"
@@ -22,10 +20,8 @@ const (
 	maxForcedLabels = 300
 )
 
-var (
-	labelColor  = color.RGBA{0xe8, 0xea, 0xed, 0xff}
-	labelShadow = color.RGBA{0x00, 0x00, 0x00, 0xd0}
-)
+// The theme's label colours (theme.go).
+var labelColor, labelShadow = darkTheme.label, darkTheme.shadow
 
 // SetLabels sets the text of point i's label (nil or on false: no labels).
 func (v *Viewer) SetLabels(label func(i int) string, on bool) {

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"image/color"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
@@ -11,15 +10,10 @@ import (
 )
 
 var (
-	panelColor = color.RGBA{0x0e, 0x10, 0x14, 0xe0}
-	textColor  = color.RGBA{0xe8, 0xea, 0xed, 0xff}
-	dimText    = color.RGBA{0xa0, 0xa6, 0xad, 0xff}
-	bannerBG   = map[Severity]color.RGBA{
-		SeverityError:   {0x8b, 0x1a, 0x1a, 0xf0},
-		SeverityWarning: {0x7a, 0x55, 0x00, 0xf0},
-		SeverityInfo:    {0x2a, 0x32, 0x3c, 0xf0},
-	}
-	severityWord = map[Severity]string{SeverityError: "Error", SeverityWarning: "Warning", SeverityInfo: "Note"}
+	// The theme's (theme.go).
+	panelColor, textColor, dimText = darkTheme.panel, darkTheme.text, darkTheme.dim
+	bannerBG                       = darkTheme.banner
+	severityWord                   = map[Severity]string{SeverityError: "Error", SeverityWarning: "Warning", SeverityInfo: "Note"}
 )
 
 // drawLegend draws the colour key in the top-right corner: a dot, the label

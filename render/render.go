@@ -21,8 +21,8 @@ import (
 	"github.com/embproj/projector/render/view"
 )
 
-// Background is the canvas colour.
-var Background = color.RGBA{0x16, 0x18, 0x1d, 0xff}
+// Background is the canvas colour of the current theme (theme.go).
+var Background = darkTheme.background
 
 // Severity of a banner line; errors are red, warnings amber, info grey.
 type Severity int
@@ -93,6 +93,14 @@ type Viewer struct {
 	placer   view.LabelPlacer
 	// spritesOn draws points as their sprite thumbnails (sprites.go).
 	spritesOn bool
+	// The theme (theme.go): light or not; srcColors and srcLegend as
+	// given, colors and legend as drawn (adapted on the light theme, from
+	// adaptedFrom, with onLight memoising view.OnLight).
+	light       bool
+	srcColors   []color.RGBA
+	adaptedFrom []color.RGBA
+	srcLegend   []view.Category
+	onLight     map[color.RGBA]color.RGBA
 	// mods are the modifiers the page reported with the latest press
 	// (modsSet once it has).
 	mods    Modifiers
@@ -148,7 +156,8 @@ func (v *Viewer) SetPoints(pos []float32, dims int, colors []color.RGBA, refit b
 	if refit || len(pos) != len(v.src) || dims != v.srcDims {
 		v.picker = nil // a new layout: index it at once
 	}
-	v.src, v.srcDims, v.colors = pos, dims, colors
+	v.src, v.srcDims, v.srcColors = pos, dims, colors
+	v.adaptColors(false)
 	if refit {
 		v.autoFit = true
 	}
@@ -216,7 +225,8 @@ func (v *Viewer) Len() int {
 
 // SetLegend sets the legend title and entries (nil hides the legend).
 func (v *Viewer) SetLegend(title string, entries []view.Category) {
-	v.legendTitle, v.legend = title, entries
+	v.legendTitle, v.srcLegend = title, entries
+	v.adaptColors(false)
 	v.frameDirty = true
 }
 

@@ -201,7 +201,7 @@ func (v *Viewer) drawGesture(dst *ebiten.Image) {
 const maxRings = 2000
 
 var (
-	ringSelected  = color.RGBA{0xff, 0xff, 0xff, 0xff}
+	ringSelected  = darkTheme.ring
 	ringNeighbour = color.RGBA{0x4d, 0xd0, 0xe1, 0xff}
 	ringMatch     = color.RGBA{0xff, 0xd5, 0x4f, 0xff}
 	lineNeighbour = color.RGBA{0x4d, 0xd0, 0xe1, 0x70}

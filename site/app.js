@@ -16,6 +16,45 @@
   const bar = document.getElementById('load-bar');
   const loadText = document.getElementById('load-text');
 
+  // ---- theme: light or dark, following the system unless the user chose --------
+  // html[data-theme] is set before Go starts, which reads it for its first
+  // frame; later changes go to Go as projectorControl('theme', …).
+  const THEME_KEY = 'projector-theme';
+  const systemLight = window.matchMedia('(prefers-color-scheme: light)');
+  let themeChoice = 'auto';
+  try { themeChoice = localStorage.getItem(THEME_KEY) || 'auto'; } catch (_) { /* storage disabled */ }
+  function applyTheme() {
+    const theme = themeChoice === 'auto' ? (systemLight.matches ? 'light' : 'dark') : themeChoice;
+    document.documentElement.dataset.theme = theme;
+    const b = document.getElementById('theme-toggle');
+    if (b) {
+      b.textContent = { auto: 'Theme: auto', light: 'Theme: light', dark: 'Theme: dark' }[themeChoice];
+      b.title = 'Colours: ' + themeChoice + (themeChoice === 'auto' ? ' (following the system, now ' + theme + ')' : '') + '. Click to change.';
+    }
+    if (typeof globalThis.projectorControl === 'function') globalThis.projectorControl('theme', theme);
+  }
+  applyTheme();
+  systemLight.addEventListener('change', applyTheme);
+  document.getElementById('theme-toggle').addEventListener('click', () => {
+    themeChoice = { auto: 'light', light: 'dark', dark: 'auto' }[themeChoice] || 'auto';
+    try { localStorage.setItem(THEME_KEY, themeChoice); } catch (_) { /* storage disabled */ }
+    applyTheme();
+  });
+
+  // ---- help: every gesture and key ---------------------------------------------
+  const help = document.getElementById('help');
+  const openHelp = () => { if (!help.open) help.showModal(); };
+  document.getElementById('help-button').addEventListener('click', openHelp);
+  document.getElementById('help-close').addEventListener('click', () => help.close());
+  window.addEventListener('keydown', (e) => {
+    const t = e.target;
+    const typing = t && (t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' ||
+      (t.tagName === 'INPUT' && !['radio', 'checkbox', 'button'].includes(t.type)));
+    if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === '?') { e.preventDefault(); if (help.open) help.close(); else openHelp(); }
+    if (e.key === '/' && !help.open) { e.preventDefault(); document.getElementById('search').focus(); }
+  }, true);
+
   // ---- status before Go runs -------------------------------------------------
   let goStarted = false;
   function preStatus(phase, sentence, diagnostics) {

@@ -87,6 +87,8 @@ func main() {
 	} else {
 		js.Global().Get("console").Call("warn", err.Error())
 	}
+	// app.js sets the theme before Go starts, so the first frame has it.
+	a.viewer.SetTheme(a.dom.doc.Get("documentElement").Get("dataset").Get("theme").String() == "light")
 	a.viewer.SetTooltip(a.sess.Tooltip)
 	a.viewer.OnFirstFrame(a.dom.firstFrame)
 	a.openDemo()
@@ -166,6 +168,7 @@ var inspectorControls = map[string]bool{"search": true, "search-column": true, "
 //	lines       "true" | "false": lines from the selected point to its neighbours
 //	labels      "true" | "false": labels on the canvas
 //	sprites     "true" | "false": points drawn as their sprite thumbnails
+//	theme       "light" | "dark": the canvas colours
 //	click       "x y shift": a click or tap at CSS px (x, y) picks the point there
 //	region      "box|lasso shift x0 y0 x1 y1 …": select inside the outline (CSS px)
 //	modifiers   the shift, ctrl/⌘ and alt keys at the latest press, "000" to "111"
@@ -200,6 +203,8 @@ func (a *app) viewControl(name, value string) bool {
 		if len(value) == 3 {
 			a.viewer.SetPressModifiers(render.Modifiers{Shift: value[0] == '1', Ctrl: value[1] == '1', Alt: value[2] == '1'})
 		}
+	case "theme":
+		a.viewer.SetTheme(value == "light")
 	case "sprites":
 		a.viewer.SetSpritesAsPoints(value == "true")
 	case "labels":

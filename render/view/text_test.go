@@ -2,7 +2,6 @@ package view
 
 import (
 	"image/color"
-	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -95,45 +94,24 @@ func TestCategorizeLegendInNaturalOrder(t *testing.T) {
 	}
 }
 
-// contrast is the WCAG 2 contrast ratio between two opaque colours.
-func contrast(a, b color.RGBA) float64 {
-	la, lb := luminance(a), luminance(b)
-	if la < lb {
-		la, lb = lb, la
-	}
-	return (la + 0.05) / (lb + 0.05)
-}
-
-// luminance is the WCAG relative luminance of an sRGB colour.
-func luminance(c color.RGBA) float64 {
-	lin := func(v uint8) float64 {
-		x := float64(v) / 255
-		if x <= 0.04045 {
-			return x / 12.92
-		}
-		return math.Pow((x+0.055)/1.055, 2.4)
-	}
-	return 0.2126*lin(c.R) + 0.7152*lin(c.G) + 0.0722*lin(c.B)
-}
-
 func TestGradientVisibleOnTheBackground(t *testing.T) {
 	bg := color.RGBA{0x16, 0x18, 0x1d, 0xff} // render.Background
-	if c := contrast(color.RGBA{0x44, 0x01, 0x54, 0xff}, bg); c > 1.5 {
+	if c := Contrast(color.RGBA{0x44, 0x01, 0x54, 0xff}, bg); c > 1.5 {
 		t.Fatalf("the contrast computation is off: viridis' dark end gives %.2f", c)
 	}
 	for i, s := range gradientStops {
-		if c := contrast(s, bg); c < 3 {
+		if c := Contrast(s, bg); c < 3 {
 			t.Errorf("gradient stop %d %v: contrast %.2f against the background, want ≥ 3", i, s, c)
 		}
 	}
 	prev := 0.0
 	for k := 0; k <= 100; k++ {
 		c := Ramp(float64(k) / 100)
-		if r := contrast(c, bg); r < 3 {
+		if r := Contrast(c, bg); r < 3 {
 			t.Errorf("Ramp(%.2f) = %v: contrast %.2f, want ≥ 3", float64(k)/100, c, r)
 		}
 		// Luminance rises along the ramp, so it reads low to high.
-		if l := luminance(c); l < prev-1e-3 {
+		if l := Luminance(c); l < prev-1e-3 {
 			t.Errorf("Ramp(%.2f) is darker than the colour before it", float64(k)/100)
 		} else {
 			prev = l
