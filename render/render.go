@@ -194,9 +194,17 @@ const pickerEvery = 500 * time.Millisecond
 func (v *Viewer) hoverPicker() *view.Picker {
 	if v.pickerStale && (v.picker == nil || time.Since(v.pickerBuilt) >= pickerEvery) {
 		v.picker = view.NewPicker(v.pos, v.dims)
+		v.picker.SetDrawOrder(v.order) // 3D: the nearer of overlapping points wins
 		v.pickerStale, v.pickerBuilt = false, time.Now()
 	}
 	return v.picker
+}
+
+// pick returns the point under world (wx, wy): the one drawn on top among
+// those whose disc covers it, else the nearest within 10 CSS px, or -1.
+func (v *Viewer) pick(wx, wy float64) int {
+	cover := PointRadius(v.Len()) * v.scale / v.cam.Scale
+	return v.hoverPicker().NearestOnTop(wx, wy, 10*v.scale/v.cam.Scale, cover)
 }
 
 // rotate turns the 3D view (no-op in 2D).
@@ -409,7 +417,7 @@ func (v *Viewer) updateHover() {
 	h := -1
 	if x, y := ebiten.CursorPosition(); !v.dragging && v.Len() > 0 && (x > 0 || y > 0) {
 		wx, wy := v.cam.ScreenToWorld(float64(x), float64(y))
-		h = v.hoverPicker().Nearest(wx, wy, 10*v.scale/v.cam.Scale)
+		h = v.pick(wx, wy)
 	}
 	if h != v.hover {
 		v.hover = h

@@ -153,7 +153,7 @@ func (v *Viewer) Click(x, y float64, shift bool) {
 	var rows []int
 	if v.Len() > 0 {
 		wx, wy := v.cam.ScreenToWorld(x*v.scale, y*v.scale)
-		if i := v.hoverPicker().Nearest(wx, wy, 10*v.scale/v.cam.Scale); i >= 0 {
+		if i := v.pick(wx, wy); i >= 0 {
 			rows = []int{i}
 		}
 	}

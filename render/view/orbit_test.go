@@ -2,6 +2,7 @@ package view
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -51,5 +52,54 @@ func TestProjectAllOrdersFarToNear(t *testing.T) {
 	}
 	if !math.IsNaN(float64(proj[6])) {
 		t.Errorf("a non-finite point projected to %v", proj[6:8])
+	}
+}
+
+// In 3D the picker works on the projected positions and, where several
+// points cover the cursor, picks the one drawn on top (the nearest).
+func TestPicking3DPrefersThePointOnTop(t *testing.T) {
+	o := Orbit{}
+	// Two points on the view axis: the same screen spot, different depths.
+	pos := []float32{0, 0, -1, 0, 0, 1, 5, 5, 0}
+	o.FitSphere(pos)
+	proj, order := o.ProjectAll(pos, nil, nil)
+	p := NewPicker(proj, 2)
+	p.SetDrawOrder(order)
+	front := int(order[len(order)-1]) // drawn last
+	if front != 0 && front != 1 {
+		t.Fatalf("the point drawn last is %d, want one of the two on the axis", front)
+	}
+	x, y := float64(proj[0]), float64(proj[1])
+	if got := p.NearestOnTop(x, y, 1, 0.1); got != front {
+		t.Fatalf("picked %d, want %d (on top)", got, front)
+	}
+	if got := p.Nearest(x, y, 1); got != 0 {
+		t.Fatalf("Nearest ignores depth: got %d, want the lower index 0", got)
+	}
+
+	// A turned random cloud: the pick at each point's projection covers it
+	// and is drawn no earlier than it.
+	rng := rand.New(rand.NewPCG(5, 6))
+	cloud := make([]float32, 3*500)
+	for i := range cloud {
+		cloud[i] = float32(rng.NormFloat64())
+	}
+	o = Orbit{Yaw: 0.6, Pitch: 0.35}
+	o.FitSphere(cloud)
+	proj, order = o.ProjectAll(cloud, nil, nil)
+	p = NewPicker(proj, 2)
+	p.SetDrawOrder(order)
+	rank := make([]int, 500)
+	for k, i := range order {
+		rank[i] = k
+	}
+	const cover = 0.05
+	for i := 0; i < 500; i++ {
+		x, y := float64(proj[2*i]), float64(proj[2*i+1])
+		j := p.NearestOnTop(x, y, 0.5, cover)
+		dx, dy := float64(proj[2*j])-x, float64(proj[2*j+1])-y
+		if j < 0 || dx*dx+dy*dy > cover*cover || rank[j] < rank[i] {
+			t.Fatalf("at point %d's projection picked %d (distance %g, rank %d < %d?)", i, j, math.Hypot(dx, dy), rank[j], rank[i])
+		}
 	}
 }

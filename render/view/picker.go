@@ -13,6 +13,48 @@ type Picker struct {
 	cell       float64 // world units per cell side
 	start      []int32 // cols*rows+1 offsets into items
 	items      []int32 // point indices grouped by cell
+	// rank, when set, is each point's place in the drawing order (higher
+	// is drawn later, on top): see NearestOnTop.
+	rank []int32
+}
+
+// SetDrawOrder records the order points are drawn in (order[k] is the
+// point drawn k-th, as Orbit.ProjectAll returns it), so NearestOnTop can
+// prefer the point drawn on top where several cover the cursor.
+func (p *Picker) SetDrawOrder(order []int32) {
+	if len(order) == 0 {
+		p.rank = nil
+		return
+	}
+	if cap(p.rank) < len(order) {
+		p.rank = make([]int32, len(order))
+	}
+	p.rank = p.rank[:len(order)]
+	for k, i := range order {
+		if int(i) < len(p.rank) {
+			p.rank[i] = int32(k)
+		}
+	}
+}
+
+// NearestOnTop is Nearest, except that among the points within cover of
+// (x, y) (those whose drawn disc is under the cursor) it returns the one
+// drawn last, on top, when a draw order was set: in 3D the nearer point.
+func (p *Picker) NearestOnTop(x, y, radius, cover float64) int {
+	best := p.Nearest(x, y, radius)
+	if best < 0 || p.rank == nil || cover <= 0 {
+		return best
+	}
+	top, topRank := -1, int32(-1)
+	p.visit(x, y, cover, func(i int, d float64) {
+		if d <= cover*cover && int(i) < len(p.rank) && p.rank[i] > topRank {
+			top, topRank = i, p.rank[i]
+		}
+	})
+	if top >= 0 {
+		return top
+	}
+	return best
 }
 
 // NewPicker indexes the first two coordinates of the n = len(pos)/dims points
@@ -88,31 +130,38 @@ func (p *Picker) cellIndex(x, y float64) (int, bool) {
 // within world distance radius, or -1 when none is that close. Ties go to the
 // lower index, so the answer does not depend on grid layout.
 func (p *Picker) Nearest(x, y, radius float64) int {
+	best, bestD := -1, radius*radius
+	p.visit(x, y, radius, func(i int, d float64) {
+		if d < bestD || (d == bestD && (best < 0 || i < best)) {
+			best, bestD = i, d
+		}
+	})
+	return best
+}
+
+// visit calls f with every point in the cells within radius of (x, y)
+// and its squared distance to (x, y).
+func (p *Picker) visit(x, y, radius float64, f func(i int, d float64)) {
 	if p.cols == 0 || radius < 0 || math.IsNaN(x) || math.IsNaN(y) {
-		return -1
+		return
 	}
 	x0 := int(math.Floor((x - radius - p.b.MinX) / p.cell))
 	x1 := int(math.Floor((x + radius - p.b.MinX) / p.cell))
 	y0 := int(math.Floor((y - radius - p.b.MinY) / p.cell))
 	y1 := int(math.Floor((y + radius - p.b.MinY) / p.cell))
 	if x1 < 0 || y1 < 0 || x0 >= p.cols || y0 >= p.rows {
-		return -1
+		return
 	}
 	x0, y0 = clampInt(x0, 0, p.cols-1), clampInt(y0, 0, p.rows-1)
 	x1, y1 = clampInt(x1, 0, p.cols-1), clampInt(y1, 0, p.rows-1)
-	best, bestD := -1, radius*radius
 	for cy := y0; cy <= y1; cy++ {
 		for cx := x0; cx <= x1; cx++ {
 			c := cy*p.cols + cx
 			for _, i := range p.items[p.start[c]:p.start[c+1]] {
 				dx := float64(p.pos[int(i)*p.dims]) - x
 				dy := float64(p.pos[int(i)*p.dims+1]) - y
-				d := dx*dx + dy*dy
-				if d < bestD || (d == bestD && (best < 0 || int(i) < best)) {
-					best, bestD = int(i), d
-				}
+				f(int(i), dx*dx+dy*dy)
 			}
 		}
 	}
-	return best
 }
