@@ -26,18 +26,34 @@ var labelColor, labelShadow = darkTheme.label, darkTheme.shadow
 // SetLabels sets the text of point i's label (nil or on false: no labels).
 func (v *Viewer) SetLabels(label func(i int) string, on bool) {
 	v.label, v.labelsOn = label, on
-	v.layerDirty, v.frameDirty = true, true
+	v.labelsStale, v.frameDirty = true, true // the points stay as drawn
 }
 
-// drawLabels draws the labels over the point layer.
-func (v *Viewer) drawLabels(dst *ebiten.Image, r float32) {
+// placedLabel is a label placed on the screen: its text and the top-left
+// corner of its line box (device px).
+type placedLabel struct {
+	s    string
+	x, y float64
+}
+
+// labelMisses bounds the text the engine measures or rasterises for labels
+// in one frame (each is a call into the browser); placement continues in
+// the next frames until every label that fits is placed.
+const labelMisses = 120
+
+// placeLabels chooses the labels for the current layer, radius r (device
+// px) being the drawn points' radius, within the frame's text budget; it
+// reports whether placement is complete.
+func (v *Viewer) placeLabels(r float32) bool {
+	v.placed = v.placed[:0]
 	n := v.Len()
 	if !v.labelsOn || v.label == nil || n == 0 {
-		return
+		return true
 	}
 	size := labelSize * v.scale
 	h := size * LineSpacing
 	v.placer.Reset(float64(v.width), float64(v.height), h)
+	misses := v.text.misses
 	place := func(i int, force bool) {
 		x, y := v.cam.WorldToScreen(float64(v.pos[i*v.dims]), float64(v.pos[i*v.dims+1]))
 		if !force && (x < 0 || y < 0 || x > float64(v.width) || y > float64(v.height)) {
@@ -52,24 +68,40 @@ func (v *Viewer) drawLabels(dst *ebiten.Image, r float32) {
 		bx := x + float64(r) + 3*v.scale
 		b := view.Bounds{MinX: bx, MinY: y - h/2, MaxX: bx + w, MaxY: y + h/2}
 		if v.placer.Place(b, force) {
-			v.drawTextSized(dst, s, b.MinX+v.scale, b.MinY+v.scale, size, labelShadow)
-			v.drawTextSized(dst, s, b.MinX, b.MinY, size, labelColor)
+			v.text.image(s, size) // rasterised now, counted in the budget
+			v.placed = append(v.placed, placedLabel{s, b.MinX, b.MinY})
 		}
 	}
 	// The emphasised points last in front are the most important (the
 	// selection): label them first.
 	forced := 0
 	for k := len(v.front) - 1; k >= 0 && forced < maxForcedLabels; k-- {
+		if v.text.misses-misses > labelMisses {
+			return false
+		}
 		if i := int(v.front[k]); v.emphasis[i] == EmphasisSelected || v.emphasis[i] == EmphasisNeighbour {
 			place(i, true)
 			forced++
 		}
 	}
 	for k := 0; k < min(n, maxLabelTries) && v.placer.Len() < forced+maxLabels; k++ {
+		if v.text.misses-misses > labelMisses {
+			return false
+		}
 		i := view.Spread(k, n)
 		if len(v.emphasis) == n && v.emphasis[i] == EmphasisDimmed {
 			continue // faded points keep quiet
 		}
 		place(i, false)
+	}
+	return true
+}
+
+// drawLabels draws the placed labels, a shadow under each.
+func (v *Viewer) drawLabels(dst *ebiten.Image) {
+	size := labelSize * v.scale
+	for _, l := range v.placed {
+		v.drawTextSized(dst, l.s, l.x+v.scale, l.y+v.scale, size, labelShadow)
+		v.drawTextSized(dst, l.s, l.x, l.y, size, labelColor)
 	}
 }

@@ -91,8 +91,15 @@ type Viewer struct {
 	label    func(i int) string
 	labelsOn bool
 	placer   view.LabelPlacer
+	// placed are the labels drawn over the layer; labelsStale asks for a
+	// new placement (for points of radius labelRadius).
+	placed      []placedLabel
+	labelsStale bool
+	labelRadius float32
 	// spritesOn draws points as their sprite thumbnails (sprites.go).
 	spritesOn bool
+	// ring and whiteImg are textures of rings and solid lines (select.go).
+	ring, whiteImg *ebiten.Image
 	// The theme (theme.go): light or not; srcColors and srcLegend as
 	// given, colors and legend as drawn (adapted on the light theme, from
 	// adaptedFrom, with onLight memoising view.OnLight).
@@ -492,12 +499,17 @@ func (v *Viewer) Draw(screen *ebiten.Image) {
 		v.layerDirty = false
 	}
 	screen.DrawImage(v.layer, nil)
+	if v.labelsStale {
+		// Placed anew for a new layer, over frames if much text is new.
+		v.labelsStale = !v.placeLabels(v.labelRadius)
+	}
+	v.drawLabels(screen)
 	v.drawHover(screen)
 	v.drawGesture(screen)
 	v.drawLegend(screen)
 	v.drawBanner(screen)
 	v.drawTooltip(screen)
-	v.frameDirty = false
+	v.frameDirty = v.labelsStale // placement continues next frame
 	if v.firstFrame != nil && (v.Len() > 0 || len(v.banner) > 0) {
 		v.firstFrame()
 		v.firstFrame = nil
@@ -551,7 +563,7 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 		}
 		slices.SortStableFunc(v.front, func(a, c int32) int { return int(em[a]) - int(em[c]) })
 		v.drawRings(dst, v.front, v.spriteHalf()*1.15)
-		v.drawLabels(dst, v.spriteHalf())
+		v.labelRadius, v.labelsStale = v.spriteHalf(), true
 		return
 	}
 	for k := 0; k < n; k++ {
@@ -581,13 +593,14 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 		slices.SortStableFunc(v.front, func(a, c int32) int { return int(em[a]) - int(em[c]) })
 		v.drawEmphasised(dst, &b, v.front, r)
 	}
-	v.drawLabels(dst, r)
+	v.labelRadius, v.labelsStale = r, true
 }
 
 // quadBatch collects point discs into DrawTriangles calls of up to maxQuads.
 type quadBatch struct {
 	v                   *Viewer
 	dst                 *ebiten.Image
+	src                 *ebiten.Image // the texture; nil: the disc
 	opts                *ebiten.DrawTrianglesOptions
 	ds, w, h, s, ox, oy float32
 	quads               int
@@ -616,7 +629,11 @@ func (b *quadBatch) add(wx, wy, r float32, c color.RGBA) {
 // flush draws the queued discs.
 func (b *quadBatch) flush() {
 	if b.quads > 0 {
-		b.dst.DrawTriangles(b.v.vertices[:4*b.quads], b.v.indices[:6*b.quads], b.v.disc, b.opts)
+		src := b.src
+		if src == nil {
+			src = b.v.disc
+		}
+		b.dst.DrawTriangles(b.v.vertices[:4*b.quads], b.v.indices[:6*b.quads], src, b.opts)
 		b.quads = 0
 	}
 }

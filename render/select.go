@@ -215,21 +215,11 @@ func dimmed(c color.RGBA) color.RGBA {
 }
 
 // drawEmphasised draws the emphasised points (front, in drawing order) on
-// top of the others: neighbour lines first, then the points larger, then
-// rings around the first maxRings of them.
+// top of the others: neighbour lines first (one path, one draw call), then
+// the points larger, then rings around the last maxRings of them.
 func (v *Viewer) drawEmphasised(dst *ebiten.Image, b *quadBatch, front []int32, r float32) {
-	at := func(i int) (float32, float32) {
-		x, y := v.cam.WorldToScreen(float64(v.pos[i*v.dims]), float64(v.pos[i*v.dims+1]))
-		return float32(x), float32(y)
-	}
 	if v.neighbourLines && v.focus >= 0 && v.focus < v.Len() {
-		fx, fy := at(v.focus)
-		for _, j := range v.neighbours {
-			if int(j) < v.Len() {
-				x, y := at(int(j))
-				vector.StrokeLine(dst, fx, fy, x, y, float32(v.scale), lineNeighbour, true)
-			}
-		}
+		v.drawNeighbourLines(dst)
 	}
 	big := r * 1.5
 	for _, i := range front {
@@ -243,13 +233,78 @@ func (v *Viewer) drawEmphasised(dst *ebiten.Image, b *quadBatch, front []int32, 
 	v.drawRings(dst, front, big)
 }
 
-// drawRings draws rings of radius r (device px) around the last maxRings
-// of front (the selection is last: it matters most).
+// drawNeighbourLines joins the selected point to each of its neighbours.
+func (v *Viewer) drawNeighbourLines(dst *ebiten.Image) {
+	at := func(i int) (float32, float32) {
+		x, y := v.cam.WorldToScreen(float64(v.pos[i*v.dims]), float64(v.pos[i*v.dims+1]))
+		return float32(x), float32(y)
+	}
+	var path vector.Path
+	fx, fy := at(v.focus)
+	for _, j := range v.neighbours {
+		if int(j) < v.Len() {
+			x, y := at(int(j))
+			path.MoveTo(fx, fy)
+			path.LineTo(x, y)
+		}
+	}
+	vs, is := path.AppendVerticesAndIndicesForStroke(nil, nil, &vector.StrokeOptions{Width: float32(v.scale)})
+	if len(vs) == 0 || len(vs) > 65535 {
+		return
+	}
+	cr, cg, cb, ca := lineNeighbour.RGBA()
+	for k := range vs {
+		vs[k].SrcX, vs[k].SrcY = 1, 1
+		vs[k].ColorR, vs[k].ColorG, vs[k].ColorB, vs[k].ColorA = float32(cr)/0xffff, float32(cg)/0xffff, float32(cb)/0xffff, float32(ca)/0xffff
+	}
+	op := &ebiten.DrawTrianglesOptions{ColorScaleMode: ebiten.ColorScaleModePremultipliedAlpha, AntiAlias: true}
+	dst.DrawTriangles(vs, is, v.white(), op)
+}
+
+// white is a white image for solid triangles (a 3×3 image's centre).
+func (v *Viewer) white() *ebiten.Image {
+	if v.whiteImg == nil {
+		img := ebiten.NewImage(3, 3)
+		img.Fill(color.White)
+		v.whiteImg = img
+	}
+	return v.whiteImg
+}
+
+// ringSize is the side of the ring texture (px); its stroke is ringStroke of it.
+const (
+	ringSize   = 64
+	ringStroke = 0.12
+)
+
+// newRing returns a white anti-aliased ring on ringSize×ringSize pixels,
+// drawn as a textured quad (tinted by vertex colour) so thousands of rings
+// are one draw call instead of one path each.
+func newRing() *ebiten.Image {
+	img := ebiten.NewImage(ringSize, ringSize)
+	r := float32(ringSize) / 2
+	w := float32(ringSize) * ringStroke
+	vector.StrokeCircle(img, r, r, r-w/2-1, w, color.White, true)
+	return img
+}
+
+// drawRings draws rings of inner radius r (device px) around the last
+// maxRings of front (the selection is last: it matters most).
 func (v *Viewer) drawRings(dst *ebiten.Image, front []int32, r float32) {
-	w := float32(1.5 * v.scale)
+	if v.ring == nil {
+		v.ring = newRing()
+	}
+	// The texture's ring runs from (1 − 2·ringStroke − 2/ringSize) to
+	// (1 − 2/ringSize) of the quad's half side: size the quad so its inner
+	// edge lies just outside r.
+	inner := float32(1 - 2*ringStroke - 2.0/ringSize)
+	half := (r + float32(0.5*v.scale)) / inner
+	b := quadBatch{v: v, dst: dst, src: v.ring, opts: &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear},
+		ds: float32(ringSize), w: float32(v.width), h: float32(v.height),
+		s:  float32(v.cam.Scale),
+		ox: float32(v.cam.Width/2 - v.cam.CenterX*v.cam.Scale),
+		oy: float32(v.cam.Height/2 + v.cam.CenterY*v.cam.Scale)}
 	for _, i := range front[max(0, len(front)-maxRings):] {
-		sx, sy := v.cam.WorldToScreen(float64(v.pos[int(i)*v.dims]), float64(v.pos[int(i)*v.dims+1]))
-		x, y := float32(sx), float32(sy)
 		ring := ringMatch
 		switch v.emphasis[i] {
 		case EmphasisSelected:
@@ -257,6 +312,7 @@ func (v *Viewer) drawRings(dst *ebiten.Image, front []int32, r float32) {
 		case EmphasisNeighbour:
 			ring = ringNeighbour
 		}
-		vector.StrokeCircle(dst, x, y, r+w, w, ring, true)
+		b.add(v.pos[int(i)*v.dims], v.pos[int(i)*v.dims+1], half, ring)
 	}
+	b.flush()
 }

@@ -69,6 +69,7 @@ type textCache struct {
 	images *view.LRU[textKey, textImage]
 	widths *view.LRU[textKey, float64]
 	pixels int // image pixels held
+	misses int // calls into the engine so far (measures and rasterisations)
 }
 
 func newTextCache(e TextEngine) *textCache {
@@ -93,6 +94,7 @@ func (c *textCache) measure(s string, sizePx float64) float64 {
 		return w
 	}
 	var w float64
+	c.misses++
 	if c.engine != nil {
 		w = c.engine.Measure(s, sizePx)
 	} else {
@@ -113,6 +115,7 @@ func (c *textCache) image(s string, sizePx float64) textImage {
 		return t
 	}
 	var t textImage
+	c.misses++
 	if c.engine != nil && s != "" {
 		t.img, t.originX, t.originY = c.engine.Rasterize(s, sizePx)
 		if t.img != nil {
