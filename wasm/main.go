@@ -119,6 +119,7 @@ func (a *app) openDemo() {
 // Update drains commands, advances the session within the work budget,
 // mirrors changes into the viewer and #status, then handles input.
 func (a *app) Update() error {
+	defer a.slow("update", time.Now())
 	if cmds := a.inbox.drain(); len(cmds) > 0 {
 		for _, c := range cmds {
 			if c.control != "" && a.viewControl(c.control, c.value) {
@@ -328,7 +329,20 @@ func bannerLines(ds []parse.Diagnostic) []render.BannerLine {
 
 // Draw draws the viewer (which skips frames where nothing changed).
 func (a *app) Draw(screen *ebiten.Image) {
+	start := time.Now()
 	a.viewer.Draw(screen)
+	a.slow("draw", start)
+}
+
+// slowFrame is the Update or Draw time worth reporting when the page's
+// projectorDebug is set (a console line each; for profiling by hand).
+const slowFrame = 40 * time.Millisecond
+
+// slow logs what took longer than slowFrame since start, when asked to.
+func (a *app) slow(what string, start time.Time) {
+	if d := time.Since(start); d > slowFrame && js.Global().Get("projectorDebug").Truthy() {
+		js.Global().Get("console").Call("log", fmt.Sprintf("projector: %s took %v", what, d.Round(time.Millisecond)))
+	}
 }
 
 // Layout is required by ebiten.Game; LayoutF takes precedence.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/input"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -90,6 +91,16 @@ func TestInspectorResponsiveAt100kx768(t *testing.T) {
 	}
 	time.Sleep(500 * time.Millisecond)
 	watchLongTasks(t, ctx)
+	if os.Getenv("E2E_DEBUG") != "" {
+		chromedp.Listen(ctx, func(ev any) {
+			if e, ok := ev.(*cdpruntime.EventConsoleAPICalled); ok {
+				for _, a := range e.Args {
+					t.Logf("console: %s", a.Value)
+				}
+			}
+		})
+		chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.projectorDebug = true`))
+	}
 	// Hover across the plot.
 	for k := 0; k < 12; k++ {
 		mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, float64(150+50*k), float64(200+20*k), nil)
