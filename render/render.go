@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"github.com/embproj/projector/render/view"
@@ -73,26 +72,33 @@ type Viewer struct {
 
 	hover int // index of the hovered point, -1 for none
 
-	// Input state.
-	dragging       bool
-	dragButton     ebiten.MouseButton
-	lastX, lastY   int
-	pinchDist      float64
-	pinchX, pinchY float64
-	touches        []ebiten.TouchID
+	// Input state (input.go), in device pixels.
+	pointers         map[int]pointer // the pressed pointers by pointer id
+	dragging         bool            // one pointer pressed: it pans or turns the view
+	pinchDist        float64         // two pointers: their distance and midpoint
+	pinchX, pinchY   float64
+	cursorX, cursorY float64     // the mouse, for hover
+	cursorIn         bool        // the mouse is over the canvas
+	insets           view.Insets // CSS pixels covered by panels
+	lastPan          time.Time
 
 	// Drawing state.
-	scale      float64 // device pixels per CSS pixel
-	width      int     // screen size in device pixels
-	height     int
-	layer      *ebiten.Image // the point layer, redrawn when layerDirty
-	layerDirty bool
-	frameDirty bool
-	disc       *ebiten.Image
-	vertices   []ebiten.Vertex
-	indices    []uint16
-	font       *fonts
-	firstFrame func() // nil once called
+	scale  float64 // device pixels per CSS pixel
+	width  int     // screen size in device pixels
+	height int
+	// layer holds the points drawn with layerCam, layerMX/MY device pixels
+	// larger than the screen on each side, so a pan moves the image and
+	// redraws it only when the pan stops or runs past that margin.
+	layer            *ebiten.Image
+	layerCam         view.Camera
+	layerMX, layerMY int
+	layerDirty       bool
+	frameDirty       bool
+	disc             *ebiten.Image
+	vertices         []ebiten.Vertex
+	indices          []uint16
+	font             *fonts
+	firstFrame       func() // nil once called
 	// bannerBottom is where the banner drawn last ends (device pixels).
 	bannerBottom float64
 }
@@ -233,134 +239,28 @@ func (v *Viewer) fit() {
 	v.fitScale = v.cam.Fit(b, 40*v.scale)
 }
 
-// userMoved records that the user took the camera over.
+// userMoved records that the user took the camera over (and zoomed or
+// turned it: the layer is redrawn).
 func (v *Viewer) userMoved() {
 	v.autoFit = false
 	v.layerDirty, v.frameDirty = true, true
 }
 
-// Update handles input: drag or arrow keys pan (in 3D they turn the view,
-// and shift+drag, right-drag or shift+arrows pan), wheel, pinch or +/- zoom
-// around the cursor, 0 or Home fits the data, and the cursor picks the
-// hovered point. It never fails.
+// userPanned records a pan: the cached layer moves, redrawn only when it no
+// longer covers the screen or once the pan has stopped (settleLayer).
+func (v *Viewer) userPanned() {
+	v.autoFit = false
+	v.frameDirty = true
+	v.lastPan = time.Now()
+}
+
+// Update re-picks the hovered point and re-renders the point layer once a
+// pan has stopped. Input arrives through Pointer, Wheel and Key (see input.go).
+// It never fails.
 func (v *Viewer) Update() error {
-	v.handleMouse()
-	v.handleTouches()
-	v.handleKeys()
+	v.settleLayer()
 	v.updateHover()
 	return nil
-}
-
-// orbitSpeed is radians of turn per CSS pixel of drag.
-const orbitSpeed = 0.01
-
-func shiftHeld() bool {
-	return ebiten.IsKeyPressed(ebiten.KeyShiftLeft) || ebiten.IsKeyPressed(ebiten.KeyShiftRight)
-}
-
-func (v *Viewer) handleMouse() {
-	x, y := ebiten.CursorPosition()
-	for _, b := range []ebiten.MouseButton{ebiten.MouseButtonLeft, ebiten.MouseButtonRight, ebiten.MouseButtonMiddle} {
-		if inpututil.IsMouseButtonJustPressed(b) {
-			v.dragging, v.dragButton = true, b
-			v.lastX, v.lastY = x, y
-		}
-	}
-	if v.dragging {
-		if !ebiten.IsMouseButtonPressed(v.dragButton) {
-			v.dragging = false
-		} else if x != v.lastX || y != v.lastY {
-			dx, dy := float64(x-v.lastX), float64(y-v.lastY)
-			v.lastX, v.lastY = x, y
-			if v.srcDims == 3 && v.dragButton == ebiten.MouseButtonLeft && !shiftHeld() {
-				v.rotate(dx*orbitSpeed/v.scale, dy*orbitSpeed/v.scale)
-			} else {
-				v.cam.Pan(dx, dy)
-				v.userMoved()
-			}
-		}
-	}
-	if _, dy := ebiten.Wheel(); dy != 0 {
-		// Browsers report about ±1 per wheel notch after Ebiten's scaling;
-		// trackpads report smaller steps. Clamp a single event's zoom.
-		dy = math.Max(-5, math.Min(5, dy))
-		v.cam.ZoomAt(float64(x), float64(y), math.Pow(1.2, dy), v.fitScale)
-		v.userMoved()
-	}
-}
-
-func (v *Viewer) handleTouches() {
-	v.touches = ebiten.AppendTouchIDs(v.touches[:0])
-	if len(v.touches) != 2 {
-		v.pinchDist = 0
-		return
-	}
-	x0, y0 := ebiten.TouchPosition(v.touches[0])
-	x1, y1 := ebiten.TouchPosition(v.touches[1])
-	mx, my := float64(x0+x1)/2, float64(y0+y1)/2
-	d := math.Hypot(float64(x1-x0), float64(y1-y0))
-	if v.pinchDist > 0 && d > 0 {
-		v.cam.Pan(mx-v.pinchX, my-v.pinchY)
-		v.cam.ZoomAt(mx, my, d/v.pinchDist, v.fitScale)
-		v.userMoved()
-	}
-	v.pinchDist, v.pinchX, v.pinchY = d, mx, my
-}
-
-func (v *Viewer) handleKeys() {
-	step := 60 * v.scale
-	pan := func(dx, dy float64) {
-		if v.srcDims == 3 && !shiftHeld() {
-			v.rotate(-dx*orbitSpeed/v.scale/2, -dy*orbitSpeed/v.scale/2)
-			return
-		}
-		v.cam.Pan(dx, dy)
-		v.userMoved()
-	}
-	if repeat(ebiten.KeyArrowLeft) {
-		pan(step, 0)
-	}
-	if repeat(ebiten.KeyArrowRight) {
-		pan(-step, 0)
-	}
-	if repeat(ebiten.KeyArrowUp) {
-		pan(0, step)
-	}
-	if repeat(ebiten.KeyArrowDown) {
-		pan(0, -step)
-	}
-	cx, cy := v.cam.Width/2, v.cam.Height/2
-	if repeat(ebiten.KeyEqual) || repeat(ebiten.KeyNumpadAdd) {
-		v.cam.ZoomAt(cx, cy, 1.25, v.fitScale)
-		v.userMoved()
-	}
-	if repeat(ebiten.KeyMinus) || repeat(ebiten.KeyNumpadSubtract) {
-		v.cam.ZoomAt(cx, cy, 0.8, v.fitScale)
-		v.userMoved()
-	}
-	if inpututil.IsKeyJustPressed(ebiten.KeyDigit0) || inpututil.IsKeyJustPressed(ebiten.KeyHome) {
-		v.autoFit = true
-		v.fit()
-		v.layerDirty, v.frameDirty = true, true
-	}
-}
-
-// repeat reports a key press and its auto-repeat (after 250 ms, every 50 ms at 60 ticks/s).
-func repeat(k ebiten.Key) bool {
-	d := inpututil.KeyPressDuration(k)
-	return d == 1 || (d > 15 && d%3 == 0)
-}
-
-func (v *Viewer) updateHover() {
-	h := -1
-	if x, y := ebiten.CursorPosition(); !v.dragging && v.Len() > 0 && (x > 0 || y > 0) {
-		wx, wy := v.cam.ScreenToWorld(float64(x), float64(y))
-		h = v.hoverPicker().Nearest(wx, wy, 10*v.scale/v.cam.Scale)
-	}
-	if h != v.hover {
-		v.hover = h
-		v.frameDirty = true
-	}
 }
 
 // LayoutF makes the canvas match the window in device pixels, so points and
@@ -391,6 +291,7 @@ func (v *Viewer) resize(w, h int, s float64) {
 		v.scale = s
 		v.font = newFonts(s)
 	}
+	v.cam.Insets = v.insets.Scaled(s)
 	if v.autoFit || v.cam.Scale == 0 {
 		v.fit()
 	}
@@ -420,14 +321,22 @@ func (v *Viewer) Draw(screen *ebiten.Image) {
 		return
 	}
 	if v.layer == nil {
-		v.layer = ebiten.NewImage(v.width, v.height)
+		v.layerMX, v.layerMY = layerMargin(v.width), layerMargin(v.height)
+		v.layer = ebiten.NewImage(v.width+2*v.layerMX, v.height+2*v.layerMY)
 		v.layerDirty = true
 	}
-	if v.layerDirty {
-		v.drawPoints(v.layer)
+	tx, ty, covers := v.layerOffset()
+	if v.layerDirty || !covers {
+		v.layerCam = v.cam
+		lc := v.cam
+		lc.Width, lc.Height = float64(v.width+2*v.layerMX), float64(v.height+2*v.layerMY)
+		v.drawPoints(v.layer, lc)
 		v.layerDirty = false
+		tx, ty = 0, 0
 	}
-	screen.DrawImage(v.layer, nil)
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Translate(tx-float64(v.layerMX), ty-float64(v.layerMY))
+	screen.DrawImage(v.layer, op)
 	v.drawHover(screen)
 	v.drawLegend(screen)
 	v.drawBanner(screen)
@@ -436,6 +345,43 @@ func (v *Viewer) Draw(screen *ebiten.Image) {
 	if v.firstFrame != nil && (v.Len() > 0 || len(v.banner) > 0) {
 		v.firstFrame()
 		v.firstFrame = nil
+	}
+}
+
+// maxLayerSide bounds the layer's sides (device pixels), margins included,
+// well within what WebGL textures allow.
+const maxLayerSide = 4000
+
+// layerMargin is the layer's extra width on each side of a screen side of n
+// device pixels: a quarter of it, less when that would make the layer too big.
+func layerMargin(n int) int {
+	return max(0, min(n/4, (maxLayerSide-n)/2))
+}
+
+// layerOffset returns how far (whole device pixels) the cached layer must
+// move to show the current camera, and whether it then still covers the
+// screen (same zoom and size, the pan within its margins).
+func (v *Viewer) layerOffset() (tx, ty float64, covers bool) {
+	lc, c := v.layerCam, v.cam
+	if lc.Scale != c.Scale || lc.Width != c.Width || lc.Height != c.Height {
+		return 0, 0, false
+	}
+	tx = math.Round((lc.CenterX - c.CenterX) * c.Scale)
+	ty = math.Round((c.CenterY - lc.CenterY) * c.Scale)
+	return tx, ty, math.Abs(tx) <= float64(v.layerMX) && math.Abs(ty) <= float64(v.layerMY)
+}
+
+// panSettle is how long after the last pan the moved layer is redrawn.
+const panSettle = 150 * time.Millisecond
+
+// settleLayer redraws a moved layer once the pan has stopped and no pointer
+// is down, so the next pan has its full margin again.
+func (v *Viewer) settleLayer() {
+	if v.layerDirty || len(v.pointers) > 0 || time.Since(v.lastPan) < panSettle {
+		return
+	}
+	if tx, ty, _ := v.layerOffset(); tx != 0 || ty != 0 {
+		v.layerDirty = true
 	}
 }
 
@@ -451,7 +397,8 @@ func newDisc(size int) *ebiten.Image {
 // maxQuads is how many points one DrawTriangles call can take with uint16 indices.
 const maxQuads = 16383
 
-func (v *Viewer) drawPoints(dst *ebiten.Image) {
+// drawPoints draws every point into dst as cam sees it (cam's size is dst's).
+func (v *Viewer) drawPoints(dst *ebiten.Image, cam view.Camera) {
 	dst.Fill(Background)
 	n := v.Len()
 	if n == 0 {
@@ -459,7 +406,7 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 	}
 	r := float32(PointRadius(n) * v.scale)
 	ds := float32(v.disc.Bounds().Dx())
-	w, h := float32(v.width), float32(v.height)
+	w, h := float32(cam.Width), float32(cam.Height)
 	opts := &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear}
 	if len(v.indices) == 0 {
 		// The same two triangles per quad for every batch.
@@ -471,9 +418,9 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 		v.vertices = make([]ebiten.Vertex, 4*maxQuads)
 	}
 	// The camera as float32: screen = (ox + x·s, oy − y·s).
-	s := float32(v.cam.Scale)
-	ox := float32(v.cam.Width/2 - v.cam.CenterX*v.cam.Scale)
-	oy := float32(v.cam.Height/2 + v.cam.CenterY*v.cam.Scale)
+	s := float32(cam.Scale)
+	ox := float32(cam.Width/2 - cam.CenterX*cam.Scale)
+	oy := float32(cam.Height/2 + cam.CenterY*cam.Scale)
 	quads := 0
 	for k := 0; k < n; k++ {
 		i := k

@@ -4,7 +4,9 @@
 //
 // Contract with the Go side (wasm/):
 //   Go defines globalThis.projectorOpen(names: string[], data: Uint8Array[])
-//   and calls globalThis.projectorReady() once it can take files.
+//   and calls globalThis.projectorReady() once it can take files; it also
+//   defines projectorPointer, projectorWheel, projectorKey and projectorPanels,
+//   which the navigation input section below feeds.
 //   Go owns #status after it starts; before that this file keeps it current.
 'use strict';
 
@@ -102,6 +104,7 @@
     const queued = pending;
     pending = [];
     for (const [names, data] of queued) globalThis.projectorOpen(names, data);
+    panelsChanged();
   };
 
   // Fix buttons and the embedding choice: Go fills them, clicks go back as
@@ -134,6 +137,86 @@
   controls.addEventListener('click', (e) => {
     const el = e.target.closest('button[data-control]');
     if (el && ready) globalThis.projectorControl(el.dataset.control, '');
+  });
+
+  // ---- navigation input -------------------------------------------------------
+  // The canvas's pointer, wheel and key events go to Go as queued events
+  // (projectorPointer/Wheel/Key, see wasm/dom.go): Ebiten's per-tick input
+  // state loses a press and a move within one tick, keys held less than a
+  // tick, and the wheel's deltaMode. Positions are CSS pixels from the
+  // canvas's top-left corner. Ebiten's canvas is the page's only canvas.
+  const isCanvas = (el) => el instanceof HTMLCanvasElement;
+  const inField = (el) => el instanceof Element && el.closest('input, select, textarea, [contenteditable]') !== null;
+  let overCanvas = false;
+  function sendPointer(kind, e) {
+    const c = document.querySelector('canvas');
+    const r = c ? c.getBoundingClientRect() : { left: 0, top: 0 };
+    globalThis.projectorPointer(kind, e.pointerId, e.clientX - r.left, e.clientY - r.top,
+      e.button, e.buttons, e.shiftKey, e.pointerType !== 'mouse');
+  }
+  window.addEventListener('pointerdown', (e) => {
+    if (!ready || !isCanvas(e.target)) return;
+    // Keep the pointer's events while it drags over panels or out of the window.
+    try { e.target.setPointerCapture(e.pointerId); } catch (_) { /* not capturable: fine */ }
+    sendPointer(0, e);
+  });
+  window.addEventListener('pointermove', (e) => {
+    if (!ready) return;
+    if (isCanvas(e.target)) {
+      overCanvas = true;
+      sendPointer(1, e);
+    } else if (overCanvas && e.pointerType === 'mouse') { // over a panel now: no hover
+      overCanvas = false;
+      sendPointer(3, e);
+    }
+  });
+  for (const type of ['pointerup', 'pointercancel', 'lostpointercapture']) {
+    window.addEventListener(type, (e) => { if (ready) sendPointer(2, e); }, true);
+  }
+  window.addEventListener('pointerleave', (e) => {
+    if (ready && isCanvas(e.target) && e.pointerType === 'mouse') { overCanvas = false; sendPointer(3, e); }
+  }, true);
+  window.addEventListener('wheel', (e) => {
+    if (!isCanvas(e.target)) return;
+    e.preventDefault(); // no page scroll, and ctrl+wheel (a trackpad pinch) must not zoom the page
+    if (!ready) return;
+    const r = e.target.getBoundingClientRect();
+    globalThis.projectorWheel(e.clientX - r.left, e.clientY - r.top, e.deltaY, e.deltaMode, e.ctrlKey, r.height);
+  }, { passive: false });
+  // Every keydown outside form fields goes to Go (which acts on the ones it
+  // knows); the navigation keys do nothing else.
+  const navKeys = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', '+', '=', '-', '_', '0', 'Home']);
+  window.addEventListener('keydown', (e) => {
+    if (!ready || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || inField(e.target)) return;
+    globalThis.projectorKey(e.key, e.shiftKey);
+    if (navKeys.has(e.key)) e.preventDefault();
+  });
+
+  // Panels over the canvas: every element marked data-occludes (its value may
+  // name the edge it covers). Go measures them when one changes size, is
+  // added or removed, or the window resizes, and fits the data in what they
+  // leave free.
+  function panelsChanged() { if (ready) globalThis.projectorPanels(); }
+  const resized = typeof ResizeObserver === 'function' ? new ResizeObserver(panelsChanged) : null;
+  const watched = new WeakSet();
+  function watchPanels() {
+    for (const el of document.querySelectorAll('[data-occludes]')) {
+      if (!watched.has(el)) { watched.add(el); if (resized) resized.observe(el, { box: 'border-box' }); }
+    }
+  }
+  watchPanels();
+  new MutationObserver((records) => {
+    const touchesPanels = records.some((r) => [...r.addedNodes, ...r.removedNodes].some((n) => n instanceof Element &&
+      (n.matches('[data-occludes]') || n.querySelector('[data-occludes]'))));
+    if (touchesPanels) { watchPanels(); panelsChanged(); }
+  }).observe(document.body, { childList: true, subtree: true });
+  window.addEventListener('resize', panelsChanged);
+
+  // On narrow screens the controls fold away behind a toggle in the toolbar.
+  const controlsToggle = document.getElementById('controls-toggle');
+  controlsToggle.addEventListener('click', () => {
+    const open = controls.classList.toggle('collapsed') === false;
+    controlsToggle.setAttribute('aria-expanded', String(open));
   });
 
   const input = document.getElementById('file-input');

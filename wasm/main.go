@@ -10,6 +10,8 @@ package main
 import (
 	"embed"
 	"fmt"
+	"math"
+	"strconv"
 	"sync"
 	"syscall/js"
 	"time"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/embproj/projector/parse"
 	"github.com/embproj/projector/render"
+	"github.com/embproj/projector/render/view"
 	"github.com/embproj/projector/session"
 )
 
@@ -38,10 +41,45 @@ type command struct {
 	control, value string
 }
 
-// inbox carries commands from JS callbacks to Update; callbacks never touch state.
+// inputEvent is a pointer, wheel or key event for the viewer, or a note that
+// the panels over the canvas changed. Input is handled every tick, apart
+// from commands, so it never holds up the session's work.
+type inputEvent struct {
+	pointer *render.PointerEvent
+	wheel   *wheelEvent
+	key     string // KeyboardEvent.key of a keydown (or its auto-repeat)
+	shift   bool
+	panels  bool
+}
+
+// wheelEvent is a wheel event as the browser gave it.
+type wheelEvent struct {
+	x, y       float64 // CSS pixels from the canvas's corner
+	deltaY     float64 // in deltaMode units
+	mode       int     // WheelEvent.deltaMode: 0 pixels, 1 lines, 2 pages
+	pinch      bool    // ctrlKey: a trackpad pinch
+	pageHeight float64 // CSS pixels of one page (the canvas height)
+}
+
+// inbox carries commands and input from JS callbacks to Update; callbacks never touch state.
 type inbox struct {
-	mu   sync.Mutex
-	cmds []command
+	mu    sync.Mutex
+	cmds  []command
+	input []inputEvent
+}
+
+func (b *inbox) pushInput(e inputEvent) {
+	b.mu.Lock()
+	b.input = append(b.input, e)
+	b.mu.Unlock()
+}
+
+func (b *inbox) drainInput() []inputEvent {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e := b.input
+	b.input = nil
+	return e
 }
 
 func (b *inbox) push(c command) {
@@ -105,6 +143,7 @@ func (a *app) openDemo() {
 // Update drains commands, advances the session within the work budget,
 // mirrors changes into the viewer and #status, then handles input.
 func (a *app) Update() error {
+	a.handleInput()
 	if cmds := a.inbox.drain(); len(cmds) > 0 {
 		for _, c := range cmds {
 			if c.control != "" {
@@ -124,13 +163,40 @@ func (a *app) Update() error {
 			a.sess.Open(c.files, c.source)
 		}
 		// Publish the new phase now; the work starts with the next frame.
+		a.syncPanels()
 		a.publish()
 		return a.viewer.Update()
 	}
 	a.apply(a.sess.Work(workBudget))
 	a.dom.placeFixes(a.viewer.BannerBottom())
+	a.syncPanels()
 	a.publish()
 	return a.viewer.Update()
+}
+
+// handleInput hands the queued pointer, wheel and key events to the viewer, in order.
+func (a *app) handleInput() {
+	for _, e := range a.inbox.drainInput() {
+		switch {
+		case e.pointer != nil:
+			a.viewer.Pointer(*e.pointer)
+		case e.wheel != nil:
+			w := e.wheel
+			a.viewer.Wheel(w.x, w.y, view.WheelDelta(w.deltaY, w.mode, w.pageHeight), w.pinch)
+		case e.key != "":
+			a.viewer.Key(e.key, e.shift)
+		case e.panels:
+			a.dom.panelsChanged = true
+		}
+	}
+}
+
+// syncPanels gives the viewer the canvas edges the panels cover, when they changed.
+func (a *app) syncPanels() {
+	if a.dom.panelsChanged {
+		a.dom.panelsChanged = false
+		a.viewer.SetInsets(a.dom.insets())
+	}
 }
 
 // apply mirrors what the session changed into the viewer and the DOM.
@@ -168,12 +234,28 @@ func (a *app) apply(ch session.Changes) {
 // publish writes the status to #status when it changed.
 func (a *app) publish() {
 	st := a.sess.Status()
-	j, s := st.JSON(), a.sess.Sentence()
+	j, s := withCamera(st.JSON(), a.viewer), a.sess.Sentence()
 	if j+"\x00"+s == a.lastSet {
 		return
 	}
 	a.lastSet = j + "\x00" + s
 	a.dom.setStatus(s, j, st.Phase == session.Error)
+}
+
+// withCamera adds "camera": {"x", "y", "scale"} (the world point at the
+// canvas's middle, CSS pixels per world unit) to the status JSON object j.
+func withCamera(j string, v *render.Viewer) string {
+	if len(j) < 2 || j[len(j)-1] != '}' {
+		return j
+	}
+	x, y, s := v.Camera()
+	num := func(f float64) string {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			f = 0
+		}
+		return strconv.FormatFloat(f, 'g', 10, 64)
+	}
+	return j[:len(j)-1] + `,"camera":{"x":` + num(x) + `,"y":` + num(y) + `,"scale":` + num(s) + `}}`
 }
 
 func bannerLines(ds []parse.Diagnostic) []render.BannerLine {

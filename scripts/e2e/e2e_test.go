@@ -514,7 +514,7 @@ func TestHighDPICanvas(t *testing.T) {
 }
 
 // writeFiles writes name → content under dir (creating folders) and returns the paths.
-func writeFiles(t *testing.T, dir string, files map[string][]byte) {
+func writeFiles(t testing.TB, dir string, files map[string][]byte) {
 	t.Helper()
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -680,7 +680,7 @@ func TestTSNEFromTheControls(t *testing.T) {
 
 // writeClusters writes n points of d dims in k Gaussian clusters as a raw
 // float32 .bytes file plus a one-column label file, and returns their paths.
-func writeClusters(t *testing.T, n, d, k int) (string, string) {
+func writeClusters(t testing.TB, n, d, k int) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
 	vec := make([]byte, 0, n*d*4)
