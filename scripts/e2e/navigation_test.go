@@ -418,6 +418,13 @@ func BenchmarkPanFrames100k(b *testing.B) {
 	upload(b, ctx, tp, lp)
 	waitStatus(b, ctx, 120*time.Second, "100,000 points", func(st status) bool { return st.Phase == "ready" && st.Points == 100000 })
 	time.Sleep(time.Second)
+	idle, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`new Promise(r => { const t = [];
+		const f = (x) => { t.push(x); if (t.length < 61) requestAnimationFrame(f); else r(t.slice(1).map((v, i) => v - t[i]).sort((a, b) => a - b)); };
+		requestAnimationFrame(f); })`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("idle: median %.1f ms, max %.1f ms between frames", idle[len(idle)/2], idle[len(idle)-1])
 	var all []float64
 	for i := 0; i < b.N; i++ {
 		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
@@ -450,4 +457,55 @@ func BenchmarkPanFrames100k(b *testing.B) {
 	b.Logf("%d frames: median %.1f ms, p90 %.1f ms, max %.1f ms", len(all), q(0.5), q(0.9), all[len(all)-1])
 	b.ReportMetric(q(0.5), "ms-median-frame")
 	b.ReportMetric(q(0.9), "ms-p90-frame")
+}
+
+// touch sends one touch event with the given fingers (CSS pixels).
+func touch(t testing.TB, ctx context.Context, typ input.DispatchTouchEventType, fingers ...[2]float64) {
+	t.Helper()
+	pts := make([]*input.TouchPoint, len(fingers))
+	for i, f := range fingers {
+		id := float64(i + 1)
+		pts[i] = &input.TouchPoint{X: f[0], Y: f[1], ID: &id}
+	}
+	if _, err := chromedp.Call(ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: pts}); err != nil {
+		t.Fatalf("touch %s %v: %v", typ, fingers, err)
+	}
+}
+
+func TestTouchPanAndPinch(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
+		t.Fatal(err)
+	}
+	open(t, ctx, s)
+	// One finger drags the data along.
+	before := settle(t, ctx)
+	touch(t, ctx, input.DispatchTouchEventTypeTouchStart, [2]float64{150, 300})
+	for k := 1; k <= 5; k++ {
+		touch(t, ctx, input.DispatchTouchEventTypeTouchMove, [2]float64{150 + 12*float64(k), 300 + 8*float64(k)})
+	}
+	touch(t, ctx, input.DispatchTouchEventTypeTouchEnd)
+	after := settle(t, ctx)
+	if dx, dy := (before.X-after.X)*after.Scale, (after.Y-before.Y)*after.Scale; math.Abs(dx-60) > 2 || math.Abs(dy-40) > 2 {
+		t.Errorf("a one-finger drag of (60, 40) px moved the data by (%.1f, %.1f) px", dx, dy)
+	}
+	// Two fingers moving apart from 100 to 200 px zoom 2× around their middle.
+	before = after
+	touch(t, ctx, input.DispatchTouchEventTypeTouchStart, [2]float64{145, 400}, [2]float64{245, 400})
+	for k := 1; k <= 5; k++ {
+		d := 50 + 10*float64(k)
+		touch(t, ctx, input.DispatchTouchEventTypeTouchMove, [2]float64{195 - d, 400}, [2]float64{195 + d, 400})
+	}
+	touch(t, ctx, input.DispatchTouchEventTypeTouchEnd)
+	after = settle(t, ctx)
+	if f := after.Scale / before.Scale; math.Abs(f-2) > 0.02 {
+		t.Errorf("a pinch from 100 to 200 px zoomed %.3f×, want 2×", f)
+	}
+	w, h := 390.0, 844.0
+	bx, by := before.worldAt(195, 400, w, h)
+	ax, ay := after.worldAt(195, 400, w, h)
+	if d := math.Hypot(ax-bx, ay-by) * after.Scale; d > 2 {
+		t.Errorf("the point between the fingers moved %.1f px", d)
+	}
 }
