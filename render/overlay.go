@@ -58,14 +58,15 @@ func (v *Viewer) drawText(dst *ebiten.Image, s string, x, y float64, c color.Col
 
 func (v *Viewer) textWidth(s string) float64 { return text.Advance(s, v.font.body) }
 
-// drawLegend draws the colour key in the top-right corner.
-func (v *Viewer) drawLegend(dst *ebiten.Image) {
-	if len(v.legend) == 0 || v.Len() == 0 {
-		return
+// legendLayout returns the legend's rows and box (device pixels: top-left
+// corner and size); ok is false when no legend is drawn.
+func (v *Viewer) legendLayout() (rows []string, x0, y0, bw, bh float64, ok bool) {
+	if len(v.legend) == 0 || v.Len() == 0 || v.font == nil {
+		return nil, 0, 0, 0, 0, false
 	}
 	s, lh := v.scale, v.font.lineHeight
 	pad := 8 * s
-	rows := make([]string, len(v.legend))
+	rows = make([]string, len(v.legend))
 	w := v.textWidth(v.legendTitle)
 	for i, e := range v.legend {
 		rows[i] = ellipsize(e.Label, 28)
@@ -74,9 +75,17 @@ func (v *Viewer) drawLegend(dst *ebiten.Image) {
 		}
 		w = max(w, v.textWidth(rows[i])+lh)
 	}
-	bw, bh := w+2*pad, lh*float64(len(rows)+1)+2*pad
-	x0 := float64(v.width) - bw - 12*s
-	y0 := 12 * s
+	bw, bh = w+2*pad, lh*float64(len(rows)+1)+2*pad
+	return rows, float64(v.width) - bw - 12*s, 12 * s, bw, bh, true
+}
+
+// drawLegend draws the colour key in the top-right corner.
+func (v *Viewer) drawLegend(dst *ebiten.Image) {
+	rows, x0, y0, bw, bh, ok := v.legendLayout()
+	if !ok {
+		return
+	}
+	lh, pad := v.font.lineHeight, 8*v.scale
 	vector.DrawFilledRect(dst, float32(x0), float32(y0), float32(bw), float32(bh), panelColor, false)
 	v.drawText(dst, v.legendTitle, x0+pad, y0+pad, dimText)
 	for i, e := range v.legend {

@@ -193,6 +193,10 @@ func (v *Viewer) Len() int {
 // SetLegend sets the legend title and entries (nil hides the legend).
 func (v *Viewer) SetLegend(title string, entries []view.Category) {
 	v.legendTitle, v.legend = title, entries
+	if v.autoFit {
+		v.fit() // the legend is kept clear of the data
+		v.layerDirty = true
+	}
 	v.frameDirty = true
 }
 
@@ -236,7 +240,26 @@ func (v *Viewer) fit() {
 	if !ok {
 		b = view.Bounds{MinX: -1, MinY: -1, MaxX: 1, MaxY: 1}
 	}
-	v.fitScale = v.cam.Fit(b, 40*v.scale)
+	// Clear of the page's panels and of the legend drawn on the canvas,
+	// which counts as covering the top or the right edge, whichever leaves
+	// the data larger.
+	v.cam.Insets = v.insets.Scaled(v.scale)
+	_, lx, ly, _, lh, legend := v.legendLayout()
+	if !legend {
+		v.fitScale = v.cam.Fit(b, 40*v.scale)
+		return
+	}
+	best := v.cam
+	best.Scale = -1
+	for _, side := range []string{"top", "right"} {
+		c := v.cam
+		c.Insets = c.Insets.Union(view.InsetsOf(c.Width, c.Height,
+			[]view.Panel{{Rect: view.Bounds{MinX: lx, MinY: 0, MaxX: c.Width, MaxY: ly + lh}, Side: side}}))
+		if c.Fit(b, 40*v.scale); c.Scale > best.Scale {
+			best = c
+		}
+	}
+	v.cam, v.fitScale = best, best.Scale
 }
 
 // userMoved records that the user took the camera over (and zoomed or

@@ -207,6 +207,11 @@ func InsetsOf(width, height float64, panels []Panel) Insets {
 	return in
 }
 
+// Union returns the larger of in and o on every edge.
+func (in Insets) Union(o Insets) Insets {
+	return Insets{math.Max(in.Top, o.Top), math.Max(in.Right, o.Right), math.Max(in.Bottom, o.Bottom), math.Max(in.Left, o.Left)}
+}
+
 // Scaled returns the insets times k (CSS to device pixels).
 func (in Insets) Scaled(k float64) Insets {
 	return Insets{in.Top * k, in.Right * k, in.Bottom * k, in.Left * k}

@@ -70,6 +70,9 @@ func TestInsetsOfPanels(t *testing.T) {
 	if got := (Insets{1, 2, 3, 4}).Scaled(2); got != (Insets{2, 4, 6, 8}) {
 		t.Errorf("scaled %+v", got)
 	}
+	if got := (Insets{1, 5, 3, 0}).Union(Insets{2, 4, 0, 7}); got != (Insets{2, 5, 3, 7}) {
+		t.Errorf("union %+v", got)
+	}
 }
 
 func TestWheelDeltaByMode(t *testing.T) {
