@@ -1,10 +1,12 @@
 // Package render draws the scatter plot on an Ebiten canvas: the point layer,
 // the colour legend, the hover tooltip and the diagnostics banner, and turns
-// mouse, wheel, touch and keyboard input into camera moves and hover picks.
+// the page's pointer, wheel and key events (input.go) into camera moves and
+// hover picks.
 //
 // It takes flat slices (positions, colours) and strings, never parse/ types.
-// The point layer is drawn into an offscreen image only when points, colours
-// or the camera change; frames where nothing changed draw nothing at all.
+// The point layer is drawn into an offscreen image, with a margin around the
+// screen, only when points, colours or the zoom change; a pan moves that
+// image, redrawn once the pan stops. Frames where nothing changed draw nothing.
 package render
 
 import (
@@ -83,24 +85,25 @@ type Viewer struct {
 	lastPan          time.Time
 
 	// Drawing state.
-	scale  float64 // device pixels per CSS pixel
-	width  int     // screen size in device pixels
-	height int
-	// layer holds the points drawn with layerCam, layerMX/MY device pixels
-	// larger than the screen on each side, so a pan moves the image and
-	// redraws it only when the pan stops or runs past that margin.
-	layer            *ebiten.Image
-	layerCam         view.Camera
-	layerMX, layerMY int
-	layerDirty       bool
-	frameDirty       bool
-	disc             *ebiten.Image
-	vertices         []ebiten.Vertex
-	indices          []uint16
-	font             *fonts
-	firstFrame       func() // nil once called
+	scale      float64 // device pixels per CSS pixel
+	width      int     // screen size in device pixels
+	height     int
+	layer      *ebiten.Image // the point layer, redrawn when layerDirty (see layerCam)
+	layerDirty bool
+	frameDirty bool
+	disc       *ebiten.Image
+	vertices   []ebiten.Vertex
+	indices    []uint16
+	font       *fonts
+	firstFrame func() // nil once called
 	// bannerBottom is where the banner drawn last ends (device pixels).
 	bannerBottom float64
+
+	// layerCam is the camera the layer was drawn with; the layer is layerMX
+	// and layerMY device pixels larger than the screen on each side, so a pan
+	// moves the image, redrawn only when the pan stops or runs past that margin.
+	layerCam         view.Camera
+	layerMX, layerMY int
 }
 
 // NewViewer returns a viewer with no points.
