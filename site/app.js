@@ -214,10 +214,12 @@
 
   // On narrow screens the controls fold away behind a toggle in the toolbar.
   const controlsToggle = document.getElementById('controls-toggle');
-  controlsToggle.addEventListener('click', () => {
-    const open = controls.classList.toggle('collapsed') === false;
-    controlsToggle.setAttribute('aria-expanded', String(open));
-  });
+  if (controlsToggle) {
+    controlsToggle.addEventListener('click', () => {
+      const open = !controls.classList.toggle('collapsed');
+      controlsToggle.setAttribute('aria-expanded', String(open));
+    });
+  }
 
   const input = document.getElementById('file-input');
   input.addEventListener('change', () => {
