@@ -146,34 +146,47 @@ func TestWheelZoomPerNotch(t *testing.T) {
 
 func TestDragMovesTheDataByItsLength(t *testing.T) {
 	_, ctx := demoPage(t)
-	// Zoom in a little so a drag of 100 px keeps most points on screen.
-	for _, steps := range []int{1, 10} {
+	// The legend, where points go under it, and the panels are not compared.
+	plot := image.Rect(0, 0, 1180, 660)
+	cases := []struct {
+		dx, dy float64
+		steps  int
+	}{
+		{100, 40, 1},   // pressed and moved at once, as a quick flick does
+		{100, 40, 10},  // in steps
+		{420, 0, 20},   // past the cached layer's margin (a quarter of the width)
+		{-60, -260, 5}, // past the vertical margin, the other way
+	}
+	for _, c := range cases {
+		what := fmt.Sprintf("a drag of (%v, %v) px in %d steps", c.dx, c.dy, c.steps)
 		before := settle(t, ctx)
 		beforeImg := screenshot(t, ctx)
-		// Press and move at once (as a quick flick does), then in steps.
-		x, y := 400.0, 300.0
+		x, y := 600.0, 400.0
 		pointer(t, ctx, input.DispatchMouseEventTypeMousePressed, x, y, true)
-		for i := 1; i <= steps; i++ {
-			pointer(t, ctx, input.DispatchMouseEventTypeMouseMoved, x+100*float64(i)/float64(steps), y+40*float64(i)/float64(steps), true)
+		for i := 1; i <= c.steps; i++ {
+			f := float64(i) / float64(c.steps)
+			pointer(t, ctx, input.DispatchMouseEventTypeMouseMoved, x+c.dx*f, y+c.dy*f, true)
 		}
 		held := settle(t, ctx)
-		heldImg := screenshot(t, ctx) // the button is still down: the cached layer, moved
-		pointer(t, ctx, input.DispatchMouseEventTypeMouseReleased, x+100, y+40, false)
+		heldImg := screenshot(t, ctx) // the button is still down: the cached layer, moved (or redrawn past its margin)
+		pointer(t, ctx, input.DispatchMouseEventTypeMouseReleased, x+c.dx, y+c.dy, false)
 		pointer(t, ctx, input.DispatchMouseEventTypeMouseMoved, 5, 5, false)
 		after := settle(t, ctx)
-		afterImg := screenshot(t, ctx)
+		afterImg := screenshot(t, ctx) // redrawn once the pan stopped
 		if held != after {
-			t.Errorf("%d steps: releasing the button moved the camera (%+v → %+v)", steps, held, after)
+			t.Errorf("%s: releasing the button moved the camera (%+v → %+v)", what, held, after)
 		}
 		dx, dy := (before.X-after.X)*after.Scale, (after.Y-before.Y)*after.Scale
-		if math.Abs(dx-100) > 2 || math.Abs(dy-40) > 2 {
-			t.Errorf("a drag of (100, 40) px in %d steps moved the data by (%.1f, %.1f) px", steps, dx, dy)
+		if math.Abs(dx-c.dx) > 2 || math.Abs(dy-c.dy) > 2 {
+			t.Errorf("%s moved the data by (%.1f, %.1f) px", what, dx, dy)
 		}
-		// The picture moved with the camera, while held and after release.
-		area := image.Rect(150, 120, 900, 600)
+		// The picture moved with the camera, while held and after release:
+		// compare what stays inside the plot area.
+		ix, iy := int(c.dx), int(c.dy)
+		area := plot.Intersect(plot.Sub(image.Pt(ix, iy)))
 		for name, img := range map[string]image.Image{"while held": heldImg, "after release": afterImg} {
-			if m, n := shiftMatch(beforeImg, img, 100, 40, area); n < 500 || m < 0.9*float64(n) {
-				t.Errorf("%d steps, %s: only %.0f of %d drawn pixels are found 100,40 px further", steps, name, m, n)
+			if m, n := shiftMatch(beforeImg, img, ix, iy, area); n < 500 || m < 0.9*float64(n) {
+				t.Errorf("%s, %s: only %.0f of %d drawn pixels are found that far", what, name, m, n)
 			}
 		}
 	}
