@@ -441,8 +441,9 @@ func BenchmarkPanFrames100k(b *testing.B) {
 	var all []float64
 	for i := 0; i < b.N; i++ {
 		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
-			window.__frames = []; window.__recording = true;
-			const f = (t) => { window.__frames.push(t); if (window.__recording) requestAnimationFrame(f); };
+			const run = window.__run = (window.__run || 0) + 1; // a loop of an earlier run stops
+			window.__frames = [];
+			const f = (t) => { if (window.__run === run) { window.__frames.push(t); requestAnimationFrame(f); } };
 			requestAnimationFrame(f);
 		})()`)); err != nil {
 			b.Fatal(err)
@@ -454,7 +455,7 @@ func BenchmarkPanFrames100k(b *testing.B) {
 			time.Sleep(16 * time.Millisecond)
 		}
 		pointer(b, ctx, input.DispatchMouseEventTypeMouseReleased, x+240, y+120, false)
-		frames, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(window.__recording = false, window.__frames)`))
+		frames, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(window.__run++, window.__frames)`))
 		if err != nil {
 			b.Fatal(err)
 		}
