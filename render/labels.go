@@ -29,8 +29,8 @@ func (v *Viewer) SetLabels(label func(i int) string, on bool) {
 	v.labelsStale, v.frameDirty = true, true // the points stay as drawn
 }
 
-// placedLabel is a label placed on the screen: its text and the top-left
-// corner of its line box (device px).
+// placedLabel is a label placed on the layer: its text and the top-left
+// corner of its line box (device px of the layer).
 type placedLabel struct {
 	s    string
 	x, y float64
@@ -52,11 +52,15 @@ func (v *Viewer) placeLabels(r float32) bool {
 	}
 	size := labelSize * v.scale
 	h := size * LineSpacing
-	v.placer.Reset(float64(v.width), float64(v.height), h)
+	// In the layer's coordinates (it has margins around the screen, and
+	// the labels move with it); candidates are the points on screen.
+	c := v.lcam
+	v.placer.Reset(c.Width, c.Height, h)
+	mx, my := float64(v.layerMX), float64(v.layerMY)
 	misses := v.text.misses
 	place := func(i int, force bool) {
-		x, y := v.cam.WorldToScreen(float64(v.pos[i*v.dims]), float64(v.pos[i*v.dims+1]))
-		if !force && (x < 0 || y < 0 || x > float64(v.width) || y > float64(v.height)) {
+		x, y := c.WorldToScreen(float64(v.pos[i*v.dims]), float64(v.pos[i*v.dims+1]))
+		if !force && (x < mx || y < my || x > mx+float64(v.width) || y > my+float64(v.height)) {
 			return
 		}
 		s := v.label(i)
@@ -97,11 +101,13 @@ func (v *Viewer) placeLabels(r float32) bool {
 	return true
 }
 
-// drawLabels draws the placed labels, a shadow under each.
-func (v *Viewer) drawLabels(dst *ebiten.Image) {
+// drawLabels draws the placed labels, a shadow under each, with the
+// layer's offset (ox, oy) on the screen.
+func (v *Viewer) drawLabels(dst *ebiten.Image, ox, oy float64) {
 	size := labelSize * v.scale
 	for _, l := range v.placed {
-		v.drawTextSized(dst, l.s, l.x+v.scale, l.y+v.scale, size, labelShadow)
-		v.drawTextSized(dst, l.s, l.x, l.y, size, labelColor)
+		x, y := l.x+ox, l.y+oy
+		v.drawTextSized(dst, l.s, x+v.scale, y+v.scale, size, labelShadow)
+		v.drawTextSized(dst, l.s, x, y, size, labelColor)
 	}
 }

@@ -16,39 +16,59 @@ var (
 	severityWord                   = map[Severity]string{SeverityError: "Error", SeverityWarning: "Warning", SeverityInfo: "Note"}
 )
 
-// drawLegend draws the colour key in the top-right corner: a dot, the label
-// and, for categories, the count in dim text after it.
-func (v *Viewer) drawLegend(dst *ebiten.Image) {
+// legendBox is the legend as laid out: its rows (label and, for
+// categories, the count drawn dim after it) and its box in device pixels.
+type legendBox struct {
+	labels, counts []string
+	x0, y0, w, h   float64
+}
+
+// legendLayout lays out the legend in the top-right corner of the area the
+// panels leave free; ok is false when no legend is drawn.
+func (v *Viewer) legendLayout() (lb legendBox, ok bool) {
 	if len(v.legend) == 0 || v.Len() == 0 {
-		return
+		return lb, false
 	}
 	s, lh := v.scale, v.lineHeight()
 	pad := 8 * s
 	maxLabel := min(200*s, float64(v.width)*0.45)
-	labels := make([]string, len(v.legend))
-	counts := make([]string, len(v.legend))
+	lb.labels = make([]string, len(v.legend))
+	lb.counts = make([]string, len(v.legend))
 	w := v.textWidth(v.legendTitle)
 	for i, e := range v.legend {
-		labels[i] = v.ellipsize(e.Label, maxLabel)
-		rw := v.textWidth(labels[i])
+		lb.labels[i] = v.ellipsize(e.Label, maxLabel)
+		rw := v.textWidth(lb.labels[i])
 		if e.Count > 0 { // gradient marks have no count
-			counts[i] = fmt.Sprintf("(%d)", e.Count)
-			rw += v.legendGap() + v.textWidth(counts[i])
+			lb.counts[i] = fmt.Sprintf("(%d)", e.Count)
+			rw += v.legendGap() + v.textWidth(lb.counts[i])
 		}
 		w = max(w, rw+lh)
 	}
-	bw, bh := w+2*pad, lh*float64(len(labels)+1)+2*pad
-	x0 := float64(v.width) - bw - 12*s
-	y0 := 12 * s
-	vector.DrawFilledRect(dst, float32(x0), float32(y0), float32(bw), float32(bh), panelColor, false)
+	lb.w, lb.h = w+2*pad, lh*float64(len(lb.labels)+1)+2*pad
+	in := v.insets.Scaled(s)
+	lb.x0 = max(0, float64(v.width)-in.Right-lb.w-12*s)
+	lb.y0 = in.Top + 12*s
+	return lb, true
+}
+
+// drawLegend draws the colour key: a dot, the label and, for categories,
+// the count in dim text after it.
+func (v *Viewer) drawLegend(dst *ebiten.Image) {
+	lb, ok := v.legendLayout()
+	if !ok {
+		return
+	}
+	lh, pad := v.lineHeight(), 8*v.scale
+	x0, y0 := lb.x0, lb.y0
+	vector.DrawFilledRect(dst, float32(x0), float32(y0), float32(lb.w), float32(lb.h), panelColor, false)
 	v.drawText(dst, v.legendTitle, x0+pad, y0+pad, dimText)
 	for i, e := range v.legend {
 		y := y0 + pad + lh*float64(i+1)
 		vector.DrawFilledCircle(dst, float32(x0+pad+lh*0.35), float32(y+lh*0.5), float32(lh*0.3), e.Color, true)
 		x := x0 + pad + lh
-		v.drawText(dst, labels[i], x, y, textColor)
-		if counts[i] != "" {
-			v.drawText(dst, counts[i], x+v.textWidth(labels[i])+v.legendGap(), y, dimText)
+		v.drawText(dst, lb.labels[i], x, y, textColor)
+		if lb.counts[i] != "" {
+			v.drawText(dst, lb.counts[i], x+v.textWidth(lb.labels[i])+v.legendGap(), y, dimText)
 		}
 	}
 }

@@ -1,10 +1,12 @@
 // Package render draws the scatter plot on an Ebiten canvas: the point layer,
 // the colour legend, the hover tooltip and the diagnostics banner, and turns
-// mouse, wheel, touch and keyboard input into camera moves and hover picks.
+// the page's pointer, wheel and key events (input.go) into camera moves and
+// hover picks.
 //
 // It takes flat slices (positions, colours) and strings, never parse/ types.
-// The point layer is drawn into an offscreen image only when points, colours
-// or the camera change; frames where nothing changed draw nothing at all.
+// The point layer is drawn into an offscreen image, with a margin around the
+// screen, only when points, colours or the zoom change; a pan moves that
+// image, redrawn once the pan stops. Frames where nothing changed draw nothing.
 package render
 
 import (
@@ -15,7 +17,6 @@ import (
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"github.com/embproj/projector/render/view"
@@ -108,24 +109,25 @@ type Viewer struct {
 	adaptedFrom []color.RGBA
 	srcLegend   []view.Category
 	onLight     map[color.RGBA]color.RGBA
-	// mods are the modifiers the page reported with the latest press
-	// (modsSet once it has).
-	mods    Modifiers
-	modsSet bool
+	click       press // a press that may still be a click (select.go)
+	// lcam is the camera the layer is being drawn with (drawPoints).
+	lcam view.Camera
 
-	// Input state.
-	dragging       bool
-	dragButton     ebiten.MouseButton
-	lastX, lastY   int
-	pinchDist      float64
-	pinchX, pinchY float64
-	touches        []ebiten.TouchID
+	// Input state (input.go), in device pixels.
+	pointers         map[int]pointer // the pressed pointers by pointer id
+	dragging         bool            // one pointer pressed: it pans or turns the view
+	pinchDist        float64         // two pointers: their distance and midpoint
+	pinchX, pinchY   float64
+	cursorX, cursorY float64     // the mouse, for hover
+	cursorIn         bool        // the mouse is over the canvas
+	insets           view.Insets // CSS pixels covered by panels
+	lastPan          time.Time
 
 	// Drawing state.
 	scale      float64 // device pixels per CSS pixel
 	width      int     // screen size in device pixels
 	height     int
-	layer      *ebiten.Image // the point layer, redrawn when layerDirty
+	layer      *ebiten.Image // the point layer, redrawn when layerDirty (see layerCam)
 	layerDirty bool
 	frameDirty bool
 	disc       *ebiten.Image
@@ -139,6 +141,12 @@ type Viewer struct {
 	// SetBanner and resize).
 	bannerWrapped [][]string
 	bannerWrapW   float64
+
+	// layerCam is the camera the layer was drawn with; the layer is layerMX
+	// and layerMY device pixels larger than the screen on each side, so a pan
+	// moves the image, redrawn only when the pan stops or runs past that margin.
+	layerCam         view.Camera
+	layerMX, layerMY int
 }
 
 // NewViewer returns a viewer with no points.
@@ -242,6 +250,10 @@ func (v *Viewer) Len() int {
 func (v *Viewer) SetLegend(title string, entries []view.Category) {
 	v.legendTitle, v.srcLegend = title, entries
 	v.adaptColors(false)
+	if v.autoFit {
+		v.fit() // the legend is kept clear of the data
+		v.layerDirty = true
+	}
 	v.frameDirty = true
 }
 
@@ -286,150 +298,51 @@ func (v *Viewer) fit() {
 	if !ok {
 		b = view.Bounds{MinX: -1, MinY: -1, MaxX: 1, MaxY: 1}
 	}
-	v.fitScale = v.cam.Fit(b, 40*v.scale)
+	// Clear of the page's panels and of the legend drawn on the canvas,
+	// which counts as covering the top or the right edge, whichever leaves
+	// the data larger.
+	v.cam.Insets = v.insets.Scaled(v.scale)
+	lb, legend := v.legendLayout()
+	lx, ly, lh := lb.x0, lb.y0, lb.h
+	if !legend {
+		v.fitScale = v.cam.Fit(b, 40*v.scale)
+		return
+	}
+	best := v.cam
+	best.Scale = -1
+	for _, side := range []string{"top", "right"} {
+		c := v.cam
+		c.Insets = c.Insets.Union(view.InsetsOf(c.Width, c.Height,
+			[]view.Panel{{Rect: view.Bounds{MinX: lx, MinY: 0, MaxX: c.Width, MaxY: ly + lh}, Side: side}}))
+		if c.Fit(b, 40*v.scale); c.Scale > best.Scale {
+			best = c
+		}
+	}
+	v.cam, v.fitScale = best, best.Scale
 }
 
-// userMoved records that the user took the camera over.
+// userMoved records that the user took the camera over (and zoomed or
+// turned it: the layer is redrawn).
 func (v *Viewer) userMoved() {
 	v.autoFit = false
 	v.layerDirty, v.frameDirty = true, true
 }
 
-// Update handles input: drag or arrow keys pan (in 3D they turn the view,
-// and shift+drag, right-drag or shift+arrows pan), wheel, pinch or +/- zoom
-// around the cursor, 0 or Home fits the data, and the cursor picks the
-// hovered point. It never fails.
+// userPanned records a pan: the cached layer moves, redrawn only when it no
+// longer covers the screen or once the pan has stopped (settleLayer).
+func (v *Viewer) userPanned() {
+	v.autoFit = false
+	v.frameDirty = true
+	v.lastPan = time.Now()
+}
+
+// Update re-picks the hovered point and re-renders the point layer once a
+// pan has stopped. Input arrives through Pointer, Wheel and Key (see input.go).
+// It never fails.
 func (v *Viewer) Update() error {
-	v.handleMouse()
-	v.handleTouches()
-	v.handleKeys()
+	v.settleLayer()
 	v.updateHover()
 	return nil
-}
-
-// orbitSpeed is radians of turn per CSS pixel of drag.
-const orbitSpeed = 0.01
-
-func shiftHeld() bool {
-	return ebiten.IsKeyPressed(ebiten.KeyShiftLeft) || ebiten.IsKeyPressed(ebiten.KeyShiftRight)
-}
-
-func (v *Viewer) handleMouse() {
-	x, y := ebiten.CursorPosition()
-	if v.gest.alive {
-		if ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
-			v.moveGesture(x, y)
-		} else {
-			v.endGesture()
-		}
-		return
-	}
-	for _, b := range []ebiten.MouseButton{ebiten.MouseButtonLeft, ebiten.MouseButtonRight, ebiten.MouseButtonMiddle} {
-		if inpututil.IsMouseButtonJustPressed(b) {
-			if b == ebiten.MouseButtonLeft {
-				if v.startGesture(x, y) {
-					return
-				}
-			}
-			v.dragging, v.dragButton = true, b
-			v.lastX, v.lastY = x, y
-		}
-	}
-	if v.dragging {
-		if !ebiten.IsMouseButtonPressed(v.dragButton) {
-			v.dragging = false
-		} else if x != v.lastX || y != v.lastY {
-			dx, dy := float64(x-v.lastX), float64(y-v.lastY)
-			v.lastX, v.lastY = x, y
-			if v.srcDims == 3 && v.dragButton == ebiten.MouseButtonLeft && !shiftHeld() {
-				v.rotate(dx*orbitSpeed/v.scale, dy*orbitSpeed/v.scale)
-			} else {
-				v.cam.Pan(dx, dy)
-				v.userMoved()
-			}
-		}
-	}
-	if _, dy := ebiten.Wheel(); dy != 0 {
-		// Browsers report about ±1 per wheel notch after Ebiten's scaling;
-		// trackpads report smaller steps. Clamp a single event's zoom.
-		dy = math.Max(-5, math.Min(5, dy))
-		v.cam.ZoomAt(float64(x), float64(y), math.Pow(1.2, dy), v.fitScale)
-		v.userMoved()
-	}
-}
-
-func (v *Viewer) handleTouches() {
-	v.touches = ebiten.AppendTouchIDs(v.touches[:0])
-	if len(v.touches) != 2 {
-		v.pinchDist = 0
-		return
-	}
-	x0, y0 := ebiten.TouchPosition(v.touches[0])
-	x1, y1 := ebiten.TouchPosition(v.touches[1])
-	mx, my := float64(x0+x1)/2, float64(y0+y1)/2
-	d := math.Hypot(float64(x1-x0), float64(y1-y0))
-	if v.pinchDist > 0 && d > 0 {
-		v.cam.Pan(mx-v.pinchX, my-v.pinchY)
-		v.cam.ZoomAt(mx, my, d/v.pinchDist, v.fitScale)
-		v.userMoved()
-	}
-	v.pinchDist, v.pinchX, v.pinchY = d, mx, my
-}
-
-func (v *Viewer) handleKeys() {
-	step := 60 * v.scale
-	pan := func(dx, dy float64) {
-		if v.srcDims == 3 && !shiftHeld() {
-			v.rotate(-dx*orbitSpeed/v.scale/2, -dy*orbitSpeed/v.scale/2)
-			return
-		}
-		v.cam.Pan(dx, dy)
-		v.userMoved()
-	}
-	if repeat(ebiten.KeyArrowLeft) {
-		pan(step, 0)
-	}
-	if repeat(ebiten.KeyArrowRight) {
-		pan(-step, 0)
-	}
-	if repeat(ebiten.KeyArrowUp) {
-		pan(0, step)
-	}
-	if repeat(ebiten.KeyArrowDown) {
-		pan(0, -step)
-	}
-	cx, cy := v.cam.Width/2, v.cam.Height/2
-	if repeat(ebiten.KeyEqual) || repeat(ebiten.KeyNumpadAdd) {
-		v.cam.ZoomAt(cx, cy, 1.25, v.fitScale)
-		v.userMoved()
-	}
-	if repeat(ebiten.KeyMinus) || repeat(ebiten.KeyNumpadSubtract) {
-		v.cam.ZoomAt(cx, cy, 0.8, v.fitScale)
-		v.userMoved()
-	}
-	if inpututil.IsKeyJustPressed(ebiten.KeyDigit0) || inpututil.IsKeyJustPressed(ebiten.KeyHome) {
-		v.autoFit = true
-		v.fit()
-		v.layerDirty, v.frameDirty = true, true
-	}
-}
-
-// repeat reports a key press and its auto-repeat (after 250 ms, every 50 ms at 60 ticks/s).
-func repeat(k ebiten.Key) bool {
-	d := inpututil.KeyPressDuration(k)
-	return d == 1 || (d > 15 && d%3 == 0)
-}
-
-func (v *Viewer) updateHover() {
-	h := -1
-	if x, y := ebiten.CursorPosition(); !v.dragging && v.Len() > 0 && (x > 0 || y > 0) {
-		wx, wy := v.cam.ScreenToWorld(float64(x), float64(y))
-		h = v.pick(wx, wy)
-	}
-	if h != v.hover {
-		v.hover = h
-		v.frameDirty = true
-	}
 }
 
 // LayoutF makes the canvas match the window in device pixels, so points and
@@ -461,6 +374,7 @@ func (v *Viewer) resize(w, h int, s float64) {
 		v.text.clear() // every size changed
 	}
 	v.bannerWrapped, v.bannerWrapW = nil, 0
+	v.cam.Insets = v.insets.Scaled(s)
 	if v.autoFit || v.cam.Scale == 0 {
 		v.fit()
 	}
@@ -491,19 +405,28 @@ func (v *Viewer) Draw(screen *ebiten.Image) {
 	}
 	v.text.trim() // evict text images, none of which is in use now
 	if v.layer == nil {
-		v.layer = ebiten.NewImage(v.width, v.height)
+		v.layerMX, v.layerMY = layerMargin(v.width), layerMargin(v.height)
+		v.layer = ebiten.NewImage(v.width+2*v.layerMX, v.height+2*v.layerMY)
 		v.layerDirty = true
 	}
-	if v.layerDirty {
-		v.drawPoints(v.layer)
+	tx, ty, covers := v.layerOffset()
+	if v.layerDirty || !covers {
+		v.layerCam = v.cam
+		lc := v.cam
+		lc.Width, lc.Height = float64(v.width+2*v.layerMX), float64(v.height+2*v.layerMY)
+		v.drawPoints(v.layer, lc)
 		v.layerDirty = false
+		tx, ty = 0, 0
 	}
-	screen.DrawImage(v.layer, nil)
+	op := &ebiten.DrawImageOptions{}
+	ox, oy := tx-float64(v.layerMX), ty-float64(v.layerMY)
+	op.GeoM.Translate(ox, oy)
+	screen.DrawImage(v.layer, op)
 	if v.labelsStale {
 		// Placed anew for a new layer, over frames if much text is new.
 		v.labelsStale = !v.placeLabels(v.labelRadius)
 	}
-	v.drawLabels(screen)
+	v.drawLabels(screen, ox, oy) // they move with the layer
 	v.drawHover(screen)
 	v.drawGesture(screen)
 	v.drawLegend(screen)
@@ -513,6 +436,43 @@ func (v *Viewer) Draw(screen *ebiten.Image) {
 	if v.firstFrame != nil && (v.Len() > 0 || len(v.banner) > 0) {
 		v.firstFrame()
 		v.firstFrame = nil
+	}
+}
+
+// maxLayerSide bounds the layer's sides (device pixels), margins included,
+// well within what WebGL textures allow.
+const maxLayerSide = 4000
+
+// layerMargin is the layer's extra width on each side of a screen side of n
+// device pixels: a quarter of it, less when that would make the layer too big.
+func layerMargin(n int) int {
+	return max(0, min(n/4, (maxLayerSide-n)/2))
+}
+
+// layerOffset returns how far (whole device pixels) the cached layer must
+// move to show the current camera, and whether it then still covers the
+// screen (same zoom and size, the pan within its margins).
+func (v *Viewer) layerOffset() (tx, ty float64, covers bool) {
+	lc, c := v.layerCam, v.cam
+	if lc.Scale != c.Scale || lc.Width != c.Width || lc.Height != c.Height {
+		return 0, 0, false
+	}
+	tx = math.Round((lc.CenterX - c.CenterX) * c.Scale)
+	ty = math.Round((c.CenterY - lc.CenterY) * c.Scale)
+	return tx, ty, math.Abs(tx) <= float64(v.layerMX) && math.Abs(ty) <= float64(v.layerMY)
+}
+
+// panSettle is how long after the last pan the moved layer is redrawn.
+const panSettle = 150 * time.Millisecond
+
+// settleLayer redraws a moved layer once the pan has stopped and no pointer
+// is down, so the next pan has its full margin again.
+func (v *Viewer) settleLayer() {
+	if v.layerDirty || len(v.pointers) > 0 || time.Since(v.lastPan) < panSettle {
+		return
+	}
+	if tx, ty, _ := v.layerOffset(); tx != 0 || ty != 0 {
+		v.layerDirty = true
 	}
 }
 
@@ -528,7 +488,8 @@ func newDisc(size int) *ebiten.Image {
 // maxQuads is how many points one DrawTriangles call can take with uint16 indices.
 const maxQuads = 16383
 
-func (v *Viewer) drawPoints(dst *ebiten.Image) {
+// drawPoints draws every point into dst as cam sees it (cam's size is dst's).
+func (v *Viewer) drawPoints(dst *ebiten.Image, cam view.Camera) {
 	dst.Fill(Background)
 	n := v.Len()
 	if n == 0 {
@@ -544,12 +505,8 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 		v.vertices = make([]ebiten.Vertex, 4*maxQuads)
 	}
 	r := float32(PointRadius(n) * v.scale)
-	b := quadBatch{v: v, dst: dst, opts: &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear},
-		ds: float32(v.disc.Bounds().Dx()), w: float32(v.width), h: float32(v.height),
-		// The camera as float32: screen = (ox + x·s, oy − y·s).
-		s:  float32(v.cam.Scale),
-		ox: float32(v.cam.Width/2 - v.cam.CenterX*v.cam.Scale),
-		oy: float32(v.cam.Height/2 + v.cam.CenterY*v.cam.Scale)}
+	v.lcam = cam // the helpers below draw with it
+	b := v.newBatch(dst, nil, float32(v.disc.Bounds().Dx()))
 	em := v.emphasis
 	if len(em) != n {
 		em = nil
@@ -594,6 +551,18 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 		v.drawEmphasised(dst, &b, v.front, r)
 	}
 	v.labelRadius, v.labelsStale = r, true
+}
+
+// newBatch returns a batch drawing textured quads of src (nil: the disc,
+// side ds texels) into dst, as the layer camera lcam sees them.
+func (v *Viewer) newBatch(dst, src *ebiten.Image, ds float32) quadBatch {
+	c := v.lcam
+	return quadBatch{v: v, dst: dst, src: src, opts: &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear},
+		ds: ds, w: float32(c.Width), h: float32(c.Height),
+		// The camera as float32: screen = (ox + x·s, oy − y·s).
+		s:  float32(c.Scale),
+		ox: float32(c.Width/2 - c.CenterX*c.Scale),
+		oy: float32(c.Height/2 + c.CenterY*c.Scale)}
 }
 
 // quadBatch collects point discs into DrawTriangles calls of up to maxQuads.

@@ -39,34 +39,27 @@ type Selection struct {
 	Region bool
 }
 
-// gesture is a selection drag in progress: a box or lasso in screen pixels.
+// gesture is a selection drag in progress: a box or lasso in device
+// pixels, by the pointer id that draws it.
 type gesture struct {
 	mode         DragMode // DragBox or DragLasso
+	id           int
 	x0, y0       float64
 	x1, y1       float64
 	lasso        view.Lasso
 	shift, alive bool
 }
 
-// Modifiers are the modifier keys held when a button went down, as the
-// browser reported them with the pointer event (Ebiten's key state misses
-// a shift pressed just before a click).
-type Modifiers struct{ Shift, Ctrl, Alt bool }
-
-// SetPressModifiers records the modifiers of the latest button press; they
-// decide what the press does (shift adds, ctrl draws a box, alt a lasso).
-func (v *Viewer) SetPressModifiers(m Modifiers) { v.mods, v.modsSet = m, true }
-
-// pressModifiers returns the modifiers of the press being handled: what the
-// page reported, or else Ebiten's key state.
-func (v *Viewer) pressModifiers() Modifiers {
-	if v.modsSet {
-		return v.mods
-	}
-	return Modifiers{Shift: shiftHeld(),
-		Ctrl: ebiten.IsKeyPressed(ebiten.KeyControl) || ebiten.IsKeyPressed(ebiten.KeyMeta),
-		Alt:  ebiten.IsKeyPressed(ebiten.KeyAlt)}
+// press is a main-button press that is still a click: it has not moved
+// more than clickSlop and no second pointer came.
+type press struct {
+	id          int
+	x, y        float64 // device pixels
+	shift, live bool
 }
+
+// clickSlop is how far (CSS px) a press may move and still be a click or tap.
+const clickSlop = 5
 
 // SetDragMode sets what a plain left drag does.
 func (v *Viewer) SetDragMode(m DragMode) { v.dragMode = m }
@@ -87,68 +80,72 @@ func (v *Viewer) SetEmphasis(em []uint8, focus int, neighbours []int32, lines bo
 	v.layerDirty, v.frameDirty = true, true
 }
 
-// startGesture begins a box or lasso at (x, y) when the mode or a modifier
-// asks for one; it reports whether it did.
-func (v *Viewer) startGesture(x, y int) bool {
-	mode, mods := v.dragMode, v.pressModifiers()
+// selectionDown starts a box or lasso for a main-button press when the
+// drag mode or a modifier (ctrl/⌘: box, alt: lasso) asks for one, and
+// reports whether it did; otherwise it notes a possible click.
+func (v *Viewer) selectionDown(e PointerEvent, x, y float64) bool {
+	if e.Button != 0 || len(v.pointers) > 0 || v.gest.alive {
+		v.click.live = false // a second finger: a pinch, not a tap
+		return false
+	}
+	mode := v.dragMode
 	switch {
-	case mods.Ctrl:
+	case e.Ctrl:
 		mode = DragBox
-	case mods.Alt:
+	case e.Alt:
 		mode = DragLasso
 	}
 	if mode == DragPan {
+		v.click = press{id: e.ID, x: x, y: y, shift: e.Shift, live: true}
 		return false
 	}
-	fx, fy := float64(x), float64(y)
-	v.gest = gesture{mode: mode, x0: fx, y0: fy, x1: fx, y1: fy, lasso: view.Lasso{fx, fy}, shift: mods.Shift, alive: true}
+	v.gest = gesture{mode: mode, id: e.ID, x0: x, y0: y, x1: x, y1: y, lasso: view.Lasso{x, y}, shift: e.Shift, alive: true}
+	v.frameDirty = true
 	return true
 }
 
-// moveGesture extends the box or lasso to (x, y).
-func (v *Viewer) moveGesture(x, y int) {
+// selectionMove extends a box or lasso, or ends a click that moved; it
+// reports whether the event belonged to a box or lasso.
+func (v *Viewer) selectionMove(e PointerEvent, x, y float64) bool {
+	if v.click.live && e.ID == v.click.id && math.Hypot(x-v.click.x, y-v.click.y) > clickSlop*v.scale {
+		v.click.live = false
+	}
 	g := &v.gest
-	fx, fy := float64(x), float64(y)
-	if fx == g.x1 && fy == g.y1 {
-		return
+	if !g.alive || e.ID != g.id {
+		return false
 	}
-	g.x1, g.y1 = fx, fy
-	if n := len(g.lasso); math.Hypot(fx-g.lasso[n-2], fy-g.lasso[n-1]) >= 2*v.scale {
-		g.lasso = append(g.lasso, fx, fy)
+	g.x1, g.y1 = x, y
+	if n := len(g.lasso); math.Hypot(x-g.lasso[n-2], y-g.lasso[n-1]) >= 2*v.scale {
+		g.lasso = append(g.lasso, x, y)
 	}
 	v.frameDirty = true
+	return true
 }
 
-// endGesture ends the outline of a box or lasso; the page reports the
-// exact outline (SelectRegion), which Ebiten's polling only samples.
-func (v *Viewer) endGesture() {
-	v.gest.alive = false
-	v.frameDirty = true
-}
-
-// SelectRegion selects the points inside a box (two corners) or a lasso
-// (its vertices), given as x0, y0, x1, y1, … in CSS pixels; shift adds
-// them to the selection.
-func (v *Viewer) SelectRegion(lasso bool, pts []float64, shift bool) {
-	dev := make([]float64, len(pts))
-	for i, p := range pts {
-		dev[i] = p * v.scale
-	}
-	var r view.Region = view.Lasso(dev)
-	if !lasso {
-		if len(dev) < 4 {
-			return
+// selectionUp ends a box or lasso (selecting what it encloses) or a click
+// (picking the point under it); it reports whether the event was a box's
+// or lasso's.
+func (v *Viewer) selectionUp(e PointerEvent, x, y float64) bool {
+	if g := v.gest; g.alive && e.ID == g.id {
+		v.gest.alive = false
+		v.frameDirty = true
+		var r view.Region = view.Box{X0: g.x0, Y0: g.y0, X1: x, Y1: y}
+		if g.mode == DragLasso {
+			r = append(g.lasso, x, y)
 		}
-		n := len(dev)
-		r = view.Box{X0: dev[0], Y0: dev[1], X1: dev[n-2], Y1: dev[n-1]}
+		v.selections = append(v.selections, Selection{Rows: view.Inside(r, v.pos, v.dims, &v.cam), Shift: g.shift, Region: true})
+		return true
 	}
-	v.selections = append(v.selections, Selection{Rows: view.Inside(r, v.pos, v.dims, &v.cam), Shift: shift, Region: true})
+	if c := v.click; c.live && e.ID == c.id {
+		v.click.live = false
+		v.Click(x/v.scale, y/v.scale, c.shift)
+	}
+	return false
 }
 
 // Click selects the point under (x, y) in CSS pixels (within 10 px), or
-// nothing (a click on empty space); shift adds or removes it instead. The
-// page detects clicks and taps itself (pointer events), because a press
-// and release within one of Ebiten's ticks are never seen by its polling.
+// nothing (a click on empty space); shift adds or removes it instead.
+// Pointer calls it for a press released where it went down.
 func (v *Viewer) Click(x, y float64, shift bool) {
 	var rows []int
 	if v.Len() > 0 {
@@ -236,7 +233,7 @@ func (v *Viewer) drawEmphasised(dst *ebiten.Image, b *quadBatch, front []int32, 
 // drawNeighbourLines joins the selected point to each of its neighbours.
 func (v *Viewer) drawNeighbourLines(dst *ebiten.Image) {
 	at := func(i int) (float32, float32) {
-		x, y := v.cam.WorldToScreen(float64(v.pos[i*v.dims]), float64(v.pos[i*v.dims+1]))
+		x, y := v.lcam.WorldToScreen(float64(v.pos[i*v.dims]), float64(v.pos[i*v.dims+1]))
 		return float32(x), float32(y)
 	}
 	var path vector.Path
@@ -299,11 +296,7 @@ func (v *Viewer) drawRings(dst *ebiten.Image, front []int32, r float32) {
 	// edge lies just outside r.
 	inner := float32(1 - 2*ringStroke - 2.0/ringSize)
 	half := (r + float32(0.5*v.scale)) / inner
-	b := quadBatch{v: v, dst: dst, src: v.ring, opts: &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear},
-		ds: float32(ringSize), w: float32(v.width), h: float32(v.height),
-		s:  float32(v.cam.Scale),
-		ox: float32(v.cam.Width/2 - v.cam.CenterX*v.cam.Scale),
-		oy: float32(v.cam.Height/2 + v.cam.CenterY*v.cam.Scale)}
+	b := v.newBatch(dst, v.ring, float32(ringSize))
 	for _, i := range front[max(0, len(front)-maxRings):] {
 		ring := ringMatch
 		switch v.emphasis[i] {

@@ -36,10 +36,11 @@ func (v *Viewer) drawSprites(dst *ebiten.Image, em []uint8) bool {
 	}
 	n := v.Len()
 	half := v.spriteHalf()
-	s := float32(v.cam.Scale)
-	ox := float32(v.cam.Width/2 - v.cam.CenterX*v.cam.Scale)
-	oy := float32(v.cam.Height/2 + v.cam.CenterY*v.cam.Scale)
-	w, h := float32(v.width), float32(v.height)
+	c := v.lcam // the layer's camera
+	s := float32(c.Scale)
+	ox := float32(c.Width/2 - c.CenterX*c.Scale)
+	oy := float32(c.Height/2 + c.CenterY*c.Scale)
+	w, h := float32(c.Width), float32(c.Height)
 	bounds := v.thumbs.Bounds()
 	opts := &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear}
 	quads := 0

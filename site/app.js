@@ -4,7 +4,9 @@
 //
 // Contract with the Go side (wasm/):
 //   Go defines globalThis.projectorOpen(names: string[], data: Uint8Array[])
-//   and calls globalThis.projectorReady() once it can take files.
+//   and calls globalThis.projectorReady() once it can take files; it also
+//   defines projectorPointer, projectorWheel, projectorKey and projectorPanels,
+//   which the navigation input section below feeds.
 //   Go owns #status after it starts; before that this file keeps it current.
 'use strict';
 
@@ -141,6 +143,7 @@
     const queued = pending;
     pending = [];
     for (const [names, data] of queued) globalThis.projectorOpen(names, data);
+    panelsChanged();
   };
 
   // Fix buttons and the embedding choice: Go fills them, clicks go back as
@@ -174,6 +177,88 @@
     const el = e.target.closest('button[data-control]');
     if (el && ready) globalThis.projectorControl(el.dataset.control, '');
   });
+
+  // ---- navigation input -------------------------------------------------------
+  // The canvas's pointer, wheel and key events go to Go as queued events
+  // (projectorPointer/Wheel/Key, see wasm/dom.go): Ebiten's per-tick input
+  // state loses a press and a move within one tick, keys held less than a
+  // tick, and the wheel's deltaMode. Positions are CSS pixels from the
+  // canvas's top-left corner. Ebiten's canvas is the page's only canvas.
+  const isCanvas = (el) => el instanceof HTMLCanvasElement;
+  const inField = (el) => el instanceof Element && el.closest('input, select, textarea, [contenteditable]') !== null;
+  let overCanvas = false;
+  function sendPointer(kind, e) {
+    const c = document.querySelector('canvas');
+    const r = c ? c.getBoundingClientRect() : { left: 0, top: 0 };
+    globalThis.projectorPointer(kind, e.pointerId, e.clientX - r.left, e.clientY - r.top,
+      e.button, e.buttons, e.shiftKey, e.pointerType !== 'mouse', e.ctrlKey || e.metaKey, e.altKey);
+  }
+  window.addEventListener('pointerdown', (e) => {
+    if (!ready || !isCanvas(e.target)) return;
+    // Keep the pointer's events while it drags over panels or out of the window.
+    try { e.target.setPointerCapture(e.pointerId); } catch (_) { /* not capturable: fine */ }
+    sendPointer(0, e);
+  });
+  window.addEventListener('pointermove', (e) => {
+    if (!ready) return;
+    if (isCanvas(e.target)) {
+      overCanvas = true;
+      sendPointer(1, e);
+    } else if (overCanvas && e.pointerType === 'mouse') { // over a panel now: no hover
+      overCanvas = false;
+      sendPointer(3, e);
+    }
+  });
+  for (const type of ['pointerup', 'pointercancel', 'lostpointercapture']) {
+    window.addEventListener(type, (e) => { if (ready) sendPointer(2, e); }, true);
+  }
+  window.addEventListener('pointerleave', (e) => {
+    if (ready && isCanvas(e.target) && e.pointerType === 'mouse') { overCanvas = false; sendPointer(3, e); }
+  }, true);
+  window.addEventListener('wheel', (e) => {
+    if (!isCanvas(e.target)) return;
+    e.preventDefault(); // no page scroll, and ctrl+wheel (a trackpad pinch) must not zoom the page
+    if (!ready) return;
+    const r = e.target.getBoundingClientRect();
+    globalThis.projectorWheel(e.clientX - r.left, e.clientY - r.top, e.deltaY, e.deltaMode, e.ctrlKey, r.height);
+  }, { passive: false });
+  // Every keydown outside form fields goes to Go (which acts on the ones it
+  // knows); the navigation keys do nothing else.
+  const navKeys = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', '+', '=', '-', '_', '0', 'Home']);
+  window.addEventListener('keydown', (e) => {
+    if (!ready || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || inField(e.target)) return;
+    globalThis.projectorKey(e.key, e.shiftKey);
+    if (navKeys.has(e.key)) e.preventDefault();
+  });
+
+  // Panels over the canvas: every element marked data-occludes (its value may
+  // name the edge it covers). Go measures them when one changes size, is
+  // added or removed, or the window resizes, and fits the data in what they
+  // leave free.
+  function panelsChanged() { if (ready) globalThis.projectorPanels(); }
+  const resized = typeof ResizeObserver === 'function' ? new ResizeObserver(panelsChanged) : null;
+  const watched = new WeakSet();
+  function watchPanels() {
+    for (const el of document.querySelectorAll('[data-occludes]')) {
+      if (!watched.has(el)) { watched.add(el); if (resized) resized.observe(el, { box: 'border-box' }); }
+    }
+  }
+  watchPanels();
+  new MutationObserver((records) => {
+    const touchesPanels = records.some((r) => [...r.addedNodes, ...r.removedNodes].some((n) => n instanceof Element &&
+      (n.matches('[data-occludes]') || n.querySelector('[data-occludes]'))));
+    if (touchesPanels) { watchPanels(); panelsChanged(); }
+  }).observe(document.body, { childList: true, subtree: true });
+  window.addEventListener('resize', panelsChanged);
+
+  // On narrow screens the controls fold away behind a toggle in the toolbar.
+  const controlsToggle = document.getElementById('controls-toggle');
+  if (controlsToggle) {
+    controlsToggle.addEventListener('click', () => {
+      const open = !controls.classList.toggle('collapsed');
+      controlsToggle.setAttribute('aria-expanded', String(open));
+    });
+  }
 
   const input = document.getElementById('file-input');
   input.addEventListener('change', () => {
@@ -285,36 +370,15 @@
     toggle.textContent = on ? '+' : '–';
   };
   toggle.addEventListener('click', () => collapse(!inspector.classList.contains('collapsed')));
-  if (window.matchMedia('(max-width: 700px)').matches) collapse(true);
-  // The modifier keys of every press on the canvas go to Go before Ebiten
-  // handles the press (its own key state misses a shift pressed just before).
-  // Clicks and taps are detected here (a quick press and release can fall
-  // between two of Ebiten's ticks): a press that moves less than 5 px.
-  // Boxes and lassos are traced here too, every pointer event of them,
-  // and sent whole when the button is released; Go draws the outline.
-  let press = null;
-  window.addEventListener('pointerdown', (e) => {
-    if (!e.target || e.target.tagName !== 'CANVAS') return;
-    send('modifiers', (e.shiftKey ? '1' : '0') + (e.ctrlKey || e.metaKey ? '1' : '0') + (e.altKey ? '1' : '0'));
-    if (!e.isPrimary || e.button !== 0) { press = null; return; }
-    const mode = (document.querySelector('input[name=drag-mode]:checked') || {}).value || 'pan';
-    const kind = e.ctrlKey || e.metaKey ? 'box' : e.altKey ? 'lasso' : mode;
-    press = { x: e.clientX, y: e.clientY, kind, shift: e.shiftKey, pts: [e.clientX, e.clientY] };
-  }, true);
-  window.addEventListener('pointermove', (e) => {
-    if (press && press.kind !== 'pan' && e.isPrimary) press.pts.push(e.clientX, e.clientY);
-  }, true);
-  window.addEventListener('pointerup', (e) => {
-    const p = press;
-    press = null;
-    if (!p || !e.isPrimary) return;
-    if (p.kind !== 'pan') {
-      p.pts.push(e.clientX, e.clientY);
-      send('region', `${p.kind} ${p.shift ? 1 : 0} ${p.pts.join(' ')}`);
-    } else if (Math.hypot(e.clientX - p.x, e.clientY - p.y) < 5) {
-      send('click', `${e.clientX} ${e.clientY} ${e.shiftKey ? 1 : 0}`);
-    }
-  }, true);
+  // Wide screens: a panel on the right edge. Phones: a sheet in the dock at
+  // the bottom, folded until opened (the camera fits around either).
+  const narrow = window.matchMedia('(max-width: 640px)');
+  const placeInspector = () => {
+    inspector.dataset.occludes = narrow.matches ? 'bottom' : 'right';
+    collapse(narrow.matches);
+  };
+  narrow.addEventListener('change', placeInspector);
+  placeInspector();
   // Escape clears the selection, unless it is typed into a field.
   window.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape') return;

@@ -4,9 +4,12 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"syscall/js"
 
 	"github.com/embproj/projector/parse"
+	"github.com/embproj/projector/render"
+	"github.com/embproj/projector/render/view"
 	"github.com/embproj/projector/session"
 )
 
@@ -18,6 +21,9 @@ type dom struct {
 	fixesTop  float64
 	embedding js.Value // #embedding: the config's embeddings, when it has several
 	controls  session.Controls
+	sentence  string // #status's text as last written
+	// panelsChanged asks for the panels over the canvas to be measured again.
+	panelsChanged bool
 }
 
 func newDOM() *dom {
@@ -28,7 +34,28 @@ func newDOM() *dom {
 		fixes:     doc.Call("getElementById", "fixes"),
 		embedding: doc.Call("getElementById", "embedding"),
 		fixesTop:  -1,
+		// Measure the panels at the start.
+		panelsChanged: true,
 	}
+}
+
+// insets measures the elements marked data-occludes (the panels over the
+// canvas; the attribute's value may name the edge each covers: top, right,
+// bottom or left) and returns the canvas edges they cover, in CSS pixels.
+func (d *dom) insets() view.Insets {
+	win := js.Global()
+	w, h := win.Get("innerWidth").Float(), win.Get("innerHeight").Float()
+	els := d.doc.Call("querySelectorAll", "[data-occludes]")
+	panels := make([]view.Panel, 0, els.Length())
+	for i := 0; i < els.Length(); i++ {
+		el := els.Index(i)
+		r := el.Call("getBoundingClientRect")
+		panels = append(panels, view.Panel{
+			Rect: view.Bounds{MinX: r.Get("left").Float(), MinY: r.Get("top").Float(), MaxX: r.Get("right").Float(), MaxY: r.Get("bottom").Float()},
+			Side: el.Get("dataset").Get("occludes").String(),
+		})
+	}
+	return view.InsetsOf(w, h, panels)
 }
 
 // setFixes fills #fixes with a button per fix (app.js turns a click into
@@ -73,6 +100,7 @@ func (d *dom) setFixes(fixes []session.Fix, embeddings []string, current int, as
 	d.doc.Call("getElementById", "shape-ask").Set("hidden", !askShape)
 	d.fixes.Set("hidden", len(fixes) == 0 && !askShape && !hideable)
 	d.embedding.Set("hidden", len(embeddings) < 2)
+	d.panelsChanged = true
 }
 
 // setColorOptions lists the metadata columns in the "colour by" select.
@@ -109,6 +137,9 @@ func (d *dom) setControls(c session.Controls) {
 	d.controls = c
 	byID := func(id string) js.Value { return d.doc.Call("getElementById", id) }
 	byID("controls").Set("hidden", !c.HasData)
+	if c.HasData != prev.HasData || c.Method != prev.Method || c.Dims != prev.Dims {
+		d.panelsChanged = true // #controls changed size: refit in this frame (the ResizeObserver would be a frame late)
+	}
 	if !c.HasData {
 		return
 	}
@@ -172,6 +203,7 @@ func (d *dom) placeFixes(top float64) {
 	}
 	d.fixesTop = top
 	d.fixes.Get("style").Set("top", fmt.Sprintf("%.0fpx", top+6))
+	d.panelsChanged = true
 }
 
 // setStatus writes the sentence and the JSON state to #status.
@@ -179,7 +211,10 @@ func (d *dom) setStatus(sentence, state string, isError bool) {
 	if d.status.IsNull() {
 		return
 	}
-	d.status.Set("textContent", sentence)
+	if sentence != d.sentence { // the camera changes the state alone, often
+		d.sentence = sentence
+		d.status.Set("textContent", sentence)
+	}
 	d.status.Get("dataset").Set("state", state)
 	d.status.Get("classList").Call("toggle", "error", isError)
 }
@@ -231,7 +266,63 @@ func (d *dom) listen(in *inbox) {
 		return nil
 	})
 	js.Global().Set("projectorControl", control)
+	d.listenInput(in)
 	if ready := js.Global().Get("projectorReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()
 	}
+}
+
+// listenInput installs the functions app.js hands the canvas's input to; each
+// only queues an event for Update:
+//
+//	projectorPointer(kind, id, x, y, button, buttons, shift, touch, ctrl, alt): kind 0 down,
+//	  1 move, 2 up or cancel, 3 the mouse left the canvas; x, y CSS pixels
+//	  from the canvas's corner; button/buttons as in PointerEvent
+//	projectorWheel(x, y, deltaY, deltaMode, ctrlKey, pageHeight)
+//	projectorKey(key, shift): a keydown (or auto-repeat) outside form fields
+//	projectorPanels(): the elements marked data-occludes moved or changed size
+func (d *dom) listenInput(in *inbox) {
+	num := func(v js.Value) float64 {
+		if v.Type() != js.TypeNumber {
+			return math.NaN()
+		}
+		return v.Float()
+	}
+	pointer := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) < 10 {
+			return nil
+		}
+		kind := int(num(args[0]))
+		if kind < 0 || kind > int(render.PointerLeave) {
+			return nil
+		}
+		in.pushInput(inputEvent{pointer: &render.PointerEvent{
+			Kind: render.PointerKind(kind), ID: int(num(args[1])), X: num(args[2]), Y: num(args[3]),
+			Button: int(num(args[4])), Buttons: int(num(args[5])), Shift: args[6].Truthy(), Touch: args[7].Truthy(),
+			Ctrl: args[8].Truthy(), Alt: args[9].Truthy(),
+		}})
+		return nil
+	})
+	js.Global().Set("projectorPointer", pointer)
+	wheel := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) < 6 {
+			return nil
+		}
+		in.pushInput(inputEvent{wheel: &wheelEvent{x: num(args[0]), y: num(args[1]), deltaY: num(args[2]),
+			mode: int(num(args[3])), pinch: args[4].Truthy(), pageHeight: num(args[5])}})
+		return nil
+	})
+	js.Global().Set("projectorWheel", wheel)
+	key := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) == 2 && args[0].Type() == js.TypeString && args[0].String() != "" {
+			in.pushInput(inputEvent{key: args[0].String(), shift: args[1].Truthy()})
+		}
+		return nil
+	})
+	js.Global().Set("projectorKey", key)
+	panels := js.FuncOf(func(this js.Value, args []js.Value) any {
+		in.pushInput(inputEvent{panels: true})
+		return nil
+	})
+	js.Global().Set("projectorPanels", panels)
 }

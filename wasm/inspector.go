@@ -53,13 +53,12 @@ func rowsHTML(rows []session.Row, distances bool) string {
 	return b.String()
 }
 
-// show fills the panel; hasData hides it when nothing is loaded.
-func (d *inspectorDOM) show(v session.InspectorView, hasData bool) {
-	panel := d.byID("inspector")
-	if panel.IsNull() {
+// show fills the panel (always shown, so the canvas fits around it from
+// the first frame; without data its lists are empty).
+func (d *inspectorDOM) show(v session.InspectorView) {
+	if d.byID("inspector").IsNull() {
 		return
 	}
-	panel.Set("hidden", !hasData)
 	count := ""
 	switch {
 	case v.Searching:

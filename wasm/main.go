@@ -10,8 +10,8 @@ package main
 import (
 	"embed"
 	"fmt"
+	"math"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall/js"
 	"time"
@@ -20,6 +20,7 @@ import (
 
 	"github.com/embproj/projector/parse"
 	"github.com/embproj/projector/render"
+	"github.com/embproj/projector/render/view"
 	"github.com/embproj/projector/session"
 )
 
@@ -40,10 +41,45 @@ type command struct {
 	control, value string
 }
 
-// inbox carries commands from JS callbacks to Update; callbacks never touch state.
+// inputEvent is a pointer, wheel or key event for the viewer, or a note that
+// the panels over the canvas changed. Input is handled every tick, apart
+// from commands, so it never holds up the session's work.
+type inputEvent struct {
+	pointer *render.PointerEvent
+	wheel   *wheelEvent
+	key     string // KeyboardEvent.key of a keydown (or its auto-repeat)
+	shift   bool
+	panels  bool
+}
+
+// wheelEvent is a wheel event as the browser gave it.
+type wheelEvent struct {
+	x, y       float64 // CSS pixels from the canvas's corner
+	deltaY     float64 // in deltaMode units
+	mode       int     // WheelEvent.deltaMode: 0 pixels, 1 lines, 2 pages
+	pinch      bool    // ctrlKey: a trackpad pinch
+	pageHeight float64 // CSS pixels of one page (the canvas height)
+}
+
+// inbox carries commands and input from JS callbacks to Update; callbacks never touch state.
 type inbox struct {
-	mu   sync.Mutex
-	cmds []command
+	mu    sync.Mutex
+	cmds  []command
+	input []inputEvent
+}
+
+func (b *inbox) pushInput(e inputEvent) {
+	b.mu.Lock()
+	b.input = append(b.input, e)
+	b.mu.Unlock()
+}
+
+func (b *inbox) drainInput() []inputEvent {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e := b.input
+	b.input = nil
+	return e
 }
 
 func (b *inbox) push(c command) {
@@ -120,40 +156,44 @@ func (a *app) openDemo() {
 // mirrors changes into the viewer and #status, then handles input.
 func (a *app) Update() error {
 	defer a.slow("update", time.Now())
-	if cmds := a.inbox.drain(); len(cmds) > 0 {
-		for _, c := range cmds {
-			if c.control != "" && a.viewControl(c.control, c.value) {
-				continue
-			}
-			if c.control != "" {
-				ch, err := a.sess.Control(c.control, c.value)
-				if err != nil {
-					js.Global().Get("console").Call("warn", err.Error())
-				}
-				if inspectorControls[c.control] {
-					a.inspector.message(err) // said in the panel, or cleared
-				}
-				a.apply(ch)
-				continue
-			}
-			if c.fix != "" {
-				if err := a.sess.ApplyFix(c.fix); err != nil {
-					js.Global().Get("console").Call("error", err.Error())
-				}
-				continue
-			}
-			a.sess.Open(c.files, c.source)
-		}
-		// Publish the new phase now; the work starts with the next frame.
-		a.publish()
-		return a.viewer.Update()
+	// Commands first: a control set just before a press (the drag mode,
+	// say) applies to it. Then the input, in the order it came.
+	cmds := a.inbox.drain()
+	for _, c := range cmds {
+		a.command(c)
 	}
-	a.apply(a.sess.Work(workBudget))
-	a.dom.placeFixes(a.viewer.BannerBottom())
+	a.handleInput()
+	if len(cmds) == 0 {
+		a.apply(a.sess.Work(workBudget))
+		a.dom.placeFixes(a.viewer.BannerBottom())
+	} // else: publish the new phase now; the work starts with the next frame
+	a.syncPanels()
 	a.publish()
 	err := a.viewer.Update()
 	a.takeSelections()
 	return err
+}
+
+// command carries out one queued command.
+func (a *app) command(c command) {
+	switch {
+	case c.control != "" && a.viewControl(c.control, c.value):
+	case c.control != "":
+		ch, err := a.sess.Control(c.control, c.value)
+		if err != nil {
+			js.Global().Get("console").Call("warn", err.Error())
+		}
+		if inspectorControls[c.control] {
+			a.inspector.message(err) // said in the panel, or cleared
+		}
+		a.apply(ch)
+	case c.fix != "":
+		if err := a.sess.ApplyFix(c.fix); err != nil {
+			js.Global().Get("console").Call("error", err.Error())
+		}
+	default:
+		a.sess.Open(c.files, c.source)
+	}
 }
 
 // inspectorControls are the session controls of the inspector panel,
@@ -170,9 +210,6 @@ var inspectorControls = map[string]bool{"search": true, "search-column": true, "
 //	labels      "true" | "false": labels on the canvas
 //	sprites     "true" | "false": points drawn as their sprite thumbnails
 //	theme       "light" | "dark": the canvas colours
-//	click       "x y shift": a click or tap at CSS px (x, y) picks the point there
-//	region      "box|lasso shift x0 y0 x1 y1 …": select inside the outline (CSS px)
-//	modifiers   the shift, ctrl/⌘ and alt keys at the latest press, "000" to "111"
 func (a *app) viewControl(name, value string) bool {
 	switch name {
 	case "focus":
@@ -182,28 +219,6 @@ func (a *app) viewControl(name, value string) bool {
 		}
 	case "drag-mode":
 		a.viewer.SetDragMode(map[string]render.DragMode{"box": render.DragBox, "lasso": render.DragLasso}[value])
-	case "click": // "x y shift" in CSS px, shift 0 or 1
-		var x, y float64
-		var shift int
-		if _, err := fmt.Sscan(value, &x, &y, &shift); err == nil {
-			a.viewer.Click(x, y, shift == 1)
-		}
-	case "region": // "box|lasso shift x0 y0 x1 y1 …" in CSS px
-		f := strings.Fields(value)
-		if len(f) < 2 {
-			return true
-		}
-		pts := make([]float64, 0, len(f)-2)
-		for _, t := range f[2:] {
-			if p, err := strconv.ParseFloat(t, 64); err == nil {
-				pts = append(pts, p)
-			}
-		}
-		a.viewer.SelectRegion(f[0] == "lasso", pts, f[1] == "1")
-	case "modifiers": // "shift ctrl alt" as 0/1, e.g. "100"
-		if len(value) == 3 {
-			a.viewer.SetPressModifiers(render.Modifiers{Shift: value[0] == '1', Ctrl: value[1] == '1', Alt: value[2] == '1'})
-		}
 	case "theme":
 		a.viewer.SetTheme(value == "light")
 	case "sprites":
@@ -247,12 +262,37 @@ func (a *app) emphasise() {
 	a.viewer.SetEmphasis(a.sess.Emphasis(), focus, nb, a.lines)
 }
 
+// handleInput hands the queued pointer, wheel and key events to the viewer, in order.
+func (a *app) handleInput() {
+	for _, e := range a.inbox.drainInput() {
+		switch {
+		case e.pointer != nil:
+			a.viewer.Pointer(*e.pointer)
+		case e.wheel != nil:
+			w := e.wheel
+			a.viewer.Wheel(w.x, w.y, view.WheelDelta(w.deltaY, w.mode, w.pageHeight), w.pinch)
+		case e.key != "":
+			a.viewer.Key(e.key, e.shift)
+		case e.panels:
+			a.dom.panelsChanged = true
+		}
+	}
+}
+
+// syncPanels gives the viewer the canvas edges the panels cover, when they changed.
+func (a *app) syncPanels() {
+	if a.dom.panelsChanged {
+		a.dom.panelsChanged = false
+		a.viewer.SetInsets(a.dom.insets())
+	}
+}
+
 // apply mirrors what the session changed into the viewer and the DOM.
 func (a *app) apply(ch session.Changes) {
 	if ch.Inspect || ch.Refit {
 		a.viewer.SetLabels(a.sess.Label, a.labels) // the label column may have changed
 		a.emphasise()
-		a.inspector.show(a.sess.Inspector(), a.sess.Controls().HasData)
+		a.inspector.show(a.sess.Inspector())
 	}
 	if ch.Style {
 		a.inspector.setColumns(a.sess.ColumnNames())
@@ -289,12 +329,28 @@ func (a *app) apply(ch session.Changes) {
 // publish writes the status to #status when it changed.
 func (a *app) publish() {
 	st := a.sess.Status()
-	j, s := st.JSON(), a.sess.Sentence()
+	j, s := withCamera(st.JSON(), a.viewer), a.sess.Sentence()
 	if j+"\x00"+s == a.lastSet {
 		return
 	}
 	a.lastSet = j + "\x00" + s
 	a.dom.setStatus(s, j, st.Phase == session.Error)
+}
+
+// withCamera adds "camera": {"x", "y", "scale"} (the world point at the
+// canvas's middle, CSS pixels per world unit) to the status JSON object j.
+func withCamera(j string, v *render.Viewer) string {
+	if len(j) < 2 || j[len(j)-1] != '}' {
+		return j
+	}
+	x, y, s := v.Camera()
+	num := func(f float64) string {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			f = 0
+		}
+		return strconv.FormatFloat(f, 'g', 10, 64)
+	}
+	return j[:len(j)-1] + `,"camera":{"x":` + num(x) + `,"y":` + num(y) + `,"scale":` + num(s) + `}}`
 }
 
 func bannerLines(ds []parse.Diagnostic) []render.BannerLine {

@@ -404,10 +404,11 @@ func TestHoverZoomPanAndFit(t *testing.T) {
 	initial := screenshot(t, ctx)
 
 	// Hover: find a drawn point (a pixel of the first legend colour, #4e79a7,
-	// away from the legend) and put the cursor on it; the tooltip appears beside it.
+	// away from the legend and the inspector, whose inputs have borders of
+	// that colour) and put the cursor on it; the tooltip appears beside it.
 	px, py := -1, -1
 	for y := 100; y < 650 && px < 0; y++ {
-		for x := 100; x < 1100; x++ {
+		for x := 100; x < 850; x++ {
 			r, g, b, _ := initial.At(x, y).RGBA()
 			if r>>8 == 0x4e && g>>8 == 0x79 && b>>8 == 0xa7 {
 				px, py = x, y
@@ -515,7 +516,7 @@ func TestHighDPICanvas(t *testing.T) {
 }
 
 // writeFiles writes name → content under dir (creating folders) and returns the paths.
-func writeFiles(t *testing.T, dir string, files map[string][]byte) {
+func writeFiles(t testing.TB, dir string, files map[string][]byte) {
 	t.Helper()
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -681,7 +682,7 @@ func TestTSNEFromTheControls(t *testing.T) {
 
 // writeClusters writes n points of d dims in k Gaussian clusters as a raw
 // float32 .bytes file plus a one-column label file, and returns their paths.
-func writeClusters(t *testing.T, n, d, k int) (string, string) {
+func writeClusters(t testing.TB, n, d, k int) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
 	vec := make([]byte, 0, n*d*4)

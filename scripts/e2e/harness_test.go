@@ -31,6 +31,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -280,7 +281,19 @@ func startBrowserFor(t testing.TB, s *server, limit time.Duration) (context.Cont
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
+	// The tests' pixels assume the dark theme, which the page follows from
+	// the system (headless Chromium says light): the system says dark here.
+	if err := emulateColorScheme(ctx, "dark"); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
 	return ctx, closeAll
+}
+
+// emulateColorScheme makes the page see prefers-color-scheme: scheme.
+func emulateColorScheme(ctx context.Context, scheme string) error {
+	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+	return err
 }
 
 // status is the JSON of #status's data-state.

@@ -170,21 +170,8 @@ func TestSearchSelectNeighbours(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.blur(), true`)); err != nil {
 		t.Fatal(err)
 	}
-	key(t, ctx, "Escape", "Escape", 27)
+	key(t, ctx, "Escape", "Escape", 27, 60*time.Millisecond, 0)
 	waitStatus(t, ctx, 10*time.Second, "Escape to clear the selection", func(st status) bool { return st.Selection == nil && st.Neighbours == nil })
-}
-
-// key presses and releases a key, held for a few frames.
-func key(t *testing.T, ctx context.Context, k, code string, vk int64) {
-	t.Helper()
-	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeKeyDown, input.DispatchKeyEventTypeKeyUp} {
-		if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, input.DispatchKeyEventParams{
-			Type: typ, Key: k, Code: code, WindowsVirtualKeyCode: vk, NativeVirtualKeyCode: vk,
-		}); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(60 * time.Millisecond)
-	}
 }
 
 // gesturePath presses the left button at the first point, moves through the
@@ -282,15 +269,15 @@ func TestCanvasClickBoxAndLasso(t *testing.T) {
 	waitStatus(t, ctx, 10*time.Second, "a click on empty space to clear", func(st status) bool { return st.Selection == nil })
 
 	// A box, then a lasso along the same rectangle: the same points.
-	rect := [4]float64{200, 150, 600, 500}
+	rect := [4]float64{250, 200, 520, 430}
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name=drag-mode][value=box]`))); err != nil {
 		t.Fatal(err)
 	}
 	gesturePath(t, ctx, [][2]float64{{rect[0], rect[1]}, {400, 300}, {rect[2], rect[3]}})
 	st = waitStatus(t, ctx, 10*time.Second, "a box selection", func(st status) bool { return st.Selection != nil })
 	box := selectionOf(st)
-	if st.Selection.Count < 20 || st.Selection.Count > 1700 {
-		t.Fatalf("the box selected %d of 1,797 points", st.Selection.Count)
+	if st.Selection.Count < 20 || st.Selection.Count > 1000 { // all listed in data-state
+		t.Fatalf("the box selected %d of 1,797 points, want 20 to 1,000", st.Selection.Count)
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name=drag-mode][value=lasso]`))); err != nil {
 		t.Fatal(err)
@@ -312,7 +299,7 @@ func TestCanvasClickBoxAndLasso(t *testing.T) {
 		}
 	}
 	clearSelection := func() {
-		key(t, ctx, "Escape", "Escape", 27)
+		key(t, ctx, "Escape", "Escape", 27, 60*time.Millisecond, 0)
 		waitStatus(t, ctx, 10*time.Second, "Escape to clear", func(st status) bool { return st.Selection == nil })
 	}
 	clearSelection()
@@ -345,7 +332,7 @@ func TestCanvasClickBoxAndLasso(t *testing.T) {
 			t.Fatalf("the triangle selected row %d, outside the box", i)
 		}
 	}
-	key(t, ctx, "Escape", "Escape", 27)
+	key(t, ctx, "Escape", "Escape", 27, 60*time.Millisecond, 0)
 	waitStatus(t, ctx, 10*time.Second, "Escape to clear", func(st status) bool { return st.Selection == nil })
 }
 

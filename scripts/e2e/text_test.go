@@ -55,9 +55,9 @@ func loadWine(t *testing.T, ctx context.Context, paths []string) image.Image {
 // pixels and device ratio 1): the rectangles of the text of its title
 // (row 0) and of its n entries, right of their colour dots. It finds the
 // panel's left edge on the row just inside its top, where no point is drawn.
-func legendRows(t *testing.T, img image.Image, n int) []image.Rectangle {
+func legendRows(t *testing.T, img image.Image, n, right int) []image.Rectangle {
 	t.Helper()
-	const right, top, pad, lh = 1268, 12, 8, 13 * 1.35
+	const top, pad, lh = 12, 8, 13 * 1.35
 	left := -1
 	for x := right - 2; x > 600; x-- {
 		r, g, b, _ := img.At(x, top+3).RGBA()
@@ -79,6 +79,17 @@ func legendRows(t *testing.T, img image.Image, n int) []image.Rectangle {
 		rows[i] = image.Rect(x0, int(math.Floor(y0)), right-pad+4, int(math.Ceil(y0+lh)))
 	}
 	return rows
+}
+
+// legendRight is the x (CSS px) of the legend's right edge: 12 px left of
+// the inspector panel on the right, which the canvas keeps clear.
+func legendRight(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	left, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.getElementById('inspector').getBoundingClientRect().left`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(math.Round(left)) - 12
 }
 
 // textMask marks the light grey to white pixels of r, indexed from r.Min:
@@ -136,12 +147,17 @@ func saturated(img image.Image, r image.Rectangle) int {
 // label in its script.
 func TestLegendDrawsAnyScript(t *testing.T) {
 	_, ctx := demoPage(t)
+	// Canvas labels off: this test counts the legend's and the tooltip's text pixels.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("labels-on"))); err != nil {
+		t.Fatal(err)
+	}
 	// Sorted, the legend reads Arabic, Thai, Chinese in both sets.
 	first := [3]string{"ไวน์แดง 🍷", "白葡萄酒", "نبيذ وردي"}
 	second := [3]string{"แดงไวน์ 🍷", "葡萄白酒", "وردي نبيذ"}
 	a := loadWine(t, ctx, wineWithLabels(t, "a", first))
 	b := loadWine(t, ctx, wineWithLabels(t, "b", second))
-	rowsA, rowsB := legendRows(t, a, 3), legendRows(t, b, 3)
+	right := legendRight(t, ctx)
+	rowsA, rowsB := legendRows(t, a, 3, right), legendRows(t, b, 3, right)
 	names := []string{"title", "Arabic", "Thai and emoji", "Chinese"}
 	for i := range rowsA {
 		ma, mb := textMask(a, rowsA[i]), textMask(b, rowsB[i])

@@ -17,14 +17,32 @@ func TestLightThemeAndHelp(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("labels-on"))); err != nil { // the points alone
 		t.Fatal(err)
 	}
-	// auto (dark here) → light.
+	themeIs := func(want, when string) {
+		t.Helper()
+		var theme string
+		var err error
+		for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if theme, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.dataset.theme`)); err == nil && theme == want {
+				return
+			}
+		}
+		t.Fatalf("theme %q (%v) %s, want %s", theme, err, when, want)
+	}
+	// "auto" follows the system: light, then dark again.
+	themeIs("dark", "with the system dark")
+	if err := emulateColorScheme(ctx, "light"); err != nil {
+		t.Fatal(err)
+	}
+	themeIs("light", "with the system light")
+	if err := emulateColorScheme(ctx, "dark"); err != nil {
+		t.Fatal(err)
+	}
+	themeIs("dark", "with the system dark again")
+	// The toggle: auto → light (whatever the system says).
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("theme-toggle"))); err != nil {
 		t.Fatal(err)
 	}
-	theme, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.dataset.theme`))
-	if err != nil || theme != "light" {
-		t.Fatalf("theme %q (%v) after the toggle, want light", theme, err)
-	}
+	themeIs("light", "after the toggle")
 	time.Sleep(400 * time.Millisecond)
 	img := screenshot(t, ctx)
 	r, g, b, _ := img.At(30, 300).RGBA()
@@ -77,7 +95,7 @@ func TestLightThemeAndHelp(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.blur(), true`)); err != nil {
 		t.Fatal(err)
 	}
-	key(t, ctx, "?", "Slash", 191)
+	key(t, ctx, "?", "Slash", 191, 60*time.Millisecond, 0)
 	open, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => { const h = document.getElementById('help');
 		return [String(h.open), h.textContent] })()`))
 	if err != nil || open[0] != "true" {
@@ -88,7 +106,7 @@ func TestLightThemeAndHelp(t *testing.T) {
 			t.Errorf("the help does not mention %q", want)
 		}
 	}
-	key(t, ctx, "Escape", "Escape", 27)
+	key(t, ctx, "Escape", "Escape", 27, 60*time.Millisecond, 0)
 	if closed, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById('help').open`)); !closed {
 		t.Error("Escape did not close the help")
 	}
