@@ -18,6 +18,7 @@ type dom struct {
 	fixesTop  float64
 	embedding js.Value // #embedding: the config's embeddings, when it has several
 	controls  session.Controls
+	marked    map[string]bool // the start-up marks already set (markOnce)
 }
 
 func newDOM() *dom {
@@ -28,6 +29,26 @@ func newDOM() *dom {
 		fixes:     doc.Call("getElementById", "fixes"),
 		embedding: doc.Call("getElementById", "embedding"),
 		fixesTop:  -1,
+		marked:    map[string]bool{},
+	}
+}
+
+// mark sets a performance mark (performance.mark(name)), the start-up
+// timeline BenchmarkFirstFrame reads: app.js marks the download, inflate and
+// compile, Go its start ("go-main"), its first Update ("go-update") and the
+// first time each page phase is published ("phase-reducing": the demo is
+// parsed; "phase-ready": its PCA is done), then "first-frame".
+func mark(name string) {
+	if p := js.Global().Get("performance"); p.Truthy() && p.Get("mark").Type() == js.TypeFunction {
+		p.Call("mark", name)
+	}
+}
+
+// markOnce sets the mark name the first time it is called with it.
+func (d *dom) markOnce(name string) {
+	if !d.marked[name] {
+		d.marked[name] = true
+		mark(name)
 	}
 }
 
@@ -184,17 +205,15 @@ func (d *dom) setStatus(sentence, state string, isError bool) {
 	d.status.Get("classList").Call("toggle", "error", isError)
 }
 
-// firstFrame removes the loading screen, records when the first frame was
-// drawn and lets the t-SNE worker start.
+// firstFrame removes the loading screen and records when the first frame
+// was drawn.
 func (d *dom) firstFrame() {
 	if l := d.doc.Call("getElementById", "loading"); !l.IsNull() {
 		l.Call("remove")
 	}
 	now := js.Global().Get("performance").Call("now").Float()
+	mark("first-frame")
 	d.doc.Get("body").Get("dataset").Set("firstFrameMs", fmt.Sprintf("%.0f", now))
-	if warm := js.Global().Get("projectorWarmWorker"); warm.Type() == js.TypeFunction {
-		warm.Invoke() // start the t-SNE worker now that the page is up
-	}
 }
 
 // listen installs projectorOpen(names, datas) for app.js and tells it Go is ready.

@@ -71,6 +71,7 @@ type app struct {
 }
 
 func main() {
+	mark("go-main")
 	a := &app{viewer: render.NewViewer(), sess: session.New(), inbox: &inbox{}, dom: newDOM()}
 	if f := newWorkerFactory(); f != nil {
 		a.sess.SetEmbedderFactory(f) // t-SNE in a Web Worker, off this thread
@@ -168,7 +169,10 @@ func (a *app) apply(ch session.Changes) {
 // publish writes the status to #status when it changed.
 func (a *app) publish() {
 	st := a.sess.Status()
-	j, s := st.JSON(), a.sess.Sentence()
+	a.dom.markOnce("go-update")
+	a.dom.markOnce("phase-" + string(st.Phase))
+	st, sentence := holdReady(st, a.sess.Sentence())
+	j, s := st.JSON(), sentence
 	if j+"\x00"+s == a.lastSet {
 		return
 	}

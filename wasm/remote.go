@@ -59,6 +59,25 @@ type progress struct {
 	preparing, done        bool
 }
 
+// workerSettled reports whether the page's t-SNE worker has finished
+// loading (or cannot load, or there is none): app.js's projectorWorkerState
+// is no longer "loading". Until then the page does not report the phase
+// ready, so that nothing is fetched once a file is chosen at ready.
+func workerSettled() bool {
+	st := js.Global().Get("projectorWorkerState")
+	return st.Type() != js.TypeString || st.String() != "loading"
+}
+
+// holdReady turns a ready status into a loading one while the worker is
+// still loading (see workerSettled).
+func holdReady(st session.Status, sentence string) (session.Status, string) {
+	if st.Phase != session.Ready || workerSettled() {
+		return st, sentence
+	}
+	st.Phase = session.Loading
+	return st, sentence + " Starting the t-SNE worker…"
+}
+
 // runs numbers the t-SNE runs sent to the worker.
 var runs int
 
