@@ -263,6 +263,18 @@
     loadText.textContent = `Downloading ${mb(received)} of ${mb(known)} MB`;
   }
 
+  // warmGraphics creates a throwaway WebGL context while the program is in
+  // flight: the page's first context costs hundreds of milliseconds where
+  // the graphics are software-rendered (SwiftShader, headless browsers, VMs
+  // without a GPU), and once done here it is not done while Ebiten starts.
+  function warmGraphics() {
+    mark('gl-warm');
+    try {
+      document.createElement('canvas').getContext('webgl2');
+    } catch (_) { /* Ebiten reports a missing WebGL itself */ }
+    mark('gl-warmed');
+  }
+
   async function fetchOK(url) {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
@@ -325,7 +337,9 @@
     const streaming = typeof DecompressionStream === 'function' && typeof TransformStream === 'function' &&
       typeof WebAssembly.instantiateStreaming === 'function';
     if (streaming) {
-      const res = await fetchOK(cfg.wasmGz);
+      const pending = fetchOK(cfg.wasmGz);
+      warmGraphics();
+      const res = await pending;
       const body = await inflated(counted(res, Number(cfg.wasmGzSize)));
       const wasm = new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
       try {

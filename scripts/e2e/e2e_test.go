@@ -187,29 +187,88 @@ func notNetwork(r request) bool {
 	return strings.HasPrefix(r.URL, "data:") || strings.HasPrefix(r.URL, "blob:")
 }
 
+// untilReady navigates to the site and returns as soon as #status says
+// ready (or error): a MutationObserver in the page sees the change, so no
+// polling interval lies between the page saying ready and the caller acting.
+// It also returns when that was, in ms since the epoch (the page's clock).
+func untilReady(t testing.TB, ctx context.Context, s *server) (status, float64) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.URL)); err != nil {
+		t.Fatalf("navigate: %v", err)
+	}
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`new Promise((resolve) => {
+		const el = document.getElementById('status');
+		const done = () => { try { const p = JSON.parse(el.dataset.state).phase; return p === 'ready' || p === 'error'; } catch (_) { return false; } };
+		const now = () => performance.timeOrigin + performance.now();
+		if (done()) { resolve(now()); return; }
+		new MutationObserver((_, obs) => { if (done()) { obs.disconnect(); resolve(now()); } })
+			.observe(el, {attributes: true, attributeFilter: ['data-state']});
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("waiting for ready: %v", err)
+	}
+	st, err := readStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, at
+}
+
+// resource is one entry of a Resource Timing buffer: what a page or worker
+// fetched, from the network, a cache or its service worker alike.
+type resource struct {
+	Name  string  `json:"name"`
+	Start float64 `json:"start"` // ms since the epoch
+}
+
+const resourcesJS = `performance.getEntriesByType('resource').map((e) => ({name: e.name, start: performance.timeOrigin + e.startTime}))`
+
+// fetchedBy returns the resources fetched by the page of ctx and by its
+// dedicated workers (each read in its own timeline).
+func fetchedBy(t testing.TB, ctx context.Context) []resource {
+	t.Helper()
+	all, err := chromedp.Run(ctx, chromedp.Evaluate[[]resource](resourcesJS))
+	if err != nil {
+		t.Fatalf("reading the page's resource timing: %v", err)
+	}
+	infos, err := chromedp.Targets(ctx)
+	if err != nil {
+		t.Fatalf("listing targets: %v", err)
+	}
+	for _, info := range infos {
+		if info.Type != "worker" {
+			continue
+		}
+		wctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
+		got, err := chromedp.Run(wctx, chromedp.Evaluate[[]resource](resourcesJS))
+		cancel()
+		if err != nil {
+			t.Fatalf("reading a worker's resource timing: %v", err)
+		}
+		all = append(all, got...)
+	}
+	return all
+}
+
 func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 	s := startServer(t)
 	ctx := newBrowser(t, s)
 	var devtools netLog
 	devtools.watch(t, ctx)
 	start := s.count()
-	open(t, ctx, s)
-	// Let the service worker finish precaching, then watch it too.
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](
-		`navigator.serviceWorker.ready.then(() => new Promise(r => setTimeout(r, 1000)))`, chromedp.EvalAwaitPromise)); err != nil {
-		t.Fatal(err)
+	// A file chosen the moment the page says ready: from then on nothing may
+	// be requested, so whatever t-SNE needs (its worker's script and wasm)
+	// must have been fetched before.
+	st, readyAt := untilReady(t, ctx, s)
+	if st.Phase != "ready" {
+		t.Fatalf("the demo did not become ready: %+v", st)
 	}
-	if n := devtools.watchWorkers(t, ctx, "service_worker"); n != 1 {
-		t.Errorf("found %d service workers, want 1", n)
-	}
-	waitForTarget(t, ctx, "worker") // the t-SNE worker starts once the page is idle
-	if n := devtools.watchWorkers(t, ctx, "worker"); n != 1 {
-		t.Errorf("found %d dedicated workers (t-SNE), want 1", n)
-	}
+	mark, devMark := s.count(), len(devtools.all())
+	upload(t, ctx, wineFiles(t)...)
 	files := builtFiles(t, s.dist)
 
-	// What DevTools attributes to the page (and later the worker): only our files.
-	page := devtools.all()
+	// What DevTools attributes to the page (and later the workers): only our files.
+	page := devtools.all()[:devMark]
 	if len(page) < 4 {
 		t.Fatalf("DevTools reported only %d page requests: the log is not working", len(page))
 	}
@@ -218,12 +277,12 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 			t.Errorf("the page requested %s %s: not a same-origin GET of a built file", r.Method, r.URL)
 		}
 	}
-	// What reached the network through the proxy: every plain HTTP request
-	// (page, service worker install, anything) is one of our files. HTTPS
-	// tunnels are Chromium's own background traffic; a page or worker request
-	// over HTTPS would have shown in the DevTools log above.
+	// What reached the network through the proxy before the choice: every
+	// plain HTTP request (page, service worker install, anything) is one of
+	// our files. HTTPS tunnels are Chromium's own background traffic; a page
+	// or worker request over HTTPS would have shown in the DevTools log.
 	ownServed := 0
-	for _, r := range s.requests(start) {
+	for _, r := range s.requests(start)[:mark-start] {
 		switch {
 		case r.Method == "CONNECT":
 			t.Logf("Chromium's own background tunnel (not the page): %s", r.URL)
@@ -236,12 +295,17 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 	if ownServed < 4 {
 		t.Fatalf("the server served only %d files: the proxy is not in the path", ownServed)
 	}
-	t.Logf("%d DevTools page requests, %d served files, all same-origin GETs of the build output", len(page), ownServed)
+	t.Logf("%d DevTools page requests, %d served files before the choice, all same-origin GETs of the build output", len(page), ownServed)
 
-	// After a file is chosen, while it is shown and projected with t-SNE:
+	// Watch the service worker and the t-SNE worker too from now on.
+	if n := devtools.watchWorkers(t, ctx, "service_worker"); n != 1 {
+		t.Errorf("found %d service workers, want 1", n)
+	}
+	if n := devtools.watchWorkers(t, ctx, "worker"); n != 1 {
+		t.Errorf("found %d dedicated workers (t-SNE) at ready, want 1", n)
+	}
+	// After the file was chosen, while it is shown and projected with t-SNE:
 	// no request at all from the page or its workers.
-	mark, devMark := s.count(), len(devtools.all())
-	upload(t, ctx, wineFiles(t)...)
 	waitStatus(t, ctx, 60*time.Second, "the wine data", func(st status) bool { return st.Phase == "ready" && st.Points == 178 })
 	setControl(t, ctx, "ctl-method", "tsne")
 	waitStatus(t, ctx, 60*time.Second, "t-SNE of the wine data", func(st status) bool { return st.Method == "tsne" && st.Iteration > 50 })
@@ -253,6 +317,19 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 		if r.Method != "CONNECT" {
 			t.Errorf("request reached the network after a file was chosen: %s %s", r.Method, r.URL)
 		}
+	}
+	// The page's and the workers' own timelines also list what a cache or
+	// the service worker answered: nothing may start after ready either,
+	// and the t-SNE worker's wasm must be among what came before.
+	workerWasm := false
+	for _, r := range fetchedBy(t, ctx) {
+		if r.Start > readyAt {
+			t.Errorf("fetched %.0f ms after the page said ready: %s", r.Start-readyAt, r.Name)
+		}
+		workerWasm = workerWasm || strings.Contains(r.Name, "/worker.") && strings.HasSuffix(r.Name, ".wasm.gz")
+	}
+	if !workerWasm {
+		t.Errorf("no timeline lists the t-SNE worker's wasm")
 	}
 
 	// The CSP is live: an injected cross-origin fetch is blocked by it, not by the network.
