@@ -49,6 +49,11 @@ type Status struct {
 	// Kullback-Leibler divergence last estimated (0 before the first estimate).
 	Layout int     `json:"layout,omitempty"`
 	KL     float64 `json:"kl,omitempty"`
+	// TSNEPhase is the stage of the t-SNE shown (reduce.TSNEPhase names:
+	// "pca", "neighbours", "calibrating", "symmetrising", "iterating",
+	// "done"), Progress how far it is within it (0..1); both absent for PCA.
+	TSNEPhase string  `json:"tsnePhase,omitempty"`
+	Progress  float64 `json:"progress,omitempty"`
 }
 
 // JSON encodes the status for data-state.
@@ -106,6 +111,9 @@ type Session struct {
 	layout      []float32 // N×layoutDims, what Positions returns
 	layoutDims  int
 	layoutOwned bool // layout is our buffer (PCA), not t-SNE's positions
+
+	// controlMessage is the error of the last refused control (Controls.Message).
+	controlMessage string
 
 	colors      []color.RGBA
 	legend      []view.Category
@@ -305,6 +313,7 @@ func (s *Session) clear() {
 	s.stopTSNE()
 	s.pca, s.pcaDone, s.tsneDone, s.tsneShown, s.paused = nil, false, false, false, false
 	s.layout, s.layoutOwned = nil, false
+	s.controlMessage = ""
 }
 
 // finishLoad takes the finished parse and starts the projection.

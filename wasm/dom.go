@@ -35,9 +35,9 @@ func newDOM() *dom {
 
 // mark sets a performance mark (performance.mark(name)), the start-up
 // timeline BenchmarkFirstFrame reads: app.js marks the download, inflate and
-// compile, Go its start ("go-main"), its first Update ("go-update") and the
-// first time each page phase is published ("phase-reducing": the demo is
-// parsed; "phase-ready": its PCA is done), then "first-frame".
+// compile, Go its start ("go-main"), the demo parsed ("demo-parsed") and
+// projected ("demo-projected"), its first Update ("go-update": Ebiten has
+// started) and the frame drawn ("first-frame").
 func mark(name string) {
 	if p := js.Global().Get("performance"); p.Truthy() && p.Get("mark").Type() == js.TypeFunction {
 		p.Call("mark", name)
@@ -176,14 +176,28 @@ func (d *dom) setControls(c session.Controls) {
 		run.Set("textContent", "Resume")
 		run.Get("dataset").Set("control", "run")
 	}
-	kl := ""
-	if c.Method == "tsne" {
-		kl = fmt.Sprintf("iteration %d", c.Iteration)
-		if c.KL > 0 {
-			kl += fmt.Sprintf(", KL %.3f", c.KL)
-		}
+	if c.Points != prev.Points {
+		// The perplexity's upper bound, (N−1)/3 (session.MaxPerplexity).
+		byID("ctl-perplexity").Set("max", fmt.Sprintf("%.0f", max(2, session.MaxPerplexity(c.Points))))
 	}
-	byID("ctl-progress").Set("textContent", kl)
+	d.setProgress(c)
+	msg := byID("ctl-message")
+	msg.Set("textContent", c.Message)
+	msg.Set("hidden", c.Message == "")
+}
+
+// setProgress shows the t-SNE stage and its progress in #ctl-progress (the
+// status sentence's words) and #ctl-progress-bar (the share of the stage
+// done, or of the iterations).
+func (d *dom) setProgress(c session.Controls) {
+	text, bar := d.doc.Call("getElementById", "ctl-progress"), d.doc.Call("getElementById", "ctl-progress-bar")
+	if text.IsNull() || bar.IsNull() {
+		return
+	}
+	text.Set("textContent", c.ProgressText)
+	bar.Set("hidden", c.Method != "tsne" || c.ProgressText == "")
+	bar.Set("value", c.PhaseProgress)
+	bar.Call("setAttribute", "aria-valuetext", c.ProgressText)
 }
 
 // placeFixes keeps #fixes just under the banner drawn on the canvas.

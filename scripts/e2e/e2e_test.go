@@ -408,23 +408,21 @@ func TestCompressedWasmSize(t *testing.T) {
 }
 
 // startMarks are the performance marks of the start-up timeline, in the
-// order they are set when nothing overlaps: app.js sets the first six
-// (wasm-downloaded: the last compressed byte came; wasm-inflated: the last
-// inflated byte; wasm-compiled: the instance is ready; with streaming these
-// overlap and the later ones measure only what is left after the previous
-// one), the Go program the rest (wasm/dom.go mark).
+// order they are set: app.js sets the first five (wasm-downloaded: the last
+// compressed byte came; wasm-inflated: the last inflated byte;
+// wasm-compiled: the instance is ready; as these overlap when the wasm
+// compiles while it arrives, each later one measures only what is left
+// after the previous one), the Go program the rest (wasm/dom.go mark).
 var startMarks = []string{"app-start", "wasm-fetch", "wasm-downloaded", "wasm-inflated", "wasm-compiled",
-	"go-main", "go-update", "phase-reducing", "phase-ready", "first-frame"}
+	"go-main", "demo-parsed", "demo-projected", "go-update", "first-frame"}
 
 // startPhases name the spans between consecutive marks of startMarks, as
 // BenchmarkFirstFrame reports them: page (navigation to app.js running),
 // to-fetch, download, inflate, compile, go-init (runtime and package
-// initialisation), go-main (main until the first Update: Ebiten's start),
-// demo-parse, pca, first-draw (PCA done to the frame drawn; when a rough
-// layout is drawn before the PCA finishes it is measured from the demo parse
-// instead and pca is counted from the first frame).
-var startPhases = []string{"page", "to-fetch", "download", "inflate", "compile", "go-init", "go-main",
-	"demo-parse", "pca", "first-draw"}
+// initialisation), demo-parse, pca (the demo's projection), ebiten-start
+// (until the first Update) and first-draw.
+var startPhases = []string{"page", "to-fetch", "download", "inflate", "compile", "go-init",
+	"demo-parse", "pca", "ebiten-start", "first-draw"}
 
 // firstFrameTimeline opens the page in a fresh browser slowed down throttle
 // times (1: not at all) and returns the start-up marks, ms from navigation.
@@ -465,12 +463,6 @@ func startSpans(m map[string]float64) []float64 {
 	spans := []float64{at[0]}
 	for i := 1; i < len(at); i++ {
 		spans = append(spans, at[i]-at[i-1])
-	}
-	// A rough layout drawn before the PCA finished: first-draw from the
-	// parse, pca from the first frame.
-	if ready, frame, parsed := m["phase-ready"], m["first-frame"], m["phase-reducing"]; frame < ready {
-		spans[len(spans)-2] = ready - frame
-		spans[len(spans)-1] = frame - parsed
 	}
 	return spans
 }
