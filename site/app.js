@@ -76,15 +76,16 @@
     globalThis.projectorOpen(names, files);
   }
 
-  // The t-SNE worker (wasm/worker, site/worker.js) is started while the
-  // page's own wasm compiles (startWorker, below), so that what it loads is
-  // fetched before the page can say it is ready: once a file is chosen,
-  // nothing is requested any more. Go reuses it for every run through
-  // projectorWorker(). projectorWorkerState tells Go how far it is:
-  // 'loading' until the worker posts {type: 'loaded'} (its wasm runs),
-  // then 'loaded'; 'failed' when it could not start, 'none' when the
-  // browser has no Workers. Go does not report the phase ready while it
-  // is 'loading' (wasm/remote.go workerSettled).
+  // The t-SNE worker (wasm/worker, site/worker.js) is started by Go right
+  // after the first frame (projectorStartWorker; started earlier, while the
+  // page's wasm starts, it slows the first frame on a 2-core machine), and
+  // the page does not say it is ready before the worker has loaded: what
+  // it fetches comes before any file chosen at ready, and nothing is
+  // requested after. Go reuses it for every run through projectorWorker().
+  // projectorWorkerState tells Go how far it is: 'loading' until the worker
+  // posts {type: 'loaded'} (its wasm runs), then 'loaded'; 'failed' when it
+  // could not start, 'none' when the browser has no Workers. Go does not
+  // report the phase ready while it is 'loading' (wasm/remote.go holdReady).
   let tsneWorker;
   globalThis.projectorWorkerState = 'loading';
   const workerSettled = (state) => {
@@ -109,13 +110,19 @@
     }
     return tsneWorker;
   };
-  function startWorker() {
+  globalThis.projectorStartWorker = () => {
     if (typeof Worker !== 'function') {
       workerSettled('none');
       return;
     }
     globalThis.projectorWorker();
-  }
+    // A worker that never says it loaded must not keep the page from ready.
+    setTimeout(() => {
+      if (globalThis.projectorWorkerState !== 'loading') return;
+      console.warn('the t-SNE worker has not loaded after 60 s; the page goes on without waiting for it');
+      workerSettled('failed');
+    }, 60000);
+  };
 
   globalThis.projectorReady = () => {
     ready = true;
@@ -367,14 +374,12 @@
   async function start() {
     if (typeof WebAssembly !== 'object' || typeof Go !== 'function') {
       fail('This browser cannot run WebAssembly, which the projector needs.');
-      startWorker(); // settles projectorWorkerState
       return;
     }
     preStatus('loading', 'Loading the projector…');
     const go = new Go();
     const instance = await wasmInstance(go);
     mark('wasm-compiled');
-    startWorker();
     goStarted = true;
     go.run(instance).then(() => {
       // The Go program only returns on a fatal error; say so instead of freezing silently.

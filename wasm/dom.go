@@ -219,8 +219,8 @@ func (d *dom) setStatus(sentence, state string, isError bool) {
 	d.status.Get("classList").Call("toggle", "error", isError)
 }
 
-// firstFrame removes the loading screen and records when the first frame
-// was drawn.
+// firstFrame removes the loading screen, records when the first frame was
+// drawn and starts the t-SNE worker (see app.js).
 func (d *dom) firstFrame() {
 	if l := d.doc.Call("getElementById", "loading"); !l.IsNull() {
 		l.Call("remove")
@@ -228,6 +228,7 @@ func (d *dom) firstFrame() {
 	now := js.Global().Get("performance").Call("now").Float()
 	mark("first-frame")
 	d.doc.Get("body").Get("dataset").Set("firstFrameMs", fmt.Sprintf("%.0f", now))
+	startWorker()
 }
 
 // listen installs projectorOpen(names, datas) for app.js and tells it Go is ready.

@@ -70,12 +70,21 @@ func workerSettled() bool {
 	return st.Type() != js.TypeString || st.String() != "loading"
 }
 
+// startWorker has app.js start the t-SNE worker (projectorStartWorker;
+// starting it again does nothing).
+func startWorker() {
+	if start := js.Global().Get("projectorStartWorker"); start.Type() == js.TypeFunction {
+		start.Invoke()
+	}
+}
+
 // holdReady turns a ready status into a loading one while the worker is
-// still loading (see workerSettled).
+// still loading (see workerSettled), starting it if that has not happened.
 func holdReady(st session.Status, sentence string) (session.Status, string) {
 	if st.Phase != session.Ready || workerSettled() {
 		return st, sentence
 	}
+	startWorker()
 	st.Phase = session.Loading
 	return st, sentence + " Starting the t-SNE worker…"
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -352,6 +353,22 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 			t.Errorf("the injected fetch reached the network: %s %s", r.Method, r.URL)
 		}
 	}
+}
+
+func TestReadyWithoutWorkers(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	// A browser without Web Workers: the page still says ready, and t-SNE
+	// runs on the page's own thread.
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: `delete window.Worker;`}); err != nil {
+		t.Fatal(err)
+	}
+	if st := open(t, ctx, s); st.Phase != "ready" || st.Points != 1797 {
+		t.Fatalf("without Workers: %+v", st)
+	}
+	setControl(t, ctx, "ctl-method", "tsne")
+	waitStatus(t, ctx, 60*time.Second, "t-SNE on the page's thread", func(st status) bool { return st.Method == "tsne" && st.Iteration > 20 })
 }
 
 func TestOfflineAfterFirstVisit(t *testing.T) {
@@ -825,6 +842,60 @@ func TestTSNEFromTheControls(t *testing.T) {
 	if n := diffPixels(before, turned, plotArea); n < 5000 {
 		t.Errorf("turning the 3D view changed only %d pixels", n)
 	}
+}
+
+// panelText returns the text of element id and whether it is shown.
+func panelText(t *testing.T, ctx context.Context, id string) (string, bool) {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](`(() => { const el = document.getElementById('`+id+`');
+		return el ? [el.textContent, !el.hidden && el.getClientRects().length > 0] : ['', false]; })()`))
+	if err != nil || len(v) != 2 {
+		t.Fatalf("reading #%s: %v %v", id, v, err)
+	}
+	text, _ := v[0].(string)
+	shown, _ := v[1].(bool)
+	return text, shown
+}
+
+func TestPerplexityAndStagesInThePanel(t *testing.T) {
+	_, ctx := demoPage(t)
+	upload(t, ctx, wineFiles(t)...)
+	expectWine(t, ctx, "the wine data")
+	setControl(t, ctx, "ctl-method", "tsne")
+	// The panel says the stage and its progress as the status does.
+	st := waitStatus(t, ctx, 60*time.Second, "t-SNE iterating", func(st status) bool {
+		return st.Method == "tsne" && st.Iteration > 0 && st.TSNEPhase == "iterating"
+	})
+	if text, shown := panelText(t, ctx, "ctl-progress"); !shown || !strings.Contains(text, "iteration") || !strings.Contains(text, "/ 1,000") {
+		t.Errorf("#ctl-progress shows %q (shown %v) while the status says %q", text, shown, st.Text)
+	}
+	waitStatus(t, ctx, 60*time.Second, "t-SNE finished", func(st status) bool { return st.Iteration == 1000 && st.Phase == "ready" })
+
+	// (178−1)/3 = 59 is the largest perplexity: 1 and 60 are said in the panel.
+	for _, bad := range []string{"1", "60"} {
+		setControl(t, ctx, "ctl-perplexity", bad)
+		time.Sleep(300 * time.Millisecond)
+		msg, shown := panelText(t, ctx, "ctl-message")
+		if !shown || !strings.Contains(msg, "from 2 to 59") || !strings.Contains(msg, "178 points") {
+			t.Errorf("perplexity %s: #ctl-message %q (shown %v)", bad, msg, shown)
+		}
+		role, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('ctl-message').getAttribute('role')`))
+		if role != "alert" {
+			t.Errorf("#ctl-message has role %q, want alert", role)
+		}
+	}
+	if st, _ := readStatus(ctx); st.Iteration != 1000 || st.Phase != "ready" {
+		t.Errorf("a refused perplexity changed the run: %+v", st)
+	}
+	// A valid one clears the message and runs the finished t-SNE again.
+	setControl(t, ctx, "ctl-perplexity", "10")
+	waitStatus(t, ctx, 10*time.Second, "t-SNE running again", func(st status) bool {
+		return st.Phase == "reducing" && st.Iteration < 1000
+	})
+	if msg, shown := panelText(t, ctx, "ctl-message"); shown || msg != "" {
+		t.Errorf("#ctl-message still says %q (shown %v) after a valid perplexity", msg, shown)
+	}
+	waitStatus(t, ctx, 60*time.Second, "the new run finished", func(st status) bool { return st.Iteration == 1000 && st.Phase == "ready" })
 }
 
 // writeClusters writes n points of d dims in k Gaussian clusters as a raw

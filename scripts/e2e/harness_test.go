@@ -298,6 +298,9 @@ type status struct {
 	Source string  `json:"source"`
 	Layout int     `json:"layout"`
 	KL     float64 `json:"kl"`
+	// TSNEPhase and Progress: the t-SNE stage and how far it is within it.
+	TSNEPhase string  `json:"tsnePhase"`
+	Progress  float64 `json:"progress"`
 	// Text is the readable sentence (#status's text), not part of the JSON.
 	Text string `json:"-"`
 }
