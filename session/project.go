@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/embproj/projector/parse"
 	"github.com/embproj/projector/reduce"
@@ -61,8 +63,8 @@ type Controls struct {
 	TSNEPhase     string
 	PhaseProgress float64
 	ProgressText  string
-	// Message is the error of the last control that was refused (an
-	// invalid perplexity, say), "" once a control was accepted.
+	// Message says why the last control was refused (an invalid
+	// perplexity, say), as a sentence; "" once a control was accepted.
 	Message string
 }
 
@@ -303,7 +305,7 @@ func (s *Session) Control(name, value string) (Changes, error) {
 	ch, err := s.control(name, value)
 	if err != nil {
 		// Said in the panel (Controls.Message) until a control is accepted.
-		s.controlMessage = err.Error()
+		s.controlMessage = asSentence(err.Error())
 		return Changes{Status: true}, err
 	}
 	if s.controlMessage != "" {
@@ -311,6 +313,19 @@ func (s *Session) Control(name, value string) (Changes, error) {
 		ch.Status = true
 	}
 	return ch, nil
+}
+
+// asSentence capitalises msg and ends it with a full stop.
+func asSentence(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	r, size := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(r)) + msg[size:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
 }
 
 // control is Control once there is data.

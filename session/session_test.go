@@ -581,7 +581,7 @@ func TestPerplexityCheckedAgainstN(t *testing.T) {
 			t.Fatalf("perplexity %q accepted for 178 points", bad)
 		}
 		msg := s.Controls().Message
-		if !strings.Contains(msg, "from 2 to 59") || !strings.Contains(msg, "178 points") || msg != err.Error() || !ch.Status {
+		if !strings.Contains(msg, "from 2 to 59") || !strings.Contains(msg, "178 points") || !strings.HasPrefix(msg, "Perplexity ") || !ch.Status {
 			t.Errorf("perplexity %q: message %q (error %v, changes %+v)", bad, msg, err, ch)
 		}
 		if p := s.Controls().Perplexity; p != 30 {
