@@ -371,6 +371,31 @@ func TestReadyWithoutWorkers(t *testing.T) {
 	waitStatus(t, ctx, 60*time.Second, "t-SNE on the page's thread", func(st status) bool { return st.Method == "tsne" && st.Iteration > 20 })
 }
 
+func TestStartsWithoutStreamingCompilation(t *testing.T) {
+	// Browsers without WebAssembly.instantiateStreaming compile after the
+	// download; without DecompressionStream they fetch the uncompressed wasm.
+	for _, missing := range []string{"WebAssembly.instantiateStreaming", "window.DecompressionStream"} {
+		t.Run(missing, func(t *testing.T) {
+			s := startServer(t)
+			ctx := newBrowser(t, s)
+			if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+				page.AddScriptToEvaluateOnNewDocumentParams{Source: `delete ` + missing + `;`}); err != nil {
+				t.Fatal(err)
+			}
+			if st := open(t, ctx, s); st.Phase != "ready" || st.Points != 1797 {
+				t.Fatalf("without %s: %+v", missing, st)
+			}
+			raw, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+				`performance.getEntriesByType('resource').some((e) => /\/main\.[0-9a-f]+\.wasm$/.test(e.name))`))
+			if err != nil || raw != (missing == "window.DecompressionStream") {
+				t.Errorf("without %s the page fetched the uncompressed wasm: %v (%v)", missing, raw, err)
+			}
+			setControl(t, ctx, "ctl-method", "tsne")
+			waitStatus(t, ctx, 60*time.Second, "t-SNE", func(st status) bool { return st.Method == "tsne" && st.Iteration > 20 })
+		})
+	}
+}
+
 func TestOfflineAfterFirstVisit(t *testing.T) {
 	s, ctx := demoPage(t)
 	// Wait until the service worker has installed (precached) and controls the page.
