@@ -256,9 +256,10 @@
 
   // ---- the WebAssembly program -----------------------------------------------
   // The start-up timeline (BenchmarkFirstFrame reads it): app.js marks
-  // app-start, wasm-fetch, wasm-downloaded (last compressed byte),
-  // wasm-inflated (last inflated byte), wasm-compiled (instance ready);
-  // the Go side adds its own (wasm/dom.go mark).
+  // app-start, wasm-fetch, gl-warm and gl-warmed (warmGraphics),
+  // wasm-downloaded (last compressed byte), wasm-inflated (last inflated
+  // byte), wasm-compiled (instance ready) and worker-loaded (or
+  // worker-failed, worker-none); the Go side adds its own (wasm/dom.go mark).
   function mark(name) {
     if (typeof performance === 'object' && typeof performance.mark === 'function') performance.mark(name);
   }
