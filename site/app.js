@@ -76,16 +76,19 @@
     globalThis.projectorOpen(names, files);
   }
 
-  // The t-SNE worker (wasm/worker, site/worker.js) is started by Go right
-  // after the first frame (projectorStartWorker; started earlier, while the
-  // page's wasm starts, it slows the first frame on a 2-core machine), and
-  // the page does not say it is ready before the worker has loaded: what
-  // it fetches comes before any file chosen at ready, and nothing is
-  // requested after. Go reuses it for every run through projectorWorker().
-  // projectorWorkerState tells Go how far it is: 'loading' until the worker
-  // posts {type: 'loaded'} (its wasm runs), then 'loaded'; 'failed' when it
-  // could not start, 'none' when the browser has no Workers. Go does not
-  // report the phase ready while it is 'loading' (wasm/remote.go holdReady).
+  // The t-SNE worker (wasm/worker, site/worker.js) is created as the page
+  // starts (createWorker): it makes a throwaway WebGL context off this
+  // thread, which makes Ebiten's first context quick on software-rendered
+  // graphics. Go asks it to load its wasm right after the first frame
+  // (projectorStartWorker; loading it earlier slows the first frame on a
+  // 2-core machine), and the page does not say it is ready before the
+  // worker has loaded: what it fetches comes before any file chosen at
+  // ready, and nothing is requested after. Go reuses it for every run
+  // through projectorWorker(). projectorWorkerState tells Go how far it is:
+  // 'loading' until the worker posts {type: 'loaded'} (its wasm runs), then
+  // 'loaded'; 'failed' when it could not start, 'none' when the browser has
+  // no Workers. Go does not report the phase ready while it is 'loading'
+  // (wasm/remote.go holdReady).
   let tsneWorker;
   globalThis.projectorWorkerState = 'loading';
   const workerSettled = (state) => {
@@ -98,7 +101,8 @@
         tsneWorker = new Worker(cfg.worker);
         tsneWorker.addEventListener('message', (e) => {
           const type = e.data && e.data.type;
-          if (type === 'loaded') workerSettled('loaded');
+          if (type === 'gl-warmed') mark('worker-gl-warmed');
+          else if (type === 'loaded') workerSettled('loaded');
           else if (type === 'error' && e.data.run === undefined) workerSettled('failed');
         });
         tsneWorker.addEventListener('error', () => workerSettled('failed'));
@@ -110,12 +114,16 @@
     }
     return tsneWorker;
   };
+  function createWorker() {
+    if (typeof Worker !== 'function') workerSettled('none');
+    else globalThis.projectorWorker();
+  }
+  let startAsked = false;
   globalThis.projectorStartWorker = () => {
-    if (typeof Worker !== 'function') {
-      workerSettled('none');
-      return;
-    }
-    globalThis.projectorWorker();
+    createWorker();
+    if (!tsneWorker || startAsked) return;
+    startAsked = true;
+    tsneWorker.postMessage({ type: 'load' });
     // A worker that never says it loaded must not keep the page from ready.
     setTimeout(() => {
       if (globalThis.projectorWorkerState !== 'loading') return;
@@ -256,10 +264,11 @@
 
   // ---- the WebAssembly program -----------------------------------------------
   // The start-up timeline (BenchmarkFirstFrame reads it): app.js marks
-  // app-start, wasm-fetch, gl-warm and gl-warmed (warmGraphics),
-  // wasm-downloaded (last compressed byte), wasm-inflated (last inflated
-  // byte), wasm-compiled (instance ready) and worker-loaded (or
-  // worker-failed, worker-none); the Go side adds its own (wasm/dom.go mark).
+  // app-start, wasm-fetch, wasm-downloaded (last compressed byte),
+  // wasm-inflated (last inflated byte), wasm-compiled (instance ready),
+  // worker-gl-warmed (the worker made its WebGL context) and worker-loaded
+  // (or worker-failed, worker-none); the Go side adds its own (wasm/dom.go
+  // mark).
   function mark(name) {
     if (typeof performance === 'object' && typeof performance.mark === 'function') performance.mark(name);
   }
@@ -269,18 +278,6 @@
     bar.style.width = (frac * 100).toFixed(1) + '%';
     loading.setAttribute('aria-valuenow', String(Math.round(frac * 100)));
     loadText.textContent = `Downloading ${mb(received)} of ${mb(known)} MB`;
-  }
-
-  // warmGraphics creates a throwaway WebGL context while the program is in
-  // flight: the page's first context costs hundreds of milliseconds where
-  // the graphics are software-rendered (SwiftShader, headless browsers, VMs
-  // without a GPU), and once done here it is not done while Ebiten starts.
-  function warmGraphics() {
-    mark('gl-warm');
-    try {
-      document.createElement('canvas').getContext('webgl2');
-    } catch (_) { /* Ebiten reports a missing WebGL itself */ }
-    mark('gl-warmed');
   }
 
   async function fetchOK(url) {
@@ -345,9 +342,7 @@
     const streaming = typeof DecompressionStream === 'function' && typeof TransformStream === 'function' &&
       typeof WebAssembly.instantiateStreaming === 'function';
     if (streaming) {
-      const pending = fetchOK(cfg.wasmGz);
-      warmGraphics();
-      const res = await pending;
+      const res = await fetchOK(cfg.wasmGz);
       const body = await inflated(counted(res, Number(cfg.wasmGzSize)));
       const wasm = new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
       try {
@@ -378,6 +373,7 @@
       return;
     }
     preStatus('loading', 'Loading the projector…');
+    createWorker();
     const go = new Go();
     const instance = await wasmInstance(go);
     mark('wasm-compiled');

@@ -1,15 +1,30 @@
 // Web Worker that runs t-SNE off the page's main thread (wasm/worker).
 // The build fills in the hashed names of wasm_exec.js and the worker wasm.
-// The page starts it while its own wasm starts; once its Go program runs it
-// posts {type: 'loaded'}, and {type: 'error', message} (without a run) when
-// it could not load.
+//
+// The page creates it as it starts: the worker then makes a throwaway WebGL
+// context, off the page's thread, so that the page's own first context (the
+// Ebiten canvas) is quick where graphics are software-rendered; and it loads
+// its wasm once the page asks with {type: 'load'} (after the first frame;
+// any other message asks too). Once its Go program runs it posts
+// {type: 'loaded'}, and {type: 'error', message} (without a run) when it
+// could not load.
 'use strict';
 
 importScripts('{{wasm_exec.js}}');
 
 // Messages that arrive before Go has installed its own handler wait here.
 const early = [];
-self.onmessage = (e) => early.push(e);
+let askToLoad;
+const asked = new Promise((resolve) => { askToLoad = resolve; });
+self.onmessage = (e) => {
+  if (!(e.data && e.data.type === 'load')) early.push(e);
+  askToLoad();
+};
+
+try {
+  new OffscreenCanvas(1, 1).getContext('webgl2');
+} catch (_) { /* no WebGL in workers: nothing to warm */ }
+self.postMessage({ type: 'gl-warmed' });
 
 // inflated returns a fetched body inflated when it starts with the gzip magic
 // (a host may serve the .gz with Content-Encoding: gzip, inflated already).
@@ -66,6 +81,7 @@ async function instantiate(go) {
 }
 
 (async () => {
+  await asked;
   const go = new Go();
   const instance = await instantiate(go);
   go.run(instance); // runs until Go waits for its first message, having set self.onmessage

@@ -450,22 +450,21 @@ func TestCompressedWasmSize(t *testing.T) {
 }
 
 // startMarks are the performance marks of the start-up timeline, in the
-// order they are set: app.js sets the first seven (gl-warm, gl-warmed: the
-// throwaway WebGL context made while the wasm is in flight;
-// wasm-downloaded: the last compressed byte came; wasm-inflated: the last
-// inflated byte; wasm-compiled: the instance is ready; as the download,
-// inflation and compilation overlap, each later one measures only what is
-// left after the previous one), the Go program the rest (wasm/dom.go mark).
-var startMarks = []string{"app-start", "wasm-fetch", "gl-warm", "gl-warmed", "wasm-downloaded", "wasm-inflated",
-	"wasm-compiled", "go-main", "demo-parsed", "demo-projected", "go-update", "first-frame"}
+// order they are set: app.js sets the first five (wasm-downloaded: the last
+// compressed byte came; wasm-inflated: the last inflated byte;
+// wasm-compiled: the instance is ready; as the download, inflation and
+// compilation overlap, each later one measures only what is left after the
+// previous one), the Go program the rest (wasm/dom.go mark).
+var startMarks = []string{"app-start", "wasm-fetch", "wasm-downloaded", "wasm-inflated", "wasm-compiled",
+	"go-main", "demo-parsed", "demo-projected", "go-update", "first-frame"}
 
 // startPhases name the spans between consecutive marks of startMarks, as
 // BenchmarkFirstFrame reports them: page (navigation to app.js running),
-// to-fetch, fetch-sent, gl-warm (the WebGL context), download (the rest of
-// it, compiling as it comes), inflate, compile, go-init (runtime and package
-// initialisation), demo-parse, pca (the demo's projection), ebiten-start
-// (until the first Update) and first-draw.
-var startPhases = []string{"page", "to-fetch", "fetch-sent", "gl-warm", "download", "inflate", "compile", "go-init",
+// to-fetch, download (compiling as it comes), inflate, compile, go-init
+// (runtime and package initialisation), demo-parse, pca (the demo's
+// projection), ebiten-start (until the first Update: its WebGL context) and
+// first-draw.
+var startPhases = []string{"page", "to-fetch", "download", "inflate", "compile", "go-init",
 	"demo-parse", "pca", "ebiten-start", "first-draw"}
 
 // firstFrameTimeline opens the page in a fresh browser slowed down throttle
