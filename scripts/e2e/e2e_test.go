@@ -888,14 +888,17 @@ func TestPerplexityAndStagesInThePanel(t *testing.T) {
 	upload(t, ctx, wineFiles(t)...)
 	expectWine(t, ctx, "the wine data")
 	setControl(t, ctx, "ctl-method", "tsne")
-	// The panel says the stage and its progress as the status does.
+	// The panel says the stage and its progress as the status does (178
+	// points may finish between two looks: iterating or done).
 	st := waitStatus(t, ctx, 60*time.Second, "t-SNE iterating", func(st status) bool {
-		return st.Method == "tsne" && st.Iteration > 0 && st.TSNEPhase == "iterating"
+		return st.Method == "tsne" && st.Iteration > 0 && (st.TSNEPhase == "iterating" || st.TSNEPhase == "done")
 	})
 	if text, shown := panelText(t, ctx, "ctl-progress"); !shown || !strings.Contains(text, "iteration") || !strings.Contains(text, "/ 1,000") {
 		t.Errorf("#ctl-progress shows %q (shown %v) while the status says %q", text, shown, st.Text)
 	}
-	waitStatus(t, ctx, 60*time.Second, "t-SNE finished", func(st status) bool { return st.Iteration == 1000 && st.Phase == "ready" })
+	waitStatus(t, ctx, 60*time.Second, "t-SNE finished", func(st status) bool {
+		return st.Iteration == 1000 && st.Phase == "ready" && st.TSNEPhase == "done"
+	})
 
 	// (178−1)/3 = 59 is the largest perplexity: 1 and 60 are said in the panel.
 	for _, bad := range []string{"1", "60"} {
@@ -914,14 +917,23 @@ func TestPerplexityAndStagesInThePanel(t *testing.T) {
 		t.Errorf("a refused perplexity changed the run: %+v", st)
 	}
 	// A valid one clears the message and runs the finished t-SNE again.
+	finished, err := readStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	setControl(t, ctx, "ctl-perplexity", "10")
-	waitStatus(t, ctx, 10*time.Second, "t-SNE running again", func(st status) bool {
-		return st.Phase == "reducing" && st.Iteration < 1000
+	// Seen running again, or already finished again with another KL (178
+	// points may run 1,000 iterations between two looks).
+	waitStatus(t, ctx, 60*time.Second, "t-SNE run again", func(st status) bool {
+		return (st.Phase == "reducing" && st.Iteration < 1000) || (st.TSNEPhase == "done" && st.KL != finished.KL)
 	})
 	if msg, shown := panelText(t, ctx, "ctl-message"); shown || msg != "" {
 		t.Errorf("#ctl-message still says %q (shown %v) after a valid perplexity", msg, shown)
 	}
-	waitStatus(t, ctx, 60*time.Second, "the new run finished", func(st status) bool { return st.Iteration == 1000 && st.Phase == "ready" })
+	again := waitStatus(t, ctx, 60*time.Second, "the new run finished", func(st status) bool { return st.Iteration == 1000 && st.Phase == "ready" })
+	if again.KL == finished.KL {
+		t.Errorf("perplexity 10 ended with the KL of perplexity 30 (%g)", again.KL)
+	}
 }
 
 // writeClusters writes n points of d dims in k Gaussian clusters as a raw
