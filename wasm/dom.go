@@ -37,7 +37,8 @@ func newDOM() *dom {
 // timeline BenchmarkFirstFrame reads: app.js marks the download, inflate and
 // compile, Go its start ("go-main"), the demo parsed ("demo-parsed") and
 // projected ("demo-projected"), its first Update ("go-update": Ebiten has
-// started) and the frame drawn ("first-frame").
+// started), the frame drawn ("first-frame") and #status first saying ready
+// ("page-ready").
 func mark(name string) {
 	if p := js.Global().Get("performance"); p.Truthy() && p.Get("mark").Type() == js.TypeFunction {
 		p.Call("mark", name)

@@ -202,6 +202,9 @@ func (a *app) publish() {
 	st := a.sess.Status()
 	a.dom.markOnce("go-update")
 	st, sentence := holdReady(st, a.sess.Sentence())
+	if st.Phase == session.Ready {
+		a.dom.markOnce("page-ready")
+	}
 	j, s := st.JSON(), sentence
 	if j+"\x00"+s == a.lastSet {
 		return
