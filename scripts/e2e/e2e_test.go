@@ -885,6 +885,18 @@ func panelText(t *testing.T, ctx context.Context, id string) (string, bool) {
 	return text, shown
 }
 
+// waitPanel polls element id for up to 10 s until ok accepts its text and
+// visibility, and returns the last seen.
+func waitPanel(t *testing.T, ctx context.Context, id string, ok func(text string, shown bool) bool) (string, bool) {
+	t.Helper()
+	text, shown := panelText(t, ctx, id)
+	for deadline := time.Now().Add(10 * time.Second); !ok(text, shown) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		text, shown = panelText(t, ctx, id)
+	}
+	return text, shown
+}
+
 func TestPerplexityAndStagesInThePanel(t *testing.T) {
 	_, ctx := demoPage(t)
 	upload(t, ctx, wineFiles(t)...)
@@ -905,8 +917,9 @@ func TestPerplexityAndStagesInThePanel(t *testing.T) {
 	// (178−1)/3 = 59 is the largest perplexity: 1 and 60 are said in the panel.
 	for _, bad := range []string{"1", "60"} {
 		setControl(t, ctx, "ctl-perplexity", bad)
-		time.Sleep(300 * time.Millisecond)
-		msg, shown := panelText(t, ctx, "ctl-message")
+		msg, shown := waitPanel(t, ctx, "ctl-message", func(text string, shown bool) bool {
+			return shown && strings.Contains(text, "Perplexity "+bad+" ")
+		})
 		if !shown || !strings.Contains(msg, "from 2 to 59") || !strings.Contains(msg, "178 points") {
 			t.Errorf("perplexity %s: #ctl-message %q (shown %v)", bad, msg, shown)
 		}
@@ -929,7 +942,7 @@ func TestPerplexityAndStagesInThePanel(t *testing.T) {
 	waitStatus(t, ctx, 60*time.Second, "t-SNE run again", func(st status) bool {
 		return (st.Phase == "reducing" && st.Iteration < 1000) || (st.TSNEPhase == "done" && st.KL != finished.KL)
 	})
-	if msg, shown := panelText(t, ctx, "ctl-message"); shown || msg != "" {
+	if msg, shown := waitPanel(t, ctx, "ctl-message", func(text string, shown bool) bool { return !shown && text == "" }); shown || msg != "" {
 		t.Errorf("#ctl-message still says %q (shown %v) after a valid perplexity", msg, shown)
 	}
 	again := waitStatus(t, ctx, 60*time.Second, "the new run finished", func(st status) bool { return st.Iteration == 1000 && st.Phase == "ready" })
