@@ -259,6 +259,64 @@ func (t *TSNE) Preparing() bool { return t.phase < tsTree && t.iter == 0 }
 // [0, 1]: preparation counts for the first 10%.
 func (t *TSNE) Progress() float64 { return t.prog }
 
+// TSNEPhase is the stage a t-SNE run is in (TSNE.Phase).
+type TSNEPhase int
+
+// The stages, in the order a run goes through them. A perplexity change
+// goes back to PhaseNeighbours (when more neighbours are needed) or to
+// PhaseCalibrating.
+const (
+	PhasePCA          TSNEPhase = iota // PCA of the input: for the neighbour search of large D, and the initial layout
+	PhaseNeighbours                    // k-nearest-neighbour search
+	PhaseCalibrating                   // per-point precision for the perplexity (conditional p_{j|i})
+	PhaseSymmetrising                  // the symmetric joint P
+	PhaseIterating                     // gradient descent
+	PhaseDone                          // MaxIterations reached, or stopped on convergence
+)
+
+var tsnePhaseNames = [...]string{"pca", "neighbours", "calibrating", "symmetrising", "iterating", "done"}
+
+// String returns the phase's name: "pca", "neighbours", "calibrating",
+// "symmetrising", "iterating" or "done".
+func (p TSNEPhase) String() string {
+	if p < 0 || int(p) >= len(tsnePhaseNames) {
+		return "unknown"
+	}
+	return tsnePhaseNames[p]
+}
+
+// ParseTSNEPhase is the inverse of TSNEPhase.String.
+func ParseTSNEPhase(s string) (TSNEPhase, bool) {
+	for i, n := range tsnePhaseNames {
+		if n == s {
+			return TSNEPhase(i), true
+		}
+	}
+	return 0, false
+}
+
+// Phase returns the stage the run is in and how far it is within it, in
+// [0, 1] (for PhaseIterating: iterations done of MaxIterations).
+func (t *TSNE) Phase() (TSNEPhase, float64) {
+	frac := func(done, total int) float64 { return min(1, float64(done)/float64(max(total, 1))) }
+	switch t.phase {
+	case tsPCA:
+		return PhasePCA, t.pca.Progress()
+	case tsKNN:
+		return PhaseNeighbours, t.knn.Progress()
+	case tsCalibrate:
+		return PhaseCalibrating, frac(t.pos, t.n)
+	case tsSymCount, tsSymScatter, tsSymFill:
+		return PhaseSymmetrising, (float64(t.phase-tsSymCount) + frac(t.pos, t.n)) / 3
+	case tsDone:
+		return PhaseDone, 1
+	}
+	return PhaseIterating, frac(t.iter, t.cfg.MaxIterations)
+}
+
+// MaxIterations returns the iteration count at which the run is done.
+func (t *TSNE) MaxIterations() int { return t.cfg.MaxIterations }
+
 // Positions returns the n×Dims row-major layout. Before the first
 // iteration it is zero (or the initial layout); after, it is the layout of
 // the last complete iteration. Owned by the TSNE and updated in place.

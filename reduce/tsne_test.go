@@ -301,3 +301,60 @@ func (t *TSNE) condRowSums() []float64 {
 	}
 	return s
 }
+
+func TestTSNEPhases(t *testing.T) {
+	// 400 points of 120 dims: PCA for the neighbours (D > 2·PCADims), then
+	// every later stage, each reported in order with progress in [0, 1].
+	const n, d = 400, 120
+	x := make([]float32, n*d)
+	for i := range x {
+		x[i] = float32((i*7919)%1000) / 1000
+	}
+	ts := NewTSNE(x, n, d, TSNEConfig{Seed: 1, MaxIterations: 60, StepWork: 1 << 14})
+	var seen []TSNEPhase
+	lastProg := -1.0
+	for step := 0; step < 1_000_000; step++ {
+		ph, prog := ts.Phase()
+		if prog < 0 || prog > 1 {
+			t.Fatalf("phase %v progress %g outside [0, 1]", ph, prog)
+		}
+		if len(seen) == 0 || seen[len(seen)-1] != ph {
+			if len(seen) > 0 && ph < seen[len(seen)-1] {
+				t.Fatalf("phase went back from %v to %v", seen[len(seen)-1], ph)
+			}
+			seen, lastProg = append(seen, ph), -1
+		}
+		if prog < lastProg {
+			t.Fatalf("progress of %v went back from %g to %g", ph, lastProg, prog)
+		}
+		lastProg = prog
+		if ph == PhaseIterating && prog != float64(ts.Iteration())/60 {
+			t.Fatalf("iterating progress %g at iteration %d of 60", prog, ts.Iteration())
+		}
+		if ts.Step() {
+			break
+		}
+	}
+	if ph, prog := ts.Phase(); ph != PhaseDone || prog != 1 {
+		t.Errorf("after the run: %v %g", ph, prog)
+	}
+	want := []TSNEPhase{PhasePCA, PhaseNeighbours, PhaseCalibrating, PhaseSymmetrising, PhaseIterating}
+	if len(seen) != len(want) {
+		t.Fatalf("phases %v, want %v", seen, want)
+	}
+	for i := range want {
+		if seen[i] != want[i] {
+			t.Fatalf("phases %v, want %v", seen, want)
+		}
+	}
+	for _, p := range append(want, PhaseDone) {
+		if q, ok := ParseTSNEPhase(p.String()); !ok || q != p {
+			t.Errorf("ParseTSNEPhase(%q) = %v, %v", p.String(), q, ok)
+		}
+	}
+	// A perplexity change after the run goes back to a preparation stage.
+	ts.SetPerplexity(10)
+	if ph, _ := ts.Phase(); ph != PhaseCalibrating {
+		t.Errorf("after SetPerplexity(10): %v, want calibrating", ph)
+	}
+}

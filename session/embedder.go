@@ -27,6 +27,11 @@ type Embedder interface {
 	// Progress (0..1) tells how far the whole run is.
 	Preparing() bool
 	Progress() float64
+	// Phase is the stage the run is in and how far it is within it (0..1;
+	// for reduce.PhaseIterating the share of MaxIterations done).
+	Phase() (reduce.TSNEPhase, float64)
+	// MaxIterations is the iteration count at which the run is done.
+	MaxIterations() int
 	LearningRate() float64
 	SetLearningRate(lr float64)
 	SetPerplexity(p float64)

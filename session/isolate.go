@@ -200,6 +200,7 @@ type frozenTSNE struct {
 	kl         float64
 	klIter     int
 	lr         float64
+	maxIter    int
 }
 
 // isFrozen reports whether e is a restored layout without a run.
@@ -210,7 +211,7 @@ func isFrozen(e Embedder) bool {
 
 func freeze(e Embedder) *frozenTSNE {
 	return &frozenTSNE{pos: append([]float32(nil), e.Positions()...), dims: e.Dims(), iter: e.Iteration(),
-		kl: e.KL(), klIter: e.KLIteration(), lr: e.LearningRate()}
+		kl: e.KL(), klIter: e.KLIteration(), lr: e.LearningRate(), maxIter: e.MaxIterations()}
 }
 
 func (f *frozenTSNE) Advance(time.Duration) bool { return true }
@@ -224,12 +225,14 @@ func (f *frozenTSNE) KL() float64 {
 	}
 	return f.kl
 }
-func (f *frozenTSNE) KLIteration() int        { return f.klIter }
-func (f *frozenTSNE) Preparing() bool         { return false }
-func (f *frozenTSNE) Progress() float64       { return 1 }
-func (f *frozenTSNE) LearningRate() float64   { return f.lr }
-func (f *frozenTSNE) SetLearningRate(float64) {}
-func (f *frozenTSNE) SetPerplexity(float64)   {}
-func (f *frozenTSNE) SetMaxIterations(int)    {}
-func (f *frozenTSNE) Err() error              { return nil }
-func (f *frozenTSNE) Close()                  {}
+func (f *frozenTSNE) KLIteration() int                   { return f.klIter }
+func (f *frozenTSNE) Preparing() bool                    { return false }
+func (f *frozenTSNE) Progress() float64                  { return 1 }
+func (f *frozenTSNE) LearningRate() float64              { return f.lr }
+func (f *frozenTSNE) SetLearningRate(float64)            {}
+func (f *frozenTSNE) SetPerplexity(float64)              {}
+func (f *frozenTSNE) SetMaxIterations(int)               {}
+func (f *frozenTSNE) Phase() (reduce.TSNEPhase, float64) { return reduce.PhaseDone, 1 }
+func (f *frozenTSNE) MaxIterations() int                 { return f.maxIter }
+func (f *frozenTSNE) Err() error                         { return nil }
+func (f *frozenTSNE) Close()                             {}

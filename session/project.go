@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/embproj/projector/parse"
 	"github.com/embproj/projector/reduce"
@@ -37,6 +40,7 @@ const maxComponents = 10
 // Controls is what the page's projection controls show.
 type Controls struct {
 	HasData      bool
+	Points       int // N, which bounds the perplexity (MaxPerplexity)
 	Method       string
 	Dims         int
 	Axes         [3]int
@@ -50,6 +54,18 @@ type Controls struct {
 	Done         bool // t-SNE reached its iteration count
 	Iteration    int
 	KL           float64
+	// MaxIterations is the iteration count the run goes to; TSNEPhase is
+	// the stage of the run ("" without one, else a reduce.TSNEPhase name)
+	// and PhaseProgress how far it is within it (0..1); ProgressText says
+	// both as the status sentence does ("finding neighbours… 43%",
+	// "iteration 120 / 1,000, KL 1.234").
+	MaxIterations int
+	TSNEPhase     string
+	PhaseProgress float64
+	ProgressText  string
+	// Message says why the last control was refused (an invalid
+	// perplexity, say), as a sentence; "" once a control was accepted.
+	Message string
 }
 
 // startProjection begins a new dataset's projection with PCA.
@@ -177,6 +193,7 @@ func (s *Session) describe() {
 	case "pca":
 		s.status.Iteration = s.pca.Iterations()
 		s.status.KL = 0
+		s.status.TSNEPhase, s.status.Progress = "", 0
 		if !s.pcaDone {
 			s.status.Phase = Reducing
 			s.sentence = fmt.Sprintf("Projecting %s with PCA… %d%%", src, int(100*s.pca.Progress()))
@@ -203,6 +220,8 @@ func (s *Session) describe() {
 		t := s.tsne
 		s.status.Iteration = t.Iteration()
 		s.status.KL = t.KL()
+		ph, prog := t.Phase()
+		s.status.TSNEPhase, s.status.Progress = ph.String(), prog
 		kl := ""
 		if t.KLIteration() > 0 {
 			kl = fmt.Sprintf(", KL %.3f", t.KL())
@@ -216,15 +235,44 @@ func (s *Session) describe() {
 			s.status.Phase = Ready
 			s.sentence = fmt.Sprintf("%s: t-SNE %dD paused at iteration %d%s.%s %s%s",
 				src, t.Dims(), t.Iteration(), kl, colour, s.navigationHint(), warn)
-		case t.Preparing():
+		case preparing(t):
 			s.status.Phase = Reducing
-			s.sentence = fmt.Sprintf("%s: t-SNE %dD is finding neighbours and similarities… %d%%", src, t.Dims(), int(100*t.Progress()))
+			s.sentence = fmt.Sprintf("%s: t-SNE %dD: %s", src, t.Dims(), tsneProgress(t))
 		default:
 			s.status.Phase = Reducing
-			s.sentence = fmt.Sprintf("%s: t-SNE %dD on %s, iteration %d%s (perplexity %g, learning rate %.0f).",
-				src, t.Dims(), size, t.Iteration(), kl, s.set.Perplexity, t.LearningRate())
+			s.sentence = fmt.Sprintf("%s: t-SNE %dD on %s, %s (perplexity %g, learning rate %.0f).",
+				src, t.Dims(), size, tsneProgress(t), s.set.Perplexity, t.LearningRate())
 		}
 	}
+}
+
+// preparing reports whether t is before its iterations (or back in a
+// preparation stage after a perplexity change).
+func preparing(t Embedder) bool {
+	ph, _ := t.Phase()
+	return ph < reduce.PhaseIterating
+}
+
+// tsnePhaseLabels say what each preparation stage does.
+var tsnePhaseLabels = map[reduce.TSNEPhase]string{
+	reduce.PhasePCA:          "reducing the dimensions with PCA",
+	reduce.PhaseNeighbours:   "finding neighbours",
+	reduce.PhaseCalibrating:  "calibrating similarities",
+	reduce.PhaseSymmetrising: "symmetrising similarities",
+}
+
+// tsneProgress says the stage of t and how far it is: "finding neighbours…
+// 43%" while preparing, "iteration 120 / 1,000, KL 1.234" after.
+func tsneProgress(t Embedder) string {
+	ph, prog := t.Phase()
+	if label, ok := tsnePhaseLabels[ph]; ok {
+		return fmt.Sprintf("%s… %d%%", label, int(100*prog))
+	}
+	out := fmt.Sprintf("iteration %s / %s", thousands(t.Iteration()), thousands(t.MaxIterations()))
+	if t.KLIteration() > 0 {
+		out += fmt.Sprintf(", KL %.3f", t.KL())
+	}
+	return out
 }
 
 func (s *Session) navigationHint() string {
@@ -239,7 +287,8 @@ func (s *Session) navigationHint() string {
 //	method        "pca" | "tsne"
 //	dims          "2" | "3"
 //	axis-x, axis-y, axis-z   a principal component, 1-based ("1".."10")
-//	perplexity    a number ≥ 2 (t-SNE recomputes its similarities)
+//	perplexity    a number from 2 to (N−1)/3 (MaxPerplexity): t-SNE recomputes
+//	              its similarities, a finished run starts again with it
 //	learning-rate a number > 0, or "" for the default
 //	spherize      "true" | "false": PCA of points centred and scaled to unit length
 //	banner        "hide": hide the warnings (errors stay)
@@ -265,6 +314,34 @@ func (s *Session) Control(name, value string) (Changes, error) {
 	if s.data == nil {
 		return Changes{}, fmt.Errorf("no data to project")
 	}
+	ch, err := s.control(name, value)
+	if err != nil {
+		// Said in the panel (Controls.Message) until a control is accepted.
+		s.controlMessage = asSentence(err.Error())
+		return Changes{Status: true}, err
+	}
+	if s.controlMessage != "" {
+		s.controlMessage = ""
+		ch.Status = true
+	}
+	return ch, nil
+}
+
+// asSentence capitalises msg and ends it with a full stop.
+func asSentence(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	r, size := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(r)) + msg[size:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}
+
+// control is Control once there is data.
+func (s *Session) control(name, value string) (Changes, error) {
 	ch := Changes{Status: true, Points: true}
 	switch name {
 	case "method":
@@ -321,14 +398,16 @@ func (s *Session) Control(name, value string) (Changes, error) {
 			ch.Refit = true
 		}
 	case "perplexity":
-		p, err := strconv.ParseFloat(value, 64)
-		if err != nil || p < 2 || p > 1000 || math.IsNaN(p) {
-			return Changes{}, fmt.Errorf("perplexity %q: want a number from 2 to 1000", value)
+		p, err := s.perplexity(value)
+		if err != nil {
+			return Changes{}, err
 		}
 		s.set.Perplexity = p
-		if s.tsne != nil {
-			s.tsne.SetPerplexity(p)
-			s.tsneDone = false
+		switch {
+		case s.tsne != nil && s.tsneDone:
+			s.startTSNE() // a finished run is run again with the new perplexity
+		case s.tsne != nil:
+			s.tsne.SetPerplexity(p) // recomputes the similarities and goes on
 		}
 	case "learning-rate":
 		lr := 0.0
@@ -411,6 +490,25 @@ func (s *Session) Control(name, value string) (Changes, error) {
 	return ch, nil
 }
 
+// perplexity reads a perplexity for the data: a number from 2 to (N−1)/3
+// (t-SNE calibrates on 3·perplexity neighbours of N−1).
+func (s *Session) perplexity(value string) (float64, error) {
+	hi := MaxPerplexity(s.data.N)
+	p, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+	switch {
+	case hi < 2:
+		return 0, fmt.Errorf("perplexity %s: t-SNE needs at least 7 points for a perplexity of 2; these data have %s", value, thousands(s.data.N))
+	case err != nil || math.IsNaN(p):
+		return 0, fmt.Errorf("perplexity %q is not a number: with %s points it must be from 2 to %s", value, thousands(s.data.N), thousands(int(hi)))
+	case p < 2 || p > hi:
+		return 0, fmt.Errorf("perplexity %s is out of range: with %s points it must be from 2 to %s", value, thousands(s.data.N), thousands(int(hi)))
+	}
+	return p, nil
+}
+
+// MaxPerplexity is the largest perplexity t-SNE takes for n points: (n−1)/3.
+func MaxPerplexity(n int) float64 { return float64(n-1) / 3 }
+
 // Controls returns the state the projection controls show.
 func (s *Session) Controls() Controls {
 	c := Controls{Method: s.set.Method, Dims: s.set.Dims, Axes: s.set.Axes, Perplexity: s.set.Perplexity,
@@ -421,11 +519,16 @@ func (s *Session) Controls() Controls {
 	c.HasData = true
 	c.Components = s.pca.Components()
 	c.ColorBy = s.colorCol
+	c.Points = s.data.N
+	c.Message = s.controlMessage
 	if s.tsne != nil {
 		c.LearningRate = s.tsne.LearningRate()
 		c.Paused, c.Done = s.paused, s.tsneDone
 		c.Running = s.set.Method == "tsne" && !s.paused && !s.tsneDone
 		c.Iteration, c.KL = s.tsne.Iteration(), s.tsne.KL()
+		ph, prog := s.tsne.Phase()
+		c.MaxIterations, c.TSNEPhase, c.PhaseProgress = s.tsne.MaxIterations(), ph.String(), prog
+		c.ProgressText = tsneProgress(s.tsne)
 	}
 	return c
 }

@@ -54,6 +54,11 @@ type Status struct {
 	Search     *SearchStatus     `json:"search,omitempty"`
 	Selection  *SelectionStatus  `json:"selection,omitempty"`
 	Neighbours *NeighboursStatus `json:"neighbours,omitempty"`
+	// TSNEPhase is the stage of the t-SNE shown (reduce.TSNEPhase names:
+	// "pca", "neighbours", "calibrating", "symmetrising", "iterating",
+	// "done"), Progress how far it is within it (0..1); both absent for PCA.
+	TSNEPhase string  `json:"tsnePhase,omitempty"`
+	Progress  float64 `json:"progress,omitempty"`
 }
 
 // JSON encodes the status for data-state.
@@ -114,6 +119,9 @@ type Session struct {
 	layout      []float32 // N×layoutDims, what Positions returns
 	layoutDims  int
 	layoutOwned bool // layout is our buffer (PCA), not t-SNE's positions
+
+	// controlMessage is the error of the last refused control (Controls.Message).
+	controlMessage string
 
 	colors      []color.RGBA
 	legend      []view.Category
@@ -325,6 +333,7 @@ func (s *Session) clear() {
 	s.layout, s.layoutOwned = nil, false
 	s.resetInspector(0)
 	s.iso = nil
+	s.controlMessage = ""
 }
 
 // finishLoad takes the finished parse and starts the projection.

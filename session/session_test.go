@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/embproj/projector/parse"
+	"github.com/embproj/projector/reduce"
 )
 
 func readFile(t *testing.T, path string) parse.File {
@@ -486,5 +487,140 @@ func TestColorBy(t *testing.T) {
 	}
 	if _, err := s.Control("color-by", "4"); err == nil {
 		t.Error("a column out of range was accepted")
+	}
+}
+
+// fakeTSNE is an Embedder whose stage and numbers the test sets.
+type fakeTSNE struct {
+	phase              reduce.TSNEPhase
+	within             float64
+	iter, klIter, maxI int
+	kl                 float64
+	pos                []float32
+}
+
+func (f *fakeTSNE) Advance(time.Duration) bool { return f.phase == reduce.PhaseDone }
+func (f *fakeTSNE) SetRunning(bool)            {}
+func (f *fakeTSNE) Positions() []float32       { return f.pos }
+func (f *fakeTSNE) Dims() int                  { return 2 }
+func (f *fakeTSNE) Iteration() int             { return f.iter }
+func (f *fakeTSNE) KL() float64                { return f.kl }
+func (f *fakeTSNE) KLIteration() int           { return f.klIter }
+func (f *fakeTSNE) Preparing() bool            { return f.phase < reduce.PhaseIterating }
+func (f *fakeTSNE) Progress() float64          { return 0 }
+func (f *fakeTSNE) Phase() (reduce.TSNEPhase, float64) {
+	return f.phase, f.within
+}
+func (f *fakeTSNE) MaxIterations() int      { return f.maxI }
+func (f *fakeTSNE) LearningRate() float64   { return 200 }
+func (f *fakeTSNE) SetLearningRate(float64) {}
+func (f *fakeTSNE) SetPerplexity(float64)   {}
+func (f *fakeTSNE) SetMaxIterations(int)    {}
+func (f *fakeTSNE) Err() error              { return nil }
+func (f *fakeTSNE) Close()                  {}
+
+func TestTSNEStagesSaidInStatusAndPanel(t *testing.T) {
+	s := New()
+	fake := &fakeTSNE{maxI: 1000, kl: math.NaN()}
+	s.SetEmbedderFactory(func(_ []float32, n, _ int, _ reduce.TSNEConfig) Embedder {
+		fake.pos = make([]float32, 2*n)
+		return fake
+	})
+	s.Open(demoFiles(t), "demo")
+	runToEnd(t, s)
+	if _, err := s.Control("method", "tsne"); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		phase  reduce.TSNEPhase
+		within float64
+		iter   int
+		want   string
+	}{
+		{reduce.PhasePCA, 0.5, 0, "reducing the dimensions with PCA… 50%"},
+		{reduce.PhaseNeighbours, 0.43, 0, "finding neighbours… 43%"},
+		{reduce.PhaseCalibrating, 0.7, 0, "calibrating similarities… 70%"},
+		{reduce.PhaseSymmetrising, 0.1, 0, "symmetrising similarities… 10%"},
+		{reduce.PhaseIterating, 0.12, 120, "iteration 120 / 1,000, KL 1.234"},
+	}
+	for _, c := range cases {
+		fake.phase, fake.within, fake.iter = c.phase, c.within, c.iter
+		if c.iter > 0 {
+			fake.kl, fake.klIter = 1.2344, 100
+		}
+		s.Work(time.Millisecond)
+		st, ctl := s.Status(), s.Controls()
+		if !strings.Contains(s.Sentence(), c.want) || st.Phase != Reducing {
+			t.Errorf("%v: sentence %q (phase %s), want it to say %q", c.phase, s.Sentence(), st.Phase, c.want)
+		}
+		if ctl.ProgressText != c.want || ctl.TSNEPhase != c.phase.String() || ctl.PhaseProgress != c.within {
+			t.Errorf("%v: panel shows %q (%s %g), want %q", c.phase, ctl.ProgressText, ctl.TSNEPhase, ctl.PhaseProgress, c.want)
+		}
+		m := decode(t, st)
+		if m["tsnePhase"] != c.phase.String() || m["progress"] != c.within {
+			t.Errorf("%v: #status JSON %s", c.phase, st.JSON())
+		}
+	}
+}
+
+func wineFiles(t *testing.T) []parse.File {
+	return []parse.File{sharedFile(t, "sklearn-wine-tsv/vectors.tsv"), sharedFile(t, "sklearn-wine-tsv/metadata.tsv")}
+}
+
+func TestPerplexityCheckedAgainstN(t *testing.T) {
+	s := New()
+	s.Open(wineFiles(t), "wine")
+	runToEnd(t, s)
+	if n := s.Status().Points; n != 178 {
+		t.Fatalf("wine has %d points", n)
+	}
+	// (178−1)/3 = 59: 1 and 60 are refused, the message names the range.
+	for _, bad := range []string{"1", "60", "1e9", "abc", "NaN"} {
+		ch, err := s.Control("perplexity", bad)
+		if err == nil {
+			t.Fatalf("perplexity %q accepted for 178 points", bad)
+		}
+		msg := s.Controls().Message
+		if !strings.Contains(msg, "from 2 to 59") || !strings.Contains(msg, "178 points") || !strings.HasPrefix(msg, "Perplexity ") || !ch.Status {
+			t.Errorf("perplexity %q: message %q (error %v, changes %+v)", bad, msg, err, ch)
+		}
+		if p := s.Controls().Perplexity; p != 30 {
+			t.Errorf("a refused perplexity changed it to %g", p)
+		}
+	}
+	if _, err := s.Control("perplexity", "59"); err != nil {
+		t.Fatalf("perplexity 59 for 178 points: %v", err)
+	}
+	if c := s.Controls(); c.Message != "" || c.Perplexity != 59 {
+		t.Errorf("after a valid perplexity: %+v", c)
+	}
+
+	// A finished run is run again, from the start, with a new perplexity.
+	if _, err := s.Control("method", "tsne"); err != nil {
+		t.Fatal(err)
+	}
+	workUntil(t, s, "t-SNE finished", func() bool { return s.Controls().Done })
+	done := s.Status()
+	if done.Iteration != 1000 || done.Phase != Ready || done.TSNEPhase != "done" {
+		t.Fatalf("finished run: %+v", done)
+	}
+	finished := append([]float32(nil), s.Positions()...)
+	if _, err := s.Control("perplexity", "5"); err != nil {
+		t.Fatal(err)
+	}
+	if st, c := s.Status(), s.Controls(); st.Phase != Reducing || st.Iteration != 0 || !c.Running || c.Done {
+		t.Errorf("after a perplexity change of a finished run: %+v, controls %+v", st, c)
+	}
+	workUntil(t, s, "the run again", func() bool { return s.Controls().Done })
+	if sameLayout(finished, s.Positions()) {
+		t.Error("perplexity 5 gave the layout of perplexity 59")
+	}
+
+	// Too few points for any perplexity.
+	small := New()
+	small.Open([]parse.File{{Name: "v.tsv", Data: []byte("1\t2\n3\t4\n5\t7\n2\t2\n")}}, "four")
+	runToEnd(t, small)
+	if _, err := small.Control("perplexity", "2"); err == nil || !strings.Contains(err.Error(), "at least 7 points") {
+		t.Errorf("perplexity for 4 points: %v", err)
 	}
 }

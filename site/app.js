@@ -11,6 +11,7 @@
 'use strict';
 
 (() => {
+  mark('app-start');
   const script = document.currentScript;
   const cfg = script.dataset;
   const statusEl = document.getElementById('status');
@@ -116,25 +117,60 @@
     globalThis.projectorOpen(names, files);
   }
 
-  // The t-SNE worker (wasm/worker, site/worker.js) is started once the first
-  // frame is drawn (projectorWarmWorker, called by Go), so it does not slow the
-  // start and what it loads is fetched before any file is usually chosen; Go
-  // reuses it for every run through projectorWorker().
+  // The t-SNE worker (wasm/worker, site/worker.js) is created as the page
+  // starts (createWorker): it makes a throwaway WebGL context off this
+  // thread, which makes Ebiten's first context quick on software-rendered
+  // graphics. Go asks it to load its wasm right after the first frame
+  // (projectorStartWorker; loading it earlier slows the first frame on a
+  // 2-core machine), and the page does not say it is ready before the
+  // worker has loaded: what it fetches comes before any file chosen at
+  // ready, and nothing is requested after. Go reuses it for every run
+  // through projectorWorker(). projectorWorkerState tells Go how far it is:
+  // 'loading' until the worker posts {type: 'loaded'} (its wasm runs), then
+  // 'loaded'; 'failed' when it could not start, 'none' when the browser has
+  // no Workers. Go does not report the phase ready while it is 'loading'
+  // (wasm/remote.go holdReady).
   let tsneWorker;
+  globalThis.projectorWorkerState = 'loading';
+  const workerSettled = (state) => {
+    if (globalThis.projectorWorkerState === 'loading') globalThis.projectorWorkerState = state;
+    mark('worker-' + state);
+  };
   globalThis.projectorWorker = () => {
     if (tsneWorker === undefined) {
       try {
         tsneWorker = new Worker(cfg.worker);
+        tsneWorker.addEventListener('message', (e) => {
+          const type = e.data && e.data.type;
+          if (type === 'gl-warmed') mark('worker-gl-warmed');
+          else if (type === 'loaded') workerSettled('loaded');
+          else if (type === 'error' && e.data.run === undefined) workerSettled('failed');
+        });
+        tsneWorker.addEventListener('error', () => workerSettled('failed'));
       } catch (err) {
         tsneWorker = null;
+        workerSettled('none');
         console.warn('no t-SNE worker; t-SNE will run on the page thread:', err);
       }
     }
     return tsneWorker;
   };
-  globalThis.projectorWarmWorker = () => {
-    const warm = () => globalThis.projectorWorker();
-    if ('requestIdleCallback' in window) requestIdleCallback(warm, { timeout: 2000 }); else setTimeout(warm, 200);
+  function createWorker() {
+    if (typeof Worker !== 'function') workerSettled('none');
+    else globalThis.projectorWorker();
+  }
+  let startAsked = false;
+  globalThis.projectorStartWorker = () => {
+    createWorker();
+    if (!tsneWorker || startAsked) return;
+    startAsked = true;
+    tsneWorker.postMessage({ type: 'load' });
+    // A worker that never says it loaded must not keep the page from ready.
+    setTimeout(() => {
+      if (globalThis.projectorWorkerState !== 'loading') return;
+      console.warn('the t-SNE worker has not loaded after 60 s; the page goes on without waiting for it');
+      workerSettled('failed');
+    }, 60000);
   };
 
   globalThis.projectorReady = () => {
@@ -417,42 +453,108 @@
   }
 
   // ---- the WebAssembly program -----------------------------------------------
+  // The start-up timeline (BenchmarkFirstFrame reads it): app.js marks
+  // app-start, wasm-fetch, wasm-downloaded (last compressed byte),
+  // wasm-inflated (last inflated byte), wasm-compiled (instance ready),
+  // worker-gl-warmed (the worker made its WebGL context) and worker-loaded
+  // (or worker-failed, worker-none); the Go side adds its own (wasm/dom.go
+  // mark).
+  function mark(name) {
+    if (typeof performance === 'object' && typeof performance.mark === 'function') performance.mark(name);
+  }
   const mb = (n) => (n / 1048576).toFixed(1);
-
-  async function download(url, total) {
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-    const known = Number(res.headers.get('Content-Length')) || total;
-    const reader = res.body.getReader();
-    const chunks = [];
-    let received = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      received += value.length;
-      const frac = Math.min(1, received / known);
-      bar.style.width = (frac * 100).toFixed(1) + '%';
-      loading.setAttribute('aria-valuenow', String(Math.round(frac * 100)));
-      loadText.textContent = `Downloading ${mb(received)} of ${mb(known)} MB`;
-    }
-    const buf = new Uint8Array(received);
-    let off = 0;
-    for (const c of chunks) { buf.set(c, off); off += c.length; }
-    return buf;
+  function showProgress(received, known) {
+    const frac = Math.min(1, received / known);
+    bar.style.width = (frac * 100).toFixed(1) + '%';
+    loading.setAttribute('aria-valuenow', String(Math.round(frac * 100)));
+    loadText.textContent = `Downloading ${mb(received)} of ${mb(known)} MB`;
   }
 
-  async function wasmBytes() {
-    if (typeof DecompressionStream === 'function') {
-      const gz = await download(cfg.wasmGz, Number(cfg.wasmGzSize));
-      // A host that serves the .gz with Content-Encoding: gzip hands us the
-      // inflated bytes already; only inflate what still has the gzip magic.
-      if (gz[0] !== 0x1f || gz[1] !== 0x8b) return gz;
-      loadText.textContent = 'Unpacking…';
-      const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
-      return new Uint8Array(await new Response(stream).arrayBuffer());
+  async function fetchOK(url) {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    return res;
+  }
+
+  // counted returns res's body as a stream that moves the progress bar by
+  // the bytes that pass through it and marks wasm-downloaded at its end.
+  function counted(res, total) {
+    const known = Number(res.headers.get('Content-Length')) || total;
+    let received = 0;
+    return res.body.pipeThrough(new TransformStream({
+      transform(chunk, ctl) {
+        received += chunk.byteLength;
+        showProgress(received, known);
+        ctl.enqueue(chunk);
+      },
+      flush() {
+        mark('wasm-downloaded');
+        loadText.textContent = 'Starting…';
+      },
+    }));
+  }
+
+  // inflated returns the stream inflated when it starts with the gzip magic
+  // (a host that serves the .gz with Content-Encoding: gzip hands over the
+  // inflated bytes already), marking wasm-inflated at its end.
+  async function inflated(stream) {
+    const reader = stream.getReader();
+    const head = [];
+    let size = 0;
+    while (size < 2) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      head.push(value);
+      size += value.byteLength;
     }
-    return download(cfg.wasm, Number(cfg.wasmSize));
+    const byteAt = (i) => {
+      for (const c of head) { if (i < c.length) return c[i]; i -= c.length; }
+      return -1;
+    };
+    const gzip = byteAt(0) === 0x1f && byteAt(1) === 0x8b;
+    const body = new ReadableStream({
+      start(ctl) { for (const c of head) ctl.enqueue(c); },
+      async pull(ctl) {
+        const { done, value } = await reader.read();
+        if (done) ctl.close(); else ctl.enqueue(value);
+      },
+      cancel(reason) { return reader.cancel(reason); },
+    });
+    const out = gzip ? body.pipeThrough(new DecompressionStream('gzip')) : body;
+    return out.pipeThrough(new TransformStream({ flush() { mark('wasm-inflated'); } }));
+  }
+
+  // wasmInstance downloads, inflates and compiles the program. Where the
+  // browser can, the three overlap: the inflated stream goes straight to
+  // WebAssembly.instantiateStreaming, which compiles while the bytes arrive.
+  async function wasmInstance(go) {
+    mark('wasm-fetch');
+    const streaming = typeof DecompressionStream === 'function' && typeof TransformStream === 'function' &&
+      typeof WebAssembly.instantiateStreaming === 'function';
+    if (streaming) {
+      const res = await fetchOK(cfg.wasmGz);
+      const body = await inflated(counted(res, Number(cfg.wasmGzSize)));
+      const wasm = new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
+      try {
+        const { instance } = await WebAssembly.instantiateStreaming(wasm, go.importObject);
+        return instance;
+      } catch (err) {
+        if (err instanceof WebAssembly.CompileError || err instanceof WebAssembly.LinkError) throw err;
+        console.warn('streaming compilation failed; compiling after the download instead:', err);
+      }
+    }
+    const bytes = await wasmBytes();
+    const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+    return instance;
+  }
+
+  // wasmBytes downloads the whole program, then inflates it (browsers
+  // without streaming compilation or DecompressionStream).
+  async function wasmBytes() {
+    const gz = typeof DecompressionStream === 'function';
+    const res = await fetchOK(gz ? cfg.wasmGz : cfg.wasm);
+    const stream = counted(res, Number(gz ? cfg.wasmGzSize : cfg.wasmSize));
+    return new Uint8Array(await new Response(gz ? await inflated(stream) : stream).arrayBuffer());
   }
 
   async function start() {
@@ -461,10 +563,10 @@
       return;
     }
     preStatus('loading', 'Loading the projector…');
+    createWorker();
     const go = new Go();
-    const bytes = await wasmBytes();
-    loadText.textContent = 'Starting…';
-    const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+    const instance = await wasmInstance(go);
+    mark('wasm-compiled');
     goStarted = true;
     go.run(instance).then(() => {
       // The Go program only returns on a fatal error; say so instead of freezing silently.

@@ -24,6 +24,7 @@ type dom struct {
 	sentence  string // #status's text as last written
 	// panelsChanged asks for the panels over the canvas to be measured again.
 	panelsChanged bool
+	marked        map[string]bool // the start-up marks already set (markOnce)
 }
 
 func newDOM() *dom {
@@ -36,6 +37,27 @@ func newDOM() *dom {
 		fixesTop:  -1,
 		// Measure the panels at the start.
 		panelsChanged: true,
+		marked:        map[string]bool{},
+	}
+}
+
+// mark sets a performance mark (performance.mark(name)), the start-up
+// timeline BenchmarkFirstFrame reads: app.js marks the download, inflate and
+// compile, Go its start ("go-main"), the demo parsed ("demo-parsed") and
+// projected ("demo-projected"), its first Update ("go-update": Ebiten has
+// started), the frame drawn ("first-frame") and #status first saying ready
+// ("page-ready").
+func mark(name string) {
+	if p := js.Global().Get("performance"); p.Truthy() && p.Get("mark").Type() == js.TypeFunction {
+		p.Call("mark", name)
+	}
+}
+
+// markOnce sets the mark name the first time it is called with it.
+func (d *dom) markOnce(name string) {
+	if !d.marked[name] {
+		d.marked[name] = true
+		mark(name)
 	}
 }
 
@@ -186,14 +208,28 @@ func (d *dom) setControls(c session.Controls) {
 		run.Set("textContent", "Resume")
 		run.Get("dataset").Set("control", "run")
 	}
-	kl := ""
-	if c.Method == "tsne" {
-		kl = fmt.Sprintf("iteration %d", c.Iteration)
-		if c.KL > 0 {
-			kl += fmt.Sprintf(", KL %.3f", c.KL)
-		}
+	if c.Points != prev.Points {
+		// The perplexity's upper bound, (N−1)/3 (session.MaxPerplexity).
+		byID("ctl-perplexity").Set("max", fmt.Sprintf("%.0f", max(2, session.MaxPerplexity(c.Points))))
 	}
-	byID("ctl-progress").Set("textContent", kl)
+	d.setProgress(c)
+	msg := byID("ctl-message")
+	msg.Set("textContent", c.Message)
+	msg.Set("hidden", c.Message == "")
+}
+
+// setProgress shows the t-SNE stage and its progress in #ctl-progress (the
+// status sentence's words) and #ctl-progress-bar (the share of the stage
+// done, or of the iterations).
+func (d *dom) setProgress(c session.Controls) {
+	text, bar := d.doc.Call("getElementById", "ctl-progress"), d.doc.Call("getElementById", "ctl-progress-bar")
+	if text.IsNull() || bar.IsNull() {
+		return
+	}
+	text.Set("textContent", c.ProgressText)
+	bar.Set("hidden", c.Method != "tsne" || c.ProgressText == "")
+	bar.Set("value", c.PhaseProgress)
+	bar.Call("setAttribute", "aria-valuetext", c.ProgressText)
 }
 
 // placeFixes keeps #fixes just under the banner drawn on the canvas.
@@ -220,16 +256,15 @@ func (d *dom) setStatus(sentence, state string, isError bool) {
 }
 
 // firstFrame removes the loading screen, records when the first frame was
-// drawn and lets the t-SNE worker start.
+// drawn and starts the t-SNE worker (see app.js).
 func (d *dom) firstFrame() {
 	if l := d.doc.Call("getElementById", "loading"); !l.IsNull() {
 		l.Call("remove")
 	}
 	now := js.Global().Get("performance").Call("now").Float()
+	mark("first-frame")
 	d.doc.Get("body").Get("dataset").Set("firstFrameMs", fmt.Sprintf("%.0f", now))
-	if warm := js.Global().Get("projectorWarmWorker"); warm.Type() == js.TypeFunction {
-		warm.Invoke() // start the t-SNE worker now that the page is up
-	}
+	startWorker()
 }
 
 // listen installs projectorOpen(names, datas) for app.js and tells it Go is ready.

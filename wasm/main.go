@@ -103,6 +103,10 @@ type app struct {
 	dom     *dom
 	lastSet string // the status JSON + sentence last written to the DOM
 
+	// drawn: the first frame is on screen; until then the sprite sheet
+	// (only hover cards need it) waits in thumbsPending.
+	drawn, thumbsPending bool
+
 	// Points changed but not yet handed to the viewer, as the pacer allows.
 	pendingPoints, pendingRefit bool
 	pacer                       session.RedrawPacer
@@ -113,6 +117,7 @@ type app struct {
 }
 
 func main() {
+	mark("go-main")
 	a := &app{viewer: render.NewViewer(), sess: session.New(), inbox: &inbox{}, dom: newDOM(), lines: true, labels: true}
 	a.inspector = newInspectorDOM(a.dom.doc)
 	if f := newWorkerFactory(); f != nil {
@@ -126,7 +131,10 @@ func main() {
 	// app.js sets the theme before Go starts, so the first frame has it.
 	a.viewer.SetTheme(a.dom.doc.Get("documentElement").Get("dataset").Get("theme").String() == "light")
 	a.viewer.SetTooltip(a.sess.Tooltip)
-	a.viewer.OnFirstFrame(a.dom.firstFrame)
+	a.viewer.OnFirstFrame(func() {
+		a.dom.firstFrame()
+		a.drawn = true
+	})
 	a.openDemo()
 	a.dom.listen(a.inbox)
 
@@ -139,7 +147,10 @@ func main() {
 	}
 }
 
-// openDemo queues the bundled sklearn digits dataset.
+// openDemo reads and projects the bundled sklearn digits dataset at once,
+// before the game loop starts: the loading screen is still up, and the first
+// frame then shows the finished PCA instead of waiting for a frame per 20 ms
+// slice (each one a frame of a canvas that may be software-rendered).
 func (a *app) openDemo() {
 	var files []parse.File
 	for _, name := range []string{"projector_config.json", "digits_tensors.bytes", "digits_labels.tsv", "digits_sprite.png"} {
@@ -149,8 +160,25 @@ func (a *app) openDemo() {
 		}
 		files = append(files, parse.File{Name: name, Data: b})
 	}
-	a.inbox.push(command{files: files, source: "sklearn digits (demo)"})
+	a.sess.Open(files, "sklearn digits (demo)")
+	parsed := false
+	for i := 0; i < maxDemoSlices; i++ {
+		a.apply(a.sess.Work(workBudget))
+		ph := a.sess.Status().Phase
+		if ph != session.Parsing && !parsed {
+			parsed = true
+			mark("demo-parsed")
+		}
+		if ph != session.Parsing && ph != session.Reducing {
+			break
+		}
+	}
+	mark("demo-projected")
 }
+
+// maxDemoSlices bounds the work openDemo does before the loop starts (the
+// demo needs about ten slices; whatever is left goes on in Update).
+const maxDemoSlices = 100
 
 // Update drains commands, advances the session within the work budget,
 // mirrors changes into the viewer and #status, then handles input.
@@ -164,6 +192,11 @@ func (a *app) Update() error {
 	}
 	a.handleInput()
 	if len(cmds) == 0 {
+		if a.drawn && a.thumbsPending {
+			a.viewer.SetThumbnails(a.sess.Thumbnails()) // decoded once the first frame is up
+			a.inspector.showSprites(a.viewer.HasSprites())
+			a.thumbsPending = false
+		}
 		a.apply(a.sess.Work(workBudget))
 		a.dom.placeFixes(a.viewer.BannerBottom())
 	} // else: publish the new phase now; the work starts with the next frame
@@ -299,8 +332,7 @@ func (a *app) apply(ch session.Changes) {
 		title, legend := a.sess.Legend()
 		a.viewer.SetLegend(title, legend)
 		a.viewer.SetTooltip(a.sess.Tooltip)
-		a.viewer.SetThumbnails(a.sess.Thumbnails())
-		a.inspector.showSprites(a.viewer.HasSprites())
+		a.thumbsPending = true
 		a.dom.setColorOptions(a.sess.ColumnNames(), a.sess.Controls().ColorBy)
 	}
 	if ch.Points {
@@ -329,7 +361,12 @@ func (a *app) apply(ch session.Changes) {
 // publish writes the status to #status when it changed.
 func (a *app) publish() {
 	st := a.sess.Status()
-	j, s := withCamera(st.JSON(), a.viewer), a.sess.Sentence()
+	a.dom.markOnce("go-update")
+	st, sentence := holdReady(st, a.sess.Sentence())
+	if st.Phase == session.Ready {
+		a.dom.markOnce("page-ready")
+	}
+	j, s := withCamera(st.JSON(), a.viewer), sentence
 	if j+"\x00"+s == a.lastSet {
 		return
 	}

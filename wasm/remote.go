@@ -54,9 +54,39 @@ const chunkValues = 1 << 18
 
 // progress is one progress message of the worker.
 type progress struct {
-	iteration, klIteration int
-	kl, prog, lr           float64
-	preparing, done        bool
+	iteration, klIteration, maxIterations int
+	kl, prog, lr                          float64
+	preparing, done                       bool
+	phase                                 reduce.TSNEPhase
+	phaseProgress                         float64
+}
+
+// workerSettled reports whether the page's t-SNE worker has finished
+// loading (or cannot load, or there is none): app.js's projectorWorkerState
+// is no longer "loading". Until then the page does not report the phase
+// ready, so that nothing is fetched once a file is chosen at ready.
+func workerSettled() bool {
+	st := js.Global().Get("projectorWorkerState")
+	return st.Type() != js.TypeString || st.String() != "loading"
+}
+
+// startWorker has app.js start the t-SNE worker (projectorStartWorker;
+// starting it again does nothing).
+func startWorker() {
+	if start := js.Global().Get("projectorStartWorker"); start.Type() == js.TypeFunction {
+		start.Invoke()
+	}
+}
+
+// holdReady turns a ready status into a loading one while the worker is
+// still loading (see workerSettled), starting it if that has not happened.
+func holdReady(st session.Status, sentence string) (session.Status, string) {
+	if st.Phase != session.Ready || workerSettled() {
+		return st, sentence
+	}
+	startWorker()
+	st.Phase = session.Loading
+	return st, sentence + " Starting the t-SNE worker…"
 }
 
 // runs numbers the t-SNE runs sent to the worker.
@@ -73,7 +103,11 @@ func newWorkerFactory() session.EmbedderFactory {
 	}
 	return func(vectors []float32, n, d int, cfg reduce.TSNEConfig) session.Embedder {
 		runs++
-		r := &remoteTSNE{run: runs, n: n, dims: cfg.Dims, cur: progress{preparing: true, kl: math.NaN()}}
+		r := &remoteTSNE{run: runs, n: n, dims: cfg.Dims, cur: progress{preparing: true, kl: math.NaN(),
+			maxIterations: cfg.MaxIterations, phase: reduce.PhasePCA}}
+		if r.cur.maxIterations <= 0 {
+			r.cur.maxIterations = 1000 // reduce's default
+		}
 		r.pos = make([]float32, n*cfg.Dims)
 		w := get.Invoke()
 		if w.IsNull() || w.IsUndefined() {
@@ -135,8 +169,13 @@ func (r *remoteTSNE) receive(m js.Value) {
 			r.inPos = make([]float32, len(r.pos))
 		}
 		p, ok := protocol.DecodeProgress(m, r.inPos)
-		r.in = progress{iteration: p.Iteration, klIteration: p.KLIteration, kl: p.KL, prog: p.Progress,
-			lr: p.LearningRate, preparing: p.Preparing, done: p.Done}
+		ph, known := reduce.ParseTSNEPhase(p.Phase)
+		if !known {
+			ph = reduce.PhasePCA
+		}
+		r.in = progress{iteration: p.Iteration, klIteration: p.KLIteration, maxIterations: p.MaxIterations,
+			kl: p.KL, prog: p.Progress, lr: p.LearningRate, preparing: p.Preparing, done: p.Done,
+			phase: ph, phaseProgress: p.PhaseProgress}
 		r.fresh = r.fresh || ok
 		r.received = true
 	}
@@ -200,6 +239,17 @@ func (r *remoteTSNE) Preparing() bool       { return r.cur.preparing }
 func (r *remoteTSNE) Progress() float64     { return r.cur.prog }
 func (r *remoteTSNE) Err() error            { return r.err }
 func (r *remoteTSNE) LearningRate() float64 { return r.cur.lr }
+func (r *remoteTSNE) MaxIterations() int    { return r.cur.maxIterations }
+
+// Phase is the stage the worker last reported (reduce.PhasePCA until its
+// first message) and the progress within it.
+func (r *remoteTSNE) Phase() (reduce.TSNEPhase, float64) {
+	p := r.cur.phaseProgress
+	if math.IsNaN(p) {
+		p = 0
+	}
+	return r.cur.phase, p
+}
 
 // Close stops the run in the worker (which stays for the next run) and
 // releases the callbacks.

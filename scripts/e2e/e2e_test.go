@@ -18,7 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -118,8 +120,9 @@ func TestMismatchedPairShowsBanner(t *testing.T) {
 	if red < 5000 || changed < 5000 {
 		t.Errorf("banner area: %d red pixels, %d changed; want an error banner drawn", red, changed)
 	}
-	// Nothing else: below the banner boxes the plot is empty.
-	below := image.Rect(0, 260, 1280, 700)
+	// Nothing else: below the banner boxes the plot is empty (the
+	// inspector panel on the right is not the plot).
+	below := image.Rect(0, 260, 940, 670)
 	if nonBG, _ := pixelStats(after, below, background); nonBG > 200 {
 		t.Errorf("%d non-background pixels below the banner: points drawn for broken data?", nonBG)
 	}
@@ -186,29 +189,88 @@ func notNetwork(r request) bool {
 	return strings.HasPrefix(r.URL, "data:") || strings.HasPrefix(r.URL, "blob:")
 }
 
+// untilReady navigates to the site and returns as soon as #status says
+// ready (or error): a MutationObserver in the page sees the change, so no
+// polling interval lies between the page saying ready and the caller acting.
+// It also returns when that was, in ms since the epoch (the page's clock).
+func untilReady(t testing.TB, ctx context.Context, s *server) (status, float64) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.URL)); err != nil {
+		t.Fatalf("navigate: %v", err)
+	}
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`new Promise((resolve) => {
+		const el = document.getElementById('status');
+		const done = () => { try { const p = JSON.parse(el.dataset.state).phase; return p === 'ready' || p === 'error'; } catch (_) { return false; } };
+		const now = () => performance.timeOrigin + performance.now();
+		if (done()) { resolve(now()); return; }
+		new MutationObserver((_, obs) => { if (done()) { obs.disconnect(); resolve(now()); } })
+			.observe(el, {attributes: true, attributeFilter: ['data-state']});
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("waiting for ready: %v", err)
+	}
+	st, err := readStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, at
+}
+
+// resource is one entry of a Resource Timing buffer: what a page or worker
+// fetched, from the network, a cache or its service worker alike.
+type resource struct {
+	Name  string  `json:"name"`
+	Start float64 `json:"start"` // ms since the epoch
+}
+
+const resourcesJS = `performance.getEntriesByType('resource').map((e) => ({name: e.name, start: performance.timeOrigin + e.startTime}))`
+
+// fetchedBy returns the resources fetched by the page of ctx and by its
+// dedicated workers (each read in its own timeline).
+func fetchedBy(t testing.TB, ctx context.Context) []resource {
+	t.Helper()
+	all, err := chromedp.Run(ctx, chromedp.Evaluate[[]resource](resourcesJS))
+	if err != nil {
+		t.Fatalf("reading the page's resource timing: %v", err)
+	}
+	infos, err := chromedp.Targets(ctx)
+	if err != nil {
+		t.Fatalf("listing targets: %v", err)
+	}
+	for _, info := range infos {
+		if info.Type != "worker" {
+			continue
+		}
+		wctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
+		got, err := chromedp.Run(wctx, chromedp.Evaluate[[]resource](resourcesJS))
+		cancel()
+		if err != nil {
+			t.Fatalf("reading a worker's resource timing: %v", err)
+		}
+		all = append(all, got...)
+	}
+	return all
+}
+
 func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 	s := startServer(t)
 	ctx := newBrowser(t, s)
 	var devtools netLog
 	devtools.watch(t, ctx)
 	start := s.count()
-	open(t, ctx, s)
-	// Let the service worker finish precaching, then watch it too.
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](
-		`navigator.serviceWorker.ready.then(() => new Promise(r => setTimeout(r, 1000)))`, chromedp.EvalAwaitPromise)); err != nil {
-		t.Fatal(err)
+	// A file chosen the moment the page says ready: from then on nothing may
+	// be requested, so whatever t-SNE needs (its worker's script and wasm)
+	// must have been fetched before.
+	st, readyAt := untilReady(t, ctx, s)
+	if st.Phase != "ready" {
+		t.Fatalf("the demo did not become ready: %+v", st)
 	}
-	if n := devtools.watchWorkers(t, ctx, "service_worker"); n != 1 {
-		t.Errorf("found %d service workers, want 1", n)
-	}
-	waitForTarget(t, ctx, "worker") // the t-SNE worker starts once the page is idle
-	if n := devtools.watchWorkers(t, ctx, "worker"); n != 1 {
-		t.Errorf("found %d dedicated workers (t-SNE), want 1", n)
-	}
+	mark, devMark := s.count(), len(devtools.all())
+	upload(t, ctx, wineFiles(t)...)
 	files := builtFiles(t, s.dist)
 
-	// What DevTools attributes to the page (and later the worker): only our files.
-	page := devtools.all()
+	// What DevTools attributes to the page (and later the workers): only our files.
+	page := devtools.all()[:devMark]
 	if len(page) < 4 {
 		t.Fatalf("DevTools reported only %d page requests: the log is not working", len(page))
 	}
@@ -217,12 +279,12 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 			t.Errorf("the page requested %s %s: not a same-origin GET of a built file", r.Method, r.URL)
 		}
 	}
-	// What reached the network through the proxy: every plain HTTP request
-	// (page, service worker install, anything) is one of our files. HTTPS
-	// tunnels are Chromium's own background traffic; a page or worker request
-	// over HTTPS would have shown in the DevTools log above.
+	// What reached the network through the proxy before the choice: every
+	// plain HTTP request (page, service worker install, anything) is one of
+	// our files. HTTPS tunnels are Chromium's own background traffic; a page
+	// or worker request over HTTPS would have shown in the DevTools log.
 	ownServed := 0
-	for _, r := range s.requests(start) {
+	for _, r := range s.requests(start)[:mark-start] {
 		switch {
 		case r.Method == "CONNECT":
 			t.Logf("Chromium's own background tunnel (not the page): %s", r.URL)
@@ -235,12 +297,17 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 	if ownServed < 4 {
 		t.Fatalf("the server served only %d files: the proxy is not in the path", ownServed)
 	}
-	t.Logf("%d DevTools page requests, %d served files, all same-origin GETs of the build output", len(page), ownServed)
+	t.Logf("%d DevTools page requests, %d served files before the choice, all same-origin GETs of the build output", len(page), ownServed)
 
-	// After a file is chosen, while it is shown and projected with t-SNE:
+	// Watch the service worker and the t-SNE worker too from now on.
+	if n := devtools.watchWorkers(t, ctx, "service_worker"); n != 1 {
+		t.Errorf("found %d service workers, want 1", n)
+	}
+	if n := devtools.watchWorkers(t, ctx, "worker"); n != 1 {
+		t.Errorf("found %d dedicated workers (t-SNE) at ready, want 1", n)
+	}
+	// After the file was chosen, while it is shown and projected with t-SNE:
 	// no request at all from the page or its workers.
-	mark, devMark := s.count(), len(devtools.all())
-	upload(t, ctx, wineFiles(t)...)
 	waitStatus(t, ctx, 60*time.Second, "the wine data", func(st status) bool { return st.Phase == "ready" && st.Points == 178 })
 	setControl(t, ctx, "ctl-method", "tsne")
 	waitStatus(t, ctx, 60*time.Second, "t-SNE of the wine data", func(st status) bool { return st.Method == "tsne" && st.Iteration > 50 })
@@ -252,6 +319,19 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 		if r.Method != "CONNECT" {
 			t.Errorf("request reached the network after a file was chosen: %s %s", r.Method, r.URL)
 		}
+	}
+	// The page's and the workers' own timelines also list what a cache or
+	// the service worker answered: nothing may start after ready either,
+	// and the t-SNE worker's wasm must be among what came before.
+	workerWasm := false
+	for _, r := range fetchedBy(t, ctx) {
+		if r.Start > readyAt {
+			t.Errorf("fetched %.0f ms after the page said ready: %s", r.Start-readyAt, r.Name)
+		}
+		workerWasm = workerWasm || strings.Contains(r.Name, "/worker.") && strings.HasSuffix(r.Name, ".wasm.gz")
+	}
+	if !workerWasm {
+		t.Errorf("no timeline lists the t-SNE worker's wasm")
 	}
 
 	// The CSP is live: an injected cross-origin fetch is blocked by it, not by the network.
@@ -273,6 +353,47 @@ func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 		if r.Method != "CONNECT" {
 			t.Errorf("the injected fetch reached the network: %s %s", r.Method, r.URL)
 		}
+	}
+}
+
+func TestReadyWithoutWorkers(t *testing.T) {
+	s := startServer(t)
+	ctx := newBrowser(t, s)
+	// A browser without Web Workers: the page still says ready, and t-SNE
+	// runs on the page's own thread.
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: `delete window.Worker;`}); err != nil {
+		t.Fatal(err)
+	}
+	if st := open(t, ctx, s); st.Phase != "ready" || st.Points != 1797 {
+		t.Fatalf("without Workers: %+v", st)
+	}
+	setControl(t, ctx, "ctl-method", "tsne")
+	waitStatus(t, ctx, 60*time.Second, "t-SNE on the page's thread", func(st status) bool { return st.Method == "tsne" && st.Iteration > 20 })
+}
+
+func TestStartsWithoutStreamingCompilation(t *testing.T) {
+	// Browsers without WebAssembly.instantiateStreaming compile after the
+	// download; without DecompressionStream they fetch the uncompressed wasm.
+	for _, missing := range []string{"WebAssembly.instantiateStreaming", "window.DecompressionStream"} {
+		t.Run(missing, func(t *testing.T) {
+			s := startServer(t)
+			ctx := newBrowser(t, s)
+			if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+				page.AddScriptToEvaluateOnNewDocumentParams{Source: `delete ` + missing + `;`}); err != nil {
+				t.Fatal(err)
+			}
+			if st := open(t, ctx, s); st.Phase != "ready" || st.Points != 1797 {
+				t.Fatalf("without %s: %+v", missing, st)
+			}
+			raw, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+				`performance.getEntriesByType('resource').some((e) => /\/main\.[0-9a-f]+\.wasm$/.test(e.name))`))
+			if err != nil || raw != (missing == "window.DecompressionStream") {
+				t.Errorf("without %s the page fetched the uncompressed wasm: %v (%v)", missing, raw, err)
+			}
+			setControl(t, ctx, "ctl-method", "tsne")
+			waitStatus(t, ctx, 60*time.Second, "t-SNE", func(st status) bool { return st.Method == "tsne" && st.Iteration > 20 })
+		})
 	}
 }
 
@@ -330,29 +451,103 @@ func TestCompressedWasmSize(t *testing.T) {
 	}
 }
 
+// startMarks are the performance marks of the start-up timeline, in the
+// order they are set: app.js sets the first five (wasm-downloaded: the last
+// compressed byte came; wasm-inflated: the last inflated byte;
+// wasm-compiled: the instance is ready; as the download, inflation and
+// compilation overlap, each later one measures only what is left after the
+// previous one), the Go program the rest (wasm/dom.go mark).
+var startMarks = []string{"app-start", "wasm-fetch", "wasm-downloaded", "wasm-inflated", "wasm-compiled",
+	"go-main", "demo-parsed", "demo-projected", "go-update", "first-frame"}
+
+// startPhases name the spans between consecutive marks of startMarks, as
+// BenchmarkFirstFrame reports them: page (navigation to app.js running),
+// to-fetch, download (compiling as it comes), inflate, compile, go-init
+// (runtime and package initialisation), demo-parse, pca (the demo's
+// projection), ebiten-start (until the first Update: its WebGL context) and
+// first-draw.
+var startPhases = []string{"page", "to-fetch", "download", "inflate", "compile", "go-init",
+	"demo-parse", "pca", "ebiten-start", "first-draw"}
+
+// firstFrameTimeline opens the page in a fresh browser slowed down throttle
+// times (1: not at all) and returns the start-up marks, ms from navigation.
+func firstFrameTimeline(b *testing.B, throttle float64) map[string]float64 {
+	b.Helper()
+	s := startServer(b)
+	ctx, closeBrowser := startBrowser(b, s)
+	defer closeBrowser() // one browser at a time
+	if throttle > 1 {
+		if _, err := chromedp.Call(ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: throttle}); err != nil {
+			b.Fatalf("throttling the CPU: %v", err)
+		}
+	}
+	open(b, ctx, s)
+	marks, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](`(() => {
+		const m = {};
+		for (const e of performance.getEntriesByType('mark')) if (!(e.name in m)) m[e.name] = e.startTime;
+		m['first-frame-ms'] = Number(document.body.dataset.firstFrameMs || NaN);
+		return m;
+	})()`))
+	if err != nil {
+		b.Fatalf("reading the start-up marks: %v", err)
+	}
+	for _, name := range append(startMarks, "page-ready") {
+		if _, ok := marks[name]; !ok {
+			b.Fatalf("start-up mark %q missing: %v", name, marks)
+		}
+	}
+	return marks
+}
+
+// startSpans turns the marks into startPhases durations (ms).
+func startSpans(m map[string]float64) []float64 {
+	at := make([]float64, len(startMarks))
+	for i, name := range startMarks {
+		at[i] = m[name]
+	}
+	spans := []float64{at[0]}
+	for i := 1; i < len(at); i++ {
+		spans = append(spans, at[i]-at[i-1])
+	}
+	return spans
+}
+
+func median(v []float64) float64 {
+	v = slices.Clone(v)
+	sort.Float64s(v)
+	return v[len(v)/2]
+}
+
 // BenchmarkFirstFrame measures, in headless Chromium on localhost, the time
 // from navigation start to the first drawn frame (performance.now() when the
-// loading screen is removed), over b.N fresh browsers. It reports the median.
+// loading screen is removed), over b.N fresh browsers, how it divides into
+// startPhases, and the time until #status first says ready (the t-SNE
+// worker loaded). It reports medians, unthrottled and with the page's CPU
+// slowed down 3× (Emulation.setCPUThrottlingRate, which slows the page's
+// thread, not the browser's compile threads).
 func BenchmarkFirstFrame(b *testing.B) {
-	var ms []float64
-	for i := 0; i < b.N; i++ {
-		s := startServer(b)
-		ctx, closeBrowser := startBrowser(b, s)
-		open(b, ctx, s)
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.dataset.firstFrameMs || ''`))
-		closeBrowser() // one browser at a time
-		if err != nil || v == "" {
-			b.Fatalf("no first-frame time recorded (%v)", err)
-		}
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			b.Fatal(err)
-		}
-		ms = append(ms, f)
-		b.Logf("run %d: %.0f ms", i+1, f)
+	for _, throttle := range []float64{1, 3} {
+		b.Run(fmt.Sprintf("cpu-slowdown=%g", throttle), func(b *testing.B) {
+			var total, ready []float64
+			phases := make([][]float64, len(startPhases))
+			for i := 0; i < b.N; i++ {
+				m := firstFrameTimeline(b, throttle)
+				spans := startSpans(m)
+				line := ""
+				for k, v := range spans {
+					phases[k] = append(phases[k], v)
+					line += fmt.Sprintf(" %s %.0f", startPhases[k], v)
+				}
+				total, ready = append(total, m["first-frame-ms"]), append(ready, m["page-ready"])
+				b.Logf("run %d: first frame at %.0f ms, ready at %.0f ms:%s", i+1, m["first-frame-ms"], m["page-ready"], line)
+			}
+			b.ReportMetric(median(total), "ms-to-first-frame")
+			b.ReportMetric(median(ready), "ms-to-ready")
+			for k, name := range startPhases {
+				b.ReportMetric(median(phases[k]), name+"-ms")
+			}
+		})
 	}
-	sort.Float64s(ms)
-	b.ReportMetric(ms[len(ms)/2], "ms-to-first-frame")
 }
 
 // mouse sends one mouse event at (x, y) CSS pixels.
@@ -677,6 +872,85 @@ func TestTSNEFromTheControls(t *testing.T) {
 	turned := screenshot(t, ctx)
 	if n := diffPixels(before, turned, plotArea); n < 5000 {
 		t.Errorf("turning the 3D view changed only %d pixels", n)
+	}
+}
+
+// panelText returns the text of element id and whether it is shown.
+func panelText(t *testing.T, ctx context.Context, id string) (string, bool) {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](`(() => { const el = document.getElementById('`+id+`');
+		return el ? [el.textContent, !el.hidden && el.getClientRects().length > 0] : ['', false]; })()`))
+	if err != nil || len(v) != 2 {
+		t.Fatalf("reading #%s: %v %v", id, v, err)
+	}
+	text, _ := v[0].(string)
+	shown, _ := v[1].(bool)
+	return text, shown
+}
+
+// waitPanel polls element id for up to 10 s until ok accepts its text and
+// visibility, and returns the last seen.
+func waitPanel(t *testing.T, ctx context.Context, id string, ok func(text string, shown bool) bool) (string, bool) {
+	t.Helper()
+	text, shown := panelText(t, ctx, id)
+	for deadline := time.Now().Add(10 * time.Second); !ok(text, shown) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		text, shown = panelText(t, ctx, id)
+	}
+	return text, shown
+}
+
+func TestPerplexityAndStagesInThePanel(t *testing.T) {
+	_, ctx := demoPage(t)
+	upload(t, ctx, wineFiles(t)...)
+	expectWine(t, ctx, "the wine data")
+	setControl(t, ctx, "ctl-method", "tsne")
+	// The panel says the stage and its progress as the status does (178
+	// points may finish between two looks: iterating or done).
+	st := waitStatus(t, ctx, 60*time.Second, "t-SNE iterating", func(st status) bool {
+		return st.Method == "tsne" && st.Iteration > 0 && (st.TSNEPhase == "iterating" || st.TSNEPhase == "done")
+	})
+	if text, shown := panelText(t, ctx, "ctl-progress"); !shown || !strings.Contains(text, "iteration") || !strings.Contains(text, "/ 1,000") {
+		t.Errorf("#ctl-progress shows %q (shown %v) while the status says %q", text, shown, st.Text)
+	}
+	waitStatus(t, ctx, 60*time.Second, "t-SNE finished", func(st status) bool {
+		return st.Iteration == 1000 && st.Phase == "ready" && st.TSNEPhase == "done"
+	})
+
+	// (178−1)/3 = 59 is the largest perplexity: 1 and 60 are said in the panel.
+	for _, bad := range []string{"1", "60"} {
+		setControl(t, ctx, "ctl-perplexity", bad)
+		msg, shown := waitPanel(t, ctx, "ctl-message", func(text string, shown bool) bool {
+			return shown && strings.Contains(text, "Perplexity "+bad+" ")
+		})
+		if !shown || !strings.Contains(msg, "from 2 to 59") || !strings.Contains(msg, "178 points") {
+			t.Errorf("perplexity %s: #ctl-message %q (shown %v)", bad, msg, shown)
+		}
+		role, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('ctl-message').getAttribute('role')`))
+		if role != "alert" {
+			t.Errorf("#ctl-message has role %q, want alert", role)
+		}
+	}
+	if st, _ := readStatus(ctx); st.Iteration != 1000 || st.Phase != "ready" {
+		t.Errorf("a refused perplexity changed the run: %+v", st)
+	}
+	// A valid one clears the message and runs the finished t-SNE again.
+	finished, err := readStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setControl(t, ctx, "ctl-perplexity", "10")
+	// Seen running again, or already finished again with another KL (178
+	// points may run 1,000 iterations between two looks).
+	waitStatus(t, ctx, 60*time.Second, "t-SNE run again", func(st status) bool {
+		return (st.Phase == "reducing" && st.Iteration < 1000) || (st.TSNEPhase == "done" && st.KL != finished.KL)
+	})
+	if msg, shown := waitPanel(t, ctx, "ctl-message", func(text string, shown bool) bool { return !shown && text == "" }); shown || msg != "" {
+		t.Errorf("#ctl-message still says %q (shown %v) after a valid perplexity", msg, shown)
+	}
+	again := waitStatus(t, ctx, 60*time.Second, "the new run finished", func(st status) bool { return st.Iteration == 1000 && st.Phase == "ready" })
+	if again.KL == finished.KL {
+		t.Errorf("perplexity 10 ended with the KL of perplexity 30 (%g)", again.KL)
 	}
 }
 

@@ -328,6 +328,9 @@ type status struct {
 		Indices   []int     `json:"indices"`
 		Distances []float64 `json:"distances"`
 	} `json:"neighbours"`
+	// TSNEPhase and Progress: the t-SNE stage and how far it is within it.
+	TSNEPhase string  `json:"tsnePhase"`
+	Progress  float64 `json:"progress"`
 	// Text is the readable sentence (#status's text), not part of the JSON.
 	Text string `json:"-"`
 }

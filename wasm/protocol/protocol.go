@@ -68,9 +68,9 @@ type Progress struct {
 	Run, Iteration, KLIteration int
 	// KL is NaN before the first estimate.
 	KL float64
-	// Phase names what the run is doing ("neighbours", "similarities",
-	// "iterating", "done"); PhaseProgress is 0..1 within it and Progress
-	// 0..1 over the whole run.
+	// Phase names what the run is doing (a reduce.TSNEPhase name: "pca",
+	// "neighbours", "calibrating", "symmetrising", "iterating", "done");
+	// PhaseProgress is 0..1 within it and Progress 0..1 over the whole run.
 	Phase                   string
 	PhaseProgress, Progress float64
 	LearningRate            float64

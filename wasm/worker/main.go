@@ -156,16 +156,10 @@ func (w *worker) fail(err error) {
 // post sends the state and a copy of the layout (transferred, not cloned).
 func (w *worker) post() {
 	t := w.t
-	phase := "iterating"
-	switch {
-	case w.done:
-		phase = "done"
-	case t.Preparing():
-		phase = "preparing"
-	}
+	phase, within := t.Phase()
 	protocol.Progress{
 		Run: w.run, Iteration: t.Iteration(), KLIteration: t.KLIteration(), KL: t.KL(),
-		Phase: phase, Progress: t.Progress(), LearningRate: t.LearningRate(),
-		Preparing: t.Preparing(), Done: w.done, Positions: t.Positions(),
+		Phase: phase.String(), PhaseProgress: within, Progress: t.Progress(), LearningRate: t.LearningRate(),
+		Preparing: t.Preparing(), Done: w.done, MaxIterations: t.MaxIterations(), Positions: t.Positions(),
 	}.Post(w.self)
 }
