@@ -400,15 +400,28 @@
     if (b) send(b.dataset.control, b.dataset.value || '');
   });
   const toggle = document.getElementById('inspector-toggle');
+  const narrow = window.matchMedia('(max-width: 640px)');
   const collapse = (on) => {
     inspector.classList.toggle('collapsed', on);
     toggle.setAttribute('aria-expanded', String(!on));
     toggle.textContent = on ? '+' : '–';
   };
-  toggle.addEventListener('click', () => collapse(!inspector.classList.contains('collapsed')));
+  // On a phone one sheet is open at a time: opening the inspector folds the
+  // projection controls, and opening those folds the inspector.
+  const controlsPanel = document.getElementById('controls');
+  const ctlToggle = document.getElementById('controls-toggle');
+  toggle.addEventListener('click', () => {
+    const open = inspector.classList.contains('collapsed');
+    collapse(!open);
+    if (open && narrow.matches && ctlToggle && !controlsPanel.classList.contains('collapsed')) ctlToggle.click();
+  });
+  if (ctlToggle) {
+    ctlToggle.addEventListener('click', () => {
+      if (narrow.matches && !controlsPanel.classList.contains('collapsed')) collapse(true);
+    });
+  }
   // Wide screens: a panel on the right edge. Phones: a sheet in the dock at
   // the bottom, folded until opened (the camera fits around either).
-  const narrow = window.matchMedia('(max-width: 640px)');
   const placeInspector = () => {
     inspector.dataset.occludes = narrow.matches ? 'bottom' : 'right';
     collapse(narrow.matches);
