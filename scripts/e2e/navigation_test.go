@@ -424,6 +424,28 @@ func TestPhoneReachesEveryControl(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitStatus(t, ctx, 10*time.Second, "t-SNE paused", func(st status) bool { return st.Phase == "ready" })
+
+	// The inspector is a sheet too: its toggle opens it (folding the
+	// controls), and every one of its controls can be reached, scrolled to
+	// within the sheet as a finger would.
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(`+reachable+`)("#inspector-toggle")`))
+	if err != nil || got != "ok" {
+		t.Fatalf("#inspector-toggle at 390×844: %s (%v)", got, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("inspector-toggle"))); err != nil {
+		t.Fatal(err)
+	}
+	folded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('controls').classList.contains('collapsed')`))
+	if err != nil || !folded {
+		t.Errorf("opening the inspector did not fold the controls (%v)", err)
+	}
+	for _, sel := range []string{"#search", "#search-column", "input[name=drag-mode][value=lasso]", "#neighbour-count", "#metric", "#labels-on", "#label-by"} {
+		js := `((sel) => { document.querySelector(sel).scrollIntoView({block: 'nearest'}); return (` + reachable + `)(sel) })(` + fmt.Sprintf("%q", sel) + `)`
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil || got != "ok" {
+			t.Errorf("%s at 390×844 with the inspector open: %s (%v)", sel, got, err)
+		}
+	}
 }
 
 // BenchmarkPanFrames100k measures, in headless Chromium, the time between
