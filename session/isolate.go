@@ -22,18 +22,18 @@ type isolation struct {
 	// rows[i] is the full-data row of shown point i, ascending.
 	rows []int32
 
-	set                          Settings
-	pca                          *reduce.PCA
-	pcaDone, tsneDone, tsneShown bool
-	paused                       bool
-	tsne                         Embedder // frozen: its positions as they were
-	layout                       []float32
-	layoutDims                   int
-	colorCol                     int
-	metric                       reduce.Metric
-	labelCol, searchColumn       int
-	query                        string
-	neighbourK                   int
+	set                    Settings
+	pca                    *reduce.PCA
+	pcaDone, tsneShown     bool
+	tsneRun                tsneState
+	tsne                   Embedder // frozen: its positions as they were
+	layout                 []float32
+	layoutDims             int
+	colorCol               int
+	metric                 reduce.Metric
+	labelCol, searchColumn int
+	query                  string
+	neighbourK             int
 }
 
 // minIsolate is the fewest points a projection can be re-run on.
@@ -100,8 +100,8 @@ func (s *Session) Isolate() (Changes, error) {
 // saveFullView keeps what ShowAll restores; t-SNE's layout is copied and
 // its run stopped (the worker then serves the subset).
 func (s *Session) saveFullView() *isolation {
-	iso := &isolation{full: s.data, set: s.set, pca: s.pca, pcaDone: s.pcaDone, tsneDone: s.tsneDone,
-		tsneShown: s.tsneShown, paused: s.paused, layoutDims: s.layoutDims, colorCol: s.colorCol,
+	iso := &isolation{full: s.data, set: s.set, pca: s.pca, pcaDone: s.pcaDone,
+		tsneShown: s.tsneShown, layoutDims: s.layoutDims, colorCol: s.colorCol,
 		metric: s.insp.metric, labelCol: s.insp.labelCol, searchColumn: s.insp.column, query: s.insp.query, neighbourK: s.insp.k}
 	iso.layout = append([]float32(nil), s.layout...)
 	if s.tsne != nil {
@@ -113,13 +113,13 @@ func (s *Session) saveFullView() *isolation {
 
 // showProjection starts the projection of new s.data with method and the
 // user's settings, keeping the colour column, and clears the inspector.
-func (s *Session) showProjection(method string) {
+func (s *Session) showProjection(method Method) {
 	col := s.colorCol
 	s.resetInspector(s.data.N)
 	s.colorBy(col)
 	s.startProjection()
-	if method == "tsne" {
-		s.set.Method = "tsne"
+	if method == MethodTSNE {
+		s.set.Method = MethodTSNE
 		s.startTSNE()
 	}
 	s.status.Points, s.status.Dims = s.data.N, s.data.D
@@ -149,9 +149,12 @@ func (s *Session) ShowAll() (Changes, error) {
 	s.iso = nil
 	s.data = iso.full
 	s.set, s.pca, s.pcaDone = iso.set, iso.pca, iso.pcaDone
-	s.tsne, s.tsneDone, s.tsneShown, s.paused = iso.tsne, iso.tsneDone || iso.tsne != nil, iso.tsneShown, iso.paused
+	s.tsne, s.tsneShown, s.tsneRun = iso.tsne, iso.tsneShown, tsneNone
+	if iso.tsne != nil {
+		s.tsneRun = tsneDone // frozen: shown as it was, a new run to go on
+	}
 	s.layout, s.layoutDims, s.layoutOwned = iso.layout, iso.layoutDims, true
-	if s.set.Method == "tsne" && s.tsne != nil {
+	if s.set.Method == MethodTSNE && s.tsne != nil {
 		s.layout = s.tsne.Positions()
 		s.layoutOwned = false
 	}

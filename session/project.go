@@ -13,10 +13,19 @@ import (
 	"github.com/embproj/projector/reduce"
 )
 
+// Method is a projection method.
+type Method string
+
+// The projection methods.
+const (
+	MethodPCA  Method = "pca"
+	MethodTSNE Method = "tsne"
+)
+
 // Settings are the user's projection choices. They survive loading new data,
 // except that every new dataset starts with PCA.
 type Settings struct {
-	Method       string  // "pca" or "tsne"
+	Method       Method  // MethodPCA or MethodTSNE
 	Dims         int     // layout dimension: 2 or 3
 	Axes         [3]int  // the PCA components (0-based) on x, y and z
 	Perplexity   float64 // t-SNE perplexity
@@ -28,7 +37,7 @@ type Settings struct {
 
 // DefaultSettings: PCA in 2D on the first components, t-SNE perplexity 30.
 func DefaultSettings() Settings {
-	return Settings{Method: "pca", Dims: 2, Axes: [3]int{0, 1, 2}, Perplexity: 30}
+	return Settings{Method: MethodPCA, Dims: 2, Axes: [3]int{0, 1, 2}, Perplexity: 30}
 }
 
 // tsneSeed makes every t-SNE run of the same data and settings identical.
@@ -68,16 +77,27 @@ type Controls struct {
 	Message string
 }
 
+// tsneState is where the t-SNE run stands.
+type tsneState int
+
+// t-SNE run states.
+const (
+	tsneNone    tsneState = iota // no run
+	tsneRunning                  // preparing or iterating
+	tsnePaused                   // paused by the user
+	tsneDone                     // reached its iteration count (or a restored layout)
+)
+
 // startProjection begins a new dataset's projection with PCA.
 func (s *Session) startProjection() {
 	d := s.data
-	s.set.Method = "pca"
+	s.set.Method = MethodPCA
 	k := min(maxComponents, d.D, max(d.N-1, 1))
 	s.pca = reduce.NewPCA(d.Vectors, d.N, d.D, reduce.PCAConfig{Components: k, Spherize: s.set.Spherize})
 	s.stopTSNE()
-	s.pcaDone, s.tsneDone, s.paused, s.tsneShown = false, false, false, false
+	s.pcaDone, s.tsneRun, s.tsneShown = false, tsneNone, false
 	s.layout, s.layoutDims, s.layoutOwned = nil, s.set.Dims, false
-	s.status.Phase, s.status.Method = Reducing, "pca"
+	s.status.Phase, s.status.Method = Reducing, string(MethodPCA)
 }
 
 // SetEmbedderFactory chooses where t-SNE runs from the next start on
@@ -95,7 +115,7 @@ func (s *Session) startTSNE() {
 	s.tsne = f(d.Vectors, d.N, d.D, reduce.TSNEConfig{
 		Dims: s.set.Dims, Perplexity: s.set.Perplexity, LearningRate: s.set.LearningRate, Seed: tsneSeed,
 	})
-	s.tsneDone, s.paused, s.tsneShown = false, false, false
+	s.tsneRun, s.tsneShown = tsneRunning, false
 }
 
 // stopTSNE releases a running t-SNE.
@@ -104,6 +124,7 @@ func (s *Session) stopTSNE() {
 		s.tsne.Close()
 		s.tsne = nil
 	}
+	s.tsneRun = tsneNone
 }
 
 // workProjection advances PCA or t-SNE, whichever is shown, for about budget.
@@ -114,7 +135,7 @@ func (s *Session) workProjection(budget time.Duration) Changes {
 	}
 	deadline := time.Now().Add(budget)
 	switch s.set.Method {
-	case "pca":
+	case MethodPCA:
 		if s.pcaDone {
 			return ch
 		}
@@ -123,11 +144,13 @@ func (s *Session) workProjection(budget time.Duration) Changes {
 		}
 		s.layoutFromPCA()
 		ch.Points, ch.Status = true, true
-	case "tsne":
-		if s.paused || s.tsneDone {
+	case MethodTSNE:
+		if s.tsneRun != tsneRunning {
 			return ch
 		}
-		s.tsneDone = s.tsne.Advance(time.Until(deadline))
+		if s.tsne.Advance(time.Until(deadline)) {
+			s.tsneRun = tsneDone
+		}
 		if err := s.tsne.Err(); err != nil {
 			// The worker failed: run t-SNE here instead.
 			s.newEmbedder = LocalTSNE
@@ -187,10 +210,10 @@ func (s *Session) describe() {
 		colour = fmt.Sprintf(" Coloured by %s.", s.legendTitle)
 	}
 	size := fmt.Sprintf("%s points × %d dimensions", thousands(s.data.N), s.data.D)
-	s.status.Method = s.set.Method
+	s.status.Method = string(s.set.Method)
 	s.status.Layout = s.layoutDims
 	switch s.set.Method {
-	case "pca":
+	case MethodPCA:
 		s.status.Iteration = s.pca.Iterations()
 		s.status.KL = 0
 		s.status.TSNEPhase, s.status.Progress = "", 0
@@ -216,7 +239,7 @@ func (s *Session) describe() {
 		}
 		s.sentence = fmt.Sprintf("%s: %s, PCA %dD%s on %s (%.1f%% of variance).%s %s%s",
 			src, size, s.set.Dims, sph, axes, 100*explained, colour, s.navigationHint(), warn)
-	case "tsne":
+	case MethodTSNE:
 		t := s.tsne
 		s.status.Iteration = t.Iteration()
 		s.status.KL = t.KL()
@@ -227,11 +250,11 @@ func (s *Session) describe() {
 			kl = fmt.Sprintf(", KL %.3f", t.KL())
 		}
 		switch {
-		case s.tsneDone:
+		case s.tsneRun == tsneDone:
 			s.status.Phase = Ready
 			s.sentence = fmt.Sprintf("%s: %s, t-SNE %dD finished after %d iterations%s.%s Run continues for 1,000 more. %s%s",
 				src, size, t.Dims(), t.Iteration(), kl, colour, s.navigationHint(), warn)
-		case s.paused:
+		case s.tsneRun == tsnePaused:
 			s.status.Phase = Ready
 			s.sentence = fmt.Sprintf("%s: t-SNE %dD paused at iteration %d%s.%s %s%s",
 				src, t.Dims(), t.Iteration(), kl, colour, s.navigationHint(), warn)
@@ -345,20 +368,20 @@ func (s *Session) control(name, value string) (Changes, error) {
 	ch := Changes{Status: true, Points: true}
 	switch name {
 	case "method":
-		switch value {
-		case "pca":
-			s.set.Method = "pca"
+		switch Method(value) {
+		case MethodPCA:
+			s.set.Method = MethodPCA
 			if s.tsne != nil {
 				s.tsne.SetRunning(false) // kept, to resume when t-SNE is shown again
 			}
 			s.layoutFromPCA()
 			ch.Refit = true
-		case "tsne":
-			s.set.Method = "tsne"
+		case MethodTSNE:
+			s.set.Method = MethodTSNE
 			if s.tsne == nil {
 				s.startTSNE()
 			} else {
-				s.tsne.SetRunning(!s.paused)
+				s.tsne.SetRunning(s.tsneRun == tsneRunning)
 				if s.tsneShown {
 					s.showTSNE()
 					ch.Refit = true
@@ -382,7 +405,7 @@ func (s *Session) control(name, value string) (Changes, error) {
 			s.stopTSNE()
 			s.tsneShown = false
 		}
-		if s.set.Method == "tsne" {
+		if s.set.Method == MethodTSNE {
 			s.startTSNE()
 		}
 		s.layoutFromPCA()
@@ -393,7 +416,7 @@ func (s *Session) control(name, value string) (Changes, error) {
 			return Changes{}, fmt.Errorf("%s %q: want a component from 1 to %d", name, value, k)
 		}
 		s.set.Axes[map[string]int{"axis-x": 0, "axis-y": 1, "axis-z": 2}[name]] = c - 1
-		if s.set.Method == "pca" {
+		if s.set.Method == MethodPCA {
 			s.layoutFromPCA()
 			ch.Refit = true
 		}
@@ -404,7 +427,7 @@ func (s *Session) control(name, value string) (Changes, error) {
 		}
 		s.set.Perplexity = p
 		switch {
-		case s.tsne != nil && s.tsneDone:
+		case s.tsne != nil && s.tsneRun == tsneDone:
 			s.startTSNE() // a finished run is run again with the new perplexity
 		case s.tsne != nil:
 			s.tsne.SetPerplexity(p) // recomputes the similarities and goes on
@@ -452,29 +475,28 @@ func (s *Session) control(name, value string) (Changes, error) {
 		k := s.pca.Components()
 		s.pca = reduce.NewPCA(s.data.Vectors, s.data.N, s.data.D, reduce.PCAConfig{Components: k, Spherize: on})
 		s.pcaDone = false
-		if s.set.Method == "pca" {
+		if s.set.Method == MethodPCA {
 			ch.Refit = true
 		}
 	case "run":
-		s.set.Method = "tsne"
+		s.set.Method = MethodTSNE
 		switch {
 		case s.tsne == nil:
 			s.startTSNE()
 		case isFrozen(s.tsne):
 			s.startTSNE() // a restored layout has no run to continue
-		case s.tsneDone:
+		case s.tsneRun == tsneDone:
 			s.tsne.SetMaxIterations(s.tsne.Iteration() + 1000)
-			s.tsneDone = false
 		}
-		s.paused = false
+		s.tsneRun = tsneRunning
 		s.tsne.SetRunning(true)
 	case "pause":
-		s.paused = true
 		if s.tsne != nil {
+			s.tsneRun = tsnePaused
 			s.tsne.SetRunning(false)
 		}
 	case "restart":
-		s.set.Method = "tsne"
+		s.set.Method = MethodTSNE
 		s.startTSNE()
 	case "isolate":
 		return s.Isolate()
@@ -511,7 +533,7 @@ func MaxPerplexity(n int) float64 { return float64(n-1) / 3 }
 
 // Controls returns the state the projection controls show.
 func (s *Session) Controls() Controls {
-	c := Controls{Method: s.set.Method, Dims: s.set.Dims, Axes: s.set.Axes, Perplexity: s.set.Perplexity,
+	c := Controls{Method: string(s.set.Method), Dims: s.set.Dims, Axes: s.set.Axes, Perplexity: s.set.Perplexity,
 		LearningRate: s.set.LearningRate, Spherize: s.set.Spherize}
 	if s.data == nil || s.pca == nil {
 		return c
@@ -523,8 +545,8 @@ func (s *Session) Controls() Controls {
 	c.Message = s.controlMessage
 	if s.tsne != nil {
 		c.LearningRate = s.tsne.LearningRate()
-		c.Paused, c.Done = s.paused, s.tsneDone
-		c.Running = s.set.Method == "tsne" && !s.paused && !s.tsneDone
+		c.Paused, c.Done = s.tsneRun == tsnePaused, s.tsneRun == tsneDone
+		c.Running = s.set.Method == MethodTSNE && s.tsneRun == tsneRunning
 		c.Iteration, c.KL = s.tsne.Iteration(), s.tsne.KL()
 		ph, prog := s.tsne.Phase()
 		c.MaxIterations, c.TSNEPhase, c.PhaseProgress = s.tsne.MaxIterations(), ph.String(), prog

@@ -113,9 +113,8 @@ type Session struct {
 	pcaDone     bool
 	tsne        Embedder
 	newEmbedder EmbedderFactory
-	tsneDone    bool
-	tsneShown   bool // t-SNE has iterated, so its positions are the layout
-	paused      bool
+	tsneRun     tsneState
+	tsneShown   bool      // t-SNE has iterated, so its positions are the layout
 	layout      []float32 // N×layoutDims, what Positions returns
 	layoutDims  int
 	layoutOwned bool // layout is our buffer (PCA), not t-SNE's positions
@@ -329,7 +328,7 @@ func (s *Session) Work(budget time.Duration) Changes {
 func (s *Session) clear() {
 	s.data, s.sprite, s.colors, s.legend, s.legendTitle, s.colorCol = nil, nil, nil, nil, "", -1
 	s.stopTSNE()
-	s.pca, s.pcaDone, s.tsneDone, s.tsneShown, s.paused = nil, false, false, false, false
+	s.pca, s.pcaDone, s.tsneRun, s.tsneShown = nil, false, tsneNone, false
 	s.layout, s.layoutOwned = nil, false
 	s.resetInspector(0)
 	s.iso = nil
