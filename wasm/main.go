@@ -61,40 +61,36 @@ type wheelEvent struct {
 	pageHeight float64 // CSS pixels of one page (the canvas height)
 }
 
+// queue is a list that JS callbacks append to and Update drains.
+type queue[T any] struct {
+	mu    sync.Mutex
+	items []T
+}
+
+func (q *queue[T]) push(v T) {
+	q.mu.Lock()
+	q.items = append(q.items, v)
+	q.mu.Unlock()
+}
+
+func (q *queue[T]) drain() []T {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	v := q.items
+	q.items = nil
+	return v
+}
+
 // inbox carries commands and input from JS callbacks to Update; callbacks never touch state.
 type inbox struct {
-	mu    sync.Mutex
-	cmds  []command
-	input []inputEvent
+	cmds  queue[command]
+	input queue[inputEvent]
 }
 
-func (b *inbox) pushInput(e inputEvent) {
-	b.mu.Lock()
-	b.input = append(b.input, e)
-	b.mu.Unlock()
-}
-
-func (b *inbox) drainInput() []inputEvent {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	e := b.input
-	b.input = nil
-	return e
-}
-
-func (b *inbox) push(c command) {
-	b.mu.Lock()
-	b.cmds = append(b.cmds, c)
-	b.mu.Unlock()
-}
-
-func (b *inbox) drain() []command {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	c := b.cmds
-	b.cmds = nil
-	return c
-}
+func (b *inbox) push(c command)           { b.cmds.push(c) }
+func (b *inbox) drain() []command         { return b.cmds.drain() }
+func (b *inbox) pushInput(e inputEvent)   { b.input.push(e) }
+func (b *inbox) drainInput() []inputEvent { return b.input.drain() }
 
 type app struct {
 	viewer  *render.Viewer

@@ -601,16 +601,7 @@ func TestHoverZoomPanAndFit(t *testing.T) {
 	// Hover: find a drawn point (a pixel of the first legend colour, #4e79a7,
 	// away from the legend and the inspector, whose inputs have borders of
 	// that colour) and put the cursor on it; the tooltip appears beside it.
-	px, py := -1, -1
-	for y := 100; y < 650 && px < 0; y++ {
-		for x := 100; x < 850; x++ {
-			r, g, b, _ := initial.At(x, y).RGBA()
-			if r>>8 == 0x4e && g>>8 == 0x79 && b>>8 == 0xa7 {
-				px, py = x, y
-				break
-			}
-		}
-	}
+	px, py := findColour(initial, 0x4e, 0x79, 0xa7)
 	if px < 0 {
 		t.Fatal("no point of the first class found on screen")
 	}

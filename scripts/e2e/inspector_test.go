@@ -236,16 +236,7 @@ func TestCanvasClickBoxAndLasso(t *testing.T) {
 	_, ctx := demoPage(t)
 	// Find a drawn point of the demo left of the inspector and click it.
 	img := screenshot(t, ctx)
-	px, py := -1, -1
-	for y := 150; y < 600 && px < 0; y += 2 {
-		for x := 150; x < 900; x += 2 {
-			r, g, b, _ := img.At(x, y).RGBA()
-			if r>>8 == 0x4e && g>>8 == 0x79 && b>>8 == 0xa7 {
-				px, py = x, y
-				break
-			}
-		}
-	}
+	px, py := findColour(img, 0x4e, 0x79, 0xa7)
 	if px < 0 {
 		t.Fatal("no point of the first class on screen")
 	}

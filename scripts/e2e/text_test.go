@@ -256,7 +256,7 @@ func TestLegendDrawsAnyScript(t *testing.T) {
 // from the legend, or (-1, -1).
 func findColour(img image.Image, r, g, b uint8) (int, int) {
 	for y := 120; y < 650; y++ {
-		for x := 100; x < 1000; x++ {
+		for x := 100; x < 850; x++ { // left of the legend and the inspector
 			cr, cg, cb, _ := img.At(x, y).RGBA()
 			if uint8(cr>>8) == r && uint8(cg>>8) == g && uint8(cb>>8) == b {
 				return x, y
