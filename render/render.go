@@ -110,6 +110,12 @@ type Viewer struct {
 	height     int
 	layer      *ebiten.Image // the point layer, redrawn when layerDirty
 	layerDirty bool
+	// Big layers are drawn on the CPU over several frames (splat.go):
+	// the redraw under way, and the camera of the finished layer.
+	splat      view.Splat
+	job        *layerJob
+	layerCam   view.Camera
+	layerDone  bool
 	frameDirty bool
 	disc       *ebiten.Image
 	vertices   []ebiten.Vertex
@@ -459,19 +465,18 @@ func PointRadius(n int) float64 {
 // Draw composes the frame. It returns at once, drawing nothing, when nothing
 // changed since the last frame (the screen is not cleared between frames).
 func (v *Viewer) Draw(screen *ebiten.Image) {
-	if !v.frameDirty && !v.layerDirty {
+	if !v.frameDirty && !v.layerDirty && v.job == nil {
 		return
 	}
 	v.text.trim() // evict text images, none of which is in use now
 	if v.layer == nil {
 		v.layer = ebiten.NewImage(v.width, v.height)
-		v.layerDirty = true
+		v.layerDirty, v.layerDone, v.job = true, false, nil
 	}
-	if v.layerDirty {
-		v.drawPoints(v.layer)
-		v.layerDirty = false
+	if v.layerDirty || v.job != nil {
+		v.updateLayer()
 	}
-	screen.DrawImage(v.layer, nil)
+	v.drawLayer(screen)
 	v.drawHover(screen)
 	v.drawGesture(screen)
 	v.drawLegend(screen)
@@ -512,18 +517,37 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 		v.vertices = make([]ebiten.Vertex, 4*maxQuads)
 	}
 	r := float32(PointRadius(n) * v.scale)
-	b := quadBatch{v: v, dst: dst, opts: &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear},
-		ds: float32(v.disc.Bounds().Dx()), w: float32(v.width), h: float32(v.height),
-		// The camera as float32: screen = (ox + x·s, oy − y·s).
-		s:  float32(v.cam.Scale),
-		ox: float32(v.cam.Width/2 - v.cam.CenterX*v.cam.Scale),
-		oy: float32(v.cam.Height/2 + v.cam.CenterY*v.cam.Scale)}
+	b := v.batch(dst, v.cam)
 	em := v.emphasis
 	if len(em) != n {
 		em = nil
 	}
-	v.front = v.front[:0]
-	for k := 0; k < n; k++ {
+	v.front = v.addPoints(&b, em, 0, n, r, v.front[:0])
+	b.flush()
+	if len(v.front) > 0 {
+		// Matches, then neighbours, then the selection on top.
+		slices.SortStableFunc(v.front, func(a, c int32) int { return int(em[a]) - int(em[c]) })
+		v.drawEmphasised(dst, &b, v.front, r)
+	}
+	v.drawLabels(dst, r)
+}
+
+// batch returns a quadBatch drawing on dst as seen by cam.
+func (v *Viewer) batch(dst *ebiten.Image, cam view.Camera) quadBatch {
+	return quadBatch{v: v, dst: dst, opts: &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear},
+		ds: float32(v.disc.Bounds().Dx()), w: float32(v.width), h: float32(v.height),
+		// The camera as float32: screen = (ox + x·s, oy − y·s).
+		s:  float32(cam.Scale),
+		ox: float32(cam.Width/2 - cam.CenterX*cam.Scale),
+		oy: float32(cam.Height/2 + cam.CenterY*cam.Scale)}
+}
+
+// addPoints adds the points from to to−1 (drawing order) of radius r to b,
+// each in its colour (dimmed by em when others are emphasised), except the
+// emphasised ones, which it appends to front (drawn on top later) and
+// returns.
+func (v *Viewer) addPoints(b *quadBatch, em []uint8, from, to int, r float32, front []int32) []int32 {
+	for k := from; k < to; k++ {
 		i := k
 		if v.order != nil {
 			i = int(v.order[k])
@@ -538,35 +562,36 @@ func (v *Viewer) drawPoints(dst *ebiten.Image) {
 			case EmphasisDimmed:
 				c = dimmed(c)
 			default:
-				v.front = append(v.front, int32(i)) // drawn on top, below
+				front = append(front, int32(i)) // drawn on top, below
 				continue
 			}
 		}
 		b.add(v.pos[i*v.dims], v.pos[i*v.dims+1], r, c)
 	}
-	b.flush()
-	if len(v.front) > 0 {
-		// Matches, then neighbours, then the selection on top.
-		slices.SortStableFunc(v.front, func(a, c int32) int { return int(em[a]) - int(em[c]) })
-		v.drawEmphasised(dst, &b, v.front, r)
-	}
-	v.drawLabels(dst, r)
+	return front
 }
 
-// quadBatch collects point discs into DrawTriangles calls of up to maxQuads.
+// quadBatch collects point discs into DrawTriangles calls of up to maxQuads,
+// or, with sp, queues them for drawing on the CPU; with skip it drops them.
 type quadBatch struct {
 	v                   *Viewer
 	dst                 *ebiten.Image
 	opts                *ebiten.DrawTrianglesOptions
 	ds, w, h, s, ox, oy float32
 	quads               int
+	sp                  *view.Splat
+	skip                bool
 }
 
 // add queues a disc of radius r (device px) at world (x, y) in colour c,
 // unless it is off screen (or NaN).
 func (b *quadBatch) add(wx, wy, r float32, c color.RGBA) {
 	x, y := b.ox+wx*b.s, b.oy-wy*b.s
-	if !(x > -r && x < b.w+r && y > -r && y < b.h+r) { // also drops NaN
+	if !(x > -r && x < b.w+r && y > -r && y < b.h+r) || b.skip { // also drops NaN
+		return
+	}
+	if b.sp != nil {
+		b.sp.Add(x, y, r, c)
 		return
 	}
 	cr, cg, cb, ca := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255
