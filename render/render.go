@@ -116,6 +116,7 @@ type Viewer struct {
 	job        *layerJob
 	layerCam   view.Camera
 	layerDone  bool
+	ring       *ringSprite // the emphasis rings' sprite (splat.go)
 	frameDirty bool
 	disc       *ebiten.Image
 	vertices   []ebiten.Vertex

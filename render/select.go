@@ -251,6 +251,6 @@ func (v *Viewer) drawEmphasised(dst *ebiten.Image, b *quadBatch, front []int32, 
 		case EmphasisNeighbour:
 			ring = ringNeighbour
 		}
-		vector.StrokeCircle(dst, x, y, big+w, w, ring, true)
+		v.strokeRing(dst, x, y, big+w, w, ring)
 	}
 }

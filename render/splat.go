@@ -2,9 +2,11 @@ package render
 
 import (
 	"image/color"
+	"math"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"github.com/embproj/projector/render/view"
 )
@@ -19,7 +21,7 @@ import (
 // scaled to the current camera (so pan and zoom answer at once).
 const (
 	splatFrom   = 20000
-	layerBudget = 25 * time.Millisecond
+	layerBudget = 16 * time.Millisecond
 )
 
 // layerJob is a redraw of the point layer under way on the CPU: it queues
@@ -68,15 +70,15 @@ func (v *Viewer) updateLayer() {
 		v.splat.Reset()
 		v.splat.Fill(Background)
 	}
-	if v.stepLayer(time.Now().Add(layerBudget)) {
+	if v.stepLayer(time.Now(), time.Now().Add(layerBudget)) {
 		v.job = nil
 		v.frameDirty = true
 	}
 }
 
-// stepLayer advances the layer job until deadline and reports whether it
-// finished (the layer then shows it).
-func (v *Viewer) stepLayer(deadline time.Time) bool {
+// stepLayer advances the layer job, started this frame at start, until
+// deadline and reports whether it finished (the layer then shows it).
+func (v *Viewer) stepLayer(start, deadline time.Time) bool {
 	j := v.job
 	n := v.Len()
 	r := float32(PointRadius(n) * v.scale)
@@ -120,6 +122,9 @@ func (v *Viewer) stepLayer(deadline time.Time) bool {
 				return false
 			}
 		}
+	}
+	if time.Since(start) > layerBudget/4 {
+		return false // the upload, rings and labels on a frame of their own
 	}
 	v.splat.Reset()
 	v.layer.WritePixels(v.splat.Pix)
@@ -190,4 +195,34 @@ func (v *Viewer) drawLayer(screen *ebiten.Image) {
 	op.Filter = ebiten.FilterLinear
 	screen.Fill(Background)
 	screen.DrawImage(v.layer, &op)
+}
+
+// ringSprite is a white anti-aliased ring, stroked once and then drawn
+// tinted wherever a ring of that size is wanted: thousands of rings (the
+// matches of a search) cost a draw each, not a path each.
+type ringSprite struct {
+	radius, width float32
+	img           *ebiten.Image
+}
+
+// strokeRing draws a ring of the given radius and stroke width (device px)
+// centred at (x, y) in colour c, as vector.StrokeCircle would.
+func (v *Viewer) strokeRing(dst *ebiten.Image, x, y, radius, width float32, c color.RGBA) {
+	s := v.ring
+	if s == nil || s.radius != radius || s.width != width {
+		if s != nil {
+			s.img.Deallocate()
+		}
+		half := float32(math.Ceil(float64(radius + width)))
+		img := ebiten.NewImage(int(2*half)+2, int(2*half)+2)
+		vector.StrokeCircle(img, half+1, half+1, radius, width, color.White, true)
+		s = &ringSprite{radius: radius, width: width, img: img}
+		v.ring = s
+	}
+	half := float64(s.img.Bounds().Dx()) / 2
+	var op ebiten.DrawImageOptions
+	op.GeoM.Translate(float64(x)-half, float64(y)-half)
+	op.ColorScale.ScaleWithColor(c)
+	op.Filter = ebiten.FilterLinear
+	dst.DrawImage(s.img, &op)
 }
