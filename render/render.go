@@ -13,7 +13,6 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -129,6 +128,11 @@ type Viewer struct {
 	height     int
 	layer      *ebiten.Image // the point layer, redrawn when layerDirty (see layerCam)
 	layerDirty bool
+	// Big layers are drawn on the CPU over several frames (splat.go): the
+	// redraw under way; layerDone once a layer has been drawn at all.
+	splat      view.Splat
+	job        *layerJob
+	layerDone  bool
 	frameDirty bool
 	disc       *ebiten.Image
 	vertices   []ebiten.Vertex
@@ -400,33 +404,29 @@ func PointRadius(n int) float64 {
 // Draw composes the frame. It returns at once, drawing nothing, when nothing
 // changed since the last frame (the screen is not cleared between frames).
 func (v *Viewer) Draw(screen *ebiten.Image) {
-	if !v.frameDirty && !v.layerDirty {
+	if !v.frameDirty && !v.layerDirty && v.job == nil {
 		return
 	}
 	v.text.trim() // evict text images, none of which is in use now
 	if v.layer == nil {
 		v.layerMX, v.layerMY = layerMargin(v.width), layerMargin(v.height)
 		v.layer = ebiten.NewImage(v.width+2*v.layerMX, v.height+2*v.layerMY)
-		v.layerDirty = true
+		v.layerDirty, v.layerDone, v.job = true, false, nil
 	}
-	tx, ty, covers := v.layerOffset()
-	if v.layerDirty || !covers {
-		v.layerCam = v.cam
-		lc := v.cam
-		lc.Width, lc.Height = float64(v.width+2*v.layerMX), float64(v.height+2*v.layerMY)
-		v.drawPoints(v.layer, lc)
-		v.layerDirty = false
-		tx, ty = 0, 0
+	if _, _, covers := v.layerOffset(); !covers && v.layerDone && v.job == nil {
+		v.layerDirty = true // zoomed, resized or panned past the margins
 	}
-	op := &ebiten.DrawImageOptions{}
-	ox, oy := tx-float64(v.layerMX), ty-float64(v.layerMY)
-	op.GeoM.Translate(ox, oy)
-	screen.DrawImage(v.layer, op)
-	if v.labelsStale {
-		// Placed anew for a new layer, over frames if much text is new.
-		v.labelsStale = !v.placeLabels(v.labelRadius)
+	if v.layerDirty || v.job != nil {
+		v.updateLayer() // at once for few points, over frames on the CPU for many (splat.go)
 	}
-	v.drawLabels(screen, ox, oy) // they move with the layer
+	ox, oy, exact := v.drawLayer(screen)
+	if exact {
+		if v.labelsStale {
+			// Placed anew for a new layer, over frames if much text is new.
+			v.labelsStale = !v.placeLabels(v.labelRadius)
+		}
+		v.drawLabels(screen, ox, oy) // they move with the layer
+	}
 	v.drawHover(screen)
 	v.drawGesture(screen)
 	v.drawLegend(screen)
@@ -518,12 +518,27 @@ func (v *Viewer) drawPoints(dst *ebiten.Image, cam view.Camera) {
 				v.front = append(v.front, int32(i))
 			}
 		}
-		slices.SortStableFunc(v.front, func(a, c int32) int { return int(em[a]) - int(em[c]) })
+		v.front = sortByEmphasis(v.front, em)
 		v.drawRings(dst, v.front, v.spriteHalf()*1.15)
 		v.labelRadius, v.labelsStale = v.spriteHalf(), true
 		return
 	}
-	for k := 0; k < n; k++ {
+	v.front = v.addPoints(&b, em, 0, n, r, v.front[:0])
+	b.flush()
+	if len(v.front) > 0 {
+		// Matches, then neighbours, then the selection on top.
+		v.front = sortByEmphasis(v.front, em)
+		v.drawEmphasised(dst, &b, v.front, r)
+	}
+	v.labelRadius, v.labelsStale = r, true
+}
+
+// addPoints adds the points from to to−1 (drawing order) of radius r to b,
+// each in its colour (dimmed by em when others are emphasised), except the
+// emphasised ones, which it appends to front (drawn on top later) and
+// returns.
+func (v *Viewer) addPoints(b *quadBatch, em []uint8, from, to int, r float32, front []int32) []int32 {
+	for k := from; k < to; k++ {
 		i := k
 		if v.order != nil {
 			i = int(v.order[k])
@@ -538,19 +553,13 @@ func (v *Viewer) drawPoints(dst *ebiten.Image, cam view.Camera) {
 			case EmphasisDimmed:
 				c = dimmed(c)
 			default:
-				v.front = append(v.front, int32(i)) // drawn on top, below
+				front = append(front, int32(i)) // drawn on top, below
 				continue
 			}
 		}
 		b.add(v.pos[i*v.dims], v.pos[i*v.dims+1], r, c)
 	}
-	b.flush()
-	if len(v.front) > 0 {
-		// Matches, then neighbours, then the selection on top.
-		slices.SortStableFunc(v.front, func(a, c int32) int { return int(em[a]) - int(em[c]) })
-		v.drawEmphasised(dst, &b, v.front, r)
-	}
-	v.labelRadius, v.labelsStale = r, true
+	return front
 }
 
 // newBatch returns a batch drawing textured quads of src (nil: the disc,
@@ -565,7 +574,8 @@ func (v *Viewer) newBatch(dst, src *ebiten.Image, ds float32) quadBatch {
 		oy: float32(c.Height/2 + c.CenterY*c.Scale)}
 }
 
-// quadBatch collects point discs into DrawTriangles calls of up to maxQuads.
+// quadBatch collects point discs into DrawTriangles calls of up to maxQuads,
+// or, with sp, queues them for drawing on the CPU; with skip it drops them.
 type quadBatch struct {
 	v                   *Viewer
 	dst                 *ebiten.Image
@@ -573,13 +583,19 @@ type quadBatch struct {
 	opts                *ebiten.DrawTrianglesOptions
 	ds, w, h, s, ox, oy float32
 	quads               int
+	sp                  *view.Splat
+	skip                bool
 }
 
 // add queues a disc of radius r (device px) at world (x, y) in colour c,
 // unless it is off screen (or NaN).
 func (b *quadBatch) add(wx, wy, r float32, c color.RGBA) {
 	x, y := b.ox+wx*b.s, b.oy-wy*b.s
-	if !(x > -r && x < b.w+r && y > -r && y < b.h+r) { // also drops NaN
+	if !(x > -r && x < b.w+r && y > -r && y < b.h+r) || b.skip { // also drops NaN
+		return
+	}
+	if b.sp != nil {
+		b.sp.Add(x, y, r, c)
 		return
 	}
 	cr, cg, cb, ca := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255

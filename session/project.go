@@ -142,7 +142,9 @@ func (s *Session) workProjection(budget time.Duration) Changes {
 		for !s.pcaDone && time.Now().Before(deadline) {
 			s.pcaDone = s.pca.Step()
 		}
-		s.layoutFromPCA()
+		// Copied when asked for (Positions): the page redraws 1,000,000
+		// moving points about once a second, not after every slice.
+		s.layoutStale = true
 		ch.Points, ch.Status = true, true
 	case MethodTSNE:
 		if s.tsneRun != tsneRunning {
@@ -174,7 +176,7 @@ func (s *Session) workProjection(budget time.Duration) Changes {
 
 // showTSNE makes the t-SNE positions the layout (shared, not copied).
 func (s *Session) showTSNE() {
-	s.layout, s.layoutDims, s.layoutOwned = s.tsne.Positions(), s.tsne.Dims(), false
+	s.layout, s.layoutDims, s.layoutOwned, s.layoutStale = s.tsne.Positions(), s.tsne.Dims(), false, false
 }
 
 // layoutFromPCA copies the chosen components of the PCA positions into the layout.
@@ -185,7 +187,7 @@ func (s *Session) layoutFromPCA() {
 	if !s.layoutOwned || len(s.layout) != n*dims {
 		s.layout, s.layoutOwned = make([]float32, n*dims), true
 	}
-	s.layoutDims = dims
+	s.layoutDims, s.layoutStale = dims, false
 	for i := 0; i < n; i++ {
 		for a := 0; a < dims; a++ {
 			c := min(s.set.Axes[a], k-1)

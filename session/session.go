@@ -118,6 +118,7 @@ type Session struct {
 	layout      []float32 // N×layoutDims, what Positions returns
 	layoutDims  int
 	layoutOwned bool // layout is our buffer (PCA), not t-SNE's positions
+	layoutStale bool // the PCA moved since layout was copied from it
 
 	// controlMessage is the error of the last refused control (Controls.Message).
 	controlMessage string
@@ -329,7 +330,7 @@ func (s *Session) clear() {
 	s.data, s.sprite, s.colors, s.legend, s.legendTitle, s.colorCol = nil, nil, nil, nil, "", -1
 	s.stopTSNE()
 	s.pca, s.pcaDone, s.tsneRun, s.tsneShown = nil, false, tsneNone, false
-	s.layout, s.layoutOwned = nil, false
+	s.layout, s.layoutOwned, s.layoutStale = nil, false, false
 	s.resetInspector(0)
 	s.iso = nil
 	s.controlMessage = ""
@@ -458,8 +459,14 @@ func (s *Session) Status() Status {
 // Sentence is the readable form of the status, for the status line.
 func (s *Session) Sentence() string { return s.sentence }
 
-// Positions returns the layout, N×LayoutDims row-major, or nil when nothing is shown.
-func (s *Session) Positions() []float32 { return s.layout }
+// Positions returns the layout, N×LayoutDims row-major, or nil when nothing
+// is shown. During PCA the layout is brought up to date here, not by Work.
+func (s *Session) Positions() []float32 {
+	if s.layoutStale && s.pca != nil && s.set.Method == MethodPCA {
+		s.layoutFromPCA()
+	}
+	return s.layout
+}
 
 // LayoutDims is the dimension of the layout: 2 or 3.
 func (s *Session) LayoutDims() int { return s.layoutDims }

@@ -31,6 +31,11 @@ var demo embed.FS
 // of the frame keeps the page responsive (tasks stay well under 100 ms).
 const workBudget = 20 * time.Millisecond
 
+// maxWorkBudget bounds the work per frame while loading when frames come
+// slowly (a slow or busy machine, a software-rendered canvas): Ebiten then
+// runs one Update per frame, and most of each frame would be idle.
+const maxWorkBudget = 50 * time.Millisecond
+
 // command is what the page asks for: open files, or apply a fix (a
 // parse.Diagnostic.Action such as "metadataHeader=yes" or "embedding=2").
 type command struct {
@@ -106,6 +111,7 @@ type app struct {
 	// Points changed but not yet handed to the viewer, as the pacer allows.
 	pendingPoints, pendingRefit bool
 	pacer                       session.RedrawPacer
+	lastUpdate                  time.Time // when the last Update started
 
 	inspector *inspectorDOM
 	lines     bool // lines from the selected point to its neighbours
@@ -193,7 +199,7 @@ func (a *app) Update() error {
 			a.inspector.showSprites(a.viewer.HasSprites())
 			a.thumbsPending = false
 		}
-		a.apply(a.sess.Work(workBudget))
+		a.apply(a.sess.Work(a.budget()))
 		a.dom.placeFixes(a.viewer.BannerBottom())
 	} // else: publish the new phase now; the work starts with the next frame
 	a.syncPanels()
@@ -229,6 +235,18 @@ func (a *app) command(c command) {
 // whose errors it shows (#inspector-message).
 var inspectorControls = map[string]bool{"search": true, "search-column": true, "select": true, "select-matches": true,
 	"metric": true, "neighbours": true, "label-by": true, "isolate": true, "show-all": true}
+
+// budget is this Update's work time: workBudget, or while the data load,
+// half the time since the last Update, up to maxWorkBudget.
+func (a *app) budget() time.Duration {
+	now := time.Now()
+	gap := now.Sub(a.lastUpdate)
+	a.lastUpdate = now
+	if ph := a.sess.Status().Phase; ph != session.Parsing && ph != session.Reducing {
+		return workBudget
+	}
+	return min(maxWorkBudget, max(workBudget, gap/2))
+}
 
 // viewControl applies the controls that only concern the canvas, and
 // reports whether name was one:

@@ -17,7 +17,7 @@ func randomLayout(n int) []float32 {
 
 // BenchmarkPickerBuild indexes a 2D layout for hover (done when a layout changes).
 func BenchmarkPickerBuild(b *testing.B) {
-	for _, n := range []int{10000, 100000} {
+	for _, n := range []int{10000, 100000, 1000000} {
 		pos := randomLayout(n)
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -40,7 +40,7 @@ func BenchmarkPickerNearest(b *testing.B) {
 
 // BenchmarkProjectAll projects and depth-sorts a 3D layout (done every frame the view turns).
 func BenchmarkProjectAll(b *testing.B) {
-	for _, n := range []int{10000, 100000} {
+	for _, n := range []int{10000, 100000, 1000000} {
 		rng := rand.New(rand.NewSource(5))
 		pos := make([]float32, 3*n)
 		for i := range pos {

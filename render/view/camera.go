@@ -114,16 +114,19 @@ func BoundsOf(pos []float32, dims int) (b Bounds, ok bool) {
 	if dims < 2 {
 		return b, false
 	}
+	inf := float32(math.Inf(1))
+	minX, minY, maxX, maxY := inf, inf, -inf, -inf
 	for i := 0; i+1 < len(pos); i += dims {
-		x, y := float64(pos[i]), float64(pos[i+1])
-		if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
+		x, y := pos[i], pos[i+1]
+		if x-x != 0 || y-y != 0 { // NaN or ±Inf
 			continue
 		}
-		b.MinX = math.Min(b.MinX, x)
-		b.MaxX = math.Max(b.MaxX, x)
-		b.MinY = math.Min(b.MinY, y)
-		b.MaxY = math.Max(b.MaxY, y)
+		minX, maxX = min(minX, x), max(maxX, x)
+		minY, maxY = min(minY, y), max(maxY, y)
 		ok = true
+	}
+	if ok {
+		b = Bounds{float64(minX), float64(minY), float64(maxX), float64(maxY)}
 	}
 	return b, ok
 }
