@@ -37,9 +37,10 @@ type placedLabel struct {
 }
 
 // labelMisses bounds the text the engine measures or rasterises for labels
-// in one frame (each is a call into the browser); placement continues in
-// the next frames until every label that fits is placed.
-const labelMisses = 120
+// in one frame (each is a call into the browser, about a millisecond in
+// software-rendered WebGL); placement continues in the next frames until
+// every label that fits is placed.
+const labelMisses = 24
 
 // placeLabels chooses the labels for the current layer, radius r (device
 // px) being the drawn points' radius, within the frame's text budget; it
