@@ -265,3 +265,28 @@ func findColour(img image.Image, r, g, b uint8) (int, int) {
 	}
 	return -1, -1
 }
+
+// TestCanvasLabelsInAnyScript: the labels drawn next to the points come
+// from the browser's text engine too. The wine classes named in Thai,
+// Chinese and Arabic, then the same characters in another order: missing
+// glyphs would draw the same boxes both times; real ones differ. Without
+// labels the plot has (almost) no text pixels.
+func TestCanvasLabelsInAnyScript(t *testing.T) {
+	_, ctx := demoPage(t)
+	plot := image.Rect(0, 0, 850, 650) // left of the legend and the inspector
+	a := loadWine(t, ctx, wineWithLabels(t, "a", [3]string{"ไวน์แดง", "白葡萄酒", "نبيذ وردي"}))
+	b := loadWine(t, ctx, wineWithLabels(t, "b", [3]string{"แดงไวน์", "葡萄白酒", "وردي نبيذ"}))
+	ma, mb := textMask(a, plot), textMask(b, plot)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("labels-on"))); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	none := textMask(screenshot(t, ctx), plot)
+	t.Logf("text pixels in the plot: %d and %d with labels, %d without; %d differ between the namings", len(ma), len(mb), len(none), maskXOR(ma, mb))
+	if len(ma) < 2000 || len(mb) < 2000 || len(none) > len(ma)/10 {
+		t.Fatalf("labels drew %d and %d text pixels, %d without them: no labels on the canvas?", len(ma), len(mb), len(none))
+	}
+	if d := maskXOR(ma, mb); d < len(ma)/4 {
+		t.Errorf("the two namings (same characters, other order) draw alike (%d of %d text pixels differ): boxes, not glyphs?", d, len(ma))
+	}
+}
