@@ -116,7 +116,9 @@ type Viewer struct {
 	job        *layerJob
 	layerCam   view.Camera
 	layerDone  bool
-	ring       *ringSprite // the emphasis rings' sprite (splat.go)
+	ring       *ringSprite   // the emphasis rings' sprite (splat.go)
+	lastStep   time.Time     // when the layer job last advanced
+	maxBudget  time.Duration // its longest slice (SetLayerBudget)
 	frameDirty bool
 	disc       *ebiten.Image
 	vertices   []ebiten.Vertex
