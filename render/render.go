@@ -133,6 +133,8 @@ type Viewer struct {
 	splat      view.Splat
 	job        *layerJob
 	layerDone  bool
+	lastStep   time.Time     // when the layer job last advanced
+	maxBudget  time.Duration // its longest slice (SetLayerBudget)
 	frameDirty bool
 	disc       *ebiten.Image
 	vertices   []ebiten.Vertex

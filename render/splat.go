@@ -22,6 +22,14 @@ const (
 	layerBudget = 16 * time.Millisecond
 )
 
+// SetLayerBudget lets the CPU redraw take up to d a frame when frames come
+// slowly (a quarter of the time since the last one, at least 16 ms): the
+// software-rendered canvas of a busy 2-core machine paces frames at 0.1 to
+// 0.5 s with the page's thread idle most of that time, and a redraw of
+// 1,000,000 points in 16 ms slices then takes many seconds. The page
+// allows it once nothing else needs the frames (no data loading).
+func (v *Viewer) SetLayerBudget(d time.Duration) { v.maxBudget = d }
+
 // layerJob is a redraw of the point layer under way on the CPU: it queues
 // the points (k), then the emphasised ones on top (f), then draws the
 // queued discs band by band (band, at).
@@ -78,7 +86,10 @@ func (v *Viewer) updateLayer() {
 		v.splat.Reset()
 		v.splat.Fill(Background)
 	}
-	if v.stepLayer(time.Now(), time.Now().Add(layerBudget)) {
+	now := time.Now()
+	budget := max(layerBudget, min(v.maxBudget, now.Sub(v.lastStep)/4))
+	v.lastStep = now
+	if v.stepLayer(now, now.Add(budget)) {
 		v.job = nil
 	}
 	v.frameDirty = true

@@ -36,6 +36,10 @@ const workBudget = 20 * time.Millisecond
 // runs one Update per frame, and most of each frame would be idle.
 const maxWorkBudget = 50 * time.Millisecond
 
+// readyLayerBudget is the longest slice a frame gives the redraw of a big
+// point layer once the data are ready (render.Viewer.SetLayerBudget).
+const readyLayerBudget = 32 * time.Millisecond
+
 // command is what the page asks for: open files, or apply a fix (a
 // parse.Diagnostic.Action such as "metadataHeader=yes" or "embedding=2").
 type command struct {
@@ -243,8 +247,10 @@ func (a *app) budget() time.Duration {
 	gap := now.Sub(a.lastUpdate)
 	a.lastUpdate = now
 	if ph := a.sess.Status().Phase; ph != session.Parsing && ph != session.Reducing {
+		a.viewer.SetLayerBudget(readyLayerBudget)
 		return workBudget
 	}
+	a.viewer.SetLayerBudget(0)
 	return min(maxWorkBudget, max(workBudget, gap/2))
 }
 

@@ -187,11 +187,12 @@ func interactions(t testing.TB, ctx context.Context) map[string][]float64 {
 		waitStatus(t, ctx, 60*time.Second, "the search to be counted", func(st status) bool {
 			return st.Search != nil && st.Search.Query == "cluster 1" && st.Search.Matches > 0
 		})
-		// Clear it again (every point matches nothing: the emphasis goes).
+		// Clear it again: the emphasis goes.
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const s = document.getElementById('search');
 			s.value = ''; s.dispatchEvent(new Event('input', {bubbles: true})); return true })()`)); err != nil {
 			t.Fatal(err)
 		}
+		waitStatus(t, ctx, 60*time.Second, "the search to be cleared", func(st status) bool { return st.Search == nil })
 	})
 	return out
 }
