@@ -2,6 +2,7 @@ package render
 
 import (
 	"math"
+	"time"
 
 	"github.com/embproj/projector/render/view"
 )
@@ -36,6 +37,18 @@ type PointerEvent struct {
 	Ctrl    bool // ctrl or ⌘ was held (a drag draws a box)
 	Alt     bool // alt was held (a drag draws a lasso)
 	Touch   bool // a finger or pen, which has no hover
+}
+
+// inputState is the pointers' state, in device pixels.
+type inputState struct {
+	pointers         map[int]pointer // the pressed pointers by pointer id
+	dragging         bool            // one pointer pressed: it pans or turns the view
+	pinchDist        float64         // two pointers: their distance and midpoint
+	pinchX, pinchY   float64
+	cursorX, cursorY float64     // the mouse, for hover
+	cursorIn         bool        // the mouse is over the canvas
+	insets           view.Insets // CSS pixels covered by panels
+	lastPan          time.Time
 }
 
 // pointer is a pressed pointer.

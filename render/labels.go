@@ -23,6 +23,19 @@ const (
 // The theme's label colours (theme.go).
 var labelColor, labelShadow = darkTheme.label, darkTheme.shadow
 
+// labelState is the labels' text and placement: the text of each point,
+// whether labels are shown, the placer that keeps them apart, the labels
+// placed over the layer, and whether a new placement is due (for points
+// of radius labelRadius).
+type labelState struct {
+	label       func(i int) string
+	labelsOn    bool
+	placer      view.LabelPlacer
+	placed      []placedLabel
+	labelsStale bool
+	labelRadius float32
+}
+
 // SetLabels sets the text of point i's label (nil or on false: no labels).
 func (v *Viewer) SetLabels(label func(i int) string, on bool) {
 	v.label, v.labelsOn = label, on

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"image"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
@@ -15,6 +16,23 @@ var (
 	bannerBG                       = darkTheme.banner
 	severityWord                   = map[Severity]string{SeverityError: "Error", SeverityWarning: "Warning", SeverityInfo: "Note"}
 )
+
+// overlayState is what is drawn over the points: the legend, the
+// diagnostics banner (and where it ends, bannerBottom; its lines wrapped
+// to bannerWrapW device pixels, reset by SetBanner and resize), and the
+// hover tooltip with its sprite sheet.
+type overlayState struct {
+	legendTitle   string
+	legend        []view.Category
+	banner        []BannerLine
+	bannerBottom  float64
+	bannerWrapped [][]string
+	bannerWrapW   float64
+	tooltip       func(i int) []string
+	thumbs        *ebiten.Image                       // sprite sheet, or nil
+	thumbSrc      image.Image                         // what thumbs was made from
+	thumbCell     func(i int) (image.Rectangle, bool) // point i's cell in thumbs
+}
 
 // legendBox is the legend as laid out: its rows (label and, for
 // categories, the count drawn dim after it) and its box in device pixels.

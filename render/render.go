@@ -64,101 +64,56 @@ type Viewer struct {
 	fitScale float64 // the scale that fits the data; zoom limits are relative to it
 	autoFit  bool    // keep fitting the data until the user moves the camera
 
-	legendTitle string
-	legend      []view.Category
-	banner      []BannerLine
-	tooltip     func(i int) []string
-	thumbs      *ebiten.Image                       // sprite sheet, or nil
-	thumbSrc    image.Image                         // what thumbs was made from
-	thumbCell   func(i int) (image.Rectangle, bool) // point i's cell in thumbs
-
 	hover int // index of the hovered point, -1 for none
 
-	// Selection (select.go): per-point emphasis, the single selected
-	// point and its neighbours, the emphasised points in drawing order,
-	// the drag mode, a box or lasso being dragged, and the selections
-	// asked for since TakeSelections.
-	emphasis       []uint8
-	focus          int
-	neighbours     []int32
-	neighbourLines bool
-	front          []int32
-	dragMode       DragMode
-	gest           gesture
-	selections     []Selection
-	// Labels (labels.go): the text of each point, whether they are shown,
-	// and the placer that keeps them apart.
-	label    func(i int) string
-	labelsOn bool
-	placer   view.LabelPlacer
-	// placed are the labels drawn over the layer; labelsStale asks for a
-	// new placement (for points of radius labelRadius).
-	placed      []placedLabel
-	labelsStale bool
-	labelRadius float32
-	// spritesOn draws points as their sprite thumbnails (sprites.go).
-	spritesOn bool
-	// ring and whiteImg are textures of rings and solid lines (select.go).
-	ring, whiteImg *ebiten.Image
-	// The theme (theme.go): light or not; srcColors and srcLegend as
-	// given, colors and legend as drawn (adapted on the light theme, from
-	// adaptedFrom, with onLight memoising view.OnLight).
-	light       bool
-	srcColors   []color.RGBA
-	adaptedFrom []color.RGBA
-	srcLegend   []view.Category
-	onLight     map[color.RGBA]color.RGBA
-	click       press // a press that may still be a click (select.go)
-	// lcam is the camera the layer is being drawn with (drawPoints).
-	lcam view.Camera
-
-	// Input state (input.go), in device pixels.
-	pointers         map[int]pointer // the pressed pointers by pointer id
-	dragging         bool            // one pointer pressed: it pans or turns the view
-	pinchDist        float64         // two pointers: their distance and midpoint
-	pinchX, pinchY   float64
-	cursorX, cursorY float64     // the mouse, for hover
-	cursorIn         bool        // the mouse is over the canvas
-	insets           view.Insets // CSS pixels covered by panels
-	lastPan          time.Time
+	// The state of each of the viewer's jobs, in the file that does it.
+	overlayState        // overlay.go: legend, banner, tooltip
+	selectionState      // select.go: emphasis, gestures, clicks
+	labelState          // labels.go
+	themeState          // theme.go
+	inputState          // input.go
+	layerState          // the cached point layer (here and splat.go)
+	spritesOn      bool // sprites.go: points drawn as their thumbnails
 
 	// Drawing state.
 	scale      float64 // device pixels per CSS pixel
 	width      int     // screen size in device pixels
 	height     int
-	layer      *ebiten.Image // the point layer, redrawn when layerDirty (see layerCam)
-	layerDirty bool
-	// Big layers are drawn on the CPU over several frames (splat.go): the
-	// redraw under way; layerDone once a layer has been drawn at all.
-	splat      view.Splat
-	job        *layerJob
-	layerDone  bool
-	lastStep   time.Time     // when the layer job last advanced
-	maxBudget  time.Duration // its longest slice (SetLayerBudget)
 	frameDirty bool
-	disc       *ebiten.Image
-	vertices   []ebiten.Vertex
-	indices    []uint16
 	text       *textCache
 	firstFrame func() // nil once called
-	// bannerBottom is where the banner drawn last ends (device pixels).
-	bannerBottom float64
-	// The banner's lines wrapped to bannerWrapW device pixels (reset by
-	// SetBanner and resize).
-	bannerWrapped [][]string
-	bannerWrapW   float64
+}
 
+// layerState is the cached point layer, drawn only when the points, their
+// colours or the camera's zoom change.
+type layerState struct {
+	layer      *ebiten.Image // the point layer, redrawn when layerDirty (see layerCam)
+	layerDirty bool
 	// layerCam is the camera the layer was drawn with; the layer is layerMX
 	// and layerMY device pixels larger than the screen on each side, so a pan
 	// moves the image, redrawn only when the pan stops or runs past that margin.
 	layerCam         view.Camera
 	layerMX, layerMY int
+	// lcam is the camera the layer is being drawn with (drawPoints).
+	lcam view.Camera
+	// Big layers are drawn on the CPU over several frames (splat.go): the
+	// redraw under way; layerDone once a layer has been drawn at all.
+	splat     view.Splat
+	job       *layerJob
+	layerDone bool
+	lastStep  time.Time     // when the layer job last advanced
+	maxBudget time.Duration // its longest slice (SetLayerBudget)
+	// The disc every point is drawn with, and the quads of a batch.
+	disc     *ebiten.Image
+	vertices []ebiten.Vertex
+	indices  []uint16
 }
 
 // NewViewer returns a viewer with no points.
 func NewViewer() *Viewer {
-	return &Viewer{hover: -1, focus: -1, autoFit: true, scale: 1, layerDirty: true, frameDirty: true, disc: newDisc(32),
-		text: newTextCache(nil)}
+	v := &Viewer{hover: -1, autoFit: true, scale: 1, frameDirty: true, text: newTextCache(nil)}
+	v.focus, v.layerDirty, v.disc = -1, true, newDisc(32)
+	return v
 }
 
 // OnFirstFrame registers f to run once, right after the first frame that

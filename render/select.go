@@ -39,6 +39,24 @@ type Selection struct {
 	Region bool
 }
 
+// selectionState is how the selection is drawn and made: per-point
+// emphasis, the single selected point and its neighbours, the emphasised
+// points in drawing order, the drag mode, a box or lasso being dragged, a
+// press that may still be a click, the selections asked for since
+// TakeSelections, and the textures of rings and solid lines.
+type selectionState struct {
+	emphasis       []uint8
+	focus          int
+	neighbours     []int32
+	neighbourLines bool
+	front          []int32
+	dragMode       DragMode
+	gest           gesture
+	click          press
+	selections     []Selection
+	ring, whiteImg *ebiten.Image
+}
+
 // gesture is a selection drag in progress: a box or lasso in device
 // pixels, by the pointer id that draws it.
 type gesture struct {

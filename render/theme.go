@@ -42,6 +42,17 @@ var (
 	}
 )
 
+// themeState is the theme in use: light or not; srcColors and srcLegend as
+// given, the drawn colors and legend derived from them (adapted on the
+// light theme, from adaptedFrom, with onLight memoising view.OnLight).
+type themeState struct {
+	light       bool
+	srcColors   []color.RGBA
+	adaptedFrom []color.RGBA
+	srcLegend   []view.Category
+	onLight     map[color.RGBA]color.RGBA
+}
+
 // applyTheme sets the package's drawing colours to t.
 func applyTheme(t themeColors) {
 	Background, panelColor, textColor, dimText = t.background, t.panel, t.text, t.dim
