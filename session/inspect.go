@@ -88,6 +88,23 @@ type inspector struct {
 
 	emphasis      []uint8
 	emphasisStale bool
+	// status is the inspector's part of Status as last built; statusFresh
+	// says nothing changed since (Status is asked for several times a frame).
+	status      inspectorStatus
+	statusFresh bool
+}
+
+// inspectorStatus is the inspector's parts of the status (nil when empty).
+type inspectorStatus struct {
+	search *SearchStatus
+	sel    *SelectionStatus
+	nb     *NeighboursStatus
+}
+
+// changed marks what is derived from the search, selection and neighbours
+// (the emphasis, the status) as out of date.
+func (in *inspector) changed() {
+	in.emphasisStale, in.statusFresh = true, false
 }
 
 func newInspector() inspector {
@@ -165,7 +182,7 @@ func (s *Session) Search(query string, column int) error {
 	in := &s.insp
 	in.query, in.column, in.match = query, column, m
 	in.matches, in.next, in.searching, in.selectWhenDone = in.matches[:0], 0, m != nil, false
-	in.emphasisStale = true
+	in.changed()
 	return nil
 }
 
@@ -192,7 +209,7 @@ func (s *Session) searchStep(deadline time.Time) bool {
 		}
 	}
 	in.searching = false
-	in.emphasisStale = true
+	in.changed()
 	if in.selectWhenDone {
 		in.selectWhenDone = false
 		s.SelectMatches()
@@ -262,7 +279,7 @@ func (s *Session) SelectMatches() {
 func (s *Session) selectionChanged() {
 	in := &s.insp
 	in.nbQuery, in.nbRows, in.nbDist, in.nbComputed = nil, nil, nil, false
-	in.emphasisStale = true
+	in.changed()
 	if len(in.selList) != 1 {
 		return
 	}
@@ -316,7 +333,7 @@ func (s *Session) neighbourStep(deadline time.Time) bool {
 		if in.nbQuery.Step(max(64, 1<<21/max(s.data.D, 1))) {
 			in.nbRows, in.nbDist = in.nbQuery.Result()
 			in.nbQuery, in.nbComputed = nil, true
-			in.emphasisStale = true
+			in.changed()
 			return true
 		}
 		if time.Now().After(deadline) {
@@ -344,6 +361,10 @@ func (s *Session) workInspector(deadline time.Time) (changed bool) {
 func (s *Session) inspectorBusy() bool {
 	return s.insp.searching || s.insp.nbQuery != nil
 }
+
+// EmphasisStale reports whether the emphasis changed since Emphasis last
+// returned it (the canvas then redraws the points).
+func (s *Session) EmphasisStale() bool { return s.insp.emphasisStale }
 
 // Emphasis returns one EmphasisNone…EmphasisSelected value per row (nil
 // without data), recomputed when the selection, search or neighbours changed.
@@ -419,23 +440,33 @@ func (s *Session) inspectStatus() (search *SearchStatus, sel *SelectionStatus, n
 	if s.data == nil {
 		return nil, nil, nil
 	}
+	if !in.statusFresh {
+		in.status, in.statusFresh = s.buildInspectStatus(), true
+	}
+	return in.status.search, in.status.sel, in.status.nb
+}
+
+// buildInspectStatus builds the inspector's parts of the status.
+func (s *Session) buildInspectStatus() (st inspectorStatus) {
+	in := &s.insp
 	if in.query != "" && !in.searching {
-		search = &SearchStatus{Query: in.query, Column: in.column, Matches: len(in.matches)}
+		st.search = &SearchStatus{Query: in.query, Column: in.column, Matches: len(in.matches)}
 	}
 	if len(in.selList) > 0 {
-		sel = &SelectionStatus{Count: len(in.selList), Indices: make([]int, 0, min(len(in.selList), maxListedSelection))}
-		for _, r := range in.selList[:min(len(in.selList), maxListedSelection)] {
-			sel.Indices = append(sel.Indices, s.fullRow(int(r)))
+		listed := in.selList[:min(len(in.selList), maxListedSelection)]
+		st.sel = &SelectionStatus{Count: len(in.selList), Indices: make([]int, len(listed))}
+		for k, r := range listed {
+			st.sel.Indices[k] = s.fullRow(int(r))
 		}
 	}
 	if in.nbComputed && len(in.selList) == 1 {
-		nb = &NeighboursStatus{Of: s.fullRow(int(in.selList[0])), Metric: in.metric.String(), K: len(in.nbRows),
+		st.nb = &NeighboursStatus{Of: s.fullRow(int(in.selList[0])), Metric: in.metric.String(), K: len(in.nbRows),
 			Indices: make([]int, len(in.nbRows)), Distances: make([]float64, len(in.nbRows))}
 		for t, r := range in.nbRows {
-			nb.Indices[t], nb.Distances[t] = s.fullRow(int(r)), float64(in.nbDist[t])
+			st.nb.Indices[t], st.nb.Distances[t] = s.fullRow(int(r)), float64(in.nbDist[t])
 		}
 	}
-	return search, sel, nb
+	return st
 }
 
 // InspectorView is what the inspector panel lists.
@@ -459,6 +490,9 @@ type InspectorView struct {
 	// Isolated: a subset of Shown points is isolated (Show all returns).
 	Isolated bool
 	Shown    int
+	// The panel's sentences: the search's count, the selection's summary
+	// and the neighbour list's heading.
+	SearchText, SelectionText, NeighboursText string
 }
 
 // Row is one listed point: its row number, label and (for neighbours) distance.
@@ -473,9 +507,16 @@ func (s *Session) Inspector() InspectorView {
 	in := &s.insp
 	v := InspectorView{Query: in.query, Column: in.column, Searching: in.searching, Matches: len(in.matches),
 		Selected: len(in.selList), Metric: in.metric.String(), K: in.k, NeighboursBusy: in.nbQuery != nil}
-	if s.data == nil {
-		return v
+	if s.data != nil {
+		s.listInspector(&v)
 	}
+	v.SearchText, v.SelectionText, v.NeighboursText = v.searchText(), v.selectionText(), v.neighboursText()
+	return v
+}
+
+// listInspector fills v's lists and the isolation from the data shown.
+func (s *Session) listInspector(v *InspectorView) {
+	in := &s.insp
 	row := func(r int32) Row { return Row{Index: s.fullRow(int(r)), Label: s.Label(int(r))} }
 	for _, r := range in.matches[:min(len(in.matches), maxListedMatches)] {
 		v.Listed = append(v.Listed, row(r))
@@ -492,7 +533,6 @@ func (s *Session) Inspector() InspectorView {
 		v.Neighbours = append(v.Neighbours, nb)
 	}
 	v.Isolated, v.Shown = s.iso != nil, s.data.N
-	return v
 }
 
 // inspectControl applies an inspector control (see Control); handled is
@@ -552,4 +592,44 @@ func (s *Session) inspectControl(name, value string) (handled bool, err error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// searchText is the search's count: how many matched, how many are listed.
+func (v InspectorView) searchText() string {
+	switch {
+	case v.Searching:
+		return "Searching…"
+	case v.Query == "":
+		return ""
+	case v.Matches == 0:
+		return "No match."
+	}
+	t := fmt.Sprintf("%s %s", thousands(v.Matches), plural(v.Matches, "match", "matches"))
+	if v.Matches > len(v.Listed) {
+		t += fmt.Sprintf(", the first %d listed", len(v.Listed))
+	}
+	return t + ". Enter selects all."
+}
+
+// selectionText summarises the selection (and an isolated subset).
+func (v InspectorView) selectionText() string {
+	t := "Click a point to select it (shift+click adds)."
+	if v.Selected > 0 {
+		t = fmt.Sprintf("%s %s selected.", thousands(v.Selected), plural(v.Selected, "point", "points"))
+	}
+	if v.Isolated {
+		t = fmt.Sprintf("Isolated: %s points. ", thousands(v.Shown)) + t
+	}
+	return t
+}
+
+// neighboursText heads the neighbour list.
+func (v InspectorView) neighboursText() string {
+	switch {
+	case v.Selected == 1 && v.NeighboursBusy:
+		return fmt.Sprintf("Finding the neighbours of %s…", v.Of.Label)
+	case v.Selected == 1:
+		return fmt.Sprintf("%d nearest to %s (#%d), %s distance:", len(v.Neighbours), v.Of.Label, v.Of.Index, v.Metric)
+	}
+	return "Select one point to see its nearest neighbours in the original space."
 }

@@ -61,6 +61,9 @@ func TestSearchSubstringRegexAndColumn(t *testing.T) {
 	if v := s.Inspector(); len(v.Listed) != min(want, 100) || v.Listed[0].Label != labels[v.Listed[0].Index] {
 		t.Fatalf("listed %d matches (first %+v), want %d", len(v.Listed), v.Listed[0], min(want, 100))
 	}
+	if v := s.Inspector(); !strings.HasPrefix(v.SearchText, fmt.Sprintf("%d matches, the first 100 listed.", want)) {
+		t.Fatalf("search text %q for %d matches", v.SearchText, want)
+	}
 	control(t, s, "search", "/^[12]$/")
 	settle(t, s)
 	want = count(func(v string) bool { return v == "1" || v == "2" })

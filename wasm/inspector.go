@@ -59,47 +59,20 @@ func (d *inspectorDOM) show(v session.InspectorView) {
 	if d.byID("inspector").IsNull() {
 		return
 	}
-	count := ""
-	switch {
-	case v.Searching:
-		count = "Searching…"
-	case v.Query != "" && v.Matches == 0:
-		count = "No match."
-	case v.Query != "":
-		count = fmt.Sprintf("%s %s", thousands(v.Matches), plural(v.Matches, "match", "matches"))
-		if v.Matches > len(v.Listed) {
-			count += fmt.Sprintf(", the first %d listed", len(v.Listed))
-		}
-		count += ". Enter selects all."
-	}
-	d.set("search-count", "textContent", count)
+	d.set("search-count", "textContent", v.SearchText)
 	d.set("matches", "innerHTML", rowsHTML(v.Listed, false))
 
-	summary := "Click a point to select it (shift+click adds)."
-	if v.Selected > 0 {
-		summary = fmt.Sprintf("%s %s selected.", thousands(v.Selected), plural(v.Selected, "point", "points"))
-	}
 	d.byID("select-clear").Set("hidden", v.Selected == 0)
 	d.byID("isolate").Set("hidden", v.Selected < 3 || v.Selected == v.Shown)
 	d.byID("show-all").Set("hidden", !v.Isolated)
-	if v.Isolated {
-		summary = fmt.Sprintf("Isolated: %s points. ", thousands(v.Shown)) + summary
-	}
-	d.set("selection-summary", "textContent", summary)
+	d.set("selection-summary", "textContent", v.SelectionText)
 	list := v.SelectedRows
 	if v.Selected == 1 {
 		list = nil // the neighbour section names it
 	}
 	d.set("selection-list", "innerHTML", rowsHTML(list, false))
 
-	of := "Select one point to see its nearest neighbours in the original space."
-	switch {
-	case v.Selected == 1 && v.NeighboursBusy:
-		of = fmt.Sprintf("Finding the neighbours of %s…", v.Of.Label)
-	case v.Selected == 1:
-		of = fmt.Sprintf("%d nearest to %s (#%d), %s distance:", len(v.Neighbours), v.Of.Label, v.Of.Index, v.Metric)
-	}
-	d.set("neighbours-of", "textContent", of)
+	d.set("neighbours-of", "textContent", v.NeighboursText)
 	nb := v.Neighbours
 	if v.Selected != 1 {
 		nb = nil
@@ -138,20 +111,4 @@ func (d *inspectorDOM) setColumns(names []string) {
 	}
 	d.set("search-column", "innerHTML", opts("all", "all columns"))
 	d.set("label-by", "innerHTML", opts("", ""))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// thousands formats n with comma separators.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

@@ -344,7 +344,9 @@ func (a *app) syncPanels() {
 func (a *app) apply(ch session.Changes) {
 	if ch.Inspect || ch.Refit {
 		a.viewer.SetLabels(a.sess.Label, a.labels) // the label column may have changed
-		a.emphasise()
+		if ch.Refit || a.sess.EmphasisStale() {
+			a.emphasise() // redraws the points: only when their emphasis changed
+		}
 		a.inspector.show(a.sess.Inspector())
 	}
 	if ch.Style {
