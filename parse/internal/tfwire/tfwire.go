@@ -1,0 +1,31 @@
+// Package tfwire holds the small pieces of TensorFlow's on-disk framing that both the
+// checkpoint (tensor bundle) reader and the event-file (TFRecord) reader need: the
+// masked CRC32C that TensorFlow stores next to records, blocks and tensor data.
+package tfwire
+
+import "hash/crc32"
+
+// castagnoli is the CRC32C table (polynomial 0x82F63B78) TensorFlow uses everywhere.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// maskDelta is added after rotating, as in TensorFlow's crc32c::Mask.
+const maskDelta = 0xa282ead8
+
+// CRC32C returns the plain (unmasked) CRC32C of b.
+func CRC32C(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
+
+// UpdateCRC32C continues crc (an unmasked CRC32C) over b, for data read in pieces.
+func UpdateCRC32C(crc uint32, b []byte) uint32 { return crc32.Update(crc, castagnoli, b) }
+
+// Mask turns a CRC32C into the masked form TensorFlow stores: rotated right by 15 bits
+// plus a constant, so that a CRC of data holding CRCs is not itself trivially related.
+func Mask(crc uint32) uint32 { return (crc>>15 | crc<<17) + maskDelta }
+
+// Unmask is the inverse of Mask.
+func Unmask(masked uint32) uint32 {
+	rot := masked - maskDelta
+	return rot>>17 | rot<<15
+}
+
+// MaskedCRC32C returns Mask(CRC32C(b)).
+func MaskedCRC32C(b []byte) uint32 { return Mask(CRC32C(b)) }
