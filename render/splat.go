@@ -108,7 +108,7 @@ func (v *Viewer) stepLayer(start, deadline time.Time) bool {
 	if len(em) != n {
 		em = nil
 	}
-	const chunk = 1 << 13 // points or discs between looks at the clock
+	const chunk = 1 << 11 // points or discs between looks at the clock: a few ms in js/wasm
 	for j.k < n {
 		to := min(n, j.k+chunk)
 		j.front = v.addPoints(&b, em, j.k, to, r, j.front)

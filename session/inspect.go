@@ -39,6 +39,9 @@ type NeighboursStatus struct {
 	K         int       `json:"k"`
 	Indices   []int     `json:"indices"`
 	Distances []float64 `json:"distances"`
+	// Worker is true when the list was computed off the page's thread
+	// (a remote index, see remote.go).
+	Worker bool `json:"worker,omitempty"`
 }
 
 // Emphasis of a point, as the canvas draws it.
@@ -83,6 +86,7 @@ type inspector struct {
 	nbRows     []int32
 	nbDist     []float32
 	nbComputed bool // nbRows are the finished answer for the current single selection
+	nbRemote   bool // and they came from the remote index (remote.go)
 
 	labelCol int // the column labels come from; -1: the first
 
@@ -275,14 +279,26 @@ func (s *Session) SelectMatches() {
 	s.Select(rows, SelectReplace)
 }
 
-// selectionChanged restarts the neighbour query when exactly one row is selected.
+// selectionChanged restarts the neighbour query when exactly one row is
+// selected: on the remote index when the data are large and it has them
+// all, here in time slices otherwise.
 func (s *Session) selectionChanged() {
 	in := &s.insp
-	in.nbQuery, in.nbRows, in.nbDist, in.nbComputed = nil, nil, nil, false
+	in.nbQuery, in.nbRows, in.nbDist, in.nbComputed, in.nbRemote = nil, nil, nil, false, false
+	s.remote.waiting = false
 	in.changed()
 	if len(in.selList) != 1 {
 		return
 	}
+	if !s.queryRemote(int(in.selList[0])) {
+		s.startLocalQuery()
+	}
+}
+
+// startLocalQuery starts the neighbour query of the single selected row on
+// this thread (advanced by neighbourStep).
+func (s *Session) startLocalQuery() {
+	in := &s.insp
 	if in.nbIndex == nil {
 		ix, err := reduce.NewNeighbourIndex(s.data.Vectors, s.data.N, s.data.D)
 		if err != nil {
@@ -354,12 +370,15 @@ func (s *Session) workInspector(deadline time.Time) (changed bool) {
 	if s.insp.nbQuery != nil && time.Now().Before(deadline) && s.neighbourStep(deadline) {
 		changed = true
 	}
+	if s.remote.waiting && s.pollRemote() {
+		changed = true
+	}
 	return changed
 }
 
 // inspectorBusy reports whether a search or neighbour query is still running.
 func (s *Session) inspectorBusy() bool {
-	return s.insp.searching || s.insp.nbQuery != nil
+	return s.insp.searching || s.insp.nbQuery != nil || s.remote.waiting
 }
 
 // EmphasisStale reports whether the emphasis changed since Emphasis last
@@ -461,7 +480,7 @@ func (s *Session) buildInspectStatus() (st inspectorStatus) {
 	}
 	if in.nbComputed && len(in.selList) == 1 {
 		st.nb = &NeighboursStatus{Of: s.fullRow(int(in.selList[0])), Metric: in.metric.String(), K: len(in.nbRows),
-			Indices: make([]int, len(in.nbRows)), Distances: make([]float64, len(in.nbRows))}
+			Indices: make([]int, len(in.nbRows)), Distances: make([]float64, len(in.nbRows)), Worker: in.nbRemote}
 		for t, r := range in.nbRows {
 			st.nb.Indices[t], st.nb.Distances[t] = s.fullRow(int(r)), float64(in.nbDist[t])
 		}
@@ -506,7 +525,7 @@ type Row struct {
 func (s *Session) Inspector() InspectorView {
 	in := &s.insp
 	v := InspectorView{Query: in.query, Column: in.column, Searching: in.searching, Matches: len(in.matches),
-		Selected: len(in.selList), Metric: in.metric.String(), K: in.k, NeighboursBusy: in.nbQuery != nil}
+		Selected: len(in.selList), Metric: in.metric.String(), K: in.k, NeighboursBusy: in.nbQuery != nil || s.remote.waiting}
 	if s.data != nil {
 		s.listInspector(&v)
 	}

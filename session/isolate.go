@@ -34,6 +34,7 @@ type isolation struct {
 	labelCol, searchColumn int
 	query                  string
 	neighbourK             int
+	remote                 remoteState // the full data's remote index
 }
 
 // minIsolate is the fewest points a projection can be re-run on.
@@ -81,8 +82,10 @@ func (s *Session) Isolate() (Changes, error) {
 	if len(sel) == s.data.N {
 		return Changes{}, fmt.Errorf("all %s points are selected: nothing to isolate", thousands(s.data.N))
 	}
-	if s.iso == nil {
+	keep := s.iso == nil
+	if keep {
 		s.iso = s.saveFullView()
+		s.iso.remote = s.remote
 	} else {
 		s.stopTSNE()
 	}
@@ -93,6 +96,7 @@ func (s *Session) Isolate() (Changes, error) {
 	s.iso.rows = rows
 	method := s.set.Method
 	s.data = subset(s.iso.full, rows)
+	s.openRemote(keep)
 	s.showProjection(method)
 	return Changes{Status: true, Points: true, Refit: true, Style: true, Inspect: true}, nil
 }
@@ -146,6 +150,8 @@ func (s *Session) ShowAll() (Changes, error) {
 		}
 	}
 	s.stopTSNE()
+	s.closeRemote()
+	s.remote = iso.remote
 	s.iso = nil
 	s.data = iso.full
 	s.set, s.pca, s.pcaDone = iso.set, iso.pca, iso.pcaDone

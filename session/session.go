@@ -128,8 +128,10 @@ type Session struct {
 	legendTitle string
 	colorCol    int
 
-	insp inspector  // search, selection, neighbours (inspect.go)
-	iso  *isolation // the full view while a subset is isolated (isolate.go)
+	insp      inspector  // search, selection, neighbours (inspect.go)
+	iso       *isolation // the full view while a subset is isolated (isolate.go)
+	remote    remoteState
+	newRemote RemoteIndexFactory // nil: neighbour queries run here (remote.go)
 }
 
 // New returns a session in the loading phase with nothing to show.
@@ -316,6 +318,7 @@ func (s *Session) Work(budget time.Duration) Changes {
 		return Changes{Status: true, Points: true, Refit: true, Style: true, Banner: true}
 	}
 	deadline := time.Now().Add(budget)
+	s.advanceRemote(budget / 4)
 	if s.inspectorBusy() {
 		ch.Inspect = s.workInspector(time.Now().Add(budget / 2))
 		ch.Status = ch.Status || ch.Inspect
@@ -332,6 +335,10 @@ func (s *Session) clear() {
 	s.pca, s.pcaDone, s.tsneRun, s.tsneShown = nil, false, tsneNone, false
 	s.layout, s.layoutOwned, s.layoutStale = nil, false, false
 	s.resetInspector(0)
+	s.closeRemote()
+	if s.iso != nil && s.iso.remote.ix != nil {
+		s.iso.remote.ix.Close()
+	}
 	s.iso = nil
 	s.controlMessage = ""
 }
@@ -358,6 +365,7 @@ func (s *Session) finishLoad() {
 	}
 	s.data = data
 	s.resetInspector(data.N)
+	s.openRemote(false)
 	s.status.Points, s.status.Dims = data.N, data.D
 	s.style()
 	s.startProjection()

@@ -129,6 +129,9 @@ func main() {
 	if f := newWorkerFactory(); f != nil {
 		a.sess.SetEmbedderFactory(f) // t-SNE in a Web Worker, off this thread
 	}
+	if f := newRemoteIndexFactory(); f != nil {
+		a.sess.SetRemoteIndexFactory(f) // neighbour queries of large data in the same worker
+	}
 	if te, err := newCanvasText(); err == nil {
 		a.viewer.SetTextEngine(te) // canvas text in any script the browser draws
 	} else {

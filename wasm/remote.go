@@ -132,10 +132,13 @@ func newWorkerFactory() session.EmbedderFactory {
 		w.Call("addEventListener", "message", r.onMsg)
 		w.Call("addEventListener", "error", r.onError)
 
+		from := handedOver(vectors, n, d)
 		protocol.Start{Run: r.run, N: n, D: d, Dims: cfg.Dims, Perplexity: cfg.Perplexity,
-			LearningRate: cfg.LearningRate, Seed: cfg.Seed}.Post(w)
-		r.vectors = vectors
-		r.sendVectors(time.Now().Add(4 * time.Millisecond))
+			LearningRate: cfg.LearningRate, Seed: cfg.Seed, FromIndex: from}.Post(w)
+		if from == 0 {
+			r.vectors = vectors
+			r.sendVectors(time.Now().Add(4 * time.Millisecond))
+		}
 		return r
 	}
 }

@@ -31,8 +31,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/chromedp"
 
 	"github.com/embproj/projector/scripts/static"
@@ -327,6 +329,7 @@ type status struct {
 		K         int       `json:"k"`
 		Indices   []int     `json:"indices"`
 		Distances []float64 `json:"distances"`
+		Worker    bool      `json:"worker"`
 	} `json:"neighbours"`
 	// TSNEPhase and Progress: the t-SNE stage and how far it is within it.
 	TSNEPhase string  `json:"tsnePhase"`
@@ -472,4 +475,35 @@ func frequentColours(colours map[[3]uint8]int, min int) int {
 		}
 	}
 	return n
+}
+
+// profilePage starts Chromium's CPU profiler on the page when E2E_PROFILE
+// names a file, and returns what stops it and writes the profile there (a
+// .cpuprofile for Chromium's DevTools; wasm functions are numbered: build
+// the wasm without -s to map the numbers to names).
+func profilePage(t testing.TB, ctx context.Context) (stop func()) {
+	path := os.Getenv("E2E_PROFILE")
+	if path == "" {
+		return func() {}
+	}
+	if _, err := chromedp.Call(ctx, profiler.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, profiler.Start, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		res, err := chromedp.Call(ctx, profiler.Stop, cdp.Empty{})
+		if err != nil {
+			t.Errorf("stopping the profiler: %v", err)
+			return
+		}
+		b, err := json.Marshal(res.Profile)
+		if err == nil {
+			err = os.WriteFile(path, b, 0o644)
+		}
+		if err != nil {
+			t.Errorf("writing the profile: %v", err)
+		}
+	}
 }

@@ -58,15 +58,16 @@ func wordsDataset(t *testing.T, n, d int) (tensor, meta string, x [][]float64) {
 }
 
 // bruteNeighbours ranks all other rows by distance to row i.
-func bruteNeighbours(x [][]float64, i int, metric string) (rows []int, dist []float64) {
+func bruteNeighbours[F float32 | float64](x [][]F, i int, metric string) (rows []int, dist []float64) {
 	all := make([]float64, len(x))
 	for j := range x {
 		var dot, na, nb, sq float64
 		for k := range x[i] {
-			dot += x[i][k] * x[j][k]
-			na += x[i][k] * x[i][k]
-			nb += x[j][k] * x[j][k]
-			sq += (x[i][k] - x[j][k]) * (x[i][k] - x[j][k])
+			a, b := float64(x[i][k]), float64(x[j][k])
+			dot += a * b
+			na += a * a
+			nb += b * b
+			sq += (a - b) * (a - b)
 		}
 		if metric == "cosine" {
 			all[j] = 1 - dot/math.Sqrt(na*nb)
@@ -84,7 +85,7 @@ func bruteNeighbours(x [][]float64, i int, metric string) (rows []int, dist []fl
 	return rows, dist
 }
 
-func checkNeighbours(t *testing.T, st status, x [][]float64, of, k int, metric string) {
+func checkNeighbours[F float32 | float64](t *testing.T, st status, x [][]F, of, k int, metric string) {
 	t.Helper()
 	nb := st.Neighbours
 	if nb == nil || nb.Of != of || nb.K != k || nb.Metric != metric || len(nb.Indices) != k || len(nb.Distances) != k {

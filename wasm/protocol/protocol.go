@@ -10,6 +10,10 @@
 // 50 ms while running and after every change, Failure when a message is
 // malformed. Every message carries the run number of its Start, so either
 // side can drop messages of an older run.
+//
+// Neighbour queries (index.go) are a second conversation with the same
+// worker, numbered by index instead of run: Index, its IndexVectors pieces,
+// Query messages answered by Neighbours, and IndexDrop.
 package protocol
 
 import (
@@ -30,8 +34,11 @@ const (
 )
 
 // Start begins run Run: t-SNE of N points of D dimensions into Dims (2 or 3).
+// With FromIndex set (≥ 1) the vectors are those of that neighbour dataset
+// (index.go), already in the worker, and no Vectors pieces follow.
 type Start struct {
 	Run, N, D, Dims int
+	FromIndex       int
 	Perplexity      float64
 	LearningRate    float64 // 0: the default
 	Seed            uint64
@@ -142,13 +149,15 @@ func (s Start) Encode() js.Value {
 	o.Set("perplexity", s.Perplexity)
 	o.Set("learningRate", s.LearningRate)
 	o.Set("seed", float64(s.Seed))
+	o.Set("fromIndex", s.FromIndex)
 	return o
 }
 
 // DecodeStart reads a start message, checking its shape.
 func DecodeStart(m js.Value) (Start, error) {
 	s := Start{Run: Run(m), N: integer(m, "n"), D: integer(m, "d"), Dims: integer(m, "dims"),
-		Perplexity: num(m, "perplexity"), LearningRate: num(m, "learningRate"), Seed: uint64(integer(m, "seed"))}
+		Perplexity: num(m, "perplexity"), LearningRate: num(m, "learningRate"), Seed: uint64(integer(m, "seed")),
+		FromIndex: integer(m, "fromIndex")}
 	if s.N < 0 || s.D < 1 {
 		return s, fmt.Errorf("start message: %d×%d vectors", s.N, s.D)
 	}

@@ -1,7 +1,8 @@
 //go:build js && wasm
 
 // Command worker runs t-SNE in a Web Worker, off the page's main thread, so
-// the canvas stays responsive and the computation gets a core of its own.
+// the canvas stays responsive and the computation gets a core of its own;
+// it also answers the exact neighbour queries of large data (index.go).
 // site/worker.js starts it; the page's wasm/ (remoteTSNE) talks to it.
 //
 // The page starts one worker when it loads and reuses it for every run.
@@ -12,6 +13,7 @@
 package main
 
 import (
+	"fmt"
 	"syscall/js"
 	"time"
 
@@ -64,9 +66,15 @@ type worker struct {
 	n, d     int
 	vectors  []float32
 	received int
+
+	// indexes are the datasets of neighbour queries, by the page's number.
+	indexes map[int]*neighbourData
 }
 
 func (w *worker) handle(m js.Value) {
+	if w.handleIndex(m) {
+		return
+	}
 	switch protocol.Type(m) {
 	case protocol.TypeStart:
 		w.t, w.loading, w.vectors = nil, nil, nil
@@ -78,7 +86,15 @@ func (w *worker) handle(m js.Value) {
 		}
 		w.loading = &reduce.TSNEConfig{Dims: st.Dims, Perplexity: st.Perplexity, LearningRate: st.LearningRate, Seed: st.Seed}
 		w.n, w.d = st.N, st.D
-		w.vectors, w.received = make([]float32, st.N*st.D), 0
+		if nd := w.indexes[st.FromIndex]; st.FromIndex > 0 && nd != nil && nd.n == st.N && nd.d == st.D && nd.received == len(nd.vectors) {
+			w.vectors, w.received = nd.vectors, len(nd.vectors) // shared, read only by both
+		} else if st.FromIndex > 0 {
+			w.loading = nil
+			w.fail(fmt.Errorf("t-SNE of dataset %d: the worker does not hold its %d×%d vectors", st.FromIndex, st.N, st.D))
+			return
+		} else {
+			w.vectors, w.received = make([]float32, st.N*st.D), 0
+		}
 		w.running, w.done = true, false
 		w.maybeBegin()
 	case protocol.TypeVectors:

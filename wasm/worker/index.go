@@ -1,0 +1,114 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+
+	"github.com/embproj/projector/reduce"
+	"github.com/embproj/projector/wasm/protocol"
+)
+
+// neighbourData is one dataset the page asks neighbour queries of: its
+// vectors (arriving in pieces) and, once they are all here, its index.
+type neighbourData struct {
+	n, d     int
+	vectors  []float32
+	received int
+	ix       *reduce.NeighbourIndex
+}
+
+// maxIndexes bounds the datasets kept: the page keeps the full data and
+// at most one isolated subset.
+const maxIndexes = 2
+
+// handleIndex takes a message of the neighbour conversation and reports
+// whether it was one.
+func (w *worker) handleIndex(m js.Value) bool {
+	switch protocol.Type(m) {
+	case protocol.TypeIndex:
+		x, err := protocol.DecodeIndex(m)
+		if err != nil {
+			w.answer(protocol.Neighbours{Index: x.Index, Query: -1, Err: err.Error()})
+			return true
+		}
+		if w.indexes == nil {
+			w.indexes = map[int]*neighbourData{}
+		}
+		w.indexes[x.Index] = &neighbourData{n: x.N, d: x.D, vectors: make([]float32, x.N*x.D)}
+		w.evictIndexes(x.Index)
+	case protocol.TypeIndexVectors:
+		nd := w.indexes[protocol.IndexOf(m)]
+		if nd == nil {
+			return true // a piece of a dropped index
+		}
+		got, err := protocol.DecodeVectorsInto(m, nd.vectors, nd.received)
+		if err != nil {
+			delete(w.indexes, protocol.IndexOf(m))
+			w.answer(protocol.Neighbours{Index: protocol.IndexOf(m), Query: -1, Err: err.Error()})
+			return true
+		}
+		nd.received += got
+	case protocol.TypeIndexDrop:
+		delete(w.indexes, protocol.IndexOf(m))
+	case protocol.TypeQuery:
+		q, err := protocol.DecodeQuery(m)
+		if err != nil {
+			w.answer(protocol.Neighbours{Index: q.Index, Query: q.Query, Err: err.Error()})
+			return true
+		}
+		w.answer(w.query(q))
+	default:
+		return false
+	}
+	return true
+}
+
+// evictIndexes drops the oldest datasets beyond maxIndexes, keeping newest.
+func (w *worker) evictIndexes(newest int) {
+	for len(w.indexes) > maxIndexes {
+		oldest := newest
+		for id := range w.indexes {
+			oldest = min(oldest, id)
+		}
+		delete(w.indexes, oldest)
+	}
+}
+
+// query answers one neighbour query in full (about 80 ms at 100,000 × 768).
+func (w *worker) query(q protocol.Query) protocol.Neighbours {
+	a := protocol.Neighbours{Index: q.Index, Query: q.Query}
+	nd := w.indexes[q.Index]
+	switch {
+	case nd == nil:
+		a.Err = fmt.Sprintf("no dataset %d in the worker", q.Index)
+		return a
+	case nd.received < len(nd.vectors):
+		a.Err = fmt.Sprintf("dataset %d: %d of %d values received", q.Index, nd.received, len(nd.vectors))
+		return a
+	}
+	if nd.ix == nil {
+		ix, err := reduce.NewNeighbourIndex(nd.vectors, nd.n, nd.d)
+		if err != nil {
+			a.Err = err.Error()
+			return a
+		}
+		nd.ix = ix
+	}
+	metric := reduce.Cosine
+	if q.Metric == "euclidean" {
+		metric = reduce.Euclidean
+	}
+	nq, err := nd.ix.Query(q.Row, q.K, metric)
+	if err != nil {
+		a.Err = err.Error()
+		return a
+	}
+	for !nq.Step(nd.n) {
+	}
+	a.Rows, a.Distances = nq.Result()
+	return a
+}
+
+func (w *worker) answer(a protocol.Neighbours) { a.Post(w.self) }
