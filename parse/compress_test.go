@@ -80,7 +80,7 @@ func TestDecompressionBomb(t *testing.T) {
 func TestBrokenCompressed(t *testing.T) {
 	gz := gzipOf(t, []byte(t3))
 	ds, rep := Load([]File{{Name: "v.tsv.gz", Data: gz[:len(gz)-6]}}, Options{})
-	if ds != nil || !rep.Blocking() || rep.Diagnostics[0].Code != "encoding" {
+	if ds != nil || !rep.Blocking() || rep.Diagnostics[0].Code != CodeArchiveBroken {
 		t.Errorf("truncated gzip: %+v", rep.Diagnostics)
 	}
 }

@@ -151,9 +151,9 @@ func load(files []File, opts Options, step *Stepper) (ds *Dataset, rep Report) {
 	defer func() {
 		if p := recover(); p != nil {
 			if _, ok := p.(stepCanceled); ok {
-				r.errorf("canceled", "", 0, "", "", "Loading was canceled.")
+				r.errorf(CodeCanceled, "", 0, "", "", "Loading was canceled.")
 			} else {
-				r.errorf("internal", "", 0, "Please report this file.", "", "The reader failed unexpectedly: %v.", p)
+				r.errorf(CodeInternal, "", 0, "Please report this file.", "", "The reader failed unexpectedly: %v.", p)
 			}
 			ds = nil
 		}
@@ -184,7 +184,7 @@ type loader struct {
 func (l *loader) load(in []File) *Dataset {
 	r := l.r
 	if len(in) == 0 {
-		r.errorf("config-missing-file", "", 0, "Choose a tensor file.", "", "No file was given.")
+		r.errorf(CodeNoFiles, "", 0, "Choose a tensor file.", "", "No file was given.")
 		return nil
 	}
 	l.wrap = map[string]string{}
@@ -208,11 +208,11 @@ func (l *loader) load(in []File) *Dataset {
 		switch k {
 		case KindLFS:
 			l.placeholder[i] = len(r.diags)
-			r.warnf("lfs-pointer", f.Name, 1, "Run `git lfs pull` (or download the file from the LFS server) and use the real file.", "",
+			r.warnf(CodeLFSPointer, f.Name, 1, "Run `git lfs pull` (or download the file from the LFS server) and use the real file.", "",
 				"%s is a Git LFS pointer (%d bytes of text), not the data itself: %s.", f.Name, len(f.Data), quote(firstLine(f.Data)))
 		case KindHTML:
 			l.placeholder[i] = len(r.diags)
-			r.warnf("html-page", f.Name, 1, "Download the raw file (on GitHub: the Raw button) instead of saving the web page.", "",
+			r.warnf(CodeHTMLPage, f.Name, 1, "Download the raw file (on GitHub: the Raw button) instead of saving the web page.", "",
 				"%s is an HTML web page, not data: the page around the file was saved instead of the file.", f.Name)
 		}
 	}
@@ -230,7 +230,7 @@ func (l *loader) load(in []File) *Dataset {
 	if cfgIdx >= 0 {
 		for i, k := range l.kinds {
 			if k == KindConfig && i != cfgIdx {
-				r.infof("extra-file", l.files[i].Name, 0, "%s was not used: %s is the config nearest the top of the folder.", l.files[i].Name, l.files[cfgIdx].Name)
+				r.infof(CodeExtraFile, l.files[i].Name, 0, "%s was not used: %s is the config nearest the top of the folder.", l.files[i].Name, l.files[cfgIdx].Name)
 			}
 		}
 		cf := l.files[cfgIdx]
@@ -242,14 +242,14 @@ func (l *loader) load(in []File) *Dataset {
 			cfg, err = ParseConfigPbtxt(cf.Data)
 		}
 		if err != nil {
-			d := r.add(Diagnostic{Severity: Error, Code: "config-syntax", File: cf.Name, Message: fmt.Sprintf("%s cannot be read: %v.", cf.Name, err), Fix: "Correct the config, or drop the tensor and metadata files without it."})
+			d := r.add(Diagnostic{Severity: Error, Code: CodeConfigSyntax, File: cf.Name, Message: fmt.Sprintf("%s cannot be read: %v.", cf.Name, err), Fix: "Correct the config, or drop the tensor and metadata files without it."})
 			if ce, ok := err.(*ConfigError); ok {
 				d.Line, d.Column = ce.Line, ce.Column
 			}
 			return nil
 		}
 		if len(cfg.Embeddings) == 0 {
-			r.errorf("config-syntax", cf.Name, 0, "", "", "%s lists no embeddings.", cf.Name)
+			r.errorf(CodeConfigSyntax, cf.Name, 0, "", "", "%s lists no embeddings.", cf.Name)
 			return nil
 		}
 		for i, e := range cfg.Embeddings {
@@ -261,11 +261,11 @@ func (l *loader) load(in []File) *Dataset {
 		}
 		ei := l.opts.Embedding
 		if ei < 0 || ei >= len(cfg.Embeddings) {
-			r.warnf("config-embeddings", cf.Name, 0, "", "", "%s has %d embeddings; there is no number %d, so the first was used.", cf.Name, len(cfg.Embeddings), ei+1)
+			r.warnf(CodeConfigEmbeddings, cf.Name, 0, "", "", "%s has %d embeddings; there is no number %d, so the first was used.", cf.Name, len(cfg.Embeddings), ei+1)
 			ei = 0
 		}
 		if len(cfg.Embeddings) > 1 {
-			r.infof("config-embeddings", cf.Name, 0, "%s offers %d embeddings; showing %q (choose another with the embedding option).", cf.Name, len(cfg.Embeddings), l.embeddings[ei])
+			r.infof(CodeConfigEmbeddings, cf.Name, 0, "%s offers %d embeddings; showing %q (choose another with the embedding option).", cf.Name, len(cfg.Embeddings), l.embeddings[ei])
 		}
 		ds.Embeddings, ds.Embedding = l.embeddings, ei
 		e := cfg.Embeddings[ei]
@@ -275,7 +275,7 @@ func (l *loader) load(in []File) *Dataset {
 			if ck == "" {
 				ck = "a TensorFlow checkpoint"
 			}
-			r.errorf("checkpoint-unsupported", cf.Name, 0, "Export the tensor to a TSV or .npy file (e.g. with numpy.savetxt) and add tensor_path.", "",
+			r.errorf(CodeCheckpointUnsupported, cf.Name, 0, "Export the tensor to a TSV or .npy file (e.g. with numpy.savetxt) and add tensor_path.", "",
 				"Embedding %q of %s has no tensor path: its values live in %s, which cannot be read in the browser.", e.TensorName, cf.Name, ck)
 			return nil
 		}
@@ -293,7 +293,7 @@ func (l *loader) load(in []File) *Dataset {
 		if len(e.TensorShape) == 2 {
 			shape = [2]int{e.TensorShape[0], e.TensorShape[1]}
 		} else if len(e.TensorShape) != 0 {
-			r.warnf("shape-mismatch", cf.Name, 0, "", "", "tensorShape in %s has %d numbers; it needs two, [N, D]. It was ignored.", cf.Name, len(e.TensorShape))
+			r.warnf(CodeShapeMismatch, cf.Name, 0, "", "", "tensorShape in %s has %d numbers; it needs two, [N, D]. It was ignored.", cf.Name, len(e.TensorShape))
 		}
 		if tIdx < 0 {
 			// Offer another embedding of the config whose tensor file is here.
@@ -321,7 +321,7 @@ func (l *loader) load(in []File) *Dataset {
 		}
 		// Config roles swapped by content?
 		if mIdx >= 0 && l.kinds[tIdx] == KindText && (l.kinds[mIdx] == KindTensorText || l.kinds[mIdx] == KindBinary || l.kinds[mIdx] == KindNpy) {
-			r.warnf("files-swapped", cf.Name, 0, "", "",
+			r.warnf(CodeFilesSwapped, cf.Name, 0, "", "",
 				"%s names %s as the tensor and %s as the metadata, but their contents say the opposite; they were used the other way round.",
 				cf.Name, l.files[tIdx].Name, l.files[mIdx].Name)
 			tIdx, mIdx = mIdx, tIdx
@@ -343,7 +343,7 @@ func (l *loader) load(in []File) *Dataset {
 	}
 	if l.opts.Swap && mIdx >= 0 {
 		tIdx, mIdx = mIdx, tIdx
-		r.infof("files-swapped", "", 0, "As asked, %s was read as the tensor and %s as the metadata.", l.files[tIdx].Name, l.files[mIdx].Name)
+		r.infof(CodeFilesSwapped, "", 0, "As asked, %s was read as the tensor and %s as the metadata.", l.files[tIdx].Name, l.files[mIdx].Name)
 	}
 	if l.opts.Shape != [2]int{} {
 		shape = l.opts.Shape
@@ -376,7 +376,7 @@ func (l *loader) load(in []File) *Dataset {
 	switch l.kinds[tIdx] {
 	case KindNpy:
 		if low := strings.ToLower(tf.Name); strings.HasSuffix(low, ".bytes") || strings.HasSuffix(low, ".bin") {
-			r.warnf("bytes-dtype", tf.Name, 0, "", "",
+			r.warnf(CodeBytesDtype, tf.Name, 0, "", "",
 				"%s is a NumPy .npy file, not raw float32 .bytes (TensorBoard would read its header as numbers); it was read as .npy.", tf.Name)
 		}
 		t = parseNpy(tf, hint, l.opts, r)
@@ -387,7 +387,7 @@ func (l *loader) load(in []File) *Dataset {
 	case KindJSON:
 		t = parseJSONRows(tf, l.opts, r)
 	case KindImage, KindConfig, KindCheckpoint:
-		r.errorf("non-numeric", tf.Name, 0, "Choose the tensor file.", "", "%s is a %s file, not a tensor.", tf.Name, l.kinds[tIdx])
+		r.errorf(CodeNotATensor, tf.Name, 0, "Choose the tensor file.", "", "%s is a %s file, not a tensor.", tf.Name, l.kinds[tIdx])
 		return nil
 	default:
 		t = parseTextTensor(tf, l.opts, r)
@@ -399,7 +399,7 @@ func (l *loader) load(in []File) *Dataset {
 			if shape[0] == t.d && shape[1] == t.n {
 				msg = fmt.Sprintf("The config's tensorShape [%d, %d] is transposed: %s holds %d points of %d dimensions.", shape[0], shape[1], tf.Name, t.n, t.d)
 			}
-			r.warnf("shape-mismatch", tf.Name, 0, "Correct tensorShape in the config.", "", "%s", msg)
+			r.warnf(CodeShapeMismatch, tf.Name, 0, "Correct tensorShape in the config.", "", "%s", msg)
 		}
 	}
 	if t == nil {
@@ -407,7 +407,7 @@ func (l *loader) load(in []File) *Dataset {
 	}
 	if t.format == "bytes" || t.format == "npy" || t.format == "npz" {
 		if hint.shape != [2]int{} && (t.n != hint.shape[0] || t.d != hint.shape[1]) && t.format != "bytes" {
-			r.warnf("shape-mismatch", tf.Name, 0, "Correct tensorShape in the config.", "",
+			r.warnf(CodeShapeMismatch, tf.Name, 0, "Correct tensorShape in the config.", "",
 				"The tensorShape [%d, %d] does not match %s, which holds %d×%d; the file's shape was used.", hint.shape[0], hint.shape[1], tf.Name, t.n, t.d)
 		}
 		t.rows = make([]int32, t.n)
@@ -424,9 +424,9 @@ func (l *loader) load(in []File) *Dataset {
 		}
 		t.n -= k
 		t.firstSeq = false
-		r.infof("tensor-header-row", tf.Name, 0, "Dropped the first %s of %s as asked.", plural(k, "row", "rows"), tf.Name)
+		r.infof(CodeTensorHeaderRow, tf.Name, 0, "Dropped the first %s of %s as asked.", plural(k, "row", "rows"), tf.Name)
 		if t.n == 0 {
-			r.errorf("non-numeric", tf.Name, 0, "", "", "%s has no vectors left after dropping %d rows.", tf.Name, k)
+			r.errorf(CodeNonNumeric, tf.Name, 0, "", "", "%s has no vectors left after dropping %d rows.", tf.Name, k)
 			return nil
 		}
 	}
@@ -454,7 +454,7 @@ func (l *loader) load(in []File) *Dataset {
 		ds.MetadataFile = m.file
 		ds.Columns = m.cols
 		if len(t.labels) > 0 {
-			r.infof("tensor-label-column", tf.Name, 0, "The label columns inside %s were ignored: the labels come from %s.", tf.Name, m.file)
+			r.infof(CodeTensorLabelColumn, tf.Name, 0, "The label columns inside %s were ignored: the labels come from %s.", tf.Name, m.file)
 		}
 	} else {
 		ds.Columns = t.labels
@@ -495,7 +495,7 @@ func (l *loader) expand(in []File) []File {
 		case bytes.HasPrefix(f.Data, []byte{0x1f, 0x8b}):
 			gz, err := gzip.NewReader(bytes.NewReader(f.Data))
 			if err != nil {
-				l.r.errorf("encoding", f.Name, 0, "", "", "%s starts like gzip but cannot be opened: %v.", f.Name, err)
+				l.r.errorf(CodeArchiveBroken, f.Name, 0, "", "", "%s starts like gzip but cannot be opened: %v.", f.Name, err)
 				continue
 			}
 			gz.Multistream(true)
@@ -505,7 +505,7 @@ func (l *loader) expand(in []File) []File {
 			// Output is bounded by the LimitReader below; the window (history memory) by 128 MiB.
 			zd, err := zstd.NewReader(bytes.NewReader(f.Data), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(128<<20), zstd.WithDecoderLowmem(true))
 			if err != nil {
-				l.r.errorf("encoding", f.Name, 0, "", "", "%s starts like zstd but cannot be opened: %v.", f.Name, err)
+				l.r.errorf(CodeArchiveBroken, f.Name, 0, "", "", "%s starts like zstd but cannot be opened: %v.", f.Name, err)
 				continue
 			}
 			defer zd.Close()
@@ -530,11 +530,11 @@ func (l *loader) expand(in []File) []File {
 		var buf bytes.Buffer
 		n, err := copyTicking(&buf, io.LimitReader(rd, limit+1), l.r.step)
 		if n > limit {
-			l.r.errorf("too-large", f.Name, 0, "", "", "%s unpacks to more than %d MB; the limit is %d MB.", f.Name, limit>>20, limit>>20)
+			l.r.errorf(CodeTooLarge, f.Name, 0, "", "", "%s unpacks to more than %d MB; the limit is %d MB.", f.Name, limit>>20, limit>>20)
 			continue
 		}
 		if err != nil {
-			l.r.errorf("encoding", f.Name, 0, "Check that the file was copied completely.", "", "%s could not be decompressed (%s): %v.", f.Name, kind, err)
+			l.r.errorf(CodeArchiveBroken, f.Name, 0, "Check that the file was copied completely.", "", "%s could not be decompressed (%s): %v.", f.Name, kind, err)
 			continue
 		}
 		if name == f.Name {
@@ -580,11 +580,11 @@ func (l *loader) unzip(f File, limit int64) ([]File, bool) {
 		data, err := readZipPrefix(z, limit+1-total)
 		total += int64(len(data))
 		if total > limit {
-			l.r.errorf("too-large", f.Name, 0, "", "", "%s unpacks to more than %d MB; the limit is %d MB.", f.Name, limit>>20, limit>>20)
+			l.r.errorf(CodeTooLarge, f.Name, 0, "", "", "%s unpacks to more than %d MB; the limit is %d MB.", f.Name, limit>>20, limit>>20)
 			return nil, true
 		}
 		if err != nil {
-			l.r.errorf("encoding", f.Name, 0, "", "", "%s: member %s cannot be read: %v.", f.Name, z.Name, err)
+			l.r.errorf(CodeArchiveBroken, f.Name, 0, "", "", "%s: member %s cannot be read: %v.", f.Name, z.Name, err)
 			continue
 		}
 		name := z.Name
@@ -628,10 +628,10 @@ func (l *loader) resolve(cfgName, dir, field, p string, required bool) int {
 			base = path.Base(u.Path)
 		}
 		if i := findBase(base); i >= 0 {
-			l.r.infof("config-url", cfgName, 0, "%s of %s is a URL (%s); the dropped file %s was used instead (nothing is downloaded).", field, cfgName, p, l.files[i].Name)
+			l.r.infof(CodeConfigURL, cfgName, 0, "%s of %s is a URL (%s); the dropped file %s was used instead (nothing is downloaded).", field, cfgName, p, l.files[i].Name)
 			return i
 		}
-		l.r.add(Diagnostic{Severity: sev, Code: "config-url", File: cfgName,
+		l.r.add(Diagnostic{Severity: sev, Code: CodeConfigURL, File: cfgName,
 			Message: fmt.Sprintf("%s of %s is a URL (%s). This projector never downloads anything: drop %s together with the config.", field, cfgName, p, base),
 			Fix:     fmt.Sprintf("Download %s and drop it with the config.", base)})
 		return -1
@@ -651,7 +651,7 @@ func (l *loader) resolve(cfgName, dir, field, p string, required bool) int {
 		}
 	}
 	if i := findBase(path.Base(clean)); i >= 0 {
-		l.r.infof("config-missing-file", cfgName, 0, "%s of %s is %s, which is not next to the config; the dropped file %s was used.", field, cfgName, p, l.files[i].Name)
+		l.r.infof(CodeConfigMissingFile, cfgName, 0, "%s of %s is %s, which is not next to the config; the dropped file %s was used.", field, cfgName, p, l.files[i].Name)
 		return i
 	}
 	var names []string
@@ -662,7 +662,7 @@ func (l *loader) resolve(cfgName, dir, field, p string, required bool) int {
 	if abs {
 		msg = fmt.Sprintf("%s of %s is the absolute path %s (from the machine that wrote the config); drop that file too.", field, cfgName, p)
 	}
-	l.r.add(Diagnostic{Severity: sev, Code: "config-missing-file", File: cfgName, Message: msg, Fix: fmt.Sprintf("Drop %s together with the config (or the whole folder).", path.Base(clean))})
+	l.r.add(Diagnostic{Severity: sev, Code: CodeConfigMissingFile, File: cfgName, Message: msg, Fix: fmt.Sprintf("Drop %s together with the config (or the whole folder).", path.Base(clean))})
 	return -1
 }
 
@@ -747,9 +747,9 @@ func (l *loader) rolesByContent() (tIdx, mIdx, sIdx int) {
 				ck = ck || k == KindCheckpoint
 			}
 			if ck {
-				r.errorf("checkpoint-unsupported", "", 0, "Export the tensor to TSV or .npy.", "", "Only TensorFlow checkpoint files were given; their tensors cannot be read in the browser.")
+				r.errorf(CodeCheckpointUnsupported, "", 0, "Export the tensor to TSV or .npy.", "", "Only TensorFlow checkpoint files were given; their tensors cannot be read in the browser.")
 			} else {
-				r.errorf("config-missing-file", "", 0, "Add the tensor file.", "", "None of the files given holds vectors.")
+				r.errorf(CodeNoTensor, "", 0, "Add the tensor file.", "", "None of the files given holds vectors.")
 			}
 			return -1, -1, -1
 		}
@@ -795,12 +795,12 @@ func (l *loader) rolesByContent() (tIdx, mIdx, sIdx int) {
 		if i == tIdx || i == mIdx || i == sIdx || k == KindConfig || k == KindCheckpoint || k == KindJSON {
 			continue
 		}
-		r.infof("extra-file", l.files[i].Name, 0, "%s was not used (already have %s as the tensor).", l.files[i].Name, l.files[tIdx].Name)
+		r.infof(CodeExtraFile, l.files[i].Name, 0, "%s was not used (already have %s as the tensor).", l.files[i].Name, l.files[tIdx].Name)
 	}
 	if mIdx >= 0 && tIdx >= 0 {
 		tn, mn := l.files[tIdx].Name, l.files[mIdx].Name
 		if nameHints(tn, metaHints) && !nameHints(tn, tensorHints) && nameHints(mn, tensorHints) && !nameHints(mn, metaHints) {
-			r.warnf("files-swapped", "", 0, "", "",
+			r.warnf(CodeFilesSwapped, "", 0, "", "",
 				"%s holds the vectors and %s the labels, although their names say the opposite; they were used by content.", tn, mn)
 		}
 	}
@@ -837,13 +837,13 @@ func (l *loader) reconcile(t *tensor, m *metadata) bool {
 	if m.n > t.n && m.n-t.n <= m.trailingBlank {
 		k := m.n - t.n
 		m.truncate(t.n)
-		r.infof("blank-line", m.file, t.n+m.lineOff, "%s ends with %s after the last label; %s ignored.", m.file,
+		r.infof(CodeBlankLine, m.file, t.n+m.lineOff, "%s ends with %s after the last label; %s ignored.", m.file,
 			plural(k, "blank line", "blank lines"), map[bool]string{true: "it was", false: "they were"}[k == 1])
 	}
 	if n := l.opts.FirstN; n > 0 {
 		n = min(n, t.n, m.n)
 		if n < t.n || n < m.n {
-			r.infof("count-mismatch", "", 0, "Using the first %d points of %s (%d vectors) and %s (%d labels), as asked.", n, t.file, t.n, m.file, m.n)
+			r.infof(CodeCountMismatch, "", 0, "Using the first %d points of %s (%d vectors) and %s (%d labels), as asked.", n, t.file, t.n, m.file, m.n)
 		}
 		t.truncate(n)
 		m.truncate(n)
@@ -869,33 +869,33 @@ func (l *loader) reconcile(t *tensor, m *metadata) bool {
 	}
 	switch {
 	case nm == nt+1 && m.header == false && padTokens[strings.ToLower(strings.TrimSpace(first))] && l.opts.DropMetadataRows == 0:
-		r.errorf("count-mismatch", m.file, 1, "Drop the first metadata row.", "dropMetadataRows=1",
+		r.errorf(CodeCountMismatch, m.file, 1, "Drop the first metadata row.", "dropMetadataRows=1",
 			"%s: one label too many. The first label %s is a padding/unknown token that the tensor does not have a row for.", base, quote(first))
 	case m.interiorBlank > 0 && nm-m.interiorBlank == nt:
-		r.errorf("count-mismatch", m.file, m.firstBlank, "Remove the blank lines from the metadata, or give them labels and the tensor rows they stand for.", firstN,
+		r.errorf(CodeCountMismatch, m.file, m.firstBlank, "Remove the blank lines from the metadata, or give them labels and the tensor rows they stand for.", firstN,
 			"%s. The difference is exactly the %d blank lines of %s (first on line %d), which are rows by TensorBoard's rule.", base, m.interiorBlank, m.file, m.firstBlank)
 	case nm == nt+1 && m.single && !m.header && l.opts.MetadataHeader == "":
-		r.errorf("metadata-header-single-column", m.file, 1, "Treat the first metadata line as a header.", "metadataHeader=yes",
+		r.errorf(CodeMetadataHeaderSingleColumn, m.file, 1, "Treat the first metadata line as a header.", "metadataHeader=yes",
 			"%s: one label too many. Its first line %s is probably a column name, but TensorBoard's rule is that metadata with a single column has no header line, so it was read as a label%s.", base, quote(first), newlineNote)
 	case nm == nt-1 && t.firstSeq:
-		r.errorf("tensor-header-row", t.file, 1, "Drop the first row of the tensor file.", "dropTensorRows=1",
+		r.errorf(CodeTensorHeaderRow, t.file, 1, "Drop the first row of the tensor file.", "dropTensorRows=1",
 			"%s: one vector too many. The first line of %s reads %s: it is a header of column numbers (pandas writes one), not a vector. TensorBoard would blame the metadata for this.", base, t.file, seqText(t.d))
 	case nm == nt-1 && m.header && !m.single && l.opts.MetadataHeader == "":
-		r.errorf("metadata-header-missing", m.file, 1, "Treat the first metadata line as data.", "metadataHeader=no",
+		r.errorf(CodeMetadataHeaderMissing, m.file, 1, "Treat the first metadata line as data.", "metadataHeader=no",
 			"%s: one label too few. Metadata with several columns must start with a header line, so its first line %s was read as column names; it looks like the header is missing%s.", base, quote(first), newlineNote)
 	case nm == nt-1 && allZero(t.vals[:t.d]):
-		r.errorf("count-mismatch", t.file, int(t.rows[0]), "Drop the first row of the tensor file.", "dropTensorRows=1",
+		r.errorf(CodeCountMismatch, t.file, int(t.rows[0]), "Drop the first row of the tensor file.", "dropTensorRows=1",
 			"%s: one vector too many. The first vector is all zeros: probably the padding row 0 of an embedding layer, which the vocabulary does not list.", base)
 	case nm == t.d && nt == len(m.first):
-		r.errorf("files-swapped", "", 0, "Swap the files.", "swap=true", "%s; the counts fit the other way round, so the tensor may be transposed.", base)
+		r.errorf(CodeFilesSwapped, "", 0, "Swap the files.", "swap=true", "%s; the counts fit the other way round, so the tensor may be transposed.", base)
 	case nm == nt-1 && t.noFinalNewline:
-		r.errorf("count-mismatch", t.file, int(t.rows[nt-1]), firstNFix, firstN,
+		r.errorf(CodeCountMismatch, t.file, int(t.rows[nt-1]), firstNFix, firstN,
 			"%s: one vector too many%s. Some tools drop a last line without a newline, so the files may have been counted differently.", base, newlineNote)
 	case nm == nt-1:
-		r.errorf("count-mismatch", t.file, 0, "Drop the first tensor row, or use the first points of both.", "dropTensorRows=1",
+		r.errorf(CodeCountMismatch, t.file, 0, "Drop the first tensor row, or use the first points of both.", "dropTensorRows=1",
 			"%s: one vector too many%s. An extra first row (a header, or a padding/unknown token the vocabulary omits) is the usual cause.", base, newlineNote)
 	default:
-		r.errorf("count-mismatch", "", 0, firstNFix, firstN, "%s%s; they do not belong together, or one of them was cut or extended.", base, newlineNote)
+		r.errorf(CodeCountMismatch, "", 0, firstNFix, firstN, "%s%s; they do not belong together, or one of them was cut or extended.", base, newlineNote)
 	}
 	return false
 }
@@ -963,20 +963,20 @@ func (l *loader) cleanRows(t *tensor, m *metadata) bool {
 	var drop []int
 	if bad.count > 0 {
 		if l.opts.SkipNonFinite {
-			r.infof("non-finite", t.file, bad.lines[0], "Skipped %s holding NaN or ±Inf (%s %s), as asked.", plural(bad.count, "point", "points"), unit, lineList(bad.lines, bad.count))
+			r.infof(CodeNonFinite, t.file, bad.lines[0], "Skipped %s holding NaN or ±Inf (%s %s), as asked.", plural(bad.count, "point", "points"), unit, lineList(bad.lines, bad.count))
 			drop = append(drop, badIdx...)
 		} else {
-			r.add(Diagnostic{Severity: Error, Code: "non-finite", File: t.file, Line: bad.lines[0], Column: bad.cols[0],
+			r.add(Diagnostic{Severity: Error, Code: CodeNonFinite, File: t.file, Line: bad.lines[0], Column: bad.cols[0],
 				Message: fmt.Sprintf("%s of %d %s NaN or ±Inf (%ss %s). Projections cannot use them.", plural(bad.count, "point", "points"), t.n, verb(bad.count, "holds", "hold"), unit, lineList(bad.lines, bad.count)),
 				Fix:     "Skip the points with NaN or ±Inf.", Action: "skipNonFinite=true"})
 		}
 	}
 	if zero.count > 0 {
 		if l.opts.SkipZero {
-			r.infof("zero-vector", t.file, zero.lines[0], "Skipped %s that are all zeros (%s %s), as asked.", plural(zero.count, "point", "points"), unit, lineList(zero.lines, zero.count))
+			r.infof(CodeZeroVector, t.file, zero.lines[0], "Skipped %s that are all zeros (%s %s), as asked.", plural(zero.count, "point", "points"), unit, lineList(zero.lines, zero.count))
 			drop = append(drop, zeroIdx...)
 		} else {
-			r.add(Diagnostic{Severity: Warning, Code: "zero-vector", File: t.file, Line: zero.lines[0],
+			r.add(Diagnostic{Severity: Warning, Code: CodeZeroVector, File: t.file, Line: zero.lines[0],
 				Message: fmt.Sprintf("%s of %d %s all zeros (%ss %s): without a direction, cosine distances to them are undefined.", plural(zero.count, "point", "points"), t.n, verb(zero.count, "is", "are"), unit, lineList(zero.lines, zero.count)),
 				Fix:     "Skip the all-zero points.", Action: "skipZero=true"})
 		}
@@ -1015,7 +1015,7 @@ func (l *loader) cleanRows(t *tensor, m *metadata) bool {
 			m.truncate(w)
 		}
 		if w == 0 {
-			r.errorf("non-finite", t.file, 0, "", "", "No points are left after skipping.")
+			r.errorf(CodeNonFinite, t.file, 0, "", "", "No points are left after skipping.")
 			return false
 		}
 	}

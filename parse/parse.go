@@ -49,13 +49,16 @@ const (
 // Diagnostic is one finding about the input, in the user's terms.
 type Diagnostic struct {
 	Severity Severity `json:"severity"`
-	// Code is stable, lower-case and hyphenated (see DESIGN.md §3), e.g. "count-mismatch".
-	Code string `json:"code"`
+	// Code is stable, lower-case and hyphenated (see Codes), e.g. CodeCountMismatch.
+	Code Code `json:"code"`
 	// File is the File.Name the finding is about ("" when it concerns several).
 	File string `json:"file,omitempty"`
 	// Line and Column are 1-based; 0 means not applicable.
 	Line   int `json:"line,omitempty"`
 	Column int `json:"column,omitempty"`
+	// Offset is the 0-based byte offset in File of a finding in a binary format
+	// (a checkpoint block, an event record), or nil.
+	Offset *int64 `json:"offset,omitempty"`
 	// Message says what is wrong, with the actual numbers.
 	Message string `json:"message"`
 	// Fix names the action that would repair it ("" when there is none).

@@ -29,18 +29,18 @@ func (l *loader) prepareStreams(in []File) []File {
 			continue
 		}
 		if f.Size < 0 {
-			l.r.errorf("read-error", f.Name, 0, "", "", "%s has a negative size (%d).", f.Name, f.Size)
+			l.r.errorf(CodeReadError, f.Name, 0, "", "", "%s has a negative size (%d).", f.Name, f.Size)
 			continue
 		}
 		prefix, err := readAtFull(f.ReaderAt, 0, int(min(f.Size, int64(prefixSize))))
 		if err != nil {
-			l.r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
+			l.r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
 			continue
 		}
 		head := prefix // Classify looks at up to 64 KiB, whatever prefixSize is
 		if int64(len(head)) < min(f.Size, 65536) {
 			if head, err = readAtFull(f.ReaderAt, 0, int(min(f.Size, 65536))); err != nil {
-				l.r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
+				l.r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
 				continue
 			}
 		}
@@ -52,12 +52,12 @@ func (l *loader) prepareStreams(in []File) []File {
 			continue
 		}
 		if f.Size > l.opts.maxBytes()*2+1<<20 {
-			l.r.errorf("too-large", f.Name, 0, "", "", "%s is %d MB; files of this kind are read whole and the limit is %d MB.", f.Name, f.Size>>20, (l.opts.maxBytes()*2)>>20)
+			l.r.errorf(CodeTooLarge, f.Name, 0, "", "", "%s is %d MB; files of this kind are read whole and the limit is %d MB.", f.Name, f.Size>>20, (l.opts.maxBytes()*2)>>20)
 			continue
 		}
 		data, err := readAtFull(f.ReaderAt, 0, int(f.Size))
 		if err != nil {
-			l.r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
+			l.r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
 			continue
 		}
 		out = append(out, File{Name: f.Name, Data: data})

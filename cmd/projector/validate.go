@@ -105,13 +105,7 @@ func printReport(w io.Writer, ds *parse.Dataset, rep parse.Report) {
 		fmt.Fprintln(w, "blocked: the data cannot be drawn")
 	}
 	for _, d := range rep.Diagnostics {
-		loc := d.File
-		if d.Line > 0 {
-			loc += fmt.Sprintf(":%d", d.Line)
-			if d.Column > 0 {
-				loc += fmt.Sprintf(":%d", d.Column)
-			}
-		}
+		loc := d.Location()
 		if loc != "" {
 			loc += ": "
 		}
