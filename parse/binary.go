@@ -26,6 +26,7 @@ type shapeHint struct {
 	shape     [2]int
 	fromOpts  bool
 	metaRows  int // metadata rows, 0 when there is no metadata
+	metaFile  string
 	metaMulti bool
 }
 
@@ -110,12 +111,14 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 			return nil
 		}
 		n = count / d
+		r.infof(CodeShapeInferred, f.Name, 0, "The shape of %s, %d×%d, was inferred from the given %d dimensions: %d values / %d = %d points.", f.Name, n, d, d, count, d, n)
 	case n > 0:
 		if count%n != 0 {
 			r.errorf(CodeBytesSize, f.Name, 0, "", "", "%s holds %d values, which is not a multiple of N = %d.", f.Name, count, n)
 			return nil
 		}
 		d = count / n
+		r.infof(CodeShapeInferred, f.Name, 0, "The shape of %s, %d×%d, was inferred from the given %d points: %d values / %d = %d dimensions.", f.Name, n, d, n, count, n, d)
 	case h.metaRows > 0:
 		m := h.metaRows
 		if count%m != 0 {
@@ -139,6 +142,8 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 			return nil
 		}
 		n, d = m, count/m
+		r.infof(CodeShapeInferred, f.Name, 0, "The shape of %s, %d×%d, was inferred from the %d rows of the metadata %s: %d %s values / %d rows = %d dimensions.",
+			f.Name, n, d, m, h.metaFile, count, dtype, m, d)
 	default:
 		r.errorf(CodeShapeMissing, f.Name, 0, "Add the metadata file or a projector_config.json with tensorShape, or give the shape.", "",
 			"%s is raw %s with %d values and nothing says how many dimensions a point has (e.g. %s).", f.Name, dtype, count, shapeExamples(count))

@@ -46,7 +46,7 @@ func (l *loader) prepareStreams(in []File) []File {
 		}
 		k := Classify(File{Name: f.Name, Data: head})
 		compressed := bytes.HasPrefix(prefix, []byte{0x1f, 0x8b}) || bytes.HasPrefix(prefix, []byte{0x28, 0xb5, 0x2f, 0xfd})
-		if f.Size > int64(prefixSize) && !compressed && (k == KindBinary || k == KindNpy || k == KindTensorText) &&
+		if f.Size > int64(prefixSize) && !compressed && streamable(k) &&
 			!bytes.HasPrefix(prefix, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(prefix, []byte{0xFE, 0xFF}) {
 			out = append(out, File{Name: f.Name, Data: prefix, ReaderAt: f.ReaderAt, Size: f.Size, kind: k})
 			continue
@@ -63,6 +63,17 @@ func (l *loader) prepareStreams(in []File) []File {
 		out = append(out, File{Name: f.Name, Data: data})
 	}
 	return out
+}
+
+// streamable reports whether files of kind k stay behind their ReaderAt when
+// large: tensors are read piece by piece, checkpoint shards, event files and
+// model files only where needed (never whole).
+func streamable(k Kind) bool {
+	switch k {
+	case KindBinary, KindNpy, KindTensorText, KindCheckpoint, KindEvents, KindModel:
+		return true
+	}
+	return false
 }
 
 // readAtFull reads n bytes at off; a short file is an error wrapping io.ErrUnexpectedEOF.
