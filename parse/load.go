@@ -170,7 +170,10 @@ func load(files []File, opts Options, step *Stepper) (ds *Dataset, rep Report) {
 	}()
 	l := &loader{opts: opts, r: r}
 	ds = l.load(files)
-	rep.Embeddings = l.embeddings
+	if l.listed {
+		rep.Embeddings = l.embeddings
+	}
+	rep.Offers = l.offers
 	return ds, rep
 }
 
@@ -186,6 +189,7 @@ type loader struct {
 	embeddings []string
 	chosen     int
 	listed     bool
+	offers     []Offer
 }
 
 func firstLine(b []byte) string {

@@ -139,6 +139,32 @@ type Report struct {
 	// Embeddings lists the embedding names a config offered (Options.Embedding picks one),
 	// filled even when the report is blocking so the page can offer the choice.
 	Embeddings []string `json:"embeddings,omitempty"`
+	// Offers describes each embedding of Embeddings (or the one embedding the
+	// files offer): where it was found and whether it can be drawn.
+	Offers []Offer `json:"offers,omitempty"`
+	// Tensors lists the tensors of a TensorFlow checkpoint among the files
+	// (name, dtype, shape); filled by the checkpoint source once parse/tfckpt
+	// is plugged in, nil until then.
+	Tensors []TensorInfo `json:"tensors,omitempty"`
+}
+
+// Offer is one embedding the files offer (see candidate.go).
+type Offer struct {
+	Name string `json:"name"`
+	// Source is where it was found: "config", "pytorch", "files" (later
+	// "checkpoint", "events").
+	Source       string `json:"source"`
+	TensorFile   string `json:"tensorFile,omitempty"`
+	MetadataFile string `json:"metadataFile,omitempty"`
+	// Drawable is false when its files are missing (the report says which).
+	Drawable bool `json:"drawable"`
+}
+
+// TensorInfo describes one tensor of a checkpoint.
+type TensorInfo struct {
+	Name  string  `json:"name"`
+	Dtype string  `json:"dtype"`
+	Shape []int64 `json:"shape"`
 }
 
 // Blocking reports whether the report holds an error, i.e. the data must not be drawn.

@@ -99,6 +99,7 @@ func (l *loader) choose(cands []*candidate) *candidate {
 	l.listed = len(cands) > 1 || cands[0].source != "files"
 	for _, c := range cands {
 		l.embeddings = append(l.embeddings, c.name)
+		l.offers = append(l.offers, l.offerOf(c))
 	}
 	want := l.opts.Embedding
 	if want < 0 || want >= len(cands) {
@@ -162,6 +163,18 @@ func (l *loader) offerOther(cands []*candidate, pick int) {
 			return
 		}
 	}
+}
+
+// offerOf describes c for Report.Offers.
+func (l *loader) offerOf(c *candidate) Offer {
+	o := Offer{Name: c.name, Source: c.source, Drawable: !c.missing}
+	if c.tensor >= 0 {
+		o.TensorFile = l.files[c.tensor].Name
+	}
+	if c.metadata >= 0 {
+		o.MetadataFile = l.files[c.metadata].Name
+	}
+	return o
 }
 
 func firstDrawable(cands []*candidate) int {
