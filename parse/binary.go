@@ -26,6 +26,7 @@ type shapeHint struct {
 	shape     [2]int
 	fromOpts  bool
 	metaRows  int // metadata rows, 0 when there is no metadata
+	metaFile  string
 	metaMulti bool
 }
 
@@ -47,7 +48,7 @@ func elemSize(dtype string) int {
 func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 	data := f.Data // the whole file, or its first bytes when f.streamed()
 	if bytes.HasPrefix(data, npyMagic) {
-		r.warnf("bytes-dtype", f.Name, 0, "", "",
+		r.warnf(CodeBytesDtype, f.Name, 0, "", "",
 			"%s is a NumPy .npy file, not raw float32 .bytes (TensorBoard would read its header as numbers); it was read as .npy.", f.Name)
 		return parseNpy(f, h, opts, r)
 	}
@@ -58,11 +59,11 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 	es := elemSize(dtype)
 	total := int(f.size())
 	if total == 0 {
-		r.errorf("bytes-size", f.Name, 0, "", "", "%s is empty.", f.Name)
+		r.errorf(CodeBytesSize, f.Name, 0, "", "", "%s is empty.", f.Name)
 		return nil
 	}
 	if total%es != 0 {
-		r.errorf("bytes-size", f.Name, 0, "Check that the file was copied completely.", "",
+		r.errorf(CodeBytesSize, f.Name, 0, "Check that the file was copied completely.", "",
 			"%s has %d bytes, which is not a whole number of %d-byte %s values (%d left over): the file is truncated or not raw %s.",
 			f.Name, total, es, dtype, total%es, dtype)
 		return nil
@@ -72,17 +73,17 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 	switch {
 	case n > 0 && d > 0:
 		if n <= count && d <= count && n*d == count && !h.fromOpts && h.metaRows > 0 && h.metaRows != n && h.metaRows == d {
-			r.errorf("shape-mismatch", f.Name, 0, "Swap the two numbers of tensorShape.", fmt.Sprintf("shape=%d,%d", d, n),
+			r.errorf(CodeShapeMismatch, f.Name, 0, "Swap the two numbers of tensorShape.", fmt.Sprintf("shape=%d,%d", d, n),
 				"The config's tensorShape [%d, %d] looks transposed: the metadata has %d rows, so the tensor is %d×%d.", n, d, h.metaRows, d, n)
 			return nil
 		}
 		if n > count || d > count || n*d != count {
 			switch {
 			case es == 4 && n <= count && d <= count && n*d*8 == total:
-				r.errorf("bytes-dtype", f.Name, 0, "Read it as float64.", "dtype=float64",
+				r.errorf(CodeBytesDtype, f.Name, 0, "Read it as float64.", "dtype=float64",
 					"%s has %d bytes = %d×%d×8: it holds float64 values, not the float32 that .bytes files need.", f.Name, total, n, d)
 			case es == 8 && n <= count && d <= count && n*d*4 == total:
-				r.errorf("bytes-dtype", f.Name, 0, "Read it as float32.", "dtype=float32",
+				r.errorf(CodeBytesDtype, f.Name, 0, "Read it as float32.", "dtype=float32",
 					"%s has %d bytes = %d×%d×4: it holds float32 values, not float64.", f.Name, total, n, d)
 			default:
 				msg := fmt.Sprintf("The shape [%d, %d] needs %d bytes of %s but %s has %d bytes (%d values).", n, d, int64(n)*int64(d)*int64(es), dtype, f.Name, total, count)
@@ -100,47 +101,51 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 					action = fmt.Sprintf("shape=%d,%d", n, count/n)
 					fix = fmt.Sprintf("Use %d points of %d dimensions.", n, count/n)
 				}
-				r.errorf("shape-mismatch", f.Name, 0, fix, action, "%s", msg)
+				r.errorf(CodeShapeMismatch, f.Name, 0, fix, action, "%s", msg)
 			}
 			return nil
 		}
 	case d > 0:
 		if count%d != 0 {
-			r.errorf("bytes-size", f.Name, 0, "", "", "%s holds %d values, which is not a multiple of D = %d.", f.Name, count, d)
+			r.errorf(CodeBytesSize, f.Name, 0, "", "", "%s holds %d values, which is not a multiple of D = %d.", f.Name, count, d)
 			return nil
 		}
 		n = count / d
+		r.infof(CodeShapeInferred, f.Name, 0, "The shape of %s, %d×%d, was inferred from the given %d dimensions: %d values / %d = %d points.", f.Name, n, d, d, count, d, n)
 	case n > 0:
 		if count%n != 0 {
-			r.errorf("bytes-size", f.Name, 0, "", "", "%s holds %d values, which is not a multiple of N = %d.", f.Name, count, n)
+			r.errorf(CodeBytesSize, f.Name, 0, "", "", "%s holds %d values, which is not a multiple of N = %d.", f.Name, count, n)
 			return nil
 		}
 		d = count / n
+		r.infof(CodeShapeInferred, f.Name, 0, "The shape of %s, %d×%d, was inferred from the given %d points: %d values / %d = %d dimensions.", f.Name, n, d, n, count, n, d)
 	case h.metaRows > 0:
 		m := h.metaRows
 		if count%m != 0 {
 			switch {
 			case !h.metaMulti && m > 1 && count%(m-1) == 0 && opts.MetadataHeader == "":
-				r.errorf("metadata-header-single-column", f.Name, 0, "Treat the first metadata line as a header.", "metadataHeader=yes",
+				r.errorf(CodeMetadataHeaderSingleColumn, f.Name, 0, "Treat the first metadata line as a header.", "metadataHeader=yes",
 					"%s holds %d values, which do not divide into the %d metadata rows but do into %d: the first metadata line is probably a header, which TensorBoard does not allow in single-column metadata.",
 					f.Name, count, m, m-1)
 			case h.metaMulti && count%(m+1) == 0 && opts.MetadataHeader == "":
-				r.errorf("metadata-header-missing", f.Name, 0, "Treat the first metadata line as data.", "metadataHeader=no",
+				r.errorf(CodeMetadataHeaderMissing, f.Name, 0, "Treat the first metadata line as data.", "metadataHeader=no",
 					"%s holds %d values, which do not divide into the %d metadata rows but do into %d: the metadata with several columns probably lacks its header line.",
 					f.Name, count, m, m+1)
 			case es == 4 && total%(m*8) == 0 && looksFloat64(mustHead(f, 16384)):
-				r.errorf("bytes-dtype", f.Name, 0, "Read it as float64.", "dtype=float64",
+				r.errorf(CodeBytesDtype, f.Name, 0, "Read it as float64.", "dtype=float64",
 					"%s looks like float64 values (%d bytes = %d rows × %d × 8), not float32.", f.Name, total, m, total/(m*8))
 			default:
-				r.errorf("bytes-size", f.Name, 0, "Check that tensor and metadata belong together, or give the shape.", "",
+				r.errorf(CodeBytesSize, f.Name, 0, "Check that tensor and metadata belong together, or give the shape.", "",
 					"%s holds %d %s values, which do not divide into the %d rows of the metadata (%d per row and %d left over).",
 					f.Name, count, dtype, m, count/m, count%m)
 			}
 			return nil
 		}
 		n, d = m, count/m
+		r.infof(CodeShapeInferred, f.Name, 0, "The shape of %s, %d×%d, was inferred from the %d rows of the metadata %s: %d %s values / %d rows = %d dimensions.",
+			f.Name, n, d, m, h.metaFile, count, dtype, m, d)
 	default:
-		r.errorf("shape-missing", f.Name, 0, "Add the metadata file or a projector_config.json with tensorShape, or give the shape.", "",
+		r.errorf(CodeShapeMissing, f.Name, 0, "Add the metadata file or a projector_config.json with tensorShape, or give the shape.", "",
 			"%s is raw %s with %d values and nothing says how many dimensions a point has (e.g. %s).", f.Name, dtype, count, shapeExamples(count))
 		return nil
 	}
@@ -153,7 +158,7 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 	if f.streamed() {
 		vals, err := readFloatsAt(f.ReaderAt, 0, n*d, dtype, binary.LittleEndian, r.step)
 		if err != nil {
-			r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s: %v.", f.Name, err)
+			r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s: %v.", f.Name, err)
 			return nil
 		}
 		t.vals = vals
@@ -161,7 +166,7 @@ func parseBytes(f File, h shapeHint, opts Options, r *reporter) *tensor {
 		t.vals = decodeFloats(data, dtype, binary.LittleEndian, n*d, r.step)
 	}
 	if head, err := headOf(f, 16384); err == nil && es == 4 && opts.Dtype == "" && looksFloat64(head) {
-		r.warnf("bytes-dtype", f.Name, 0, "Read it as float64.", "dtype=float64",
+		r.warnf(CodeBytesDtype, f.Name, 0, "Read it as float64.", "dtype=float64",
 			"%s looks like float64 values read as float32 (every other value is tiny or huge).", f.Name)
 	}
 	return t
@@ -418,33 +423,33 @@ func parseNpy(f File, h shapeHint, opts Options, r *reporter) *tensor {
 	}
 	hd, err := readNpyHeader(data)
 	if err != nil {
-		r.errorf("npy-header", name, 0, "Save the array again with numpy.save.", "", "%s: broken .npy header: %v.", name, err)
+		r.errorf(CodeNpyHeader, name, 0, "Save the array again with numpy.save.", "", "%s: broken .npy header: %v.", name, err)
 		return nil
 	}
 	size, kind, order, ok := npyDtype(hd.descr)
 	if !ok {
-		r.errorf("dtype-unsupported", name, 0, "Convert it with arr.astype('float32') before numpy.save.", "",
+		r.errorf(CodeDtypeUnsupported, name, 0, "Convert it with arr.astype('float32') before numpy.save.", "",
 			"%s holds %s values; only float (f2, f4, f8), integer and bool arrays can be read.", name, hd.descr)
 		return nil
 	}
 	count := 1
 	for _, s := range hd.shape {
 		if s != 0 && count > math.MaxInt32/s {
-			r.errorf("npy-header", name, 0, "", "", "%s: shape %v is larger than any file.", name, hd.shape)
+			r.errorf(CodeNpyHeader, name, 0, "", "", "%s: shape %v is larger than any file.", name, hd.shape)
 			return nil
 		}
 		count *= s
 	}
 	avail := int(f.size()) - hd.offset
 	if count*size > avail {
-		r.errorf("npy-header", name, 0, "Check that the file was copied completely.", "",
+		r.errorf(CodeNpyHeader, name, 0, "Check that the file was copied completely.", "",
 			"%s: the header announces shape %v of %s = %d bytes, but only %d bytes follow it: the file is truncated.", name, hd.shape, hd.descr, count*size, avail)
 		return nil
 	}
 	var n, d int
 	switch len(hd.shape) {
 	case 0:
-		r.errorf("shape-mismatch", name, 0, "", "", "%s holds a single scalar, not a matrix of vectors.", name)
+		r.errorf(CodeShapeMismatch, name, 0, "", "", "%s holds a single scalar, not a matrix of vectors.", name)
 		return nil
 	case 1:
 		switch {
@@ -452,20 +457,20 @@ func parseNpy(f File, h shapeHint, opts Options, r *reporter) *tensor {
 			n, d = count/h.shape[1], h.shape[1]
 		case h.metaRows > 0 && count%h.metaRows == 0:
 			n, d = h.metaRows, count/h.metaRows
-			r.warnf("shape-mismatch", name, 0, "", "", "%s is a 1-D array of %d values; it was split into the %d metadata rows (%d dimensions each).", name, count, n, d)
+			r.warnf(CodeShapeMismatch, name, 0, "", "", "%s is a 1-D array of %d values; it was split into the %d metadata rows (%d dimensions each).", name, count, n, d)
 		default:
-			r.errorf("shape-missing", name, 0, "Save a 2-D array (points × dimensions).", "", "%s is a 1-D array of %d values; the number of dimensions is unknown (e.g. %s).", name, count, shapeExamples(count))
+			r.errorf(CodeShapeMissing, name, 0, "Save a 2-D array (points × dimensions).", "", "%s is a 1-D array of %d values; the number of dimensions is unknown (e.g. %s).", name, count, shapeExamples(count))
 			return nil
 		}
 	default:
 		n = hd.shape[0]
 		d = count / max(n, 1)
 		if len(hd.shape) > 2 {
-			r.warnf("shape-mismatch", name, 0, "", "", "%s has shape %v; each of the %d points was flattened to %d values.", name, hd.shape, n, d)
+			r.warnf(CodeShapeMismatch, name, 0, "", "", "%s has shape %v; each of the %d points was flattened to %d values.", name, hd.shape, n, d)
 		}
 	}
 	if n == 0 || d == 0 {
-		r.errorf("shape-mismatch", name, 0, "", "", "%s has shape %v: no points.", name, hd.shape)
+		r.errorf(CodeShapeMismatch, name, 0, "", "", "%s has shape %v: no points.", name, hd.shape)
 		return nil
 	}
 	if !hd.fortran {
@@ -488,7 +493,7 @@ func parseNpy(f File, h shapeHint, opts Options, r *reporter) *tensor {
 		body = data[hd.offset:]
 	}
 	if err != nil {
-		r.errorf("read-error", name, 0, "Choose the file again.", "", "%s: %v.", name, err)
+		r.errorf(CodeReadError, name, 0, "Choose the file again.", "", "%s: %v.", name, err)
 		return nil
 	}
 	if vals != nil {
@@ -528,7 +533,7 @@ func parseNpy(f File, h shapeHint, opts Options, r *reporter) *tensor {
 			}
 			vals[i] = float32(v)
 		}
-		r.infof("dtype-unsupported", name, 0, "%s holds %s integers; they were converted to float32.", name, hd.descr)
+		r.infof(CodeDtypeUnsupported, name, 0, "%s holds %s integers; they were converted to float32.", name, hd.descr)
 	}
 	if hd.fortran && len(hd.shape) >= 2 {
 		// Column-major: value (i, j) is at j*n + i. Transpose into row-major.
@@ -549,7 +554,7 @@ func parseNpy(f File, h shapeHint, opts Options, r *reporter) *tensor {
 func parseNpz(name string, data []byte, h shapeHint, opts Options, r *reporter) *tensor {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		r.errorf("npy-header", name, 0, "", "", "%s: broken .npz archive: %v.", name, err)
+		r.errorf(CodeNpyHeader, name, 0, "", "", "%s: broken .npz archive: %v.", name, err)
 		return nil
 	}
 	type cand struct {
@@ -577,7 +582,7 @@ func parseNpz(name string, data []byte, h shapeHint, opts Options, r *reporter) 
 		cands = append(cands, cand{zf, hd.shape, sz})
 	}
 	if len(cands) == 0 {
-		r.errorf("npy-header", name, 0, "", "", "%s holds no readable .npy array.", name)
+		r.errorf(CodeNpyHeader, name, 0, "", "", "%s holds no readable .npy array.", name)
 		return nil
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
@@ -593,15 +598,15 @@ func parseNpz(name string, data []byte, h shapeHint, opts Options, r *reporter) 
 		for _, o := range cands[1:] {
 			others = append(others, fmt.Sprintf("%s %v", strings.TrimSuffix(o.f.Name, ".npy"), o.shape))
 		}
-		r.infof("npy-header", name, 0, "%s holds %d arrays; %s %v was used (others: %s).", name, len(cands), strings.TrimSuffix(c.f.Name, ".npy"), c.shape, strings.Join(others, ", "))
+		r.infof(CodeNpyHeader, name, 0, "%s holds %d arrays; %s %v was used (others: %s).", name, len(cands), strings.TrimSuffix(c.f.Name, ".npy"), c.shape, strings.Join(others, ", "))
 	}
 	if int64(c.f.UncompressedSize64) > opts.maxBytes()*2+4096 {
-		r.errorf("too-large", name, 0, "", "", "%s: array %s is %d MB; the limit is %d MB.", name, c.f.Name, c.f.UncompressedSize64>>20, opts.maxBytes()>>20)
+		r.errorf(CodeTooLarge, name, 0, "", "", "%s: array %s is %d MB; the limit is %d MB.", name, c.f.Name, c.f.UncompressedSize64>>20, opts.maxBytes()>>20)
 		return nil
 	}
 	body, err := readZipPrefix(c.f, opts.maxBytes()*2+4096)
 	if err != nil {
-		r.errorf("npy-header", name, 0, "", "", "%s: cannot read %s: %v.", name, c.f.Name, err)
+		r.errorf(CodeNpyHeader, name, 0, "", "", "%s: cannot read %s: %v.", name, c.f.Name, err)
 		return nil
 	}
 	t := parseNpy(File{Name: name + "/" + c.f.Name, Data: body}, h, opts, r)
@@ -643,7 +648,7 @@ func tooLarge(n, d int, name string, opts Options, r *reporter) bool {
 		return false
 	}
 	fit := int(opts.maxBytes() / (4 * int64(max(d, 1))))
-	r.errorf("too-large", name, 0, fmt.Sprintf("Use the first %d points.", fit), fmt.Sprintf("firstN=%d", fit),
+	r.errorf(CodeTooLarge, name, 0, fmt.Sprintf("Use the first %d points.", fit), fmt.Sprintf("firstN=%d", fit),
 		"%s is %d points × %d dims = %d MB as float32; the limit is %d MB.", name, n, d, int64(n)*int64(d)*4>>20, opts.maxBytes()>>20)
 	return true
 }

@@ -113,7 +113,7 @@ func loadCase(t testing.TB, name string) []File {
 }
 
 func diagKey(d Diagnostic, withAction bool) string {
-	k := string(d.Severity) + ":" + d.Code
+	k := string(d.Severity) + ":" + string(d.Code)
 	if withAction && d.Action != "" {
 		k += "[" + d.Action + "]"
 	}
@@ -143,7 +143,7 @@ func TestCases(t *testing.T) {
 				if d.Message == "" {
 					t.Errorf("%s has no message", d.Code)
 				}
-				if d.Code == "" || strings.ToLower(d.Code) != d.Code || strings.ContainsAny(d.Code, " _") {
+				if d.Code == "" || strings.ToLower(string(d.Code)) != string(d.Code) || strings.ContainsAny(string(d.Code), " _") {
 					t.Errorf("code %q is not lower-case hyphenated", d.Code)
 				}
 				if d.Action != "" {
@@ -218,7 +218,7 @@ func TestCases(t *testing.T) {
 // TestEveryCode checks that each diagnostic code of DESIGN.md §3 is produced by at
 // least one fixture (here or in the sprite and size tests).
 func TestEveryCode(t *testing.T) {
-	produced := map[string]bool{}
+	produced := map[Code]bool{}
 	for name := range caseTable {
 		_, rep := Load(loadCase(t, name), Options{})
 		for _, d := range rep.Diagnostics {
@@ -251,7 +251,7 @@ func TestEveryCode(t *testing.T) {
 
 // nearMiss names, for each code of DESIGN.md §3, a fixture that comes close to the
 // situation but must not produce the code at any severity.
-var nearMiss = map[string]string{
+var nearMiss = map[Code]string{
 	"count-mismatch":                "ok-single-column-first-label-is-label",
 	"metadata-header-single-column": "ok-single-column-first-label-is-label",
 	"metadata-header-missing":       "ok-multi-column-header",
@@ -283,7 +283,7 @@ var nearMiss = map[string]string{
 
 func TestNearMisses(t *testing.T) {
 	for _, code := range DesignCodes {
-		if strings.HasPrefix(code, "sprite-") {
+		if strings.HasPrefix(string(code), "sprite-") {
 			continue // TestSprite has the near misses
 		}
 		fixture, ok := nearMiss[code]

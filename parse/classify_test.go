@@ -27,7 +27,7 @@ func TestClassify(t *testing.T) {
 		{"rows.json", `[[1, 2], [3, 4]]`, KindJSON},
 		{"checkpoint", "model_checkpoint_path: \"model.ckpt-0\"\n", KindCheckpoint},
 		{"model.ckpt-0.index", "\x00\x01", KindCheckpoint},
-		{"events.out.tfevents.123.host", "\x00\x01", KindUnknown},
+		{"events.out.tfevents.123.host", "\x00\x01", KindEvents},
 		{"vectors.tsv", "version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n", KindLFS},
 		{"vectors.tsv", "\n  <!DOCTYPE html><html></html>", KindHTML},
 		{"emb.npz", "PK\x03\x04", KindNpz},

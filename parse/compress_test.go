@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"slices"
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
@@ -80,7 +81,7 @@ func TestDecompressionBomb(t *testing.T) {
 func TestBrokenCompressed(t *testing.T) {
 	gz := gzipOf(t, []byte(t3))
 	ds, rep := Load([]File{{Name: "v.tsv.gz", Data: gz[:len(gz)-6]}}, Options{})
-	if ds != nil || !rep.Blocking() || rep.Diagnostics[0].Code != "encoding" {
+	if ds != nil || !rep.Blocking() || rep.Diagnostics[0].Code != CodeArchiveBroken {
 		t.Errorf("truncated gzip: %+v", rep.Diagnostics)
 	}
 }
@@ -117,21 +118,34 @@ func TestBookmarks(t *testing.T) {
 	}
 }
 
+// TestOfferOtherEmbedding: when the default (first) embedding's files are not
+// here, the first one that can be drawn is shown and the other is reported as
+// a warning; when the user asks for an embedding whose files are absent, the
+// error offers one that can be drawn.
 func TestOfferOtherEmbedding(t *testing.T) {
 	cfg := `{"embeddings":[{"tensorName":"remote","tensorPath":"https://example.org/a.tsv"},{"tensorName":"local","tensorPath":"b.tsv"}]}`
 	files := []File{{Name: "projector_config.json", Data: []byte(cfg)}, {Name: "b.tsv", Data: []byte(t3)}}
 	ds, rep := Load(files, Options{})
+	if ds == nil || ds.N != 3 || ds.Embedding != 1 {
+		t.Fatalf("the local embedding was not shown: %+v", rep.Diagnostics)
+	}
+	if !slices.ContainsFunc(rep.Diagnostics, func(d Diagnostic) bool { return d.Code == CodeConfigURL && d.Severity == Warning }) {
+		t.Errorf("the remote embedding is not reported: %+v", rep.Diagnostics)
+	}
+	cfg = `{"embeddings":[{"tensorName":"local","tensorPath":"b.tsv"},{"tensorName":"remote","tensorPath":"https://example.org/a.tsv"}]}`
+	files[0].Data = []byte(cfg)
+	ds, rep = Load(files, Options{Embedding: 1})
 	if ds != nil {
 		t.Fatal("loaded the remote embedding")
 	}
 	var action string
 	for _, d := range rep.Diagnostics {
-		if d.Code == "config-url" && d.Severity == Error {
+		if d.Code == CodeConfigURL && d.Severity == Error {
 			action = d.Action
 		}
 	}
-	if action != "embedding=1" {
-		t.Fatalf("action %q, want embedding=1: %+v", action, rep.Diagnostics)
+	if action != "embedding=0" {
+		t.Fatalf("action %q, want embedding=0: %+v", action, rep.Diagnostics)
 	}
 	opts, _ := Options{}.Apply(action)
 	if ds, rep = Load(files, opts); ds == nil || ds.N != 3 {

@@ -19,7 +19,7 @@ func parseJSONRows(f File, opts Options, r *reporter) *tensor {
 	trim := bytes.TrimSpace(data)
 	if len(trim) > 0 && trim[0] == '[' {
 		if err := json.Unmarshal(trim, &rows); err != nil {
-			r.errorf("non-numeric", f.Name, 0, "", "", "%s is not valid JSON: %v.", f.Name, err)
+			r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s is not valid JSON: %v.", f.Name, err)
 			return nil
 		}
 	} else {
@@ -36,7 +36,7 @@ func parseJSONRows(f File, opts Options, r *reporter) *tensor {
 		}
 	}
 	if len(rows) == 0 {
-		r.errorf("non-numeric", f.Name, 0, "", "", "%s holds no rows.", f.Name)
+		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s holds no rows.", f.Name)
 		return nil
 	}
 	t := &tensor{file: f.Name, format: "json"}
@@ -53,7 +53,7 @@ func parseJSONRows(f File, opts Options, r *reporter) *tensor {
 		dec.UseNumber()
 		var v any
 		if err := dec.Decode(&v); err != nil {
-			r.errorf("non-numeric", f.Name, i+1, "", "", "Row %d of %s is not valid JSON: %v.", i+1, f.Name, err)
+			r.errorf(CodeNonNumeric, f.Name, i+1, "", "", "Row %d of %s is not valid JSON: %v.", i+1, f.Name, err)
 			return nil
 		}
 		switch x := v.(type) {
@@ -63,7 +63,7 @@ func parseJSONRows(f File, opts Options, r *reporter) *tensor {
 				case json.Number:
 					fv, err := strconv.ParseFloat(y.String(), 32)
 					if err != nil && fv == 0 {
-						r.errorf("non-numeric", f.Name, i+1, "", "", "Row %d of %s: %s is not a number.", i+1, f.Name, y)
+						r.errorf(CodeNonNumeric, f.Name, i+1, "", "", "Row %d of %s: %s is not a number.", i+1, f.Name, y)
 						return nil
 					}
 					vec = append(vec, float32(fv))
@@ -96,22 +96,22 @@ func parseJSONRows(f File, opts Options, r *reporter) *tensor {
 				}
 			}
 		default:
-			r.errorf("non-numeric", f.Name, i+1, "", "", "Row %d of %s is neither a list nor an object.", i+1, f.Name)
+			r.errorf(CodeNonNumeric, f.Name, i+1, "", "", "Row %d of %s is neither a list nor an object.", i+1, f.Name)
 			return nil
 		}
 		if len(vec) == 0 {
-			r.errorf("non-numeric", f.Name, i+1, "", "", "Row %d of %s holds no numbers.", i+1, f.Name)
+			r.errorf(CodeNonNumeric, f.Name, i+1, "", "", "Row %d of %s holds no numbers.", i+1, f.Name)
 			return nil
 		}
 		if i == 0 {
 			t.d = len(vec)
 			labelNames = names
 		} else if len(vec) != t.d {
-			r.errorf("ragged-row", f.Name, i+1, "Give every row the same number of values.", "", "Row %d of %s has %d numbers where row 1 has %d.", i+1, f.Name, len(vec), t.d)
+			r.errorf(CodeRaggedRow, f.Name, i+1, "Give every row the same number of values.", "", "Row %d of %s has %d numbers where row 1 has %d.", i+1, f.Name, len(vec), t.d)
 			return nil
 		}
 		if int64(len(t.vals)+len(vec))*4 > opts.maxBytes() {
-			r.errorf("too-large", f.Name, i+1, "", "", "%s needs more than %d MB as float32.", f.Name, opts.maxBytes()>>20)
+			r.errorf(CodeTooLarge, f.Name, i+1, "", "", "%s needs more than %d MB as float32.", f.Name, opts.maxBytes()>>20)
 			return nil
 		}
 		t.vals = append(t.vals, vec...)

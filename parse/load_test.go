@@ -56,7 +56,7 @@ func readFiles(t testing.TB, paths ...string) []File {
 func codes(rep Report) []string {
 	var out []string
 	for _, d := range rep.Diagnostics {
-		out = append(out, string(d.Severity)+":"+d.Code)
+		out = append(out, string(d.Severity)+":"+string(d.Code))
 	}
 	return out
 }
@@ -94,7 +94,7 @@ func TestRealData(t *testing.T) {
 		cols     []string
 		format   string
 		sprite   bool
-		wantCode string // a code that must be present (info/warning), "" for none
+		wantCode Code // a code that must be present (info/warning), "" for none
 	}{
 		{"iris folder", func(t *testing.T) []File { return readDir(t, d("iris-standalone-bytes")) }, 150, 4,
 			[]string{"sepal-length", "sepal-width", "petal-length", "petal-width", "class"}, "bytes", false, "blank-line"},

@@ -33,12 +33,12 @@ type metadata struct {
 func parseMetadata(f File, opts Options, r *reporter) *metadata {
 	m := &metadata{file: f.Name}
 	if looksLFS(f.Data) {
-		r.errorf("lfs-pointer", f.Name, 1, "Run `git lfs pull` and use the real file.", "",
+		r.errorf(CodeLFSPointer, f.Name, 1, "Run `git lfs pull` and use the real file.", "",
 			"%s is a Git LFS pointer (%d bytes), not the metadata itself.", f.Name, len(f.Data))
 		return nil
 	}
 	if looksHTML(f.Data) {
-		r.errorf("html-page", f.Name, 1, "Download the raw file instead of the web page.", "",
+		r.errorf(CodeHTMLPage, f.Name, 1, "Download the raw file instead of the web page.", "",
 			"%s is an HTML web page, not metadata: the page was saved instead of the raw file.", f.Name)
 		return nil
 	}
@@ -48,7 +48,7 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 	lr := lineReader{data: text}
 	first, ok := lr.next()
 	if !ok {
-		r.errorf("count-mismatch", f.Name, 0, "", "", "%s is empty: it has no metadata rows.", f.Name)
+		r.errorf(CodeCountMismatch, f.Name, 0, "", "", "%s is empty: it has no metadata rows.", f.Name)
 		return nil
 	}
 	if bytes.IndexByte(first, '\t') < 0 && strings.HasSuffix(strings.ToLower(f.Name), ".csv") {
@@ -109,7 +109,7 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 		if ncol > 1 && strings.Count(string(line), "\t") != ncol-1 {
 			m.ragged++
 			if m.ragged == 1 {
-				r.warnf("ragged-row", f.Name, lineNo, "Give every metadata line the same number of tab-separated fields as the header.", "",
+				r.warnf(CodeRaggedRow, f.Name, lineNo, "Give every metadata line the same number of tab-separated fields as the header.", "",
 					"Line %d of %s has %d fields where the first line has %d; missing fields are empty and extra ones are kept in the last column.",
 					lineNo, f.Name, strings.Count(string(line), "\t")+1, ncol)
 			}
@@ -128,7 +128,7 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 			r.step.tick(int64(lr.pos))
 		}
 		if padded > len(text)+1024 {
-			r.errorf("ragged-row", f.Name, lr.line, "Give every metadata line the same number of tab-separated fields as the first.", "",
+			r.errorf(CodeRaggedRow, f.Name, lr.line, "Give every metadata line the same number of tab-separated fields as the first.", "",
 				"%s has a first line of %d fields but its other lines are much shorter (line %d): this does not look like metadata for these columns.", f.Name, ncol, lr.line)
 			return nil
 		}
@@ -153,14 +153,14 @@ func parseMetadata(f File, opts Options, r *reporter) *metadata {
 		}
 	}
 	if m.interiorBlank > 0 {
-		r.warnf("blank-line", f.Name, m.firstBlank, "", "",
+		r.warnf(CodeBlankLine, f.Name, m.firstBlank, "", "",
 			"%s has %s (first on line %d); each is kept as a point with an empty label, as TensorBoard does, so later labels stay aligned.",
 			f.Name, plural(m.interiorBlank, "blank line", "blank lines"), m.firstBlank)
 	}
 	if opts.DropMetadataRows > 0 {
 		k := min(opts.DropMetadataRows, m.n)
 		m.dropFirst(k)
-		r.infof("count-mismatch", f.Name, 0, "Dropped the first %s of %s as asked.", plural(k, "metadata row", "metadata rows"), f.Name)
+		r.infof(CodeCountMismatch, f.Name, 0, "Dropped the first %s of %s as asked.", plural(k, "metadata row", "metadata rows"), f.Name)
 	}
 	return m
 }
@@ -226,7 +226,7 @@ func parseMetadataCSV(name string, text []byte, opts Options, r *reporter) *meta
 		}
 		if err != nil && rec == nil {
 			line, _ := cr.FieldPos(0)
-			r.errorf("ragged-row", name, line, "", "", "%s cannot be read as CSV: %v.", name, err)
+			r.errorf(CodeRaggedRow, name, line, "", "", "%s cannot be read as CSV: %v.", name, err)
 			return nil
 		}
 		if len(rec) != ncol {
@@ -238,11 +238,11 @@ func parseMetadataCSV(name string, text []byte, opts Options, r *reporter) *meta
 		}
 	}
 	if m.ragged > 0 {
-		r.warnf("ragged-row", name, 0, "", "", "%s: %s a different number of fields than the header (%d).", name, plural(m.ragged, "row has", "rows have"), ncol)
+		r.warnf(CodeRaggedRow, name, 0, "", "", "%s: %s a different number of fields than the header (%d).", name, plural(m.ragged, "row has", "rows have"), ncol)
 	}
 	m.n = len(m.cols[0].Values)
 	m.lastLine = ""
-	r.infof("delimiter", name, 0, "The metadata %s is comma-separated; it was split on commas (TensorBoard needs tabs).", name)
+	r.infof(CodeDelimiter, name, 0, "The metadata %s is comma-separated; it was split on commas (TensorBoard needs tabs).", name)
 	if opts.DropMetadataRows > 0 {
 		k := min(opts.DropMetadataRows, m.n)
 		m.dropFirst(k)

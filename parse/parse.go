@@ -49,13 +49,16 @@ const (
 // Diagnostic is one finding about the input, in the user's terms.
 type Diagnostic struct {
 	Severity Severity `json:"severity"`
-	// Code is stable, lower-case and hyphenated (see DESIGN.md §3), e.g. "count-mismatch".
-	Code string `json:"code"`
+	// Code is stable, lower-case and hyphenated (see Codes), e.g. CodeCountMismatch.
+	Code Code `json:"code"`
 	// File is the File.Name the finding is about ("" when it concerns several).
 	File string `json:"file,omitempty"`
 	// Line and Column are 1-based; 0 means not applicable.
 	Line   int `json:"line,omitempty"`
 	Column int `json:"column,omitempty"`
+	// Offset is the 0-based byte offset in File of a finding in a binary format
+	// (a checkpoint block, an event record), or nil.
+	Offset *int64 `json:"offset,omitempty"`
 	// Message says what is wrong, with the actual numbers.
 	Message string `json:"message"`
 	// Fix names the action that would repair it ("" when there is none).
@@ -136,6 +139,32 @@ type Report struct {
 	// Embeddings lists the embedding names a config offered (Options.Embedding picks one),
 	// filled even when the report is blocking so the page can offer the choice.
 	Embeddings []string `json:"embeddings,omitempty"`
+	// Offers describes each embedding of Embeddings (or the one embedding the
+	// files offer): where it was found and whether it can be drawn.
+	Offers []Offer `json:"offers,omitempty"`
+	// Tensors lists the tensors of a TensorFlow checkpoint among the files
+	// (name, dtype, shape); filled by the checkpoint source once parse/tfckpt
+	// is plugged in, nil until then.
+	Tensors []TensorInfo `json:"tensors,omitempty"`
+}
+
+// Offer is one embedding the files offer (see candidate.go).
+type Offer struct {
+	Name string `json:"name"`
+	// Source is where it was found: "config", "pytorch", "files" (later
+	// "checkpoint", "events").
+	Source       string `json:"source"`
+	TensorFile   string `json:"tensorFile,omitempty"`
+	MetadataFile string `json:"metadataFile,omitempty"`
+	// Drawable is false when its files are missing (the report says which).
+	Drawable bool `json:"drawable"`
+}
+
+// TensorInfo describes one tensor of a checkpoint.
+type TensorInfo struct {
+	Name  string  `json:"name"`
+	Dtype string  `json:"dtype"`
+	Shape []int64 `json:"shape"`
 }
 
 // Blocking reports whether the report holds an error, i.e. the data must not be drawn.

@@ -17,15 +17,15 @@ func (r *reporter) add(d Diagnostic) *Diagnostic {
 	return &r.diags[len(r.diags)-1]
 }
 
-func (r *reporter) errorf(code, file string, line int, fix, action, format string, args ...any) {
+func (r *reporter) errorf(code Code, file string, line int, fix, action, format string, args ...any) {
 	r.add(Diagnostic{Severity: Error, Code: code, File: file, Line: line, Message: fmt.Sprintf(format, args...), Fix: fix, Action: action})
 }
 
-func (r *reporter) warnf(code, file string, line int, fix, action, format string, args ...any) {
+func (r *reporter) warnf(code Code, file string, line int, fix, action, format string, args ...any) {
 	r.add(Diagnostic{Severity: Warning, Code: code, File: file, Line: line, Message: fmt.Sprintf(format, args...), Fix: fix, Action: action})
 }
 
-func (r *reporter) infof(code, file string, line int, format string, args ...any) {
+func (r *reporter) infof(code Code, file string, line int, format string, args ...any) {
 	r.add(Diagnostic{Severity: Info, Code: code, File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -61,4 +61,36 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// Location says where a finding is, the same way for the CLI and the page's
+// banner: "vectors.tsv, line 3, column 2", "model.ckpt-1.index, byte 4096",
+// "vectors.tsv", or "" when it concerns no single file.
+func (d Diagnostic) Location() string {
+	loc := d.File
+	add := func(s string) {
+		if loc != "" {
+			loc += ", "
+		}
+		loc += s
+	}
+	if d.Line > 0 {
+		add(fmt.Sprintf("line %d", d.Line))
+		if d.Column > 0 {
+			add(fmt.Sprintf("column %d", d.Column))
+		}
+	}
+	if d.Offset != nil {
+		add(fmt.Sprintf("byte %d", *d.Offset))
+	}
+	return loc
+}
+
+// atOffset returns a pointer to off for Diagnostic.Offset; a negative offset
+// (the readers' "no single position") gives nil.
+func atOffset(off int64) *int64 {
+	if off < 0 {
+		return nil
+	}
+	return &off
 }

@@ -58,8 +58,8 @@ func TestSprite(t *testing.T) {
 			}
 			var got []string
 			for _, d := range rep.Diagnostics {
-				if strings.HasPrefix(d.Code, "sprite-") && d.Severity != Info {
-					got = append(got, d.Code)
+				if strings.HasPrefix(string(d.Code), "sprite-") && d.Severity != Info {
+					got = append(got, string(d.Code))
 				}
 			}
 			if c.code == "" && len(got) > 0 || c.code != "" && !slices.Contains(got, c.code) {
@@ -105,8 +105,8 @@ func TestSpriteInferredCell(t *testing.T) {
 }
 
 // spriteCodes returns the codes the sprite cases produce (for TestEveryCode).
-func spriteCodes(t *testing.T) []string {
-	var out []string
+func spriteCodes(t *testing.T) []Code {
+	var out []Code
 	for _, c := range spriteCases {
 		_, rep := Load(spriteFiles(t, c.n, c.w, c.h, c.cell), Options{})
 		for _, d := range rep.Diagnostics {

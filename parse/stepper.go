@@ -46,7 +46,7 @@ func NewStepper(files []File, opts Options) *Stepper {
 		budget := <-s.resume
 		if budget < 0 {
 			// Canceled before it started: nothing was read.
-			s.rep = Report{Diagnostics: []Diagnostic{{Severity: Error, Code: "canceled", Message: "Loading was canceled."}}}
+			s.rep = Report{Diagnostics: []Diagnostic{{Severity: Error, Code: CodeCanceled, Message: "Loading was canceled."}}}
 			s.paused <- true
 			return
 		}
@@ -101,7 +101,7 @@ func (s *Stepper) Estimate() (n, d int, bytes int64) {
 // Result returns what Load returned; valid once Step has returned true.
 func (s *Stepper) Result() (*Dataset, Report) {
 	if !s.finished {
-		return nil, Report{Diagnostics: []Diagnostic{{Severity: Error, Code: "internal", Message: "Result called before the load finished."}}}
+		return nil, Report{Diagnostics: []Diagnostic{{Severity: Error, Code: CodeInternal, Message: "Result called before the load finished."}}}
 	}
 	return s.ds, s.rep
 }

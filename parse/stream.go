@@ -29,40 +29,51 @@ func (l *loader) prepareStreams(in []File) []File {
 			continue
 		}
 		if f.Size < 0 {
-			l.r.errorf("read-error", f.Name, 0, "", "", "%s has a negative size (%d).", f.Name, f.Size)
+			l.r.errorf(CodeReadError, f.Name, 0, "", "", "%s has a negative size (%d).", f.Name, f.Size)
 			continue
 		}
 		prefix, err := readAtFull(f.ReaderAt, 0, int(min(f.Size, int64(prefixSize))))
 		if err != nil {
-			l.r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
+			l.r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
 			continue
 		}
 		head := prefix // Classify looks at up to 64 KiB, whatever prefixSize is
 		if int64(len(head)) < min(f.Size, 65536) {
 			if head, err = readAtFull(f.ReaderAt, 0, int(min(f.Size, 65536))); err != nil {
-				l.r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
+				l.r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
 				continue
 			}
 		}
 		k := Classify(File{Name: f.Name, Data: head})
 		compressed := bytes.HasPrefix(prefix, []byte{0x1f, 0x8b}) || bytes.HasPrefix(prefix, []byte{0x28, 0xb5, 0x2f, 0xfd})
-		if f.Size > int64(prefixSize) && !compressed && (k == KindBinary || k == KindNpy || k == KindTensorText) &&
+		if f.Size > int64(prefixSize) && !compressed && streamable(k) &&
 			!bytes.HasPrefix(prefix, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(prefix, []byte{0xFE, 0xFF}) {
 			out = append(out, File{Name: f.Name, Data: prefix, ReaderAt: f.ReaderAt, Size: f.Size, kind: k})
 			continue
 		}
 		if f.Size > l.opts.maxBytes()*2+1<<20 {
-			l.r.errorf("too-large", f.Name, 0, "", "", "%s is %d MB; files of this kind are read whole and the limit is %d MB.", f.Name, f.Size>>20, (l.opts.maxBytes()*2)>>20)
+			l.r.errorf(CodeTooLarge, f.Name, 0, "", "", "%s is %d MB; files of this kind are read whole and the limit is %d MB.", f.Name, f.Size>>20, (l.opts.maxBytes()*2)>>20)
 			continue
 		}
 		data, err := readAtFull(f.ReaderAt, 0, int(f.Size))
 		if err != nil {
-			l.r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
+			l.r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
 			continue
 		}
 		out = append(out, File{Name: f.Name, Data: data})
 	}
 	return out
+}
+
+// streamable reports whether files of kind k stay behind their ReaderAt when
+// large: tensors are read piece by piece, checkpoint shards, event files and
+// model files only where needed (never whole).
+func streamable(k Kind) bool {
+	switch k {
+	case KindBinary, KindNpy, KindTensorText, KindCheckpoint, KindEvents, KindModel:
+		return true
+	}
+	return false
 }
 
 // readAtFull reads n bytes at off; a short file is an error wrapping io.ErrUnexpectedEOF.

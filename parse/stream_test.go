@@ -94,10 +94,10 @@ func TestStreamedMatchesInMemory(t *testing.T) {
 			}
 			var gc, wc []string
 			for _, d := range grep.Diagnostics {
-				gc = append(gc, d.Code)
+				gc = append(gc, string(d.Code))
 			}
 			for _, d := range wrep.Diagnostics {
-				wc = append(wc, d.Code)
+				wc = append(wc, string(d.Code))
 			}
 			slices.Sort(gc)
 			slices.Sort(wc)

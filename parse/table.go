@@ -294,7 +294,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		var err error
 		text, err = readAtFull(f.ReaderAt, skip, int(min(int64(prefixSize), f.Size-skip)))
 		if err != nil {
-			r.errorf("read-error", f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
+			r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
 			return nil
 		}
 		if int64(len(text)) < f.Size-skip {
@@ -336,7 +336,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		sampleBytes += len(line) + 1
 	}
 	if len(sample) == 0 {
-		r.errorf("non-numeric", f.Name, 0, "", "", "%s is empty: it holds no vectors.", f.Name)
+		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s is empty: it holds no vectors.", f.Name)
 		return nil
 	}
 	delim := sniffDelimiter(sample)
@@ -383,7 +383,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 			skipFirst = true
 			t.declaredN = hn
 			t.format = "word2vec"
-			r.infof("word2vec-header", f.Name, sampleLines[0],
+			r.infof(CodeWord2vecHeader, f.Name, sampleLines[0],
 				"Line %d of %s is a word2vec header (%d words of %d dimensions); it was skipped.", sampleLines[0], f.Name, hn, hd)
 		}
 	}
@@ -405,20 +405,20 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 			// sklearn's "n_samples,n_features,class names…" line: the last column is the target.
 			skipFirst = true
 			sklearnTarget = cloneAll(first[2:])
-			r.warnf("tensor-header-row", f.Name, sampleLines[0], "", "",
+			r.warnf(CodeTensorHeaderRow, f.Name, sampleLines[0], "", "",
 				"Line %d of %s (%s) is not a vector: it is a count line (%d samples, %d features, then class names) as sklearn writes. It was skipped and the last column was read as the target label.",
 				sampleLines[0], f.Name, quote(string(sample[0])), hn, hd)
 		case len(first) == width && someTextOverNumbers:
 			skipFirst = true
 			names = cloneAll(first)
 			if delim == '\t' || delim == ' ' {
-				r.warnf("tensor-header-row", f.Name, sampleLines[0], "", "",
+				r.warnf(CodeTensorHeaderRow, f.Name, sampleLines[0], "", "",
 					"Line %d of %s is a header (%s); it was used as column names. TensorBoard would fail on it.",
 					sampleLines[0], f.Name, quote(string(sample[0])))
 			}
 		case len(first) != width:
 			skipFirst = true
-			r.warnf("tensor-header-row", f.Name, sampleLines[0], "", "",
+			r.warnf(CodeTensorHeaderRow, f.Name, sampleLines[0], "", "",
 				"Line %d of %s (%s) is not a vector: %d fields where the next lines have %d. It was skipped.",
 				sampleLines[0], f.Name, quote(string(sample[0])), len(first), width)
 		}
@@ -428,7 +428,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		data = recs[1:]
 	}
 	if len(data) == 0 {
-		r.errorf("non-numeric", f.Name, 0, "", "", "%s holds a header line and no vectors.", f.Name)
+		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s holds a header line and no vectors.", f.Name)
 		return nil
 	}
 
@@ -465,12 +465,12 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		if isVec[0] && indexNames[strings.ToLower(strings.TrimSpace(names[0]))] && isIndexSample(data, 0) {
 			isVec[0] = false
 			dropCol[0] = true
-			r.infof("index-column", f.Name, sampleLines[0], "Column 1 of %s (%s) counts the rows; it is an index, not a dimension, and was left out.", f.Name, quote(names[0]))
+			r.infof(CodeIndexColumn, f.Name, sampleLines[0], "Column 1 of %s (%s) counts the rows; it is an index, not a dimension, and was left out.", f.Name, quote(names[0]))
 		}
 		for j := range isVec {
 			if isVec[j] && labelNames[strings.ToLower(strings.TrimSpace(names[j]))] && countVec(isVec) > 1 && columnIntegers(data, j) {
 				isVec[j] = false
-				r.infof("tensor-label-column", f.Name, sampleLines[0], "Column %d of %s (%s) was read as metadata, not as a dimension.", j+1, f.Name, quote(names[j]))
+				r.infof(CodeTensorLabelColumn, f.Name, sampleLines[0], "Column %d of %s (%s) was read as metadata, not as a dimension.", j+1, f.Name, quote(names[j]))
 			}
 		}
 	}
@@ -478,7 +478,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		isVec[width-1] = false
 	}
 	if countVec(isVec) == 0 {
-		r.errorf("non-numeric", f.Name, sampleLines[0], "Check that this is the tensor file (numbers only).", "",
+		r.errorf(CodeNonNumeric, f.Name, sampleLines[0], "Check that this is the tensor file (numbers only).", "",
 			"%s has no numeric column: line %d reads %s%s.", f.Name, sampleLines[0], quote(string(sample[0])), decimalCommaNote(cell(data[0], 0)))
 		return nil
 	}
@@ -509,7 +509,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		}
 	}
 	if delim != '\t' {
-		r.infof("delimiter", f.Name, 0, "%s is split on %s.", f.Name, map[byte]string{',': "commas", ';': "semicolons", ' ': "runs of spaces"}[delim])
+		r.infof(CodeDelimiter, f.Name, 0, "%s is split on %s.", f.Name, map[byte]string{',': "commas", ';': "semicolons", ' ': "runs of spaces"}[delim])
 	}
 	if names == nil && textCols > 0 && t.format != "word2vec" {
 		j := metaCols[0]
@@ -519,7 +519,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 				break
 			}
 		}
-		r.warnf("tensor-label-column", f.Name, sampleLines[0], "", "",
+		r.warnf(CodeTensorLabelColumn, f.Name, sampleLines[0], "", "",
 			"Column %d of %s holds text (line %d: %s), not numbers; it was read as labels. TensorBoard would fail on it.",
 			j+1, f.Name, sampleLines[0], quote(cell(data[0], j)))
 	}
@@ -653,7 +653,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 					// Streamed text was not re-encoded up front: fix labels one by one.
 					if !badEncoding {
 						badEncoding = true
-						r.warnf("encoding", f.Name, line, "Save the file as UTF-8.", "",
+						r.warnf(CodeEncoding, f.Name, line, "Save the file as UTF-8.", "",
 							"%s is not UTF-8 (line %d); its labels were read as Windows-1252, so accented letters may be wrong.", f.Name, line)
 					}
 					v = latin1String(v)
@@ -665,7 +665,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		if int64(len(t.vals))*4 > opts.maxBytes() {
 			dd := max(d, 1)
 			fit := int(opts.maxBytes() / int64(4*dd))
-			r.errorf("too-large", f.Name, line, fmt.Sprintf("Use the first %d points.", fit), fmt.Sprintf("firstN=%d", fit),
+			r.errorf(CodeTooLarge, f.Name, line, fmt.Sprintf("Use the first %d points.", fit), fmt.Sprintf("firstN=%d", fit),
 				"%s needs more than %d MB as float32 (about %d points of %d dims); the limit is %d MB.", f.Name, opts.maxBytes()>>20, estRows, dd, opts.maxBytes()>>20)
 			return nil
 		}
@@ -674,25 +674,25 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		}
 	}
 	if ci, ok := it.(*csvIter); ok && ci.err != nil {
-		r.errorf("non-numeric", f.Name, 0, "", "", "%s: %v", f.Name, ci.err)
+		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s: %v", f.Name, ci.err)
 	}
 	if si, ok := it.(*streamIter); ok && si.err != nil {
-		r.errorf("read-error", f.Name, si.line, "Choose the file again.", "", "%s cannot be read after line %d: %v.", f.Name, si.line, si.err)
+		r.errorf(CodeReadError, f.Name, si.line, "Choose the file again.", "", "%s cannot be read after line %d: %v.", f.Name, si.line, si.err)
 		return nil
 	}
 	if blanks > 0 {
-		r.warnf("blank-line", f.Name, blankFirst, "Remove blank lines from the tensor file, or add the matching empty rows to the metadata.", "",
+		r.warnf(CodeBlankLine, f.Name, blankFirst, "Remove blank lines from the tensor file, or add the matching empty rows to the metadata.", "",
 			"%s has %s between vectors (first on line %d); they were skipped, so check that the metadata does not hold rows for them.",
 			f.Name, plural(blanks, "blank line", "blank lines"), blankFirst)
 	}
 	if ragged.count > 0 {
-		r.add(Diagnostic{Severity: Error, Code: "ragged-row", File: f.Name, Line: ragged.lines[0],
+		r.add(Diagnostic{Severity: Error, Code: CodeRaggedRow, File: f.Name, Line: ragged.lines[0],
 			Message: fmt.Sprintf("Line %d of %s has %d fields where the others have %d (%s like this: line %s).",
 				ragged.lines[0], f.Name, ragged.got[0], widthOrD(width, d, listCol), plural(ragged.count, "line", "lines"), lineList(ragged.lines, ragged.count)),
 			Fix: "Give every line the same number of values."})
 	}
 	if nonNum.count > 0 {
-		r.add(Diagnostic{Severity: Error, Code: "non-numeric", File: f.Name, Line: nonNum.lines[0], Column: nonNum.cols[0],
+		r.add(Diagnostic{Severity: Error, Code: CodeNonNumeric, File: f.Name, Line: nonNum.lines[0], Column: nonNum.cols[0],
 			Message: fmt.Sprintf("Line %d, column %d of %s: %s is not a number%s (%s like this, on line %s).",
 				nonNum.lines[0], nonNum.cols[0], f.Name, quote(nonNum.cells[0]), decimalCommaNote(nonNum.cells[0]), plural(nonNum.count, "cell", "cells"), lineList(nonNum.lines, nonNum.count)),
 			Fix: "Make every value of the tensor file a number."})
@@ -703,7 +703,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	t.d = d
 	t.n = len(t.rows)
 	if t.n == 0 || d == 0 {
-		r.errorf("non-numeric", f.Name, 0, "", "", "%s holds no vectors.", f.Name)
+		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s holds no vectors.", f.Name)
 		return nil
 	}
 	for k, j := range metaCols {
@@ -729,12 +729,12 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	}
 	if checkIndex && t.n >= 3 {
 		t.indexCol = true
-		r.warnf("index-column", f.Name, int(t.rows[0]), "Drop the first column: it numbers the rows.", "dropTensorColumns=1",
+		r.warnf(CodeIndexColumn, f.Name, int(t.rows[0]), "Drop the first column: it numbers the rows.", "dropTensorColumns=1",
 			"Column 1 of %s counts the rows (%d, %d, %d, …); it looks like an index, not a dimension.",
 			f.Name, indexBase, indexBase+1, indexBase+2)
 	}
 	if t.declaredN >= 0 && t.declaredN != t.n {
-		r.warnf("word2vec-header", f.Name, 1, "", "", "The word2vec header of %s announces %d words but the file holds %d.", f.Name, t.declaredN, t.n)
+		r.warnf(CodeWord2vecHeader, f.Name, 1, "", "", "The word2vec header of %s announces %d words but the file holds %d.", f.Name, t.declaredN, t.n)
 	}
 	// A first row 0, 1, …, D-1 is a header of column numbers (pandas to_csv with header=True).
 	if t.n > 1 && d > 1 {

@@ -34,7 +34,7 @@ func prepText(name string, data []byte, r *reporter, decodeLatin bool) textPrep 
 		for _, c := range utf16.Decode(u) {
 			out = utf8.AppendRune(out, c)
 		}
-		r.infof("encoding", name, 0, "%s is UTF-16 text; it was converted to UTF-8.", name)
+		r.infof(CodeEncoding, name, 0, "%s is UTF-16 text; it was converted to UTF-8.", name)
 		return textPrep{text: out}
 	}
 	if !decodeLatin || utf8.Valid(data) {
@@ -50,7 +50,7 @@ func prepText(name string, data []byte, r *reporter, decodeLatin bool) textPrep 
 		off += size
 	}
 	line := bytes.Count(data[:off], []byte{'\n'}) + 1
-	r.warnf("encoding", name, line, "Save the file as UTF-8.", "",
+	r.warnf(CodeEncoding, name, line, "Save the file as UTF-8.", "",
 		"%s is not UTF-8 (first invalid byte 0x%02X on line %d); it was read as Windows-1252, so accented letters may be wrong.",
 		name, data[off], line)
 	out := make([]byte, 0, len(data)+len(data)/8)

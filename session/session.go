@@ -149,8 +149,8 @@ func New() *Session {
 func (s *Session) Open(files []parse.File, source string) {
 	if len(files) == 0 {
 		s.sentence = "Nothing to open: the drop or selection held no files. " + s.shownSentence()
-		s.status.Diagnostics = append(withoutCode(s.status.Diagnostics, "no-files"), parse.Diagnostic{
-			Severity: parse.Info, Code: "no-files",
+		s.status.Diagnostics = append(withoutCode(s.status.Diagnostics, parse.CodeNoFiles), parse.Diagnostic{
+			Severity: parse.Info, Code: parse.CodeNoFiles,
 			Message: "the drop or selection held no files (drag files or folders, not text or links)",
 		})
 		return
@@ -202,9 +202,9 @@ func (s *Session) ApplyFix(action string) error {
 
 // Fix is one fix the banner offers as a button.
 type Fix struct {
-	Action string // for ApplyFix
-	Label  string // the diagnostic's fix text
-	Code   string // the diagnostic it repairs
+	Action string     // for ApplyFix
+	Label  string     // the diagnostic's fix text
+	Code   parse.Code // the diagnostic it repairs
 }
 
 // Fixes lists the one-click fixes of the current diagnostics, without repeats.
@@ -230,7 +230,7 @@ func (s *Session) Fixes() []Fix {
 // and applies "shape=0,D".
 func (s *Session) AsksShape() bool {
 	for _, d := range s.status.Diagnostics {
-		if d.Code == "shape-missing" && d.Severity == parse.Error {
+		if d.Code == parse.CodeShapeMissing && d.Severity == parse.Error {
 			return true
 		}
 	}
@@ -279,7 +279,7 @@ func (s *Session) shownSentence() string {
 	return fmt.Sprintf("Still showing %s.", s.status.Source)
 }
 
-func withoutCode(ds []parse.Diagnostic, code string) []parse.Diagnostic {
+func withoutCode(ds []parse.Diagnostic, code parse.Code) []parse.Diagnostic {
 	out := ds[:0:0]
 	for _, d := range ds {
 		if d.Code != code {

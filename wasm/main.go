@@ -425,13 +425,7 @@ func bannerLines(ds []parse.Diagnostic) []render.BannerLine {
 		case parse.Warning:
 			sev = render.SeverityWarning
 		}
-		where := d.File
-		if d.Line > 0 {
-			where += fmt.Sprintf(", line %d", d.Line)
-			if d.Column > 0 {
-				where += fmt.Sprintf(", column %d", d.Column)
-			}
-		}
+		where := d.Location()
 		t := d.Message
 		if where != "" {
 			t = where + ": " + t
@@ -439,7 +433,7 @@ func bannerLines(ds []parse.Diagnostic) []render.BannerLine {
 		if d.Fix != "" {
 			t += " Fix: " + d.Fix
 		}
-		t += " [" + d.Code + "]"
+		t += " [" + string(d.Code) + "]"
 		out = append(out, render.BannerLine{Severity: sev, Text: t})
 	}
 	return out

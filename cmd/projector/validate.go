@@ -21,6 +21,37 @@ type validateResult struct {
 	Diagnostics []parse.Diagnostic `json:"diagnostics"`
 	// Embeddings lists the embeddings a config offered, when there are several.
 	Embeddings []string `json:"embeddings,omitempty"`
+	// Offers lists every embedding the files offer, with its size and source.
+	Offers []offer `json:"offers"`
+	// Tensors lists a checkpoint's tensors (name, dtype, shape): the hook for
+	// parse/tfckpt, which fills parse.Report.Tensors; empty until then.
+	Tensors []parse.TensorInfo `json:"tensors,omitempty"`
+}
+
+// offer is one embedding of "projector validate": parse.Offer with its N×D
+// (0×0 when it cannot be drawn).
+type offer struct {
+	parse.Offer
+	Points int `json:"points"`
+	Dims   int `json:"dims"`
+}
+
+// listOffers sizes every embedding the report offers: the one loaded from ds,
+// the others by loading them in turn.
+func listOffers(files []parse.File, ds *parse.Dataset, rep parse.Report) []offer {
+	out := make([]offer, 0, len(rep.Offers))
+	for i, o := range rep.Offers {
+		e := offer{Offer: o}
+		d := ds
+		if d != nil && d.Embedding != i {
+			d, _ = parse.Load(files, parse.Options{Embedding: i})
+		}
+		if d != nil && o.Drawable {
+			e.Points, e.Dims = d.N, d.D
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // runValidate implements "projector validate [--json] PATH...": it loads the files
@@ -58,8 +89,9 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	ds, rep := parse.Load(files, parse.Options{})
+	res := validateResult{Columns: []string{}, Diagnostics: rep.Diagnostics, Embeddings: rep.Embeddings, Tensors: rep.Tensors}
+	res.Offers = listOffers(files, ds, rep)
 	closeAll()
-	res := validateResult{Columns: []string{}, Diagnostics: rep.Diagnostics, Embeddings: rep.Embeddings}
 	if ds != nil {
 		res.Points, res.Dims, res.Format = ds.N, ds.D, ds.Format
 		for _, c := range ds.Columns {
@@ -75,6 +107,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		}
 	} else {
 		printReport(stdout, ds, rep)
+		printOffers(stdout, res.Offers, res.Tensors)
 	}
 	if rep.Blocking() {
 		return 1
@@ -105,13 +138,7 @@ func printReport(w io.Writer, ds *parse.Dataset, rep parse.Report) {
 		fmt.Fprintln(w, "blocked: the data cannot be drawn")
 	}
 	for _, d := range rep.Diagnostics {
-		loc := d.File
-		if d.Line > 0 {
-			loc += fmt.Sprintf(":%d", d.Line)
-			if d.Column > 0 {
-				loc += fmt.Sprintf(":%d", d.Column)
-			}
-		}
+		loc := d.Location()
 		if loc != "" {
 			loc += ": "
 		}
@@ -123,6 +150,23 @@ func printReport(w io.Writer, ds *parse.Dataset, rep parse.Report) {
 			fmt.Fprintf(w, " [%s]", d.Action)
 		}
 		fmt.Fprintln(w)
+	}
+}
+
+// printOffers lists the embeddings (when there is a choice) and checkpoint tensors.
+func printOffers(w io.Writer, offers []offer, tensors []parse.TensorInfo) {
+	if len(offers) > 1 || len(offers) == 1 && offers[0].Source != "files" {
+		fmt.Fprintf(w, "embeddings offered (%d):\n", len(offers))
+		for i, o := range offers {
+			size := "cannot be drawn"
+			if o.Drawable {
+				size = fmt.Sprintf("%d × %d", o.Points, o.Dims)
+			}
+			fmt.Fprintf(w, "  %d. %s (%s, %s): %s\n", i, o.Name, o.Source, o.TensorFile, size)
+		}
+	}
+	for _, t := range tensors {
+		fmt.Fprintf(w, "  tensor %s %s %v\n", t.Name, t.Dtype, t.Shape)
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -88,5 +89,68 @@ func TestValidateUsage(t *testing.T) {
 		if errb.Len() == 0 {
 			t.Errorf("%q: no message on stderr", args)
 		}
+	}
+}
+
+// TestValidateListsOffers: --json lists every embedding a folder offers with
+// its N×D and source, also those that are not shown.
+func TestValidateListsOffers(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("projector_config.pbtxt", `embeddings { tensor_name: "gone" tensor_path: "gone.tsv" }`+"\n")
+	write("00000/default/tensors.tsv", "1\t2\n3\t4\n")
+	write("00010/words/tensors.tsv", "1\t2\t3\n4\t5\t6\n7\t8\t9\n")
+	var out, errb bytes.Buffer
+	if s := run([]string{"validate", "--json", dir}, &out, &errb); s != 0 {
+		t.Fatalf("status %d: %s %s", s, out.String(), errb.String())
+	}
+	var res struct {
+		Points int
+		Offers []struct {
+			Name, Source string
+			Drawable     bool
+			Points, Dims int
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	type row = struct {
+		Name, Source string
+		Drawable     bool
+		Points, Dims int
+	}
+	want := []row{{"gone", "config", false, 0, 0}, {"default:00000", "pytorch", true, 2, 2}, {"words:00010", "pytorch", true, 3, 3}}
+	if !slices.Equal(res.Offers, want) || res.Points != 2 {
+		t.Errorf("offers %+v (points %d), want %+v", res.Offers, res.Points, want)
+	}
+	var txt bytes.Buffer
+	run([]string{"validate", dir}, &txt, &errb)
+	if !strings.Contains(txt.String(), "words:00010 (pytorch, 00010/words/tensors.tsv): 3 × 3") {
+		t.Errorf("text report:\n%s", txt.String())
+	}
+}
+
+// TestValidatePyTorchRun reads the real PyTorch log folder of the shared data
+// (../shared/data beside the repository); it fails when that is absent.
+func TestValidatePyTorchRun(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "data", "tf-logdirs", "pytorch-add-embedding")
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("the shared log folders are needed: %v", err)
+	}
+	var out, errb bytes.Buffer
+	if s := run([]string{"validate", "--json", dir}, &out, &errb); s != 0 {
+		t.Fatalf("status %d: %s", s, out.String())
+	}
+	if !strings.Contains(out.String(), `"name": "default:00010"`) || !strings.Contains(out.String(), `"points": 100`) {
+		t.Errorf("output:\n%s", out.String())
 	}
 }
