@@ -481,7 +481,9 @@ func firstFrameTimeline(b *testing.B, throttle float64) map[string]float64 {
 			b.Fatalf("throttling the CPU: %v", err)
 		}
 	}
+	stopProfile := profilePage(b, ctx)
 	open(b, ctx, s)
+	defer stopProfile()
 	marks, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](`(() => {
 		const m = {};
 		for (const e of performance.getEntriesByType('mark')) if (!(e.name in m)) m[e.name] = e.startTime;
