@@ -203,4 +203,3 @@ func (c *Checkpoint) readPartitioned(e Entry, n int64, opts ReadOptions) ([]floa
 	}
 	return out, nil
 }
-
