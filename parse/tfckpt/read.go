@@ -159,9 +159,11 @@ func readRange(f File, off, size int64, direct []byte, progress func(done, total
 	}
 	for pos := int64(0); pos < size; pos += chunkBytes {
 		end := min(pos+chunkBytes, size)
-		b := scratch[:end-pos]
+		var b []byte
 		if direct != nil {
 			b = direct[pos:end]
+		} else {
+			b = scratch[:end-pos]
 		}
 		k, err := f.R.ReadAt(b, off+pos)
 		if k < len(b) {
