@@ -41,10 +41,14 @@ func Sniff(head []byte) bool {
 		return head[3] == 0x08 || head[3] == 0x0a
 	}
 	_, k := binary.Uvarint(head)
-	if k <= 0 || k+1 >= len(head) || head[k]&3 != 0 {
+	if k <= 0 || k >= len(head) || head[k]&3 != 0 {
 		return false
 	}
-	lit := head[k+1:] // a short literal's bytes follow its one-byte tag
+	_, s, err := snappyLiteralLen(head, k)
+	if err != nil {
+		return false
+	}
+	lit := head[s:]
 	return len(lit) >= 4 && lit[0] == 0 && lit[1] == 0 && (lit[3] == 0x08 || lit[3] == 0x0a)
 }
 
