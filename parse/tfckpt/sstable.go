@@ -37,19 +37,25 @@ func IsSSTable(tail []byte) bool {
 // BundleHeaderProto (field 1 varint) or SavedTensorSlices (field 1 bytes), uncompressed or
 // as the first literal of a snappy block. It is a cheap guess; IsSSTable on the tail decides.
 func Sniff(head []byte) bool {
-	if len(head) >= 4 && head[0] == 0 && head[1] == 0 {
-		return head[3] == 0x08 || head[3] == 0x0a
+	if headerEntry(head) {
+		return true
 	}
 	_, k := binary.Uvarint(head)
 	if k <= 0 || k >= len(head) || head[k]&3 != 0 {
 		return false
 	}
 	_, s, err := snappyLiteralLen(head, k)
-	if err != nil {
+	return err == nil && s < len(head) && headerEntry(head[s:])
+}
+
+// headerEntry reports whether b starts with a block entry for the empty key (shared 0,
+// unshared 0, a value length) whose value starts with field 1 as a varint or bytes.
+func headerEntry(b []byte) bool {
+	if len(b) < 4 || b[0] != 0 || b[1] != 0 {
 		return false
 	}
-	lit := head[s:]
-	return len(lit) >= 4 && lit[0] == 0 && lit[1] == 0 && (lit[3] == 0x08 || lit[3] == 0x0a)
+	n, k := binary.Uvarint(b[2:])
+	return k > 0 && n > 0 && 2+k < len(b) && (b[2+k] == 0x08 || b[2+k] == 0x0a)
 }
 
 // readTable decodes every key/value pair of the SSTable in data, checking the footer magic,
