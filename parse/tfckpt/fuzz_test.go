@@ -134,3 +134,39 @@ func FuzzState(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBlock fuzzes the contents of a data block (entries, header, BundleEntryProto, object
+// graph, V1 messages) behind a valid trailer CRC, which mutations of a whole file rarely keep.
+func FuzzBlock(f *testing.F) {
+	p, _ := partitioned(10, []int64{0, 4}, func(int) int { return 0 }, 1)
+	for _, b := range []tBundle{small(), keras(), p} {
+		i, _ := b.build()
+		f.Add(firstBlock(i), false)
+	}
+	f.Add(firstBlock(v1Table("emb", []int64{2, 2}, []float32{1, 2, 3, 4})), true)
+	shard := make([]byte, 256)
+	for i := range shard {
+		shard[i] = byte(i * 7)
+	}
+	f.Fuzz(func(t *testing.T, block []byte, snappy bool) {
+		typ := byte(0)
+		if snappy {
+			block, typ = s2.EncodeSnappy(nil, block), 1
+		}
+		c, err := Open(memFile("b.index", oneBlockTable(block, typ)), []File{memFile("b.data-00000-of-00001", shard)})
+		checkErr(t, err)
+		if err == nil {
+			exercise(t, c)
+		}
+	})
+}
+
+// firstBlock returns the contents of the first data block of a table.
+func firstBlock(idx []byte) []byte {
+	foot := idx[len(idx)-footerLen:]
+	_, n := readHandle(foot)
+	ih, _ := readHandle(foot[n:])
+	ents, _ := blockEntries("", idx[ih.off:ih.off+ih.size], 0)
+	h, _ := readHandle(ents[0].value)
+	return idx[h.off : h.off+h.size]
+}
