@@ -206,7 +206,20 @@ func DataFilename(prefix string, i, n int) string {
 
 // Entries returns the checkpoint's tensors sorted by key (slice pieces of partitioned
 // variables are folded into their full tensor's entry).
-func (c *Checkpoint) Entries() []Entry { return append([]Entry(nil), c.entries...) }
+func (c *Checkpoint) Entries() []Entry {
+	out := make([]Entry, len(c.entries))
+	for i, e := range c.entries {
+		out[i] = e.clone()
+	}
+	return out
+}
+
+// clone copies e's slices, so that callers cannot change the checkpoint's own entries.
+func (e Entry) clone() Entry {
+	e.Shape = append([]int64{}, e.Shape...)
+	e.Slices = append([]Slice(nil), e.Slices...)
+	return e
+}
 
 // NumShards returns the number of data shards the header declares (0 for V1).
 func (c *Checkpoint) NumShards() int { return c.hdr.numShards }

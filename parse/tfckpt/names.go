@@ -40,11 +40,11 @@ func (c *Checkpoint) Resolve(name string) (Entry, Rule, error) {
 	}
 	for _, t := range try {
 		if i, ok := c.byKey[t.key]; ok && t.key != "" {
-			return c.entries[i], t.rule, nil
+			return c.entries[i].clone(), t.rule, nil
 		}
 	}
 	if e, ok := c.bySuffix(bare); ok {
-		return e, RuleSuffix, nil
+		return e.clone(), RuleSuffix, nil
 	}
 	return Entry{}, "", errf(CodeNotFound, c.index.Name, -1, "no tensor %q; closest: %s", name, strings.Join(c.closest(bare, 5), ", "))
 }
@@ -135,7 +135,7 @@ func (c *Checkpoint) Candidates() []Candidate {
 		if len(e.Shape) != 2 || !e.DType.IsFloat() || c.isSlot(e) {
 			continue
 		}
-		out = append(out, Candidate{Entry: e})
+		out = append(out, Candidate{Entry: e.clone()})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return better(out[i].Entry, out[j].Entry) })
 	slots := map[[2]int64]int{} // optimizer copies per rank-2 shape

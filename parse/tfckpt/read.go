@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 	"unsafe"
 
 	"github.com/embproj/projector/parse/internal/tfwire"
@@ -194,38 +195,65 @@ func bitsSwap32(x uint32) uint32 {
 }
 
 // converter returns a function that decodes whole elements of dtype t from b into dst.
+// The loops use the concrete byte orders (inlined), and DT_HALF a 256 KiB table, so that
+// conversion keeps up with reading under wasm too.
 func converter(t DType, big bool) func(dst []float32, b []byte) {
-	var order binary.ByteOrder = binary.LittleEndian
-	if big {
-		order = binary.BigEndian
-	}
-	switch t {
-	case DTDouble:
+	switch {
+	case t == DTDouble && !big:
 		return func(dst []float32, b []byte) {
-			for i := 0; i+8 <= len(b); i += 8 {
-				dst[i/8] = float32(math.Float64frombits(order.Uint64(b[i:])))
+			for i := range len(b) / 8 {
+				dst[i] = float32(math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:])))
 			}
 		}
-	case DTHalf:
+	case t == DTDouble:
 		return func(dst []float32, b []byte) {
-			for i := 0; i+2 <= len(b); i += 2 {
-				dst[i/2] = halfToFloat32(order.Uint16(b[i:]))
+			for i := range len(b) / 8 {
+				dst[i] = float32(math.Float64frombits(binary.BigEndian.Uint64(b[8*i:])))
 			}
 		}
-	case DTBfloat16:
+	case t == DTHalf:
+		tab := halfTable()
 		return func(dst []float32, b []byte) {
-			for i := 0; i+2 <= len(b); i += 2 {
-				dst[i/2] = math.Float32frombits(uint32(order.Uint16(b[i:])) << 16)
+			for i := range len(b) / 2 {
+				dst[i] = tab[u16(b[2*i:], big)]
 			}
 		}
-	default: // DTFloat
+	case t == DTBfloat16:
 		return func(dst []float32, b []byte) {
-			for i := 0; i+4 <= len(b); i += 4 {
-				dst[i/4] = math.Float32frombits(order.Uint32(b[i:]))
+			for i := range len(b) / 2 {
+				dst[i] = math.Float32frombits(uint32(u16(b[2*i:], big)) << 16)
+			}
+		}
+	case !big: // DTFloat
+		return func(dst []float32, b []byte) {
+			for i := range len(b) / 4 {
+				dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+			}
+		}
+	default:
+		return func(dst []float32, b []byte) {
+			for i := range len(b) / 4 {
+				dst[i] = math.Float32frombits(binary.BigEndian.Uint32(b[4*i:]))
 			}
 		}
 	}
 }
+
+func u16(b []byte, big bool) uint16 {
+	if big {
+		return uint16(b[0])<<8 | uint16(b[1])
+	}
+	return uint16(b[0]) | uint16(b[1])<<8
+}
+
+// halfTable maps every binary16 bit pattern to its float32 value; built on first use.
+var halfTable = sync.OnceValue(func() *[1 << 16]float32 {
+	var t [1 << 16]float32
+	for i := range t {
+		t[i] = halfToFloat32(uint16(i))
+	}
+	return &t
+})
 
 // halfToFloat32 converts IEEE 754 binary16 bits to float32 exactly (subnormals, ±Inf, NaN).
 func halfToFloat32(h uint16) float32 {

@@ -18,8 +18,11 @@ func (c *Checkpoint) ReadStrings(e Entry, opts ReadOptions) ([]string, error) {
 	if e.DType != DTString {
 		return nil, errf(CodeDType, c.index.Name, -1, "tensor %q is %s, not DT_STRING", e.Key, e.DType)
 	}
-	if c.v1 || len(e.Slices) > 0 {
-		return nil, errf(CodeSlices, c.index.Name, -1, "string tensor %q is partitioned or in a V1 checkpoint; not supported", e.Key)
+	if c.v1 {
+		return nil, errf(CodeV1, c.index.Name, -1, "string tensor %q: reading strings from V1 checkpoints is not supported", e.Key)
+	}
+	if len(e.Slices) > 0 {
+		return nil, errf(CodeSlices, c.index.Name, -1, "string tensor %q is partitioned; reassembling string slices is not supported", e.Key)
 	}
 	n, ok := e.NumElements()
 	if !ok || n > opts.limit() || n > e.Size { // every element takes at least one length byte
