@@ -2,7 +2,6 @@ package tfckpt
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -21,7 +20,19 @@ const (
 
 const attributesSuffix = "/.ATTRIBUTES/VARIABLE_VALUE"
 
-var portSuffix = regexp.MustCompile(`:\d+$`)
+// stripPort removes a trailing ":N" output index ("embedding:0" → "embedding").
+func stripPort(name string) string {
+	i := strings.LastIndexByte(name, ':')
+	if i < 0 || i == len(name)-1 {
+		return name
+	}
+	for _, r := range name[i+1:] {
+		if r < '0' || r > '9' {
+			return name
+		}
+	}
+	return name[:i]
+}
 
 // Resolve finds the tensor a person or a projector config names: a key ("embedding",
 // "embedding/.ATTRIBUTES/VARIABLE_VALUE"), a TF1 output name ("embedding:0"), a TF2 path
@@ -30,7 +41,7 @@ var portSuffix = regexp.MustCompile(`:\d+$`)
 // It returns the rule that matched; an unknown name gives checkpoint-tensor-not-found
 // listing the closest keys.
 func (c *Checkpoint) Resolve(name string) (Entry, Rule, error) {
-	bare := portSuffix.ReplaceAllString(name, "")
+	bare := stripPort(name)
 	try := []struct {
 		key  string
 		rule Rule

@@ -77,6 +77,11 @@ func TestNames(t *testing.T) {
 			t.Errorf("%q parsed", bad)
 		}
 	}
+	for in, want := range map[string]string{"emb:0": "emb", "a/b:12": "a/b", "a:b": "a:b", "x:": "x:", "default:00010": "default"} {
+		if got := stripPort(in); got != want {
+			t.Errorf("stripPort(%q) = %q", in, got)
+		}
+	}
 	for in, want := range map[string]string{`E:\\runs\\x.ckpt`: "x.ckpt", "/home/u/x": "x", `C:\Users\x\`: "x", "x": "x"} {
 		if got := BaseName(in); got != want {
 			t.Errorf("BaseName(%q) = %q", in, got)
