@@ -107,7 +107,13 @@ func Open(index File, shards []File) (*Checkpoint, error) {
 		byKey: map[string]int{}, pieces: map[string]Entry{}, fullNames: map[string]string{}, slotKeys: map[string]bool{}}
 	if v := kvs[0].value; len(v) > 0 && v[0] == 0x0a {
 		c.prefix = index.Name
-		return c, c.openV1(kvs)
+		if len(shards) > 0 {
+			c.notes = append(c.notes, "a V1 checkpoint holds its own data: the data files given are not used")
+		}
+		if err := c.openV1(kvs); err != nil {
+			return nil, err
+		}
+		return c, nil
 	}
 	if err := c.openV2(kvs); err != nil {
 		return nil, err

@@ -53,6 +53,8 @@ type Error struct {
 	Err    error
 }
 
+// Error formats the error as "code: file at byte N: message: cause", leaving out the
+// parts that are empty (Offset -1 has no "at byte").
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Code)
