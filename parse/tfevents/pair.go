@@ -44,7 +44,7 @@ func Pair(embs []Tensor, labels []Labels) ([]Candidate, []Finding) {
 			if !seen[msg] {
 				seen[msg] = true
 				finds = append(finds, Finding{Severity: Warning, Code: "count-mismatch", File: e.File, Offset: e.Offset,
-					Msg: fmt.Sprintf("%s (step %d and step %d); no text summary has %d rows, so the points are shown without labels", msg, e.Step, l.Step, e.Rows)})
+					Msg: fmt.Sprintf("%s; no text summary has %d rows, so the points of step %d are shown without labels", msg, e.Rows, e.Step)})
 			}
 		}
 		cands = append(cands, c)

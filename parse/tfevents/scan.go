@@ -249,7 +249,7 @@ func (s *scanner) skipLarge(off, n int64, p peekInfo) error {
 	}
 	s.count(p.kind, p.plugin)
 	if p.kind == kindTensor {
-		s.add(Warning, "events-tensor-too-large", off, "the tensor summary `%s` %v at byte %d takes %d bytes, more than the limit of %d bytes; it was skipped", p.tag, p.dims, off, n, s.opts.MaxTensorBytes)
+		s.add(Warning, "events-tensor-too-large", off, "the tensor summary `%s` %s at byte %d takes %d bytes, more than the limit of %d bytes; it was skipped", p.tag, shapeString(p.dims), off, n, s.opts.MaxTensorBytes)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package tfevents
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -136,20 +137,20 @@ func (s *scanner) wanted(plugin string) (emb, lab bool) {
 
 // embedding decodes a rank-2 tensor summary into Result.Embeddings.
 func (s *scanner) embedding(v *value, h *tensorHeader, plugin string, ev *event, off int64) {
-	tag, rows, cols := string(v.tag), h.dims[0], h.dims[1]
+	tag, rows, cols, shape := string(v.tag), h.dims[0], h.dims[1], shapeString(h.dims)
 	dname, esize, ok := floatDType(h.dtype)
 	switch {
 	case !ok:
-		s.add(Warning, "events-dtype", off, "the rank-2 tensor `%s` [%d, %d] at byte %d (step %d) holds %s values; only float32, float64, float16 and bfloat16 can be projected", tag, rows, cols, off, ev.step, dtypeName(h.dtype))
+		s.add(Warning, "events-dtype", off, "the rank-2 tensor `%s` %s at byte %d (step %d) holds %s values; only float32, float64, float16 and bfloat16 can be projected", tag, shape, off, ev.step, dtypeName(h.dtype))
 		return
 	case rows < 0 || cols < 0:
-		s.add(Warning, "events-tensor-shape", off, "the tensor `%s` at byte %d has an unknown or invalid shape [%d, %d]", tag, off, rows, cols)
+		s.add(Warning, "events-tensor-shape", off, "the tensor `%s` at byte %d (step %d) has an unknown or invalid shape %s; it was skipped", tag, off, ev.step, shape)
 		return
 	case rows == 0 || cols == 0:
-		s.add(Info, "events-empty-tensor", off, "the tensor `%s` at byte %d (step %d) has shape [%d, %d]: no values to show", tag, off, ev.step, rows, cols)
+		s.add(Info, "events-empty-tensor", off, "the tensor `%s` at byte %d (step %d) has shape %s: no values to show", tag, off, ev.step, shape)
 		return
 	case rows > s.opts.MaxTensorBytes/4/cols:
-		s.add(Warning, "events-tensor-too-large", off, "the tensor `%s` [%d, %d] at byte %d needs more than the limit of %d bytes as float32; it was skipped", tag, rows, cols, off, s.opts.MaxTensorBytes)
+		s.add(Warning, "events-tensor-too-large", off, "the tensor `%s` %s at byte %d needs more than the limit of %d bytes as float32; it was skipped", tag, shape, off, s.opts.MaxTensorBytes)
 		return
 	}
 	vals := s.floats(v, h, tag, rows*cols, esize, off)
@@ -163,10 +164,10 @@ func (s *scanner) embedding(v *value, h *tensorHeader, plugin string, ev *event,
 // floats returns the elems values of a float tensor (elems × 4 is within the limit),
 // or nil after a finding when they are not all there.
 func (s *scanner) floats(v *value, h *tensorHeader, tag string, elems int64, esize int, off int64) []float32 {
-	shape := fmt.Sprint(h.dims)
+	shape := shapeString(h.dims)
 	if len(h.content) > 0 {
 		if int64(len(h.content))/int64(esize) != elems || len(h.content)%esize != 0 {
-			s.add(Warning, "events-tensor-shape", off, "the tensor `%s` %v at byte %d needs %d values (%d bytes) but its tensor_content holds %d bytes; it was skipped", tag, shape, off, elems, elems*int64(esize), len(h.content))
+			s.add(Warning, "events-tensor-shape", off, "the tensor `%s` %s at byte %d needs %d values (%d bytes) but its tensor_content holds %d bytes; it was skipped", tag, shape, off, elems, elems*int64(esize), len(h.content))
 			return nil
 		}
 		return fromContent(h.content, h.dtype, int(elems))
@@ -183,11 +184,11 @@ func (s *scanner) floats(v *value, h *tensorHeader, tag string, elems int64, esi
 		}
 		return vals
 	case n == 1:
-		s.add(Warning, "events-tensor-too-large", off, "the tensor `%s` %v at byte %d stores one value to be repeated %d times (TensorProto's broadcast rule), more than the file's size allows; it was skipped", tag, shape, off, elems)
+		s.add(Warning, "events-tensor-too-large", off, "the tensor `%s` %s at byte %d stores one value to be repeated %d times (TensorProto's broadcast rule), more than the file's size allows; it was skipped", tag, shape, off, elems)
 	case n == 0:
-		s.add(Warning, "events-tensor-shape", off, "the tensor `%s` %v at byte %d stores no values (TensorFlow would read zeros); it was skipped", tag, shape, off)
+		s.add(Warning, "events-tensor-shape", off, "the tensor `%s` %s at byte %d stores no values (TensorFlow would read zeros); it was skipped", tag, shape, off)
 	default:
-		s.add(Warning, "events-tensor-shape", off, "the tensor `%s` %v at byte %d needs %d values but stores %d; it was skipped", tag, shape, off, elems, n)
+		s.add(Warning, "events-tensor-shape", off, "the tensor `%s` %s at byte %d needs %d values but stores %d; it was skipped", tag, shape, off, elems, n)
 	}
 	return nil
 }
@@ -199,14 +200,14 @@ func (s *scanner) labels(v *value, h *tensorHeader, plugin string, ev *event, of
 	elems := int64(1)
 	for _, d := range dims {
 		if d < 0 {
-			s.add(Warning, "events-tensor-shape", off, "the text `%s` at byte %d has an invalid shape %v", tag, off, dims)
+			s.add(Warning, "events-tensor-shape", off, "the text `%s` at byte %d has an invalid shape %s; it was skipped", tag, off, shapeString(dims))
 			return
 		}
 		if d != 0 && elems > limit/d {
-			elems = limit // cannot match what is stored: reported below
-		} else {
-			elems *= d
+			s.add(Warning, "events-tensor-shape", off, "the text `%s` at byte %d has shape %s, more strings than its %d bytes can hold; it was skipped", tag, off, shapeString(dims), len(v.tensor))
+			return
 		}
+		elems *= d
 	}
 	oneColumn := len(dims) == 1 || len(dims) == 2 && dims[1] == 1
 	if !oneColumn && elems != 1 || elems == 0 {
@@ -230,11 +231,11 @@ func (s *scanner) strings(v *value, h *tensorHeader, tag string, elems int64, of
 		if vals, ok := stringContent(h.content, elems); ok {
 			return vals
 		}
-		s.add(Warning, "events-tensor-shape", off, "the text `%s` %v at byte %d: its tensor_content is not %d encoded strings; it was skipped", tag, h.dims, off, elems)
+		s.add(Warning, "events-tensor-shape", off, "the text `%s` %s at byte %d: its tensor_content is not %d encoded strings; it was skipped", tag, shapeString(h.dims), off, elems)
 		return nil
 	}
 	if int64(h.nString) != elems {
-		s.add(Warning, "events-tensor-shape", off, "the text `%s` %v at byte %d needs %d strings but stores %d; it was skipped", tag, h.dims, off, elems, h.nString)
+		s.add(Warning, "events-tensor-shape", off, "the text `%s` %s at byte %d needs %d strings but stores %d; it was skipped", tag, shapeString(h.dims), off, elems, h.nString)
 		return nil
 	}
 	return stringVals(v.tensor, h.nString)
@@ -247,6 +248,15 @@ func splitLines(text string) []string {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}
 	return lines
+}
+
+// shapeString formats dimensions as "[100, 784]".
+func shapeString(dims []int64) string {
+	parts := make([]string, len(dims))
+	for i, d := range dims {
+		parts[i] = strconv.FormatInt(d, 10)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 // dtypeName names a DataType for messages.
