@@ -3,19 +3,14 @@
 // masked CRC32C that TensorFlow stores next to records, blocks and tensor data.
 package tfwire
 
-import "hash/crc32"
-
-// castagnoli is the CRC32C table (polynomial 0x82F63B78) TensorFlow uses everywhere.
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
 // maskDelta is added after rotating, as in TensorFlow's crc32c::Mask.
 const maskDelta = 0xa282ead8
 
 // CRC32C returns the plain (unmasked) CRC32C of b.
-func CRC32C(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
+func CRC32C(b []byte) uint32 { return update(0, b) }
 
 // UpdateCRC32C continues crc (an unmasked CRC32C) over b, for data read in pieces.
-func UpdateCRC32C(crc uint32, b []byte) uint32 { return crc32.Update(crc, castagnoli, b) }
+func UpdateCRC32C(crc uint32, b []byte) uint32 { return update(crc, b) }
 
 // Mask turns a CRC32C into the masked form TensorFlow stores: rotated right by 15 bits
 // plus a constant, so that a CRC of data holding CRCs is not itself trivially related.
