@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -38,6 +39,7 @@ func FuzzScan(f *testing.F) {
 		}
 		res := Scan("f", bytes.NewReader(data), int64(len(data)), Options{MaxTensorBytes: 1 << 20})
 		checkResult(t, res, int64(len(data)))
+		sameResult(t, res, scan("f", bytes.NewReader(data), int64(len(data)), Options{MaxTensorBytes: 1 << 20}, false))
 		values, labels := 0, 0
 		for _, e := range res.Embeddings {
 			values += len(e.Values)
@@ -58,6 +60,21 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// sameResult fails when the fast path changed what Scan found (b: without it).
+func sameResult(t *testing.T, a, b *Result) {
+	t.Helper()
+	if a.Counts != b.Counts || !slices.Equal(findingCodes(a.Findings), findingCodes(b.Findings)) ||
+		len(a.Embeddings) != len(b.Embeddings) || len(a.Labels) != len(b.Labels) {
+		t.Fatalf("fast path: %+v %q %d %d\nwithout:   %+v %q %d %d", a.Counts, findingCodes(a.Findings), len(a.Embeddings), len(a.Labels),
+			b.Counts, findingCodes(b.Findings), len(b.Embeddings), len(b.Labels))
+	}
+	for i := range a.Findings {
+		if a.Findings[i] != b.Findings[i] {
+			t.Fatalf("finding %v without the fast path: %v", a.Findings[i], b.Findings[i])
+		}
+	}
 }
 
 // payloads returns the data of the records of b whose length checksum is right.

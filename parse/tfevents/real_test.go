@@ -32,6 +32,7 @@ func scanFile(t *testing.T, path string, opts Options) *Result {
 	}
 	res := Scan(filepath.Base(path), bytes.NewReader(b), int64(len(b)), opts)
 	checkResult(t, res, int64(len(b)))
+	sameResult(t, res, scan(filepath.Base(path), bytes.NewReader(b), int64(len(b)), opts, false))
 	return res
 }
 

@@ -53,6 +53,7 @@ type scanner struct {
 	big     []byte // reused for records larger than the window
 	perCode map[string]int
 	nextP   int64
+	fast    bool // use inWindow
 }
 
 // Scan reads the TFRecord stream of size bytes from r (the file called name) and
@@ -61,11 +62,17 @@ type scanner struct {
 // of up to Options.MaxTensorBytes; every record's length and data checksums are
 // checked. It never returns nil.
 func Scan(name string, r io.ReaderAt, size int64, opts Options) *Result {
+	return scan(name, r, size, opts, true)
+}
+
+// scan is Scan, with the fast path for records that are only counted on or off (the
+// tests compare both).
+func scan(name string, r io.ReaderAt, size int64, opts Options, fast bool) *Result {
 	if opts.MaxTensorBytes <= 0 {
 		opts.MaxTensorBytes = DefaultMaxTensorBytes
 	}
 	s := &scanner{name: name, r: r, size: size, opts: opts, res: &Result{File: name},
-		perCode: map[string]int{}, nextP: progressEvery}
+		perCode: map[string]int{}, nextP: progressEvery, fast: fast}
 	if s.run() && opts.Progress != nil {
 		opts.Progress(size, size)
 	}
@@ -80,6 +87,11 @@ func (s *scanner) run() bool {
 		return true
 	}
 	for off := int64(0); off < s.size; {
+		if next := s.inWindow(off); next > off {
+			off = next
+			s.progress(off)
+			continue
+		}
 		next, err := s.record(off)
 		if err != nil {
 			s.add(Error, "events-read-error", off, "reading the record at byte %d failed: %v", off, err)
@@ -89,12 +101,17 @@ func (s *scanner) run() bool {
 			return true
 		}
 		off = next
-		if s.opts.Progress != nil && off >= s.nextP && off < s.size {
-			s.opts.Progress(off, s.size)
-			s.nextP = off + progressEvery
-		}
+		s.progress(off)
 	}
 	return true
+}
+
+// progress calls Options.Progress when another progressEvery bytes have passed.
+func (s *scanner) progress(off int64) {
+	if s.opts.Progress != nil && off >= s.nextP && off < s.size {
+		s.opts.Progress(off, s.size)
+		s.nextP = off + progressEvery
+	}
 }
 
 // view returns the n file bytes at off (n ≤ windowSize, off+n ≤ size), reading a new
