@@ -39,17 +39,11 @@ func (s *scanner) inWindow(off int64) int64 {
 	return off
 }
 
-// uv reads the varint at b[i:] and returns it and the index after it (-1 when b
-// ends inside it or it is too long). One-byte varints take no call.
-func uv(b []byte, i int) (uint64, int) {
-	if i < len(b) && b[i] < 0x80 {
-		return uint64(b[i]), i + 1
-	}
-	return uvSlow(b, i)
-}
-
+// uvSlow reads the varint at b[i:] and returns it and the index after it (-1 when
+// b ends inside it or it is too long). The callers test for a one-byte varint
+// themselves: calls are dear in js/wasm and this one is not inlined.
 func uvSlow(b []byte, i int) (uint64, int) {
-	if i >= len(b) {
+	if i < 0 || i >= len(b) {
 		return 0, -1
 	}
 	v, n := protowire.ConsumeVarint(b[i:])
@@ -59,56 +53,65 @@ func uvSlow(b []byte, i int) (uint64, int) {
 	return v, i + n
 }
 
-// field returns the length-delimited value at b[i:] (after its key) and the index
-// after it; ok false when it does not fit.
-func field(b []byte, i int) (v []byte, next int, ok bool) {
-	l, j := uv(b, i)
-	if j < 0 || l > uint64(len(b)-j) {
-		return nil, 0, false
-	}
-	return b[j : j+int(l)], j + int(l), true
-}
-
 // quick counts an Event whose summary values are all scalars, images, histograms,
 // audio or tensors of a plugin Scan does not read; false (nothing counted) for
 // anything else.
 func (s *scanner) quick(d []byte) bool {
 	var sum []byte
 	for i := 0; i < len(d); {
-		key, j := uv(d, i)
+		key, j := uint64(d[i]), i+1
+		if key >= 0x80 {
+			return false // no Event field Scan counts has a two-byte key
+		}
 		switch key {
 		case evWallTime<<3 | 1:
-			i = j + 8
-			if i > len(d) {
+			if i = j + 8; i > len(d) {
 				return false
 			}
 		case evStep << 3:
-			if _, i = uv(d, j); i < 0 {
+			if j < len(d) && d[j] < 0x80 {
+				i = j + 1
+			} else if _, i = uvSlow(d, j); i < 0 {
 				return false
 			}
 		case evSummary<<3 | 2:
-			var ok bool
-			if sum, i, ok = field(d, j); !ok {
+			l, k := uint64(0), j
+			if j < len(d) && d[j] < 0x80 {
+				l, k = uint64(d[j]), j+1
+			} else if l, k = uvSlow(d, j); k < 0 {
 				return false
 			}
+			if l > uint64(len(d)-k) {
+				return false
+			}
+			sum, i = d[k:k+int(l)], k+int(l)
 		default:
 			return false
 		}
 	}
-	if sum == nil {
+	if len(sum) == 0 {
 		return false
 	}
+	return s.quickSummary(sum)
+}
+
+// quickSummary counts the values of a Summary when all are ones Scan does not read.
+func (s *scanner) quickSummary(sum []byte) bool {
 	var c Counts
 	for i := 0; i < len(sum); {
-		key, j := uv(sum, i)
-		if key != sumValue<<3|2 {
+		if sum[i] != sumValue<<3|2 {
 			return false
 		}
-		v, next, ok := field(sum, j)
-		if !ok || !s.quickValue(v, &c) {
+		l, k := uint64(0), i+1
+		if k < len(sum) && sum[k] < 0x80 {
+			l, k = uint64(sum[k]), k+1
+		} else if l, k = uvSlow(sum, k); k < 0 {
 			return false
 		}
-		i = next
+		if l > uint64(len(sum)-k) || !s.quickValue(sum[k:k+int(l)], &c) {
+			return false
+		}
+		i = k + int(l)
 	}
 	s.res.Counts.add(c)
 	return true
@@ -117,24 +120,13 @@ func (s *scanner) quick(d []byte) bool {
 // quickValue counts a Summary.Value into c when it is not one Scan reads.
 func (s *scanner) quickValue(v []byte, c *Counts) bool {
 	var meta []byte
-	kind := kindNone
-	for i := 0; i < len(v); {
-		key, j := uv(v, i)
-		if j < 0 {
-			return false
-		}
+	kind, i := kindNone, 0
+	for i < len(v) {
+		key := v[i]
+		i++
 		switch key {
 		case valSimple<<3 | 5:
-			kind, i = kindScalar, j+4
-			if i > len(v) {
-				return false
-			}
-			continue
-		case valMetadata<<3 | 2:
-			var ok bool
-			if meta, i, ok = field(v, j); !ok {
-				return false
-			}
+			kind, i = kindScalar, i+4
 			continue
 		case valTensor<<3 | 2:
 			kind = kindTensor
@@ -144,14 +136,26 @@ func (s *scanner) quickValue(v []byte, c *Counts) bool {
 			kind = kindHisto
 		case valAudio<<3 | 2:
 			kind = kindAudio
-		case valTag<<3 | 2, valNodeName<<3 | 2:
+		case valTag<<3 | 2, valNodeName<<3 | 2, valMetadata<<3 | 2:
 		default:
 			return false
 		}
-		var ok bool
-		if _, i, ok = field(v, j); !ok {
+		l, k := uint64(0), i
+		if i < len(v) && v[i] < 0x80 {
+			l, k = uint64(v[i]), i+1
+		} else if l, k = uvSlow(v, i); k < 0 {
 			return false
 		}
+		if l > uint64(len(v)-k) {
+			return false
+		}
+		if key == valMetadata<<3|2 {
+			meta = v[k : k+int(l)]
+		}
+		i = k + int(l)
+	}
+	if i > len(v) { // a simple_value cut short
+		return false
 	}
 	return s.quickCount(kind, meta, c)
 }
@@ -200,26 +204,34 @@ func (s *scanner) quickCount(kind valueKind, meta []byte, c *Counts) bool {
 // malformed: the general code then decides).
 func quickPlugin(meta []byte) []byte {
 	var name []byte
-	for i := 0; i < len(meta); {
-		key, j := uv(meta, i)
-		v, next, ok := field(meta, j)
-		if j < 0 || key&7 != 2 || !ok {
-			return nil
+	r := reader{b: meta}
+	for {
+		num, typ, ok := r.next()
+		if !ok {
+			break
 		}
-		if key == mdPluginData<<3|2 {
-			for k := 0; k < len(v); {
-				key2, l := uv(v, k)
-				w, after, ok := field(v, l)
-				if l < 0 || key2&7 != 2 || !ok {
-					return nil
-				}
-				if key2 == pdPluginName<<3|2 {
-					name = w
-				}
-				k = after
+		if num != mdPluginData || typ != protowire.BytesType {
+			r.skip(num, typ)
+			continue
+		}
+		pd := reader{b: r.bytes()}
+		for {
+			n, t, ok := pd.next()
+			if !ok {
+				break
+			}
+			if n == pdPluginName && t == protowire.BytesType {
+				name = pd.bytes()
+			} else {
+				pd.skip(n, t)
 			}
 		}
-		i = next
+		if pd.err != nil {
+			return nil
+		}
+	}
+	if r.err != nil {
+		return nil
 	}
 	return name
 }
