@@ -33,6 +33,9 @@ func FuzzScan(f *testing.F) {
 	f.Add(file(versionEvent(), summaryEvent(2,
 		tensorValue("e", "", halfValTensor(dtHalf, []uint16{1, 2, 3, 4}, 2, 2)),
 		tensorValue("l", "text", stringTensor([]string{"a\nb"})))), false)
+	for _, ev := range fastPathEdges() {
+		f.Add(ev, true)
+	}
 	f.Fuzz(func(t *testing.T, data []byte, framed bool) {
 		if framed {
 			data = record(data)

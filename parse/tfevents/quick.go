@@ -55,70 +55,93 @@ func uvSlow(b []byte, i int) (uint64, int) {
 
 // quick counts an Event whose summary values are all scalars, images, histograms,
 // audio or tensors of a plugin Scan does not read; false (nothing counted) for
-// anything else.
+// anything else. Written as one loop with the varints in line: calls are dear in
+// js/wasm.
 func (s *scanner) quick(d []byte) bool {
 	var sum []byte
 	for i := 0; i < len(d); {
-		key, j := uint64(d[i]), i+1
-		if key >= 0x80 {
-			return false // no Event field Scan counts has a two-byte key
-		}
+		key, j := d[i], i+1
 		switch key {
 		case evWallTime<<3 | 1:
 			if i = j + 8; i > len(d) {
 				return false
 			}
 		case evStep << 3:
-			if j < len(d) && d[j] < 0x80 {
-				i = j + 1
-			} else if _, i = uvSlow(d, j); i < 0 {
+			i = skipVarint(d, j)
+			if i < 0 {
 				return false
 			}
 		case evSummary<<3 | 2:
-			l, k := uint64(0), j
-			if j < len(d) && d[j] < 0x80 {
-				l, k = uint64(d[j]), j+1
-			} else if l, k = uvSlow(d, j); k < 0 {
+			var ok bool
+			if sum, i, ok = lenField(d, j); !ok {
 				return false
 			}
-			if l > uint64(len(d)-k) {
-				return false
-			}
-			sum, i = d[k:k+int(l)], k+int(l)
 		default:
 			return false
 		}
 	}
-	if len(sum) == 0 {
-		return false
-	}
-	return s.quickSummary(sum)
-}
-
-// quickSummary counts the values of a Summary when all are ones Scan does not read.
-func (s *scanner) quickSummary(sum []byte) bool {
-	var c Counts
+	var scalars, images, histos, audio int
 	for i := 0; i < len(sum); {
 		if sum[i] != sumValue<<3|2 {
 			return false
 		}
-		l, k := uint64(0), i+1
-		if k < len(sum) && sum[k] < 0x80 {
-			l, k = uint64(sum[k]), k+1
-		} else if l, k = uvSlow(sum, k); k < 0 {
+		v, next, ok := lenField(sum, i+1)
+		if !ok {
 			return false
 		}
-		if l > uint64(len(sum)-k) || !s.quickValue(sum[k:k+int(l)], &c) {
+		switch s.quickValue(v) {
+		case kindScalar:
+			scalars++
+		case kindImage:
+			images++
+		case kindHisto:
+			histos++
+		case kindAudio:
+			audio++
+		default:
 			return false
 		}
-		i = k + int(l)
+		i = next
 	}
-	s.res.Counts.add(c)
+	if len(sum) == 0 {
+		return false
+	}
+	c := &s.res.Counts
+	c.Scalars, c.Images, c.Histograms, c.Audio = c.Scalars+scalars, c.Images+images, c.Histograms+histos, c.Audio+audio
 	return true
 }
 
-// quickValue counts a Summary.Value into c when it is not one Scan reads.
-func (s *scanner) quickValue(v []byte, c *Counts) bool {
+// skipVarint returns the index after the varint at b[i:] (-1 when malformed).
+func skipVarint(b []byte, i int) int {
+	for k := i; k < len(b) && k < i+9; k++ {
+		if b[k] < 0x80 {
+			return k + 1
+		}
+	}
+	_, k := uvSlow(b, i) // 10 bytes or cut short
+	return k
+}
+
+// lenField returns the length-delimited value whose length varint is at b[i:], and
+// the index after it; ok false when it does not fit.
+func lenField(b []byte, i int) (v []byte, next int, ok bool) {
+	l, k := uint64(0), i
+	if i < len(b) && b[i] < 0x80 {
+		l, k = uint64(b[i]), i+1
+	} else if l, k = uvSlow(b, i); k < 0 {
+		return nil, 0, false
+	}
+	if l > uint64(len(b)-k) {
+		return nil, 0, false
+	}
+	return b[k : k+int(l)], k + int(l), true
+}
+
+// quickValue returns the kind of a Summary.Value for counting: a scalar, image,
+// histogram or audio clip, a tensor of one of TensorBoard's plugins counted as one of
+// those (or kindNone after counting it as another tensor), or kindTensor when the
+// general code must look at it (or the value is malformed).
+func (s *scanner) quickValue(v []byte) valueKind {
 	var meta []byte
 	kind, i := kindNone, 0
 	for i < len(v) {
@@ -138,109 +161,78 @@ func (s *scanner) quickValue(v []byte, c *Counts) bool {
 			kind = kindAudio
 		case valTag<<3 | 2, valNodeName<<3 | 2, valMetadata<<3 | 2:
 		default:
-			return false
+			return kindTensor
 		}
-		l, k := uint64(0), i
-		if i < len(v) && v[i] < 0x80 {
-			l, k = uint64(v[i]), i+1
-		} else if l, k = uvSlow(v, i); k < 0 {
-			return false
-		}
-		if l > uint64(len(v)-k) {
-			return false
+		f, next, ok := lenField(v, i)
+		if !ok {
+			return kindTensor
 		}
 		if key == valMetadata<<3|2 {
-			meta = v[k : k+int(l)]
+			meta = f
 		}
-		i = k + int(l)
+		i = next
 	}
 	if i > len(v) { // a simple_value cut short
-		return false
+		return kindTensor
 	}
-	return s.quickCount(kind, meta, c)
+	if kind == kindTensor {
+		return s.quickPluginKind(meta)
+	}
+	if kind == kindNone {
+		return kindTensor
+	}
+	return kind
 }
 
-// quickCount counts one value of kind into c; tensors only when their plugin is one
-// whose tensors Scan does not read.
-func (s *scanner) quickCount(kind valueKind, meta []byte, c *Counts) bool {
-	switch kind {
-	case kindScalar:
-		c.Scalars++
-	case kindImage:
-		c.Images++
-	case kindHisto:
-		c.Histograms++
-	case kindAudio:
-		c.Audio++
-	case kindTensor:
-		if s.opts.AnyPlugin {
-			return false
-		}
-		p := quickPlugin(meta)
-		switch string(p) {
-		case "scalars":
-			c.Scalars++
-		case "images":
-			c.Images++
-		case "histograms", "distributions":
-			c.Histograms++
-		case "audio":
-			c.Audio++
-		case "", "text":
-			return false
-		default:
-			if !tbPlugins[string(p)] {
-				return false
-			}
-			c.Tensors++
-		}
-	default:
-		return false
+// quickPluginKind is quickValue's answer for a tensor with metadata meta.
+func (s *scanner) quickPluginKind(meta []byte) valueKind {
+	if s.opts.AnyPlugin {
+		return kindTensor
 	}
-	return true
+	p := quickPlugin(meta)
+	switch string(p) {
+	case "scalars":
+		return kindScalar
+	case "images":
+		return kindImage
+	case "histograms", "distributions":
+		return kindHisto
+	case "audio":
+		return kindAudio
+	}
+	return kindTensor
 }
 
 // quickPlugin returns SummaryMetadata.plugin_data.plugin_name (nil when absent or
-// malformed: the general code then decides).
+// when meta holds anything unexpected: the general code then decides).
 func quickPlugin(meta []byte) []byte {
 	var name []byte
-	r := reader{b: meta}
-	for {
-		num, typ, ok := r.next()
-		if !ok {
-			break
-		}
-		if num != mdPluginData || typ != protowire.BytesType {
-			r.skip(num, typ)
+	for i := 0; i < len(meta); {
+		key := meta[i]
+		if key&7 == 0 && key < 0x80 { // data_class
+			if i = skipVarint(meta, i+1); i < 0 {
+				return nil
+			}
 			continue
 		}
-		pd := reader{b: r.bytes()}
-		for {
-			n, t, ok := pd.next()
-			if !ok {
-				break
-			}
-			if n == pdPluginName && t == protowire.BytesType {
-				name = pd.bytes()
-			} else {
-				pd.skip(n, t)
-			}
-		}
-		if pd.err != nil {
+		v, next, ok := lenField(meta, i+1)
+		if !ok || key&7 != 2 || key >= 0x80 {
 			return nil
 		}
-	}
-	if r.err != nil {
-		return nil
+		if key == mdPluginData<<3|2 {
+			for k := 0; k < len(v); {
+				key2 := v[k]
+				w, after, ok := lenField(v, k+1)
+				if !ok || key2&7 != 2 || key2 >= 0x80 {
+					return nil
+				}
+				if key2 == pdPluginName<<3|2 {
+					name = w
+				}
+				k = after
+			}
+		}
+		i = next
 	}
 	return name
-}
-
-// add adds the counts of c.
-func (c *Counts) add(d Counts) {
-	c.Scalars += d.Scalars
-	c.Images += d.Images
-	c.Histograms += d.Histograms
-	c.Audio += d.Audio
-	c.Tensors += d.Tensors
 }

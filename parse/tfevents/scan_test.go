@@ -347,3 +347,48 @@ func TestCodesDocumented(t *testing.T) {
 		}
 	}
 }
+
+// metaValue is a tensor Value whose SummaryMetadata is given serialized.
+func metaValue(meta []byte) []byte {
+	b := appendBytesField(nil, valTag, []byte("loss"))
+	b = appendBytesField(b, valMetadata, meta)
+	return appendBytesField(b, valTensor, contentTensor([]float32{1}))
+}
+
+// fastPathEdges are events at the edges of what the fast path accepts.
+func fastPathEdges() [][]byte {
+	scalars := appendBytesField(nil, mdPluginData, appendBytesField(nil, pdPluginName, []byte("scalars")))
+	withClass := append(slices.Clone(scalars), 4<<3, 1) // data_class = SCALAR
+	fieldZero := append(slices.Clone(scalars), 0, 1)    // field number 0: malformed
+	bigStep := summaryEvent(1, scalarValue("loss", 1))
+	bigStep = slices.Concat([]byte{evStep << 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, bigStep)
+	overStep := slices.Concat([]byte{evStep << 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02}, summaryEvent(1))
+	cutScalar := summaryEvent(1, scalarValue("loss", 1))
+	cutScalar = appendBytesField(cutScalar[:len(cutScalar)-len(scalarValue("loss", 1))-4], evSummary,
+		appendBytesField(nil, sumValue, scalarValue("loss", 1)[:14]))
+	node := appendBytesField(appendBytesField(nil, valNodeName, []byte("n")), valHisto, []byte{})
+	return [][]byte{
+		summaryEvent(1, metaValue(scalars)),
+		summaryEvent(1, metaValue(withClass)),
+		summaryEvent(1, metaValue(fieldZero)),
+		summaryEvent(1, metaValue(appendBytesField(nil, mdPluginData, appendBytesField(nil, pdPluginName, []byte("pr_curves"))))),
+		summaryEvent(2, scalarValue("a", 1), imageValue("b", 3), tensorValue("c", "images", stringTensor([]string{"1", "1", "x"}, 3)), node),
+		summaryEvent(3, scalarValue("a", 1), tensorValue("emb", "", contentTensor(seq(4, 0), 2, 2))),
+		bigStep, overStep, cutScalar, summaryEvent(4),
+	}
+}
+
+// TestFastPathEdges: on events at the edges of the fast path, Scan finds what it
+// finds without it (scanBytes compares), with and without AnyPlugin.
+func TestFastPathEdges(t *testing.T) {
+	evs := fastPathEdges()
+	b := file(append([][]byte{versionEvent()}, evs...)...)
+	res := scanBytes(t, b, Options{})
+	if res.Counts.Scalars != 6 || len(res.Embeddings) != 1 {
+		t.Errorf("counts %+v, %d embeddings, findings %v", res.Counts, len(res.Embeddings), res.Findings)
+	}
+	scanBytes(t, b, Options{AnyPlugin: true})
+	for _, ev := range evs {
+		scanBytes(t, record(ev), Options{})
+	}
+}
