@@ -82,6 +82,10 @@ func scan(name string, r io.ReaderAt, size int64, opts Options, fast bool) *Resu
 
 // run walks the records; false when it stopped on a read error.
 func (s *scanner) run() bool {
+	if s.r == nil {
+		s.add(Error, "events-read-error", 0, "there is nothing to read the file from (no reader)")
+		return false
+	}
 	if s.size < headerLen {
 		s.add(Error, "events-not-tfrecord", 0, "the file has %d bytes, too few for a TFRecord header (12); it is not a TensorBoard events file", max(s.size, 0))
 		return true

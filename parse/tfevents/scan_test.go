@@ -333,6 +333,9 @@ func TestReadError(t *testing.T) {
 	}
 	res = Scan("x", bytes.NewReader(b[:50]), int64(len(b)), Options{})
 	find(t, res.Findings, "events-read-error")
+	if res := Scan("x", nil, 100, Options{}); !slices.Equal(findingCodes(res.Findings), []string{"events-read-error"}) {
+		t.Errorf("nil reader: %v", res.Findings)
+	}
 	if res := Scan("x", bytes.NewReader(nil), 0, Options{}); findingCodes(res.Findings)[0] != "events-not-tfrecord" {
 		t.Errorf("empty file: %v", res.Findings)
 	}

@@ -283,7 +283,7 @@ func (s *scanner) summarize() {
 		s.res.Findings = append(s.res.Findings, Finding{Severity: Info, Code: "events-more", File: s.name, Offset: -1,
 			Msg: fmt.Sprintf("%d more `%s` findings were left out", s.perCode[c]-maxPerCode, c)})
 	}
-	if len(s.res.Embeddings) > 0 || s.perCode["events-not-tfrecord"] > 0 {
+	if len(s.res.Embeddings) > 0 || s.perCode["events-not-tfrecord"] > 0 || s.perCode["events-read-error"] > 0 {
 		return
 	}
 	s.res.Findings = append(s.res.Findings, Finding{Severity: Info, Code: "events-no-embedding", File: s.name, Offset: -1,
