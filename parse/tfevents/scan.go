@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/embproj/projector/parse/internal/tfwire"
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 const (
@@ -298,7 +299,7 @@ func peek(head []byte) peekInfo {
 		if !ok {
 			return p
 		}
-		if num == sumValue && typ == 2 {
+		if num == sumValue && typ == protowire.BytesType {
 			v, _ := decodeValue(r.bytes(), true)
 			p.kind, p.tag, p.plugin = v.kind, string(v.tag), pluginName(v.meta, true)
 			h, _ := decodeTensorHeader(v.tensor, true)

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // tbPlugins are the plugins TensorBoard ships: their tensors are scalars, images,
@@ -34,7 +36,7 @@ func (s *scanner) event(data []byte, off int64) {
 		if !ok {
 			break
 		}
-		if num == sumValue && typ == 2 {
+		if num == sumValue && typ == protowire.BytesType {
 			s.value(r.bytes(), &ev, off)
 		} else {
 			r.skip(num, typ)

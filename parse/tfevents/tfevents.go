@@ -15,10 +15,12 @@
 // reads event files, so what is found here is something TensorBoard would not show.
 //
 // The package is pure Go (no cgo, no syscall/js) and decodes protobuf with
-// google.golang.org/protobuf/encoding/protowire only. Bad input never panics, loops
-// forever or makes Scan allocate more than the bytes of the file (bounded further by
-// Options.MaxTensorBytes): lengths, counts and shapes from the file are checked against
-// what remains before they are used.
+// google.golang.org/protobuf/encoding/protowire only. Bad input never panics or loops
+// forever, and Scan allocates only in proportion to bytes the file really has: a
+// record length is checked against what remains (a larger one is a truncation, not
+// an allocation), shapes and counts against the bytes that hold the values (a
+// one-value broadcast may not exceed the file's size), and one embedding against
+// Options.MaxTensorBytes.
 package tfevents
 
 import "fmt"
