@@ -163,14 +163,19 @@ func (s *scanner) quickValue(v []byte) valueKind {
 		default:
 			return kindTensor
 		}
-		f, next, ok := lenField(v, i)
-		if !ok {
+		l, k := uint64(0), i // the field's length, in line when it is one byte
+		if i < len(v) && v[i] < 0x80 {
+			l, k = uint64(v[i]), i+1
+		} else if l, k = uvSlow(v, i); k < 0 {
+			return kindTensor
+		}
+		if l > uint64(len(v)-k) {
 			return kindTensor
 		}
 		if key == valMetadata<<3|2 {
-			meta = f
+			meta = v[k : k+int(l)]
 		}
-		i = next
+		i = k + int(l)
 	}
 	if i > len(v) { // a simple_value cut short
 		return kindTensor

@@ -37,10 +37,8 @@ func Sniff(head []byte) bool {
 	return headerOK(head)
 }
 
-// headerOK checks a record header's length checksum.
-func headerOK(h []byte) bool {
-	return tfwire.Unmask(binary.LittleEndian.Uint32(h[8:12])) == tfwire.CRC32C(h[:8])
-}
+// headerOK checks a record header's length checksum (h holds at least 12 bytes).
+func headerOK(h []byte) bool { return tfwire.LengthOK(h) }
 
 // scanner is the state of one Scan.
 type scanner struct {

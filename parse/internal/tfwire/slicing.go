@@ -64,3 +64,12 @@ func updateSlicing16(crc uint32, p []byte) uint32 {
 	}
 	return ^crc
 }
+
+// crc8 is the CRC32C of the 8 bytes h[0:8] in one slicing-by-8 step.
+func crc8(h []byte) uint32 {
+	t := slicing16
+	a := binary.LittleEndian.Uint32(h) ^ 0xffffffff
+	b := binary.LittleEndian.Uint32(h[4:])
+	return ^(t[7][byte(a)] ^ t[6][byte(a>>8)] ^ t[5][byte(a>>16)] ^ t[4][a>>24] ^
+		t[3][byte(b)] ^ t[2][byte(b>>8)] ^ t[1][byte(b>>16)] ^ t[0][b>>24])
+}

@@ -35,3 +35,30 @@ func TestSlicing16(t *testing.T) {
 		t.Fatalf("check value %#x", got)
 	}
 }
+
+// TestLengthOK: a real first record header (TF-FORMATS.md §3.2: length 0x18, masked
+// CRC a3 7f 4b 22) passes, and any one flipped bit fails.
+func TestLengthOK(t *testing.T) {
+	h := []byte{0x18, 0, 0, 0, 0, 0, 0, 0, 0xa3, 0x7f, 0x4b, 0x22}
+	if !LengthOK(h) {
+		t.Fatal("real header rejected")
+	}
+	for i := range len(h) * 8 {
+		b := append([]byte(nil), h...)
+		b[i/8] ^= 1 << (i % 8)
+		if LengthOK(b) {
+			t.Errorf("header with bit %d flipped accepted", i)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	tab := crc32.MakeTable(crc32.Castagnoli)
+	for range 1000 {
+		var b [8]byte
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		if crc8(b[:]) != crc32.Checksum(b[:], tab) {
+			t.Fatalf("crc8(%x) differs from hash/crc32", b)
+		}
+	}
+}

@@ -24,3 +24,11 @@ func Unmask(masked uint32) uint32 {
 
 // MaskedCRC32C returns Mask(CRC32C(b)).
 func MaskedCRC32C(b []byte) uint32 { return Mask(CRC32C(b)) }
+
+// LengthOK reports whether the first 12 bytes of h are a TFRecord header whose
+// masked CRC32C (bytes 8..11, little-endian) matches its length (bytes 0..7): the
+// check made before every record, done here without a loop. h must hold 12 bytes.
+func LengthOK(h []byte) bool {
+	_ = h[11]
+	return Unmask(uint32(h[8])|uint32(h[9])<<8|uint32(h[10])<<16|uint32(h[11])<<24) == crc8(h)
+}
