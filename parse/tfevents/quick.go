@@ -66,10 +66,18 @@ func (s *scanner) quick(d []byte) bool {
 			if i = j + 8; i > len(d) {
 				return false
 			}
-		case evStep << 3:
-			i = skipVarint(d, j)
-			if i < 0 {
-				return false
+		case evStep << 3: // up to 3 bytes in line (steps below 2²¹), longer ones by call
+			switch {
+			case j < len(d) && d[j] < 0x80:
+				i = j + 1
+			case j+1 < len(d) && d[j+1] < 0x80:
+				i = j + 2
+			case j+2 < len(d) && d[j+2] < 0x80:
+				i = j + 3
+			default:
+				if i = skipVarint(d, j); i < 0 {
+					return false
+				}
 			}
 		case evSummary<<3 | 2:
 			var ok bool
@@ -85,11 +93,17 @@ func (s *scanner) quick(d []byte) bool {
 		if sum[i] != sumValue<<3|2 {
 			return false
 		}
-		v, next, ok := lenField(sum, i+1)
-		if !ok {
+		l, k := uint64(0), i+1 // the value's length, in line when it is one byte
+		if k < len(sum) && sum[k] < 0x80 {
+			l, k = uint64(sum[k]), k+1
+		} else if l, k = uvSlow(sum, k); k < 0 {
 			return false
 		}
-		switch s.quickValue(v) {
+		if l > uint64(len(sum)-k) {
+			return false
+		}
+		next := k + int(l)
+		switch s.quickValue(sum[k:next]) {
 		case kindScalar:
 			scalars++
 		case kindImage:
