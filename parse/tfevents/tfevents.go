@@ -49,6 +49,7 @@ type Finding struct {
 	Msg string `json:"message"`
 }
 
+// String formats a finding for logs: "warning events-crc FILE@OFFSET: message".
 func (f Finding) String() string {
 	return fmt.Sprintf("%s %s %s@%d: %s", f.Severity, f.Code, f.File, f.Offset, f.Msg)
 }
