@@ -3,24 +3,19 @@ package reduce
 import (
 	"math"
 	"math/rand/v2"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // symEigen computes all eigenpairs of the symmetric m×m matrix a (row-major,
-// float64; only the upper triangle is read) with gonum's LAPACK port. It
-// returns the eigenvalues in descending order and the matching unit
-// eigenvectors as the columns of the m×m row-major matrix vecs. Each
-// eigenvector's sign is fixed so that its entry of largest magnitude is
-// positive.
+// float64; both triangles must hold the matrix) with symEigenAsc. It returns
+// the eigenvalues in descending order and the matching unit eigenvectors as
+// the columns of the m×m row-major matrix vecs. Each eigenvector's sign is
+// fixed so that its entry of largest magnitude is positive. It panics if the
+// iteration does not converge, which needs non-finite input.
 func symEigen(a []float64, m int) (vals []float64, vecs []float64) {
-	var e mat.EigenSym
-	if !e.Factorize(mat.NewSymDense(m, append([]float64(nil), a[:m*m]...)), true) {
-		panic("reduce: symmetric eigendecomposition did not converge")
+	asc, v, err := symEigenAsc(a, m)
+	if err != nil {
+		panic(err)
 	}
-	asc := e.Values(nil)
-	var v mat.Dense
-	e.VectorsTo(&v)
 	vals = make([]float64, m)
 	vecs = make([]float64, m*m)
 	for c := 0; c < m; c++ {
@@ -28,12 +23,12 @@ func symEigen(a []float64, m int) (vals []float64, vecs []float64) {
 		vals[c] = asc[o]
 		big, sign := 0.0, 1.0
 		for r := 0; r < m; r++ {
-			if x := v.At(r, o); math.Abs(x) > big {
+			if x := v[r*m+o]; math.Abs(x) > big {
 				big, sign = math.Abs(x), math.Copysign(1, x)
 			}
 		}
 		for r := 0; r < m; r++ {
-			vecs[r*m+c] = sign * v.At(r, o)
+			vecs[r*m+c] = sign * v[r*m+o]
 		}
 	}
 	return vals, vecs
