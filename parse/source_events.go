@@ -75,12 +75,12 @@ func (l *loader) scanEvents() []eventsScan {
 // it was small enough to be read whole), ticking the Stepper as it goes; base
 // is the bytes of the event files scanned before it.
 func (l *loader) scanEventsFile(f File, base int64) *tfevents.Result {
+	step := l.r.step
 	var ra io.ReaderAt = bytes.NewReader(f.Data)
 	size := int64(len(f.Data))
 	if f.streamed() {
-		ra, size = f.ReaderAt, f.Size
+		ra, size = tickingReaderAt{f.ReaderAt, step}, f.Size
 	}
-	step := l.r.step
 	if step != nil {
 		step.base = base
 	}
@@ -89,6 +89,21 @@ func (l *loader) scanEventsFile(f File, base int64) *tfevents.Result {
 		Progress:       func(done, _ int64) { step.tick(done) },
 	}
 	return tfevents.Scan(f.Name, ra, size, opts)
+}
+
+// tickingReaderAt ticks the Stepper after every read: Scan reads 1 MiB
+// windows but reports progress only every 8 MiB, too seldom for a frame's
+// time slice when a window arrives from a Blob.
+type tickingReaderAt struct {
+	ra   io.ReaderAt
+	step *Stepper
+}
+
+// ReadAt implements io.ReaderAt.
+func (t tickingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := t.ra.ReadAt(p, off)
+	t.step.tick(off + int64(n))
+	return n, err
 }
 
 // eventCandidates pairs the embeddings and labels of all scans (labels may

@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -89,4 +92,44 @@ func hasCode(st status, code, severity string) bool {
 		}
 	}
 	return false
+}
+
+// BenchmarkEventsScanInPage measures, in headless Chromium, the scan of a
+// 200 MB event file (scalar records, then the 100×16 embedding with labels):
+// MB/s from choosing the file to ready, and the page's longest main-thread task
+// meanwhile (reported, not asserted).
+func BenchmarkEventsScanInPage(b *testing.B) {
+	ok, err := os.ReadFile(eventsFixture(b, "ok-embedding-100x16-with-labels.tfevents"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The fixture's second record is a scalar summary: repeat it, then the fixture.
+	first := 12 + int(binary.LittleEndian.Uint64(ok)) + 4
+	scalar := ok[first : first+12+int(binary.LittleEndian.Uint64(ok[first:]))+4]
+	big := bytes.Repeat(scalar, (200<<20)/len(scalar))
+	path := filepath.Join(b.TempDir(), "events.out.tfevents.200mb.host")
+	if err := os.WriteFile(path, slices.Concat(big, ok), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	size := float64(len(big) + len(ok))
+	for i := 0; i < b.N; i++ {
+		s := startServer(b)
+		ctx, closeBrowser := startBrowserFor(b, s, 10*time.Minute)
+		open(b, ctx, s)
+		watchLongTasks(b, ctx)
+		start := time.Now()
+		upload(b, ctx, path)
+		st := waitStatus(b, ctx, 5*time.Minute, "the 200 MB event file", func(st status) bool {
+			return st.Phase == "ready" && st.Points == 100 && st.Dims == 16 || st.Phase == "error"
+		})
+		secs := time.Since(start).Seconds()
+		if st.Phase != "ready" {
+			b.Fatalf("status %+v", st)
+		}
+		long := longTasks(b, ctx)
+		b.Logf("long tasks while scanning (ms): %v", long)
+		b.ReportMetric(size/secs/1e6, "MB/s-to-ready")
+		b.ReportMetric(slices.Max(append(long, 0)), "longest-task-ms")
+		closeBrowser()
+	}
 }
