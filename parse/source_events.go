@@ -123,11 +123,15 @@ func (l *loader) eventCandidates(scans []eventsScan) []*candidate {
 	}
 	pairs, finds := tfevents.Pair(embs, labels)
 	names := eventNames(pairs)
+	meta := -1
+	if len(labels) == 0 {
+		meta = l.loneMetadata()
+	}
 	out := make([]*candidate, len(pairs))
 	for i, p := range pairs {
 		s := fileOf[p.Embedding.File]
 		c := newCandidate(names[i], "events")
-		c.tensor = s.file
+		c.tensor, c.metadata = s.file, meta
 		c.read = eventsReader(p)
 		for _, f := range s.res.Findings {
 			c.note(eventsDiagnostic(f, p, true))
@@ -141,6 +145,25 @@ func (l *loader) eventCandidates(scans []eventsScan) []*candidate {
 		out[i] = c
 	}
 	return out
+}
+
+// loneMetadata returns the index of the one metadata text among the files
+// when there is exactly one and no file can be a tensor, else -1: it labels
+// event-file embeddings that have no text summary.
+func (l *loader) loneMetadata() int {
+	if l.hasTensorFile() {
+		return -1
+	}
+	m := -1
+	for i, k := range l.kinds {
+		if k == KindText {
+			if m >= 0 {
+				return -1
+			}
+			m = i
+		}
+	}
+	return m
 }
 
 // eventNames names each candidate by its tag, adding the step when the tag

@@ -268,3 +268,18 @@ func TestEventsStepper(t *testing.T) {
 		t.Errorf("progress %d/%d, size %d", done, total, f.Size)
 	}
 }
+
+// An event file whose embeddings have no text summary takes its labels from
+// the one metadata file given with it, by TensorBoard's metadata rules.
+func TestEventsWithMetadataFile(t *testing.T) {
+	ev := eventsFixture(t, "truncated-last-record.tfevents", "events.out.tfevents.6.host")
+	meta := File{Name: "metadata.tsv", Data: []byte("cat\ndog\nbird\n")}
+	ds, rep := Load([]File{ev, meta}, Options{})
+	if ds == nil || ds.N != 3 || ds.MetadataFile != "metadata.tsv" || len(ds.Columns) != 1 || ds.Columns[0].Values[2] != "bird" {
+		t.Fatalf("%+v: %+v", ds, rep.Diagnostics)
+	}
+	short := File{Name: "metadata.tsv", Data: []byte("cat\ndog\n")}
+	if ds, rep := Load([]File{ev, short}, Options{}); ds != nil || find(rep, CodeCountMismatch) == nil {
+		t.Errorf("2 labels for 3 points: %+v", rep.Diagnostics)
+	}
+}
