@@ -12,9 +12,11 @@ package parse
 // and offer candidates. Today: configSource (projector_config.json / .pbtxt,
 // one candidate per embedding, source_config.go), pytorchSource (the
 // NNNNN/<tag>/tensors.tsv folders of SummaryWriter.add_embedding that the
-// config does not list, source_pytorch.go) and filesSource (a tensor and a
-// metadata file chosen by content, only when no other source offered
-// anything, source_files.go). Several candidates become the page's
+// config does not list, source_pytorch.go), eventsSource (the rank-2 float
+// tensor summaries of TensorBoard event files, source_events.go, listed after
+// every other source's candidates) and filesSource (a tensor and a metadata
+// file chosen by content, only when no other source offered anything but
+// event-file embeddings, source_files.go). Several candidates become the page's
 // several-embeddings choice: their names are Report.Embeddings, in order, and
 // Options.Embedding (action "embedding=I") picks one.
 //
@@ -72,8 +74,8 @@ package parse
 type candidate struct {
 	// name is shown in the embedding choice (Report.Embeddings).
 	name string
-	// source names where it was found: "config", "pytorch", "files" (later
-	// "checkpoint", "events").
+	// source names where it was found: "config", "pytorch", "events", "files"
+	// (later "checkpoint").
 	source string
 	// tensor, metadata, sprite and bookmarks are indexes into loader.files, -1 for none.
 	tensor, metadata, sprite, bookmarks int
@@ -99,8 +101,9 @@ type source interface {
 }
 
 // sources are asked in this order; filesSource only speaks when none of the
-// others offered anything.
-var sources = []source{configSource{}, pytorchSource{}, filesSource{}}
+// others offered anything (event-file candidates aside, when a tensor file is
+// given). loader.offer puts the event-file candidates last.
+var sources = []source{configSource{}, pytorchSource{}, eventsSource{}, filesSource{}}
 
 // newCandidate returns a candidate with no files.
 func newCandidate(name, src string) *candidate {

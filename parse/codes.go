@@ -73,7 +73,7 @@ const (
 // Options action that fixes it, where there is one). Readers in sub-packages
 // (the checkpoint and event-file readers) add theirs with mergeCodes.
 var Codes = map[Code]string{
-	CodeCountMismatch:              "tensor and metadata row counts differ and no more specific cause was found (or a padding row, blank lines or a final line without newline explain it); action firstN=N, dropTensorRows=1 or dropMetadataRows=1",
+	CodeCountMismatch:              "tensor and metadata row counts differ and no more specific cause was found (or a padding row, blank lines or a final line without newline explain it); action firstN=N, dropTensorRows=1 or dropMetadataRows=1; in an event file: no text summary has as many strings as the embedding has rows (both numbers named), the points are shown without labels",
 	CodeMetadataHeaderSingleColumn: "single-column metadata has one row too many: its first line is a header, which TensorBoard's rule does not allow; action metadataHeader=yes",
 	CodeMetadataHeaderMissing:      "multi-column metadata has one row too few: its first line (taken as the header) is data; action metadataHeader=no",
 	CodeTensorHeaderRow:            "the first line of the tensor is a header (names, a sklearn count line, or 0..D-1 column numbers); numeric headers block with action dropTensorRows=1, others are skipped with a warning",

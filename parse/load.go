@@ -190,6 +190,9 @@ type loader struct {
 	chosen     int
 	listed     bool
 	offers     []Offer
+	// eventsExplained is set when the event files were the only possible
+	// source, held no embedding and said so (filesSource then stays quiet).
+	eventsExplained bool
 }
 
 func firstLine(b []byte) string {

@@ -84,7 +84,8 @@ type Dataset struct {
 	// Columns holds the metadata columns, each with exactly N values. It may be empty.
 	Columns []Column
 	// Format names the tensor format that was read: "tsv", "csv" (comma or semicolon),
-	// "txt" (runs of spaces), "word2vec", "bytes", "npy", "npz" or "json".
+	// "txt" (runs of spaces), "word2vec", "bytes", "npy", "npz", "json" or "events"
+	// (a tensor summary of a TensorBoard event file).
 	Format string
 	// TensorFile and MetadataFile are the File.Name values that were used.
 	TensorFile, MetadataFile string
@@ -151,8 +152,8 @@ type Report struct {
 // Offer is one embedding the files offer (see candidate.go).
 type Offer struct {
 	Name string `json:"name"`
-	// Source is where it was found: "config", "pytorch", "files" (later
-	// "checkpoint", "events").
+	// Source is where it was found: "config", "pytorch", "events", "files"
+	// (later "checkpoint").
 	Source       string `json:"source"`
 	TensorFile   string `json:"tensorFile,omitempty"`
 	MetadataFile string `json:"metadataFile,omitempty"`

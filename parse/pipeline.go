@@ -81,13 +81,24 @@ func (l *loader) notePlaceholders() {
 	}
 }
 
-// offer asks every source for its candidates, in order.
+// offer asks every source for its candidates, in order, and puts the
+// event-file candidates last: a run's events come beside the files that
+// were meant to be shown, not instead of them.
 func (l *loader) offer() []*candidate {
 	var cands []*candidate
 	for _, s := range sources {
 		cands = append(cands, s.offer(l, cands)...)
 	}
-	return cands
+	var events []*candidate
+	out := cands[:0:0]
+	for _, c := range cands {
+		if c.source == "events" {
+			events = append(events, c)
+		} else {
+			out = append(out, c)
+		}
+	}
+	return append(out, events...)
 }
 
 // choose picks the candidate to show: the one Options.Embedding asks for, or,

@@ -139,7 +139,7 @@ func (l *loader) cleanRows(t *tensor, m *metadata) bool {
 		}
 	}
 	unit := "line"
-	if t.format == "bytes" || t.format == "npy" || t.format == "npz" {
+	if t.format == "bytes" || t.format == "npy" || t.format == "npz" || t.format == "events" {
 		unit = "row"
 	}
 	var drop []int

@@ -7,11 +7,18 @@ import (
 )
 
 // filesSource offers the tensor and metadata files chosen by content, when no
-// config or log folder offered anything.
+// config or log folder offered anything; beside event-file embeddings only
+// when a file can be a tensor; never when eventsSource has already explained
+// that the event files, the only candidates, hold nothing to show.
 type filesSource struct{}
 
 func (filesSource) offer(l *loader, prev []*candidate) []*candidate {
-	if len(prev) > 0 {
+	for _, c := range prev {
+		if c.source != "events" {
+			return nil
+		}
+	}
+	if l.eventsExplained || len(prev) > 0 && !l.hasTensorFile() {
 		return nil
 	}
 	t, m, sp := l.rolesByContent()
@@ -152,7 +159,7 @@ func (l *loader) rolesByContent() (tIdx, mIdx, sIdx int) {
 	}
 	// Extra files are named, not silently dropped.
 	for i, k := range l.kinds {
-		if i == tIdx || i == mIdx || i == sIdx || k == KindConfig || k == KindCheckpoint || k == KindJSON || k == KindModel {
+		if i == tIdx || i == mIdx || i == sIdx || k == KindConfig || k == KindCheckpoint || k == KindJSON || k == KindModel || k == KindEvents {
 			continue
 		}
 		r.infof(CodeExtraFile, l.files[i].Name, 0, "%s was not used (already have %s as the tensor).", l.files[i].Name, l.files[tIdx].Name)

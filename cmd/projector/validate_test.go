@@ -154,3 +154,38 @@ func TestValidatePyTorchRun(t *testing.T) {
 		t.Errorf("output:\n%s", out.String())
 	}
 }
+
+// TestValidateListsEventsOffers: --json lists every embedding of an event file
+// (each tag and step) in its offers, with source "events" and its N×D.
+func TestValidateListsEventsOffers(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "parse", "tfevents", "testdata", "several-tags-and-steps.tfevents"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "events.out.tfevents.1.host"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if s := run([]string{"validate", "--json", dir}, &out, &errb); s != 0 {
+		t.Fatalf("status %d: %s %s", s, out.String(), errb.String())
+	}
+	type row = struct {
+		Name, Source, TensorFile string
+		Drawable                 bool
+		Points, Dims             int
+	}
+	var res struct {
+		Points, Dims int
+		Format       string
+		Offers       []row
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	f := "events.out.tfevents.1.host"
+	want := []row{{"a @ step 10", "events", f, true, 5, 3}, {"a @ step 0", "events", f, true, 5, 3}, {"b", "events", f, true, 4, 2}}
+	if !slices.Equal(res.Offers, want) || res.Points != 5 || res.Dims != 3 || res.Format != "events" {
+		t.Errorf("offers %+v (%d×%d %s), want %+v", res.Offers, res.Points, res.Dims, res.Format, want)
+	}
+}

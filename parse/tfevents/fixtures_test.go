@@ -12,9 +12,9 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-var update = flag.Bool("update", false, "rewrite the broken fixtures in testdata/")
+var update = flag.Bool("update", false, "rewrite the fixtures in testdata/")
 
-// fixture is a broken events file kept in testdata/ (named after its defect), what
+// fixture is an events file kept in testdata/ (a broken one named after its defect), what
 // Scan must report for it, and how many embeddings and labels survive.
 type fixture struct {
 	name   string
@@ -143,9 +143,35 @@ var fixtures = []fixture{
 		},
 		codes: []string{"events-tensor-shape", "events-no-embedding"},
 	},
+	// Good files, read by parse's tests and the page's browser tests: an embedding
+	// of 100 points in 16 dimensions with 100 labels at the same step, among scalars.
+	{
+		name: "ok-embedding-100x16-with-labels.tfevents",
+		make: func() []byte {
+			return file(versionEvent(),
+				summaryEvent(0, scalarValue("loss", 0.9)),
+				summaryEvent(1, scalarValue("loss", 0.5)),
+				summaryEvent(1, tensorValue("emb/vectors", "", contentTensor(wave(100, 16), 100, 16))),
+				summaryEvent(1, tensorValue("emb/labels", "text", stringTensor(words(100), 100))))
+		},
+		embs: 1, labels: 1,
+	},
+	// Two tags, one of them at two steps, labels for tag a (5 rows) at step 10:
+	// parse offers "a @ step 10", "a @ step 0" and "b".
+	{
+		name: "several-tags-and-steps.tfevents",
+		make: func() []byte {
+			return file(versionEvent(),
+				summaryEvent(0, tensorValue("a", "", contentTensor(wave(5, 3), 5, 3))),
+				summaryEvent(10, tensorValue("a", "", contentTensor(seq(15, 1), 5, 3))),
+				summaryEvent(10, tensorValue("b", "", contentTensor(wave(4, 2), 4, 2))),
+				summaryEvent(10, tensorValue("a_labels", "text", stringTensor(words(5), 5))))
+		},
+		embs: 3, labels: 1,
+	},
 }
 
-// TestFixtures scans each broken file of testdata/ (rewritten from the generators
+// TestFixtures scans each file of testdata/ (rewritten from the generators
 // above with -update) and checks the findings, in order, and what survives.
 func TestFixtures(t *testing.T) {
 	for _, fx := range fixtures {

@@ -289,11 +289,12 @@ func (s *scanner) summarize() {
 		return
 	}
 	s.res.Findings = append(s.res.Findings, Finding{Severity: Info, Code: "events-no-embedding", File: s.name, Offset: -1,
-		Msg: "this events file holds no embedding (no rank-2 float tensor summary); it holds " + s.res.Counts.describe()})
+		Msg: "this events file holds no embedding (no rank-2 float tensor summary); it holds " + s.res.Counts.Describe()})
 }
 
-// describe lists the non-zero counts, e.g. "6 scalars, 6 images and 1 other event".
-func (c Counts) describe() string {
+// Describe lists the non-zero counts, e.g. "6 scalars, 6 images and 1 other event"
+// ("nothing" when all are zero).
+func (c Counts) Describe() string {
 	var parts []string
 	for _, k := range []struct {
 		n           int

@@ -162,6 +162,18 @@ func seq(n int, start float32) []float32 {
 	return v
 }
 
+// wave returns rows×cols float32 values that spread the rows apart in every
+// dimension (sin of a different frequency per column), deterministic.
+func wave(rows, cols int) []float32 {
+	v := make([]float32, rows*cols)
+	for i := range rows {
+		for j := range cols {
+			v[i*cols+j] = float32(math.Sin(float64(i+1) * float64(j+1) * 0.37))
+		}
+	}
+	return v
+}
+
 // words returns n labels "w0", "w1", ….
 func words(n int) []string {
 	s := make([]string, n)
