@@ -24,6 +24,7 @@ const (
 	ExportNPY        ExportKind = "npy"        // layout alone, float32 (points, dims)
 	ExportNeighbours ExportKind = "neighbours" // the neighbour list of the selected point, TSV
 	ExportView       ExportKind = "view"       // the view state, JSON
+	ExportPNG        ExportKind = "png"        // the canvas (drawn by the page; FileName only)
 )
 
 // exportTypes are the MIME types of the exports.
@@ -74,7 +75,7 @@ func (s *Session) Export(kind ExportKind, selectionOnly bool) (name, mime string
 	default:
 		return "", "", nil, fmt.Errorf("export %q: want tsv, csv, npy, neighbours or view", kind)
 	}
-	return s.exportName(kind, selectionOnly), exportTypes[kind], b.Bytes(), nil
+	return s.FileName(kind, selectionOnly), exportTypes[kind], b.Bytes(), nil
 }
 
 // exportTable is the shown layout with every metadata column.
@@ -126,10 +127,13 @@ func (s *Session) labelText(i int) string {
 	return fmt.Sprint(s.fullRow(i))
 }
 
-// exportName names a download after the tensor file and what it holds:
-// "digits_tensors-tsne.tsv", "vectors-pca-selection.npy",
-// "vectors-neighbours-of-12.tsv", "vectors-view.json".
-func (s *Session) exportName(kind ExportKind, selectionOnly bool) string {
+// FileName names a download of kind after the tensor file and what it
+// holds: "digits_tensors-tsne.tsv", "vectors-pca-selection.npy",
+// "vectors-neighbours-of-12.tsv", "vectors-view.json", "vectors-pca.png".
+func (s *Session) FileName(kind ExportKind, selectionOnly bool) string {
+	if s.data == nil {
+		return "projection." + string(kind)
+	}
 	base := strings.TrimSuffix(path.Base(s.data.TensorFile), path.Ext(s.data.TensorFile))
 	if base == "" || base == "." || base == "/" {
 		base = "projection"
@@ -138,10 +142,13 @@ func (s *Session) exportName(kind ExportKind, selectionOnly bool) string {
 	case ExportView:
 		return base + "-view.json"
 	case ExportNeighbours:
-		return fmt.Sprintf("%s-neighbours-of-%d.tsv", base, s.fullRow(int(s.insp.selList[0])))
+		if len(s.insp.selList) == 1 {
+			return fmt.Sprintf("%s-neighbours-of-%d.tsv", base, s.fullRow(int(s.insp.selList[0])))
+		}
+		return base + "-neighbours.tsv"
 	}
 	name := base + "-" + string(s.set.Method)
-	if selectionOnly {
+	if selectionOnly && kind != ExportPNG {
 		name += "-selection"
 	}
 	return name + "." + string(kind)
