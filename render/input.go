@@ -236,6 +236,32 @@ func (v *Viewer) Camera() (x, y, scale float64) {
 	return v.cam.CenterX, v.cam.CenterY, v.cam.Scale / v.scale
 }
 
+// Orbit returns the turn of the 3D view in radians (yaw, pitch); 0, 0 in 2D.
+func (v *Viewer) Orbit() (yaw, pitch float64) {
+	if v.srcDims != 3 {
+		return 0, 0
+	}
+	return v.orbit.Yaw, v.orbit.Pitch
+}
+
+// SetCamera moves the view as Camera and Orbit describe it: the world point
+// (x, y) at the middle of the canvas, scale CSS pixels per world unit, and in
+// 3D the turn (yaw, pitch, radians). The view then stays where it is put, as
+// after the user moved it (no refit when points or panels change). A scale
+// that is not positive is ignored.
+func (v *Viewer) SetCamera(x, y, scale, yaw, pitch float64) {
+	if !(scale > 0) || math.IsInf(scale, 0) || math.IsNaN(x+y) {
+		return
+	}
+	v.cam.CenterX, v.cam.CenterY, v.cam.Scale = x, y, scale*v.scale
+	if v.srcDims == 3 {
+		v.orbit.Yaw, v.orbit.Pitch = 0, 0
+		v.orbit.Rotate(yaw, pitch)
+		v.project()
+	}
+	v.userMoved()
+}
+
 // updateHover picks the point under the mouse (none while dragging or when
 // the mouse is off the canvas).
 func (v *Viewer) updateHover() {

@@ -33,11 +33,13 @@ type Settings struct {
 	// Spherize makes PCA centre every point and scale it to unit length first
 	// (TensorBoard's "sphereize data"), for features on very different scales.
 	Spherize bool
+	// Seed seeds t-SNE: the same data, settings and seed give the same layout.
+	Seed uint64
 }
 
 // DefaultSettings: PCA in 2D on the first components, t-SNE perplexity 30.
 func DefaultSettings() Settings {
-	return Settings{Method: MethodPCA, Dims: 2, Axes: [3]int{0, 1, 2}, Perplexity: 30}
+	return Settings{Method: MethodPCA, Dims: 2, Axes: [3]int{0, 1, 2}, Perplexity: 30, Seed: tsneSeed}
 }
 
 // tsneSeed makes every t-SNE run of the same data and settings identical.
@@ -92,13 +94,16 @@ const (
 func (s *Session) startProjection() {
 	d := s.data
 	s.set.Method = MethodPCA
-	k := min(maxComponents, d.D, max(d.N-1, 1))
+	k := pcaComponents(d)
 	s.pca = reduce.NewPCA(d.Vectors, d.N, d.D, reduce.PCAConfig{Components: k, Spherize: s.set.Spherize})
 	s.stopTSNE()
 	s.pcaDone, s.tsneRun, s.tsneShown = false, tsneNone, false
 	s.layout, s.layoutDims, s.layoutOwned = nil, s.set.Dims, false
 	s.status.Phase, s.status.Method = Reducing, string(MethodPCA)
 }
+
+// pcaComponents is how many principal components of d the axes choose from.
+func pcaComponents(d *parse.Dataset) int { return min(maxComponents, d.D, max(d.N-1, 1)) }
 
 // SetEmbedderFactory chooses where t-SNE runs from the next start on
 // (LocalTSNE by default).
@@ -113,7 +118,7 @@ func (s *Session) startTSNE() {
 		f = LocalTSNE
 	}
 	s.tsne = f(d.Vectors, d.N, d.D, reduce.TSNEConfig{
-		Dims: s.set.Dims, Perplexity: s.set.Perplexity, LearningRate: s.set.LearningRate, Seed: tsneSeed,
+		Dims: s.set.Dims, Perplexity: s.set.Perplexity, LearningRate: s.set.LearningRate, Seed: s.set.Seed,
 	})
 	s.tsneRun, s.tsneShown = tsneRunning, false
 }
@@ -348,6 +353,9 @@ func (s *Session) Control(name, value string) (Changes, error) {
 	if s.controlMessage != "" {
 		s.controlMessage = ""
 		ch.Status = true
+	}
+	if ch.Points {
+		s.layoutGen++
 	}
 	return ch, nil
 }

@@ -59,6 +59,13 @@ type Status struct {
 	// "done"), Progress how far it is within it (0..1); both absent for PCA.
 	TSNEPhase string  `json:"tsnePhase,omitempty"`
 	Progress  float64 `json:"progress,omitempty"`
+	// View is the fingerprint of the loaded data (the full data while a
+	// subset is isolated), once hashed; LayoutHash is HashFloat32s of the
+	// layout shown (N×layout float32), once the projection is ready;
+	// ViewError says why the last view file was not applied (state.go).
+	View       *Fingerprint `json:"view,omitempty"`
+	LayoutHash string       `json:"layoutHash,omitempty"`
+	ViewError  string       `json:"viewError,omitempty"`
 }
 
 // JSON encodes the status for data-state.
@@ -86,6 +93,8 @@ type Changes struct {
 	// Inspect: search, selection or neighbours changed (the panel and the
 	// points' emphasis).
 	Inspect bool
+	// Camera: a view state restored the camera (TakeCamera).
+	Camera bool
 }
 
 // Session holds one loaded dataset and its projection. The zero value is not
@@ -132,6 +141,18 @@ type Session struct {
 	iso       *isolation // the full view while a subset is isolated (isolate.go)
 	remote    remoteState
 	newRemote RemoteIndexFactory // nil: neighbour queries run here (remote.go)
+
+	// The view state (state.go): the loaded data's fingerprint, the page's
+	// camera (cameraRestored: set by ApplyState, for TakeCamera), why the
+	// last view file was refused, and the layout's hash for the status,
+	// recomputed when layoutGen (counting layout changes) moved on.
+	fprint          fingerprinter
+	camera          *Camera
+	cameraRestored  bool
+	viewError       string
+	layoutGen       uint64
+	layoutHashGen   uint64
+	layoutHashValue string
 }
 
 // New returns a session in the loading phase with nothing to show.
@@ -318,6 +339,9 @@ func (s *Session) Work(budget time.Duration) Changes {
 		return Changes{Status: true, Points: true, Refit: true, Style: true, Banner: true}
 	}
 	deadline := time.Now().Add(budget)
+	if s.fprint.advance(time.Now().Add(budget / 8)) {
+		ch.Status = true // data-state.view
+	}
 	s.advanceRemote(budget / 4)
 	if s.inspectorBusy() {
 		ch.Inspect = s.workInspector(time.Now().Add(budget / 2))
@@ -325,6 +349,9 @@ func (s *Session) Work(budget time.Duration) Changes {
 	}
 	pch := s.workProjection(time.Until(deadline))
 	pch.Inspect, pch.Status = ch.Inspect, pch.Status || ch.Status
+	if pch.Points {
+		s.layoutGen++
+	}
 	return pch
 }
 
@@ -341,6 +368,8 @@ func (s *Session) clear() {
 	}
 	s.iso = nil
 	s.controlMessage = ""
+	s.fprint, s.viewError, s.cameraRestored = fingerprinter{}, "", false
+	s.layoutGen++
 }
 
 // finishLoad takes the finished parse and starts the projection.
@@ -364,6 +393,7 @@ func (s *Session) finishLoad() {
 		return
 	}
 	s.data = data
+	s.fprint = newFingerprinter(data)
 	s.resetInspector(data.N)
 	s.openRemote(false)
 	s.status.Points, s.status.Dims = data.N, data.D
@@ -461,6 +491,7 @@ func (s *Session) Thumbnails() (image.Image, func(i int) (image.Rectangle, bool)
 func (s *Session) Status() Status {
 	st := s.status
 	st.Search, st.Selection, st.Neighbours = s.inspectStatus()
+	st.View, st.LayoutHash, st.ViewError = s.fprint.fp, s.layoutHash(), s.viewError
 	return st
 }
 

@@ -437,6 +437,37 @@
     if (!typing) send('select', '');
   });
 
+  // ---- downloads and view files ---------------------------------------------
+  // Go makes every export (wasm/export.go) and hands it here: a Blob, an
+  // object URL and a click on an <a download>. Nothing leaves the page.
+  function saveBlob(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+  globalThis.projectorDownload = (name, type, bytes) => saveBlob(new Blob([bytes], { type }), name);
+  // The canvas's pixels (read by Go from the frame it drew) become a PNG.
+  globalThis.projectorDownloadPixels = (name, pixels, w, h) => {
+    const c = document.createElement('canvas'); // never attached: the page's only canvas stays Ebiten's
+    c.width = w;
+    c.height = h;
+    c.getContext('2d').putImageData(new ImageData(pixels, w, h), 0, 0);
+    c.toBlob((b) => { if (b) saveBlob(b, name); }, 'image/png');
+  };
+  const viewInput = document.getElementById('view-input');
+  viewInput.addEventListener('change', async () => {
+    const f = viewInput.files && viewInput.files[0];
+    viewInput.value = ''; // the same file again must fire change again
+    if (f && ready) globalThis.projectorView(await f.text());
+  });
+  document.getElementById('notice-close').addEventListener('click', () => { document.getElementById('notice').hidden = true; });
+
   // ---- service worker --------------------------------------------------------
   function setUpServiceWorker() {
     if (!('serviceWorker' in navigator)) return;

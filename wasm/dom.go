@@ -255,6 +255,16 @@ func (d *dom) setStatus(sentence, state string, isError bool) {
 	d.status.Get("classList").Call("toggle", "error", isError)
 }
 
+// notice shows text in #notice (dismissed by its button), or hides it for "".
+func (d *dom) notice(text string) {
+	n := d.doc.Call("getElementById", "notice")
+	if n.IsNull() {
+		return
+	}
+	d.doc.Call("getElementById", "notice-text").Set("textContent", text)
+	n.Set("hidden", text == "")
+}
+
 // firstFrame removes the loading screen, records when the first frame was
 // drawn and starts the t-SNE worker (see app.js).
 func (d *dom) firstFrame() {
@@ -301,6 +311,13 @@ func (d *dom) listen(in *inbox) {
 		return nil
 	})
 	js.Global().Set("projectorControl", control)
+	view := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) == 1 && args[0].Type() == js.TypeString {
+			in.push(command{view: args[0].String(), hasView: true})
+		}
+		return nil
+	})
+	js.Global().Set("projectorView", view) // the text of a view file (#view-input)
 	d.listenInput(in)
 	if ready := js.Global().Get("projectorReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()

@@ -78,6 +78,8 @@ func (d *inspectorDOM) show(v session.InspectorView) {
 		nb = nil
 	}
 	d.set("neighbours", "innerHTML", rowsHTML(nb, true))
+	d.byID("export-neighbours").Set("hidden", len(nb) == 0)
+	d.byID("export-selection-row").Set("hidden", v.Selected == 0)
 }
 
 // message shows err in the panel (#inspector-message), or clears it.

@@ -48,6 +48,10 @@ type command struct {
 	fix    string
 	// control and value are a projection control (session.Control).
 	control, value string
+	// view is the text of a view file to apply (session.ApplyState).
+	view string
+	// hasView: view is set (an empty file is still a file to refuse).
+	hasView bool
 }
 
 // inputEvent is a pointer, wheel or key event for the viewer, or a note that
@@ -120,6 +124,10 @@ type app struct {
 	inspector *inspectorDOM
 	lines     bool // lines from the selected point to its neighbours
 	labels    bool // labels on the canvas
+
+	// exportSelection: the exports hold only the selected points (when
+	// there are any); pngPending: Draw saves the canvas as a PNG.
+	exportSelection, pngPending bool
 }
 
 func main() {
@@ -229,6 +237,8 @@ func (a *app) command(c command) {
 			a.inspector.message(err) // said in the panel, or cleared
 		}
 		a.apply(ch)
+	case c.hasView:
+		a.applyView(c.view)
 	case c.fix != "":
 		if err := a.sess.ApplyFix(c.fix); err != nil {
 			js.Global().Get("console").Call("error", err.Error())
@@ -285,6 +295,10 @@ func (a *app) viewControl(name, value string) bool {
 	case "lines":
 		a.lines = value == "true"
 		a.emphasise()
+	case "export":
+		a.export(session.ExportKind(value))
+	case "export-selection":
+		a.exportSelection = value == "true"
 	default:
 		return false
 	}
@@ -378,6 +392,9 @@ func (a *app) apply(ch session.Changes) {
 		names, cur := a.sess.Embeddings()
 		a.dom.setFixes(a.sess.Fixes(), names, cur, a.sess.AsksShape(), a.sess.WarningsHideable())
 	}
+	if ch.Camera {
+		a.restoreCamera()
+	}
 	if ch.Status || ch.Points {
 		a.dom.setControls(a.sess.Controls())
 	}
@@ -391,6 +408,9 @@ func (a *app) publish() {
 	if st.Phase == session.Ready {
 		a.dom.markOnce("page-ready")
 	}
+	x, y, scale := a.viewer.Camera()
+	yaw, pitch := a.viewer.Orbit()
+	a.sess.SetCamera(session.Camera{X: x, Y: y, Scale: scale, Yaw: yaw, Pitch: pitch}) // what a saved view keeps
 	j, s := withCamera(st.JSON(), a.viewer), sentence
 	if j+"\x00"+s == a.lastSet {
 		return
@@ -443,6 +463,10 @@ func bannerLines(ds []parse.Diagnostic) []render.BannerLine {
 func (a *app) Draw(screen *ebiten.Image) {
 	start := time.Now()
 	a.viewer.Draw(screen)
+	if a.pngPending {
+		a.pngPending = false
+		savePNG(screen, a.sess.FileName(session.ExportPNG, false))
+	}
 	a.slow("draw", start)
 }
 

@@ -334,6 +334,16 @@ type status struct {
 	// TSNEPhase and Progress: the t-SNE stage and how far it is within it.
 	TSNEPhase string  `json:"tsnePhase"`
 	Progress  float64 `json:"progress"`
+	// View is the fingerprint of the loaded data, LayoutHash the hash of
+	// the layout once ready, ViewError why a view file was refused.
+	View *struct {
+		Points int    `json:"points"`
+		Dims   int    `json:"dims"`
+		Hash   string `json:"hash"`
+	} `json:"view"`
+	LayoutHash string  `json:"layoutHash"`
+	ViewError  string  `json:"viewError"`
+	Camera     *camera `json:"camera"`
 	// Text is the readable sentence (#status's text), not part of the JSON.
 	Text string `json:"-"`
 }

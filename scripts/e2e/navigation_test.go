@@ -439,13 +439,15 @@ func TestPhoneReachesEveryControl(t *testing.T) {
 	if err != nil || !folded {
 		t.Errorf("opening the inspector did not fold the controls (%v)", err)
 	}
-	for _, sel := range []string{"#search", "#search-column", "input[name=drag-mode][value=lasso]", "#neighbour-count", "#metric", "#labels-on", "#label-by"} {
+	for _, sel := range []string{"#search", "#search-column", "input[name=drag-mode][value=lasso]", "#neighbour-count", "#metric", "#labels-on", "#label-by",
+		"#export-tsv", "#export-csv", "#export-npy", "#export-png", "#save-view", "label:has(> #view-input)"} {
 		js := `((sel) => { document.querySelector(sel).scrollIntoView({block: 'nearest'}); return (` + reachable + `)(sel) })(` + fmt.Sprintf("%q", sel) + `)`
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
 		if err != nil || got != "ok" {
 			t.Errorf("%s at 390×844 with the inspector open: %s (%v)", sel, got, err)
 		}
 	}
+	screenshot(t, ctx) // the export buttons, scrolled to
 }
 
 // BenchmarkPanFrames100k measures, in headless Chromium, the time between

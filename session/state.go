@@ -1,0 +1,404 @@
+package session
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/embproj/projector/parse"
+	"github.com/embproj/projector/reduce"
+)
+
+// The view state: one serialisable description of what is on screen
+// (DESIGN.md §1's State), which "Save view" writes and loading a view file
+// applies. It names the data by a fingerprint, never by their content.
+
+// StateFormat names the view file format and its version.
+const StateFormat = "embproj-view/1"
+
+// ErrOtherData is returned (wrapped) by ApplyState when a view was saved for
+// other data than those shown.
+var ErrOtherData = errors.New("the view was saved for other data")
+
+// Fingerprint identifies a dataset without holding it: its shape and a hash
+// of its vectors.
+type Fingerprint struct {
+	Points int `json:"points"` // N
+	Dims   int `json:"dims"`   // D
+	// Hash is "fnv1a64:" and 16 hex digits: FNV-1a (64 bits) of the N×D
+	// float32 values as little-endian bytes, row-major.
+	Hash string `json:"hash"`
+}
+
+// String says the fingerprint for people: "1,797 × 64 (fnv1a64:…)".
+func (f Fingerprint) String() string {
+	return fmt.Sprintf("%s × %d (%s)", thousands(f.Points), f.Dims, f.Hash)
+}
+
+// FNV-1a 64 parameters.
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
+
+// hashFloats continues the FNV-1a 64 hash h over the little-endian bytes of v.
+func hashFloats(h uint64, v []float32) uint64 {
+	for _, f := range v {
+		b := math.Float32bits(f)
+		h = (h ^ uint64(b&0xff)) * fnvPrime64
+		h = (h ^ uint64(b>>8&0xff)) * fnvPrime64
+		h = (h ^ uint64(b>>16&0xff)) * fnvPrime64
+		h = (h ^ uint64(b>>24)) * fnvPrime64
+	}
+	return h
+}
+
+// HashFloat32s is the hash a Fingerprint holds, of any float32 values (as
+// #status's layoutHash holds it of the layout).
+func HashFloat32s(v []float32) string {
+	return "fnv1a64:" + fmt.Sprintf("%016x", hashFloats(fnvOffset64, v))
+}
+
+// fingerprinter hashes the loaded (full) dataset in Work's time slices: at
+// 100,000 × 768 the hash reads 300 MB.
+type fingerprinter struct {
+	data *parse.Dataset
+	h    uint64
+	next int // the next value to hash
+	fp   *Fingerprint
+}
+
+// fingerprintSlice is how many values are hashed between looks at the clock.
+const fingerprintSlice = 1 << 14
+
+func newFingerprinter(d *parse.Dataset) fingerprinter {
+	return fingerprinter{data: d, h: fnvOffset64}
+}
+
+// advance hashes until deadline (the zero time: to the end) and reports
+// whether the fingerprint became known in this call.
+func (f *fingerprinter) advance(deadline time.Time) bool {
+	if f.fp != nil || f.data == nil {
+		return false
+	}
+	v := f.data.Vectors
+	for f.next < len(v) {
+		end := min(len(v), f.next+fingerprintSlice)
+		f.h = hashFloats(f.h, v[f.next:end])
+		f.next = end
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			break
+		}
+	}
+	if f.next < len(v) {
+		return false
+	}
+	f.fp = &Fingerprint{Points: f.data.N, Dims: f.data.D, Hash: "fnv1a64:" + fmt.Sprintf("%016x", f.h)}
+	return true
+}
+
+// Fingerprint returns the fingerprint of the loaded data (the full data while
+// a subset is isolated), hashing what is left of them now; ok is false
+// without data.
+func (s *Session) Fingerprint() (fp Fingerprint, ok bool) {
+	if s.fprint.data == nil {
+		return Fingerprint{}, false
+	}
+	s.fprint.advance(time.Time{})
+	return *s.fprint.fp, true
+}
+
+// Float32s is a list of float32 values that JSON holds as the base64 of
+// their little-endian bytes (exact, and a third of the size of decimals).
+type Float32s []float32
+
+// MarshalJSON writes the values as a base64 string.
+func (f Float32s) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 4*len(f))
+	for i, v := range f {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+	}
+	return json.Marshal(base64.StdEncoding.EncodeToString(b))
+}
+
+// UnmarshalJSON reads a base64 string of little-endian float32 values.
+func (f *Float32s) UnmarshalJSON(j []byte) error {
+	var s string
+	if err := json.Unmarshal(j, &s); err != nil {
+		return fmt.Errorf("positions: want a base64 string: %w", err)
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return fmt.Errorf("positions: %w", err)
+	}
+	if len(b)%4 != 0 {
+		return fmt.Errorf("positions: %d bytes are not whole float32 values", len(b))
+	}
+	out := make([]float32, len(b)/4)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	*f = out
+	return nil
+}
+
+// Camera is the view of the canvas: the layout point (world units) at the
+// middle of the canvas and the zoom in CSS pixels per world unit, as
+// #status's camera says it; in 3D also the orbit's turn (radians).
+type Camera struct {
+	X     float64 `json:"x"`
+	Y     float64 `json:"y"`
+	Scale float64 `json:"scale"`
+	Yaw   float64 `json:"yaw,omitempty"`
+	Pitch float64 `json:"pitch,omitempty"`
+}
+
+// PCAState is the PCA's settings.
+type PCAState struct {
+	// Axes are the principal components (0-based) on x, y and z.
+	Axes     [3]int `json:"axes"`
+	Spherize bool   `json:"spherize"`
+}
+
+// TSNEState is a t-SNE run's settings and where it stood.
+type TSNEState struct {
+	Perplexity float64 `json:"perplexity"`
+	// LearningRate is the rate the run used (0 in the settings: the default).
+	LearningRate  float64 `json:"learningRate"`
+	Seed          uint64  `json:"seed"`
+	Iteration     int     `json:"iteration"`
+	MaxIterations int     `json:"maxIterations"`
+	// KL is the last Kullback-Leibler estimate, absent before the first.
+	KL float64 `json:"kl,omitempty"`
+}
+
+// SearchState is an applied search.
+type SearchState struct {
+	Query  string `json:"query"`
+	Column int    `json:"column"` // 0-based, -1 for every column
+}
+
+// NeighbourState is the neighbour list's settings.
+type NeighbourState struct {
+	Metric string `json:"metric"` // "cosine" or "euclidean"
+	K      int    `json:"k"`
+}
+
+// State is what is on screen, for a view file (JSON): the data it belongs
+// to (by fingerprint), the projection with every parameter and its layout,
+// the camera, the colour and label columns, the search and the selection.
+type State struct {
+	Format string      `json:"format"` // StateFormat
+	Data   Fingerprint `json:"data"`
+	Method Method      `json:"method"`
+	// Dims is the layout dimension, 2 or 3.
+	Dims int        `json:"dims"`
+	PCA  PCAState   `json:"pca"`
+	TSNE *TSNEState `json:"tsne,omitempty"` // the t-SNE shown, when Method is tsne
+	// Positions is the layout, N×Dims float32 row-major.
+	Positions Float32s `json:"positions"`
+	Camera    *Camera  `json:"camera,omitempty"`
+	// ColorBy and LabelBy are metadata columns (0-based); -1: one colour,
+	// or labels from the first column.
+	ColorBy    int            `json:"colorBy"`
+	LabelBy    int            `json:"labelBy"`
+	Search     *SearchState   `json:"search,omitempty"`
+	Selection  []int          `json:"selection,omitempty"` // rows, ascending
+	Neighbours NeighbourState `json:"neighbours"`
+}
+
+// SetCamera records the page's camera, which State saves.
+func (s *Session) SetCamera(c Camera) { s.camera = &c }
+
+// TakeCamera returns the camera ApplyState restored, once; the page then
+// moves its view there.
+func (s *Session) TakeCamera() (Camera, bool) {
+	if !s.cameraRestored || s.camera == nil {
+		return Camera{}, false
+	}
+	s.cameraRestored = false
+	return *s.camera, true
+}
+
+// State describes what is shown. It fails without data, and while a subset
+// is isolated (the view of every point is what a view file keeps).
+func (s *Session) State() (State, error) {
+	if s.data == nil {
+		return State{}, fmt.Errorf("no data to save the view of")
+	}
+	if s.iso != nil {
+		return State{}, fmt.Errorf("a subset is isolated: choose Show all before saving the view")
+	}
+	fp, _ := s.Fingerprint()
+	st := State{Format: StateFormat, Data: fp, Method: s.set.Method, Dims: s.layoutDims,
+		PCA:       PCAState{Axes: s.set.Axes, Spherize: s.set.Spherize},
+		Positions: append(Float32s(nil), s.Positions()...), ColorBy: s.colorCol, LabelBy: s.insp.labelCol,
+		Neighbours: NeighbourState{Metric: s.insp.metric.String(), K: s.insp.k}}
+	if s.camera != nil {
+		c := *s.camera
+		st.Camera = &c
+	}
+	if s.set.Method == MethodTSNE && s.tsne != nil {
+		t := s.tsne
+		st.TSNE = &TSNEState{Perplexity: s.set.Perplexity, LearningRate: t.LearningRate(), Seed: s.set.Seed,
+			Iteration: t.Iteration(), MaxIterations: t.MaxIterations()}
+		if t.KLIteration() > 0 && !math.IsNaN(t.KL()) && !math.IsInf(t.KL(), 0) {
+			st.TSNE.KL = t.KL()
+		}
+	}
+	if s.insp.query != "" {
+		st.Search = &SearchState{Query: s.insp.query, Column: s.insp.column}
+	}
+	for _, r := range s.insp.selList {
+		st.Selection = append(st.Selection, int(r))
+	}
+	return st, nil
+}
+
+// ApplyState shows st: with the same data (fingerprint) the layout, camera
+// and every setting come back as saved, a t-SNE layout as it was (shown at
+// once, not recomputed; running it again starts a new run). With other data,
+// or a state that does not fit them, it returns an error and changes nothing.
+// A subset isolated before is left for every point.
+func (s *Session) ApplyState(st State) (Changes, error) {
+	if s.data == nil {
+		return Changes{}, fmt.Errorf("no data to apply the view to")
+	}
+	fp, _ := s.Fingerprint()
+	if st.Data != fp {
+		return Changes{}, fmt.Errorf("%w: it was saved for %s, these data are %s; nothing was changed", ErrOtherData, st.Data, fp)
+	}
+	if err := s.checkState(st); err != nil {
+		return Changes{}, fmt.Errorf("the view does not fit these data: %w; nothing was changed", err)
+	}
+	if s.iso != nil {
+		if _, err := s.ShowAll(); err != nil {
+			return Changes{}, err
+		}
+	}
+	s.applyProjection(st)
+	s.applyInspector(st)
+	if st.Camera != nil {
+		c := *st.Camera
+		s.camera, s.cameraRestored = &c, true
+	}
+	s.viewError = ""
+	s.layoutGen++
+	s.describe()
+	return Changes{Status: true, Points: true, Style: true, Inspect: true, Camera: st.Camera != nil}, nil
+}
+
+// checkState reports the first thing in st that does not fit the loaded
+// data (the full data, also while a subset is isolated).
+func (s *Session) checkState(st State) error {
+	full := s.fprint.data
+	n, cols := full.N, len(full.Columns)
+	switch {
+	case st.Format != StateFormat:
+		return fmt.Errorf("format %q, want %q", st.Format, StateFormat)
+	case st.Method != MethodPCA && st.Method != MethodTSNE:
+		return fmt.Errorf("method %q: want pca or tsne", st.Method)
+	case st.Dims != 2 && st.Dims != 3:
+		return fmt.Errorf("dims %d: want 2 or 3", st.Dims)
+	case st.Method == MethodTSNE && st.TSNE == nil:
+		return fmt.Errorf("a t-SNE view without its t-SNE settings")
+	case len(st.Positions) != n*st.Dims:
+		return fmt.Errorf("%d positions for %s points in %dD", len(st.Positions), thousands(n), st.Dims)
+	case st.ColorBy < -1 || st.ColorBy >= cols || st.LabelBy < -1 || st.LabelBy >= cols:
+		return fmt.Errorf("colour column %d or label column %d: these data have %d columns", st.ColorBy, st.LabelBy, cols)
+	case st.Search != nil && (st.Search.Column < -1 || st.Search.Column >= cols):
+		return fmt.Errorf("search column %d: these data have %d columns", st.Search.Column, cols)
+	case st.Neighbours.K < 1 || st.Neighbours.K > MaxNeighbours:
+		return fmt.Errorf("%d neighbours: want 1 to %d", st.Neighbours.K, MaxNeighbours)
+	case st.Neighbours.Metric != "cosine" && st.Neighbours.Metric != "euclidean":
+		return fmt.Errorf("metric %q: want cosine or euclidean", st.Neighbours.Metric)
+	}
+	k := pcaComponents(full)
+	for a, c := range st.PCA.Axes[:st.Dims] {
+		if c < 0 || c >= k {
+			return fmt.Errorf("component %d on axis %d: these data have %d", c+1, a+1, k)
+		}
+	}
+	for _, r := range st.Selection {
+		if r < 0 || r >= n {
+			return fmt.Errorf("selected row %d: these data have %s rows", r, thousands(n))
+		}
+	}
+	for _, v := range st.Positions {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return fmt.Errorf("the positions hold a non-finite value")
+		}
+	}
+	if t := st.TSNE; t != nil {
+		if hi := MaxPerplexity(n); !(t.Perplexity >= 2 && t.Perplexity <= hi) {
+			return fmt.Errorf("perplexity %g: with %s points it must be from 2 to %s", t.Perplexity, thousands(n), thousands(int(hi)))
+		}
+		if t.LearningRate < 0 || t.Iteration < 0 {
+			return fmt.Errorf("t-SNE learning rate %g, iteration %d", t.LearningRate, t.Iteration)
+		}
+	}
+	return nil
+}
+
+// applyProjection sets the projection of st (checked): PCA with its
+// settings, or its t-SNE layout as a finished run.
+func (s *Session) applyProjection(st State) {
+	if st.PCA.Spherize != s.set.Spherize {
+		s.set.Spherize = st.PCA.Spherize
+		s.pca = reduce.NewPCA(s.data.Vectors, s.data.N, s.data.D, reduce.PCAConfig{Components: s.pca.Components(), Spherize: st.PCA.Spherize})
+		s.pcaDone = false
+	}
+	s.set.Dims, s.set.Axes, s.set.Method = st.Dims, st.PCA.Axes, st.Method
+	s.stopTSNE()
+	s.tsneShown = false
+	if st.TSNE != nil {
+		s.set.Perplexity, s.set.Seed = st.TSNE.Perplexity, st.TSNE.Seed
+		s.set.LearningRate = st.TSNE.LearningRate
+	}
+	if st.Method == MethodPCA {
+		s.layoutFromPCA()
+		return
+	}
+	f := &frozenTSNE{pos: append([]float32(nil), st.Positions...), dims: st.Dims, iter: st.TSNE.Iteration,
+		lr: st.TSNE.LearningRate, maxIter: max(st.TSNE.MaxIterations, st.TSNE.Iteration)}
+	if st.TSNE.KL != 0 {
+		f.kl, f.klIter = st.TSNE.KL, st.TSNE.Iteration
+	}
+	s.tsne, s.tsneRun, s.tsneShown = f, tsneDone, true
+	s.showTSNE()
+}
+
+// applyInspector sets the colouring, labels, search, selection and
+// neighbour settings of st (checked).
+func (s *Session) applyInspector(st State) {
+	s.colorBy(st.ColorBy)
+	s.insp.labelCol = st.LabelBy
+	_ = s.SetNeighbourMetric(st.Neighbours.Metric) // checked
+	s.insp.k = st.Neighbours.K
+	if st.Search != nil {
+		_ = s.Search(st.Search.Query, st.Search.Column) // the column is checked; a bad regexp leaves no search
+	} else {
+		_ = s.Search("", -1)
+	}
+	s.Select(st.Selection, SelectReplace)
+}
+
+// SetViewError records why a view file could not be applied (said in the
+// status as viewError until a view is applied or new data are opened).
+func (s *Session) SetViewError(msg string) { s.viewError = asSentence(msg) }
+
+// layoutHash returns HashFloat32s of the layout once the projection is
+// ready ("" before), computed again only when the layout changed.
+func (s *Session) layoutHash() string {
+	if s.status.Phase != Ready || s.data == nil {
+		return ""
+	}
+	if s.layoutHashGen != s.layoutGen || s.layoutHashValue == "" {
+		s.layoutHashValue, s.layoutHashGen = HashFloat32s(s.Positions()), s.layoutGen
+	}
+	return s.layoutHashValue
+}
