@@ -174,6 +174,7 @@ func load(files []File, opts Options, step *Stepper) (ds *Dataset, rep Report) {
 		rep.Embeddings = l.embeddings
 	}
 	rep.Offers = l.offers
+	rep.Tensors = l.tensors
 	return ds, rep
 }
 
@@ -190,6 +191,10 @@ type loader struct {
 	chosen     int
 	listed     bool
 	offers     []Offer
+	// ckpt is what the files hold of TensorFlow checkpoints (checkpoints());
+	// tensors lists the opened checkpoint's tensors for Report.Tensors.
+	ckpt    *ckptSet
+	tensors []TensorInfo
 }
 
 func firstLine(b []byte) string {
