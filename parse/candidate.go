@@ -75,8 +75,8 @@ package parse
 type candidate struct {
 	// name is shown in the embedding choice (Report.Embeddings).
 	name string
-	// source names where it was found: "config", "pytorch", "files" (later
-	// "checkpoint", "events").
+	// source names where it was found: "config", "pytorch", "checkpoint", "files" (later
+	// "events").
 	source string
 	// tensor, metadata, sprite and bookmarks are indexes into loader.files, -1 for none.
 	tensor, metadata, sprite, bookmarks int
