@@ -93,7 +93,7 @@ func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
 // is read only where the wanted tensor lies, never whole.
 func TestCheckpointReadsOnlyTheTensor(t *testing.T) {
 	defer func(p int) { prefixSize = p }(prefixSize)
-	prefixSize = 4096 // files above it stay behind their ReaderAt
+	prefixSize = 4096                // files above it stay behind their ReaderAt
 	other := make([]float32, 200000) // 800 KB of another variable first
 	files := ckptFiles("m.ckpt-1", f32Tensor("dense/kernel", []int64{1, 200000}, other...),
 		f32Tensor("embedding", []int64{3, 2}, 1, 2, 3, 4, 5, 6))
