@@ -79,6 +79,14 @@ func tailOf(f File, n int) ([]byte, error) {
 	return readAtFull(f.ReaderAt, f.Size-int64(n), n)
 }
 
+// isShardName reports whether name is a checkpoint data file
+// (PREFIX.data-NNNNN-of-NNNNN): raw tensor bytes, never a compressed wrapper,
+// whatever its first bytes happen to be.
+func isShardName(name string) bool {
+	_, _, _, ok := tfckpt.ParseDataFilename(path.Base(name))
+	return ok
+}
+
 // ckptFile gives f to the checkpoint reader: a streamed file through its
 // ReaderAt (shards are never read whole), one in memory through a bytes.Reader.
 func ckptFile(f File) tfckpt.File {

@@ -212,7 +212,7 @@ func (l *loader) expand(in []File) []File {
 	for len(queue) > 0 {
 		f := queue[0]
 		queue = queue[1:]
-		if _, model := modelFormat(f); depth[f.Name] > 3 || f.kind != "" || model {
+		if _, model := modelFormat(f); depth[f.Name] > 3 || f.kind != "" || model || isShardName(f.Name) {
 			out = append(out, f)
 			continue
 		}

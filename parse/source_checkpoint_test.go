@@ -2,6 +2,7 @@ package parse
 
 import (
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -327,5 +328,16 @@ func TestCheckpointCorrupt(t *testing.T) {
 	// A data shard alone names the index to add.
 	if _, rep = Load(files[1:], Options{}); find(rep, CodeNoTensor) == nil || !strings.Contains(find(rep, CodeNoTensor).Fix, "m.ckpt-1.index") {
 		t.Errorf("shard alone: %+v", rep.Diagnostics)
+	}
+}
+
+// A data file whose first value happens to start with the gzip magic
+// (1f 8b) is still a data file, not a broken archive.
+func TestCheckpointShardLooksGzipped(t *testing.T) {
+	v := math.Float32frombits(0x3f008b1f)
+	files := ckptFiles("m.ckpt-1", f32Tensor("emb", []int64{2, 1}, v, 1))
+	ds, rep := Load(files, Options{})
+	if ds == nil || ds.Vectors[0] != v {
+		t.Errorf("%+v", rep.Diagnostics)
 	}
 }
