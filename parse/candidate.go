@@ -10,13 +10,16 @@ package parse
 //
 // Sources (the sources variable, in order) each look at the classified files
 // and offer candidates. Today: configSource (projector_config.json / .pbtxt,
-// one candidate per embedding, source_config.go), pytorchSource (the
+// one candidate per embedding, source_config.go; an embedding with a
+// tensor_name and no tensor_path is read from the checkpoint), pytorchSource (the
 // NNNNN/<tag>/tensors.tsv folders of SummaryWriter.add_embedding that the
-// config does not list, source_pytorch.go), eventsSource (the rank-2 float
-// tensor summaries of TensorBoard event files, source_events.go, listed after
-// every other source's candidates) and filesSource (a tensor and a metadata
-// file chosen by content, only when no other source offered anything but
-// event-file embeddings, source_files.go). Several candidates become the page's
+// config does not list, source_pytorch.go), checkpointSource (the rank-2
+// float tensors of the latest TensorFlow checkpoint when no config names one,
+// source_checkpoint.go), eventsSource (the rank-2 float tensor summaries of
+// TensorBoard event files, source_events.go, listed after every other
+// source's candidates) and filesSource (a tensor and a metadata file chosen by
+// content, only when no other source offered anything but event-file
+// embeddings, source_files.go). Several candidates become the page's
 // several-embeddings choice: their names are Report.Embeddings, in order, and
 // Options.Embedding (action "embedding=I") picks one.
 //
@@ -74,8 +77,8 @@ package parse
 type candidate struct {
 	// name is shown in the embedding choice (Report.Embeddings).
 	name string
-	// source names where it was found: "config", "pytorch", "events", "files"
-	// (later "checkpoint").
+	// source names where it was found: "config", "pytorch", "checkpoint",
+	// "events", "files".
 	source string
 	// tensor, metadata, sprite and bookmarks are indexes into loader.files, -1 for none.
 	tensor, metadata, sprite, bookmarks int
@@ -86,8 +89,10 @@ type candidate struct {
 	// byContent is set when tensor and metadata roles were read from a config and
 	// may be swapped when their contents say the opposite.
 	byContent bool
-	// read, when not nil, reads the vectors instead of parsing the tensor file.
+	// read, when not nil, reads the vectors instead of parsing the tensor file;
+	// file then names the file it reads (a checkpoint's index), for Report.Offers.
 	read func(l *loader) *tensor
+	file string
 	// diags were found while resolving the candidate; they are reported when it
 	// is shown. missing is set when one of them is an error: it cannot be drawn.
 	diags   []Diagnostic
@@ -103,7 +108,7 @@ type source interface {
 // sources are asked in this order; filesSource only speaks when none of the
 // others offered anything (event-file candidates aside, when a tensor file is
 // given). loader.offer puts the event-file candidates last.
-var sources = []source{configSource{}, pytorchSource{}, eventsSource{}, filesSource{}}
+var sources = []source{configSource{}, pytorchSource{}, checkpointSource{}, eventsSource{}, filesSource{}}
 
 // newCandidate returns a candidate with no files.
 func newCandidate(name, src string) *candidate {

@@ -88,7 +88,7 @@ var caseTable = map[string]caseWant{
 	"config-missing-file":                   {want: []string{"error:config-missing-file"}},
 	"config-url":                            {want: []string{"error:config-url"}},
 	"ok-config-url-with-file":               {n: 3, d: 2, want: []string{"info:config-url"}},
-	"checkpoint-unsupported":                {want: []string{"error:checkpoint-unsupported"}},
+	"checkpoint-not-given":                  {want: []string{"error:config-missing-file"}},
 	"ok-pbtxt-logdir":                       {n: 3, d: 2, cols: []string{"label"}},
 	"ok-config-two-embeddings":              {n: 3, d: 2, want: []string{"info:config-embeddings"}},
 	"ok-gzip":                               {n: 3, d: 2},
@@ -277,7 +277,6 @@ var nearMiss = map[Code]string{
 	"config-syntax":                 "ok-pbtxt-logdir",
 	"config-missing-file":           "ok-pbtxt-logdir",
 	"config-url":                    "ok-bytes-config",
-	"checkpoint-unsupported":        "ok-pbtxt-logdir",
 	"too-large":                     "ok-npz-deflated",
 }
 

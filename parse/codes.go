@@ -38,7 +38,6 @@ const (
 	CodeConfigSyntax               Code = "config-syntax"
 	CodeConfigMissingFile          Code = "config-missing-file"
 	CodeConfigURL                  Code = "config-url"
-	CodeCheckpointUnsupported      Code = "checkpoint-unsupported"
 	CodeSpriteSize                 Code = "sprite-size"
 	CodeSpriteGrid                 Code = "sprite-grid"
 	CodeSpriteTooFew               Code = "sprite-too-few"
@@ -98,7 +97,6 @@ var Codes = map[Code]string{
 	CodeConfigSyntax:               "projector_config.json / .pbtxt cannot be parsed or lists no embeddings",
 	CodeConfigMissingFile:          "a path in the config is not among the files given: an error for the embedding shown, a warning for every other embedding and for optional files (info when found under another folder by its name)",
 	CodeConfigURL:                  "a path in the config is a URL; nothing is downloaded (info when a dropped file of that name was used)",
-	CodeCheckpointUnsupported:      "the tensor lives in a TensorFlow checkpoint, which cannot be read",
 	CodeSpriteSize:                 "the sprite cannot be read, its singleImageDim is missing or wrong, or it is larger than a texture may be",
 	CodeSpriteGrid:                 "the sprite sheet is not a whole number of thumbnails",
 	CodeSpriteTooFew:               "the sprite holds fewer thumbnails than there are points",
@@ -123,18 +121,20 @@ var Codes = map[Code]string{
 	CodeStopped:          "the page's program exited while the page was open (reload the page); set by site/app.js",
 }
 
-// DesignCodes are the codes DESIGN.md §3 requires, in its order.
+// DesignCodes are the codes DESIGN.md §3 requires, in its order, but for
+// checkpoint-unsupported: it was retired when parse/tfckpt came to read
+// checkpoints (a checkpoint's problems now have the reader's precise codes).
 var DesignCodes = []Code{
 	CodeCountMismatch, CodeMetadataHeaderSingleColumn, CodeMetadataHeaderMissing, CodeTensorHeaderRow,
 	CodeTensorLabelColumn, CodeIndexColumn, CodeBlankLine, CodeDelimiter, CodeRaggedRow, CodeNonNumeric,
 	CodeNonFinite, CodeZeroVector, CodeEncoding, CodeLFSPointer, CodeWord2vecHeader, CodeFilesSwapped,
 	CodeBytesSize, CodeBytesDtype, CodeShapeMismatch, CodeShapeMissing, CodeNpyHeader, CodeDtypeUnsupported,
-	CodeConfigSyntax, CodeConfigMissingFile, CodeConfigURL, CodeCheckpointUnsupported, CodeSpriteSize,
+	CodeConfigSyntax, CodeConfigMissingFile, CodeConfigURL, CodeSpriteSize,
 	CodeSpriteGrid, CodeSpriteTooFew, CodeTooLarge,
 }
 
 // Reader packages own the codes under their prefix: parse/tfckpt every
-// "checkpoint-…" code except CodeCheckpointUnsupported, parse/tfevents every
+// "checkpoint-…" code, parse/tfevents every
 // "events-…" code. They may also return codes parse already documents (the
 // events reader's count-mismatch), which keep parse's meaning.
 const (
@@ -184,7 +184,7 @@ func mergeCodes(prefix string, m map[string]string) {
 		code := Code(c)
 		_, known := Codes[code]
 		switch {
-		case strings.HasPrefix(c, prefix) && code != CodeCheckpointUnsupported:
+		case strings.HasPrefix(c, prefix):
 			Codes[code] = meaning
 		case known:
 			// A shared code (count-mismatch) keeps parse's meaning.

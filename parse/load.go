@@ -174,6 +174,7 @@ func load(files []File, opts Options, step *Stepper) (ds *Dataset, rep Report) {
 		rep.Embeddings = l.embeddings
 	}
 	rep.Offers = l.offers
+	rep.Tensors = l.tensors
 	return ds, rep
 }
 
@@ -193,6 +194,10 @@ type loader struct {
 	// eventsExplained is set when the event files were the only possible
 	// source, held no embedding and said so (filesSource then stays quiet).
 	eventsExplained bool
+	// ckpt is what the files hold of TensorFlow checkpoints (checkpoints());
+	// tensors lists the opened checkpoint's tensors for Report.Tensors.
+	ckpt    *ckptSet
+	tensors []TensorInfo
 }
 
 func firstLine(b []byte) string {
@@ -210,7 +215,7 @@ func (l *loader) expand(in []File) []File {
 	for len(queue) > 0 {
 		f := queue[0]
 		queue = queue[1:]
-		if _, model := modelFormat(f); depth[f.Name] > 3 || f.kind != "" || model {
+		if _, model := modelFormat(f); depth[f.Name] > 3 || f.kind != "" || model || isShardName(f.Name) {
 			out = append(out, f)
 			continue
 		}

@@ -191,9 +191,9 @@ func TestRealConfigs(t *testing.T) {
 		code string // blocking code expected when the config is dropped alone
 		n    int    // number of embeddings offered
 	}{
-		{"adinrh__projector_config.pbtxt", "checkpoint-unsupported", 1},
+		{"adinrh__projector_config.pbtxt", "no-tensor", 1},
 		{"amgp-upm__projector_config.pbtxt", "config-missing-file", 1},
-		{"teinvdlugt__projector_config.pbtxt", "checkpoint-unsupported", 1},
+		{"teinvdlugt__projector_config.pbtxt", "no-tensor", 1},
 		{"defreez-ucd__mpi.json", "config-url", 1},
 		{"defreez-ucd__projector_config.json", "config-url", 1},
 		{"defreez-ucd__snd_config.json", "config-url", 1},

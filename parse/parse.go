@@ -84,8 +84,8 @@ type Dataset struct {
 	// Columns holds the metadata columns, each with exactly N values. It may be empty.
 	Columns []Column
 	// Format names the tensor format that was read: "tsv", "csv" (comma or semicolon),
-	// "txt" (runs of spaces), "word2vec", "bytes", "npy", "npz", "json" or "events"
-	// (a tensor summary of a TensorBoard event file).
+	// "txt" (runs of spaces), "word2vec", "bytes", "npy", "npz", "json",
+	// "checkpoint" or "events" (a tensor summary of a TensorBoard event file).
 	Format string
 	// TensorFile and MetadataFile are the File.Name values that were used.
 	TensorFile, MetadataFile string
@@ -143,17 +143,16 @@ type Report struct {
 	// Offers describes each embedding of Embeddings (or the one embedding the
 	// files offer): where it was found and whether it can be drawn.
 	Offers []Offer `json:"offers,omitempty"`
-	// Tensors lists the tensors of a TensorFlow checkpoint among the files
-	// (name, dtype, shape); filled by the checkpoint source once parse/tfckpt
-	// is plugged in, nil until then.
+	// Tensors lists every tensor of the TensorFlow checkpoint that was opened
+	// (name, dtype, shape), nil when no checkpoint was.
 	Tensors []TensorInfo `json:"tensors,omitempty"`
 }
 
 // Offer is one embedding the files offer (see candidate.go).
 type Offer struct {
 	Name string `json:"name"`
-	// Source is where it was found: "config", "pytorch", "events", "files"
-	// (later "checkpoint").
+	// Source is where it was found: "config", "pytorch", "checkpoint",
+	// "events", "files".
 	Source       string `json:"source"`
 	TensorFile   string `json:"tensorFile,omitempty"`
 	MetadataFile string `json:"metadataFile,omitempty"`

@@ -137,7 +137,9 @@ func (l *loader) choose(cands []*candidate) *candidate {
 }
 
 // noteChoice says which of several embeddings is shown and reports every other
-// one that cannot be drawn.
+// one that cannot be drawn. Errors repeating one already reported (same code,
+// file and fix: the tensors of a checkpoint whose data file is missing) are
+// counted in one warning instead.
 func (l *loader) noteChoice(cands []*candidate, want, pick int) {
 	if len(cands) < 2 {
 		return
@@ -147,19 +149,40 @@ func (l *loader) noteChoice(cands []*candidate, want, pick int) {
 		why = fmt.Sprintf(", the first whose files are all here (%q is not drawable)", cands[want].name)
 	}
 	l.r.infof(CodeConfigEmbeddings, "", 0, "There are %d embeddings; showing %q%s (choose another with the embedding option).", len(cands), cands[pick].name, why)
+	seen := map[string]int{}
+	for _, d := range cands[pick].diags {
+		seen[sameKey(d)] = 0
+	}
+	var same []Diagnostic
 	for j, o := range cands {
 		if j == pick || !o.missing {
 			continue
 		}
 		for _, d := range o.diags {
-			if d.Severity == Error {
-				d.Severity = Warning
-				d.Message = fmt.Sprintf("Embedding %q cannot be shown: %s", o.name, d.Message)
-				l.r.add(d)
+			if d.Severity != Error {
+				continue
 			}
+			if n, dup := seen[sameKey(d)]; dup {
+				if n == 0 {
+					same = append(same, d)
+				}
+				seen[sameKey(d)]++
+				continue
+			}
+			seen[sameKey(d)] = -1
+			d.Severity = Warning
+			d.Message = fmt.Sprintf("Embedding %q cannot be shown: %s", o.name, d.Message)
+			l.r.add(d)
 		}
 	}
+	for _, d := range same {
+		l.r.add(Diagnostic{Severity: Warning, Code: d.Code, File: d.File, Offset: d.Offset, Fix: d.Fix,
+			Message: fmt.Sprintf("%s cannot be shown either, for the same reason.", plural(seen[sameKey(d)], "other embedding", "other embeddings"))})
+	}
 }
+
+// sameKey identifies findings with one cause: code, file and fix.
+func sameKey(d Diagnostic) string { return string(d.Code) + "\x00" + d.File + "\x00" + d.Fix }
 
 // offerOther points the last error at another embedding that can be drawn.
 func (l *loader) offerOther(cands []*candidate, pick int) {
@@ -181,6 +204,8 @@ func (l *loader) offerOf(c *candidate) Offer {
 	o := Offer{Name: c.name, Source: c.source, Drawable: !c.missing}
 	if c.tensor >= 0 {
 		o.TensorFile = l.files[c.tensor].Name
+	} else {
+		o.TensorFile = c.file
 	}
 	if c.metadata >= 0 {
 		o.MetadataFile = l.files[c.metadata].Name

@@ -3,6 +3,8 @@ package parse
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // reporter collects diagnostics in the order they are found.
@@ -93,4 +95,19 @@ func atOffset(off int64) *int64 {
 		return nil
 	}
 	return &off
+}
+
+// sentence returns s trimmed, with its first letter in upper case and a full
+// stop at the end: a reader's message as a Diagnostic's.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }

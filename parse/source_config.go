@@ -115,11 +115,7 @@ func (l *loader) tensorWithoutPath(c *candidate, cfgName string, cfg *Config, e 
 			Message: fmt.Sprintf("Embedding %q of %s has no tensor path; %s, the tensor file given with it, was used.", c.name, cfgName, l.files[i].Name)})
 		return
 	}
-	read, diags := l.checkpointTensor(cfgName, cfg.ModelCheckpointPath, e.TensorName)
-	c.read = read
-	for _, d := range diags {
-		c.note(d)
-	}
+	l.checkpointTensor(c, cfgName, cfg.ModelCheckpointPath, e.TensorName)
 }
 
 // looseTensor returns the most likely tensor file (by content) that no path of
@@ -143,20 +139,6 @@ func (l *loader) looseTensor(cfg *Config, skip int) int {
 		}
 	}
 	return best
-}
-
-// checkpointTensor is the hook of the checkpoint reader: it returns the read
-// func of the tensor called name in the checkpoint among l.files (ckPath is the
-// config's model_checkpoint_path, "" when absent), or the diagnostics saying
-// why it cannot be read. Until parse/tfckpt is plugged in, it says that
-// checkpoints cannot be read.
-func (l *loader) checkpointTensor(cfgName, ckPath, name string) (func(*loader) *tensor, []Diagnostic) {
-	if ckPath == "" {
-		ckPath = "a TensorFlow checkpoint"
-	}
-	return nil, []Diagnostic{{Severity: Error, Code: CodeCheckpointUnsupported, File: cfgName,
-		Message: fmt.Sprintf("Embedding %q of %s has no tensor path: its values live in %s, which cannot be read in the browser.", name, cfgName, ckPath),
-		Fix:     "Export the tensor to a TSV or .npy file (e.g. with numpy.savetxt) and add tensor_path."}}
 }
 
 // resolve finds the file a config path names: relative to the config's folder,

@@ -6,8 +6,6 @@ import (
 	"io"
 	"path"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/embproj/projector/parse/tfevents"
 )
@@ -319,17 +317,4 @@ func eventsFix(code string, p tfevents.Candidate) string {
 		return "To see it in TensorBoard too, save the vectors as a checkpoint or tensors.tsv with a projector_config.pbtxt (tensorboard.plugins.projector.visualize_embeddings)."
 	}
 	return ""
-}
-
-// sentence capitalises the reader's message fragment and ends it with a period.
-func sentence(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return s
-	}
-	s = string(unicode.ToUpper(r)) + s[n:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }

@@ -109,13 +109,7 @@ func (l *loader) rolesByContent() (tIdx, mIdx, sIdx int) {
 			tIdx = texts[0] // reported as non-numeric by the parser
 			texts = texts[1:]
 		default:
-			ck := false
-			for _, k := range l.kinds {
-				ck = ck || k == KindCheckpoint
-			}
-			if ck {
-				r.errorf(CodeCheckpointUnsupported, "", 0, "Export the tensor to TSV or .npy.", "", "Only TensorFlow checkpoint files were given; their tensors cannot be read in the browser.")
-			} else {
+			if !r.blocking() { // the checkpoint source has said why its files hold no embedding
 				r.errorf(CodeNoTensor, "", 0, "Add the tensor file.", "", "None of the files given holds vectors.")
 			}
 			return -1, -1, -1

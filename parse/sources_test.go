@@ -87,10 +87,10 @@ func TestConfigWithoutTensorPath(t *testing.T) {
 	if d := find(rep, CodeSpriteTooFew); d == nil {
 		t.Errorf("the sprite (2 cells for 3 points) was not checked: %+v", rep.Diagnostics)
 	}
-	// Without a tensor file it is still a checkpoint the browser cannot read.
+	// Without a tensor file its values live in a checkpoint, which was not given.
 	_, rep = Load([]File{files[0], files[2]}, Options{})
-	if d := find(rep, CodeCheckpointUnsupported); d == nil || d.Severity != Error {
-		t.Errorf("no checkpoint-unsupported: %+v", rep.Diagnostics)
+	if d := find(rep, CodeNoTensor); d == nil || d.Severity != Error || !strings.Contains(d.Message, "checkpoint") {
+		t.Errorf("no no-tensor naming the checkpoint: %+v", rep.Diagnostics)
 	}
 }
 

@@ -45,7 +45,7 @@ func (l *loader) prepareStreams(in []File) []File {
 			}
 		}
 		k := Classify(File{Name: f.Name, Data: head})
-		compressed := bytes.HasPrefix(prefix, []byte{0x1f, 0x8b}) || bytes.HasPrefix(prefix, []byte{0x28, 0xb5, 0x2f, 0xfd})
+		compressed := (bytes.HasPrefix(prefix, []byte{0x1f, 0x8b}) || bytes.HasPrefix(prefix, []byte{0x28, 0xb5, 0x2f, 0xfd})) && !isShardName(f.Name)
 		if f.Size > int64(prefixSize) && !compressed && streamable(k) &&
 			!bytes.HasPrefix(prefix, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(prefix, []byte{0xFE, 0xFF}) {
 			out = append(out, File{Name: f.Name, Data: prefix, ReaderAt: f.ReaderAt, Size: f.Size, kind: k})

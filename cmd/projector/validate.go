@@ -23,8 +23,8 @@ type validateResult struct {
 	Embeddings []string `json:"embeddings,omitempty"`
 	// Offers lists every embedding the files offer, with its size and source.
 	Offers []offer `json:"offers"`
-	// Tensors lists a checkpoint's tensors (name, dtype, shape): the hook for
-	// parse/tfckpt, which fills parse.Report.Tensors; empty until then.
+	// Tensors lists the checkpoint's tensors (name, dtype, shape), from
+	// parse.Report.Tensors.
 	Tensors []parse.TensorInfo `json:"tensors,omitempty"`
 }
 
@@ -164,6 +164,9 @@ func printOffers(w io.Writer, offers []offer, tensors []parse.TensorInfo) {
 			}
 			fmt.Fprintf(w, "  %d. %s (%s, %s): %s\n", i, o.Name, o.Source, o.TensorFile, size)
 		}
+	}
+	if len(tensors) > 0 {
+		fmt.Fprintf(w, "tensors of the checkpoint (%d):\n", len(tensors))
 	}
 	for _, t := range tensors {
 		fmt.Fprintf(w, "  tensor %s %s %v\n", t.Name, t.Dtype, t.Shape)

@@ -189,3 +189,51 @@ func TestValidateListsEventsOffers(t *testing.T) {
 		t.Errorf("offers %+v (%d×%d %s), want %+v", res.Offers, res.Points, res.Dims, res.Format, want)
 	}
 }
+
+// A TensorFlow checkpoint folder: validate reads it as the page does and lists
+// the checkpoint's tensors with dtype and shape, in JSON and in text.
+func TestValidateCheckpoint(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "data", "tf-logdirs")
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("the shared log folders are needed: %v", err)
+	}
+	var out, errb bytes.Buffer
+	if s := run([]string{"validate", "--json", filepath.Join(dir, "tf2-tutorial-checkpoint")}, &out, &errb); s != 0 {
+		t.Fatalf("status %d: %s %s", s, errb.String(), out.String())
+	}
+	var res struct {
+		Points, Dims int
+		Format       string
+		Tensors      []struct {
+			Name, Dtype string
+			Shape       []int64
+		}
+		Offers []struct {
+			Name, TensorFile string
+			Points, Dims     int
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Points != 4305 || res.Dims != 100 || res.Format != "checkpoint" || len(res.Tensors) != 3 {
+		t.Fatalf("%+v", res)
+	}
+	e := res.Tensors[1]
+	if e.Name != "embedding/.ATTRIBUTES/VARIABLE_VALUE" || e.Dtype != "DT_FLOAT" || !slices.Equal(e.Shape, []int64{4305, 100}) {
+		t.Errorf("tensor %+v", e)
+	}
+	if len(res.Offers) != 1 || res.Offers[0].TensorFile != "embedding.ckpt-1.index" || res.Offers[0].Points != 4305 {
+		t.Errorf("offers %+v", res.Offers)
+	}
+	out.Reset()
+	run([]string{"validate", filepath.Join(dir, "tf2-tutorial-checkpoint")}, &out, &errb)
+	if !strings.Contains(out.String(), "tensor embedding/.ATTRIBUTES/VARIABLE_VALUE DT_FLOAT [4305 100]") {
+		t.Errorf("text report lacks the tensor list:\n%s", out.String())
+	}
+	// The gui folder: its data file is missing; exit 1, the file named.
+	out.Reset()
+	if s := run([]string{"validate", filepath.Join(dir, "tf-v1-checkpoint", "gui")}, &out, &errb); s != 1 || !strings.Contains(out.String(), "Add chatbot-char.ckpt-6800.data-00000-of-00001") {
+		t.Errorf("status %d:\n%s", s, out.String())
+	}
+}
