@@ -283,89 +283,21 @@ func (p *problems) add(line, col int, cell string, got int) {
 // string per label cell; the file is not copied unless it needs re-encoding.
 func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	t := &tensor{file: f.Name, declaredN: -1}
-	var text []byte // the whole text, or its first complete lines when streamed
-	var skip int64  // bytes of byte-order mark before the text
-	size := int64(0)
-	streamed := f.streamed()
-	if streamed {
-		if bytes.HasPrefix(mustHead(f, 3), []byte{0xEF, 0xBB, 0xBF}) {
-			skip = 3
-		}
-		var err error
-		text, err = readAtFull(f.ReaderAt, skip, int(min(int64(prefixSize), f.Size-skip)))
-		if err != nil {
-			r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
-			return nil
-		}
-		if int64(len(text)) < f.Size-skip {
-			if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
-				text = text[:i+1] // the last line of the prefix may be cut
-			}
-		}
-		size = f.Size - skip
-		last, err := readAtFull(f.ReaderAt, f.Size-1, 1)
-		t.noFinalNewline = err == nil && last[0] != '\n'
-	} else {
-		text = prepText(f.Name, f.Data, r, true).text
-		size = int64(len(text))
-		t.noFinalNewline = len(text) > 0 && text[len(text)-1] != '\n'
+	win, ok := readTextWindow(f, r)
+	if !ok {
+		return nil
 	}
-
-	// Sample the first non-blank lines, from the same window whether streamed or not.
-	var sample [][]byte
-	var sampleLines []int
-	window := text
-	if len(window) > prefixSize {
-		window = window[:prefixSize]
-		if i := bytes.LastIndexByte(window, '\n'); i >= 0 {
-			window = window[:i+1]
-		}
-	}
-	lr := lineReader{data: window}
-	sampleBytes := 0
-	for len(sample) < 64 && sampleBytes < 1<<20 {
-		line, ok := lr.next()
-		if !ok {
-			break
-		}
-		if isBlank(line) {
-			continue
-		}
-		sample = append(sample, line)
-		sampleLines = append(sampleLines, lr.line)
-		sampleBytes += len(line) + 1
-	}
-	if len(sample) == 0 {
+	text, skip, size, streamed := win.text, win.skip, win.size, win.streamed
+	t.noFinalNewline = win.noFinalNewline
+	smp := sampleText(text)
+	if len(smp.lines) == 0 {
 		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s is empty: it holds no vectors.", f.Name)
 		return nil
 	}
-	delim := sniffDelimiter(sample)
-	if d, ok := delimiterByName[opts.Delimiter]; ok {
-		delim = d
-	}
-	if delim == 0 {
-		delim = '\t'
-	}
+	sample, sampleLines, sampleBytes := smp.lines, smp.lineNos, smp.bytes
+	delim := pickDelimiter(sample, opts)
 	t.delim = delim
-
-	// Split the sample.
-	var recs [][]string
-	useCSV := (delim == ',' || delim == ';') && bytes.IndexByte(text[:min(len(text), sampleBytes)], '"') >= 0
-	for _, l := range sample {
-		if useCSV {
-			cr := csv.NewReader(bytes.NewReader(l))
-			cr.Comma = rune(delim)
-			cr.LazyQuotes = true
-			cr.FieldsPerRecord = -1
-			rec, err := cr.Read()
-			if err != nil {
-				rec = splitFields(l, delim, nil)
-			}
-			recs = append(recs, rec)
-		} else {
-			recs = append(recs, splitFields(l, delim, nil))
-		}
-	}
+	recs, useCSV := splitSample(smp, text, delim)
 
 	// Header detection.
 	skipFirst := false
@@ -748,6 +680,120 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		t.firstSeq = seq
 	}
 	return t
+}
+
+// textWindow is the text of a tensor file that parseTextTensor samples: all of it, or
+// for a streamed file its first prefixSize bytes cut back to the last complete line.
+type textWindow struct {
+	text           []byte // the whole text, or its first complete lines when streamed
+	skip           int64  // bytes of UTF-8 byte-order mark before the text (streamed only)
+	size           int64  // bytes of text in the whole file, after the mark
+	streamed       bool   // the rows are read through f.ReaderAt, not from text
+	noFinalNewline bool   // the file's last byte is not a newline
+}
+
+// readTextWindow takes a tensor file and returns its text window. A file in memory
+// is re-encoded to UTF-8 by prepText (which reports what it changed); a streamed one
+// only loses its byte-order mark. ok is false when the file cannot be read (reported).
+func readTextWindow(f File, r *reporter) (w textWindow, ok bool) {
+	w.streamed = f.streamed()
+	if !w.streamed {
+		w.text = prepText(f.Name, f.Data, r, true).text
+		w.size = int64(len(w.text))
+		w.noFinalNewline = len(w.text) > 0 && w.text[len(w.text)-1] != '\n'
+		return w, true
+	}
+	if bytes.HasPrefix(mustHead(f, 3), []byte{0xEF, 0xBB, 0xBF}) {
+		w.skip = 3
+	}
+	text, err := readAtFull(f.ReaderAt, w.skip, int(min(int64(prefixSize), f.Size-w.skip)))
+	if err != nil {
+		r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
+		return w, false
+	}
+	if int64(len(text)) < f.Size-w.skip {
+		if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
+			text = text[:i+1] // the last line of the prefix may be cut
+		}
+	}
+	w.text = text
+	w.size = f.Size - w.skip
+	last, err := readAtFull(f.ReaderAt, f.Size-1, 1)
+	w.noFinalNewline = err == nil && last[0] != '\n'
+	return w, true
+}
+
+// textSample is the first non-blank lines of a text window, from which the
+// delimiter, the header and the columns are guessed.
+type textSample struct {
+	lines   [][]byte // at most 64 lines, without their newline; they alias the text
+	lineNos []int    // the 1-based line number of each
+	bytes   int      // bytes of the sampled lines counting one newline each (at most about 1 MiB)
+}
+
+// sampleText takes a text window and returns its first non-blank lines, read from
+// at most its first prefixSize bytes so that a file gives the same sample whether
+// it is streamed or not. The sample is empty when the text holds no line.
+func sampleText(text []byte) textSample {
+	window := text
+	if len(window) > prefixSize {
+		window = window[:prefixSize]
+		if i := bytes.LastIndexByte(window, '\n'); i >= 0 {
+			window = window[:i+1]
+		}
+	}
+	var s textSample
+	lr := lineReader{data: window}
+	for len(s.lines) < 64 && s.bytes < 1<<20 {
+		line, ok := lr.next()
+		if !ok {
+			break
+		}
+		if isBlank(line) {
+			continue
+		}
+		s.lines = append(s.lines, line)
+		s.lineNos = append(s.lineNos, lr.line)
+		s.bytes += len(line) + 1
+	}
+	return s
+}
+
+// pickDelimiter takes the sampled lines and returns the field separator: the one
+// opts.Delimiter names, else the sniffed one, else (a single column) tab.
+func pickDelimiter(lines [][]byte, opts Options) byte {
+	delim := sniffDelimiter(lines)
+	if d, ok := delimiterByName[opts.Delimiter]; ok {
+		delim = d
+	}
+	if delim == 0 {
+		delim = '\t'
+	}
+	return delim
+}
+
+// splitSample takes the sample, the window it came from and the delimiter, and
+// returns the sampled lines split into records. useCSV is set for comma- or
+// semicolon-separated text with a quote in its first s.bytes bytes: its records,
+// here and in the full pass, are read by encoding/csv (lazy quotes, any width).
+func splitSample(s textSample, text []byte, delim byte) (recs [][]string, useCSV bool) {
+	useCSV = (delim == ',' || delim == ';') && bytes.IndexByte(text[:min(len(text), s.bytes)], '"') >= 0
+	for _, l := range s.lines {
+		if !useCSV {
+			recs = append(recs, splitFields(l, delim, nil))
+			continue
+		}
+		cr := csv.NewReader(bytes.NewReader(l))
+		cr.Comma = rune(delim)
+		cr.LazyQuotes = true
+		cr.FieldsPerRecord = -1
+		rec, err := cr.Read()
+		if err != nil {
+			rec = splitFields(l, delim, nil)
+		}
+		recs = append(recs, rec)
+	}
+	return recs, useCSV
 }
 
 func widthOrD(width, d, listCol int) int {
