@@ -299,62 +299,9 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	t.delim = delim
 	recs, useCSV := splitSample(smp, text, delim)
 
-	// Header detection.
-	skipFirst := false
-	var names []string
-	var sklearnTarget []string // class names of a sklearn count line, when present
-	width := len(recs[0])
-	if len(recs) > 1 {
-		width = modeWidth(recs)
-	}
-	first := recs[0]
-	if len(first) == 2 && len(recs) > 1 {
-		hn, ok1 := isInt(first[0])
-		hd, ok2 := isInt(first[1])
-		if ok1 && ok2 && hd > 0 && width == hd+1 && !isNum(cell(recs[1], 0)) {
-			skipFirst = true
-			t.declaredN = hn
-			t.format = "word2vec"
-			r.infof(CodeWord2vecHeader, f.Name, sampleLines[0],
-				"Line %d of %s is a word2vec header (%d words of %d dimensions); it was skipped.", sampleLines[0], f.Name, hn, hd)
-		}
-	}
-	if !skipFirst && len(recs) > 1 {
-		someTextOverNumbers := false
-		for j, c := range first {
-			n := isNum(c)
-			if !n && j < width && columnNumeric(recs[1:], j) {
-				someTextOverNumbers = true
-			}
-		}
-		hn, ok1 := isInt(first[0])
-		hd, ok2 := 0, false
-		if len(first) > 1 {
-			hd, ok2 = isInt(first[1])
-		}
-		switch {
-		case ok1 && ok2 && hn > 0 && hd == width-1 && (len(first) != width || someTextOverNumbers):
-			// sklearn's "n_samples,n_features,class names…" line: the last column is the target.
-			skipFirst = true
-			sklearnTarget = cloneAll(first[2:])
-			r.warnf(CodeTensorHeaderRow, f.Name, sampleLines[0], "", "",
-				"Line %d of %s (%s) is not a vector: it is a count line (%d samples, %d features, then class names) as sklearn writes. It was skipped and the last column was read as the target label.",
-				sampleLines[0], f.Name, quote(string(sample[0])), hn, hd)
-		case len(first) == width && someTextOverNumbers:
-			skipFirst = true
-			names = cloneAll(first)
-			if delim == '\t' || delim == ' ' {
-				r.warnf(CodeTensorHeaderRow, f.Name, sampleLines[0], "", "",
-					"Line %d of %s is a header (%s); it was used as column names. TensorBoard would fail on it.",
-					sampleLines[0], f.Name, quote(string(sample[0])))
-			}
-		case len(first) != width:
-			skipFirst = true
-			r.warnf(CodeTensorHeaderRow, f.Name, sampleLines[0], "", "",
-				"Line %d of %s (%s) is not a vector: %d fields where the next lines have %d. It was skipped.",
-				sampleLines[0], f.Name, quote(string(sample[0])), len(first), width)
-		}
-	}
+	hdr := detectHeader(f.Name, smp, recs, delim, r)
+	skipFirst, names, sklearnTarget, width := hdr.skipFirst, hdr.names, hdr.sklearnTarget, hdr.width
+	t.declaredN, t.format = hdr.declaredN, hdr.format
 	data := recs
 	if skipFirst {
 		data = recs[1:]
@@ -794,6 +741,98 @@ func splitSample(s textSample, text []byte, delim byte) (recs [][]string, useCSV
 		recs = append(recs, rec)
 	}
 	return recs, useCSV
+}
+
+// tableHeader is what the first sampled line of a text table turned out to be.
+type tableHeader struct {
+	skipFirst     bool     // the first non-blank line is not a vector and is skipped
+	names         []string // column names, when that line named the columns
+	sklearnTarget []string // class names, when it was a sklearn count line
+	width         int      // the most common number of fields of a sampled line
+	declaredN     int      // the N of a word2vec "N D" line, or -1
+	format        string   // "word2vec" after a word2vec header line, else ""
+}
+
+// detectHeader takes the split sample of a file (named name) and its delimiter and
+// returns what the first line is: a word2vec "N D" line, a sklearn count line, a
+// line of column names, a stray line of another width, or a vector. It reports
+// every line it skips or uses as names.
+func detectHeader(name string, s textSample, recs [][]string, delim byte, r *reporter) tableHeader {
+	h := tableHeader{width: len(recs[0]), declaredN: -1}
+	if len(recs) < 2 {
+		return h
+	}
+	h.width = modeWidth(recs)
+	if !word2vecHeader(name, s, recs, &h, r) {
+		otherHeader(name, s, recs, delim, &h, r)
+	}
+	return h
+}
+
+// word2vecHeader reports whether the first of recs (two or more records) is a
+// word2vec "N D" line: two integers, D > 0, over lines of D+1 fields that do not
+// start with a number. If it is, it sets h's skipFirst, declaredN and format and
+// reports the line (info).
+func word2vecHeader(name string, s textSample, recs [][]string, h *tableHeader, r *reporter) bool {
+	first := recs[0]
+	if len(first) != 2 {
+		return false
+	}
+	hn, ok1 := isInt(first[0])
+	hd, ok2 := isInt(first[1])
+	if !(ok1 && ok2 && hd > 0 && h.width == hd+1 && !isNum(cell(recs[1], 0))) {
+		return false
+	}
+	h.skipFirst = true
+	h.declaredN = hn
+	h.format = "word2vec"
+	r.infof(CodeWord2vecHeader, name, s.lineNos[0],
+		"Line %d of %s is a word2vec header (%d words of %d dimensions); it was skipped.", s.lineNos[0], name, hn, hd)
+	return true
+}
+
+// otherHeader takes the first of recs (two or more records) when it is not a
+// word2vec header and sets h's skipFirst, names and sklearnTarget when it is a
+// sklearn count line, a line of column names (text over numeric columns) or a
+// line whose width differs from h.width. It warns about each, except column
+// names of a comma- or semicolon-separated file, where a header is usual.
+func otherHeader(name string, s textSample, recs [][]string, delim byte, h *tableHeader, r *reporter) {
+	first, width := recs[0], h.width
+	someTextOverNumbers := false
+	for j, c := range first {
+		n := isNum(c)
+		if !n && j < width && columnNumeric(recs[1:], j) {
+			someTextOverNumbers = true
+		}
+	}
+	hn, ok1 := isInt(first[0])
+	hd, ok2 := 0, false
+	if len(first) > 1 {
+		hd, ok2 = isInt(first[1])
+	}
+	line := s.lineNos[0]
+	switch {
+	case ok1 && ok2 && hn > 0 && hd == width-1 && (len(first) != width || someTextOverNumbers):
+		// sklearn's "n_samples,n_features,class names…" line: the last column is the target.
+		h.skipFirst = true
+		h.sklearnTarget = cloneAll(first[2:])
+		r.warnf(CodeTensorHeaderRow, name, line, "", "",
+			"Line %d of %s (%s) is not a vector: it is a count line (%d samples, %d features, then class names) as sklearn writes. It was skipped and the last column was read as the target label.",
+			line, name, quote(string(s.lines[0])), hn, hd)
+	case len(first) == width && someTextOverNumbers:
+		h.skipFirst = true
+		h.names = cloneAll(first)
+		if delim == '\t' || delim == ' ' {
+			r.warnf(CodeTensorHeaderRow, name, line, "", "",
+				"Line %d of %s is a header (%s); it was used as column names. TensorBoard would fail on it.",
+				line, name, quote(string(s.lines[0])))
+		}
+	case len(first) != width:
+		h.skipFirst = true
+		r.warnf(CodeTensorHeaderRow, name, line, "", "",
+			"Line %d of %s (%s) is not a vector: %d fields where the next lines have %d. It was skipped.",
+			line, name, quote(string(s.lines[0])), len(first), width)
+	}
 }
 
 func widthOrD(width, d, listCol int) int {
