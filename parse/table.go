@@ -294,7 +294,7 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s is empty: it holds no vectors.", f.Name)
 		return nil
 	}
-	sample, sampleLines, sampleBytes := smp.lines, smp.lineNos, smp.bytes
+	sample, sampleBytes := smp.lines, smp.bytes
 	delim := pickDelimiter(sample, opts)
 	t.delim = delim
 	recs, useCSV := splitSample(smp, text, delim)
@@ -311,103 +311,15 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		return nil
 	}
 
-	// Column classification.
-	kinds := make([]colKind, width)
-	for j := range kinds {
-		kinds[j] = classify(data, j)
-	}
-	name := func(j int) string {
-		if j < len(names) {
-			return names[j]
-		}
-		return fmt.Sprintf("column %d", j+1)
-	}
-	isVec := make([]bool, width)
-	dropCol := make([]bool, width) // neither dimension nor metadata (a pandas index)
-	listCol := -1
-	for j, k := range kinds {
-		if k == colList && listCol < 0 {
-			listCol = j
-		}
-	}
-	for j, k := range kinds {
-		switch {
-		case j < opts.DropTensorColumns:
-		case listCol >= 0:
-			isVec[j] = j == listCol
-		case k == colNumeric:
-			isVec[j] = true
-		}
-	}
-	// Named header: index and label-like numeric columns are metadata.
-	if names != nil && listCol < 0 {
-		if isVec[0] && indexNames[strings.ToLower(strings.TrimSpace(names[0]))] && isIndexSample(data, 0) {
-			isVec[0] = false
-			dropCol[0] = true
-			r.infof(CodeIndexColumn, f.Name, sampleLines[0], "Column 1 of %s (%s) counts the rows; it is an index, not a dimension, and was left out.", f.Name, quote(names[0]))
-		}
-		for j := range isVec {
-			if isVec[j] && labelNames[strings.ToLower(strings.TrimSpace(names[j]))] && countVec(isVec) > 1 && columnIntegers(data, j) {
-				isVec[j] = false
-				r.infof(CodeTensorLabelColumn, f.Name, sampleLines[0], "Column %d of %s (%s) was read as metadata, not as a dimension.", j+1, f.Name, quote(names[j]))
-			}
-		}
-	}
-	if sklearnTarget != nil && width > 1 {
-		isVec[width-1] = false
-	}
-	if countVec(isVec) == 0 {
-		r.errorf(CodeNonNumeric, f.Name, sampleLines[0], "Check that this is the tensor file (numbers only).", "",
-			"%s has no numeric column: line %d reads %s%s.", f.Name, sampleLines[0], quote(string(sample[0])), decimalCommaNote(cell(data[0], 0)))
+	plan, ok := planColumns(f.Name, smp, data, hdr, opts, r)
+	if !ok {
 		return nil
 	}
-	var metaCols []int
-	textCols := 0
-	for j := range isVec {
-		if !isVec[j] && !dropCol[j] && kinds[j] != colEmpty {
-			metaCols = append(metaCols, j)
-			if kinds[j] == colText {
-				textCols++
-			}
-		}
-	}
-	if t.format == "" {
-		switch {
-		case names != nil && delim == ',':
-			t.format = "csv"
-		case delim == ' ' && len(metaCols) == 1 && metaCols[0] == 0 && kinds[0] == colText:
-			t.format = "word2vec"
-		case delim == '\t':
-			t.format = "tsv"
-		case delim == ',':
-			t.format = "csv"
-		case delim == ';':
-			t.format = "csv"
-		default:
-			t.format = "txt"
-		}
-	}
-	if delim != '\t' {
-		r.infof(CodeDelimiter, f.Name, 0, "%s is split on %s.", f.Name, map[byte]string{',': "commas", ';': "semicolons", ' ': "runs of spaces"}[delim])
-	}
-	if names == nil && textCols > 0 && t.format != "word2vec" {
-		j := metaCols[0]
-		for _, c := range metaCols {
-			if kinds[c] == colText {
-				j = c
-				break
-			}
-		}
-		r.warnf(CodeTensorLabelColumn, f.Name, sampleLines[0], "", "",
-			"Column %d of %s holds text (line %d: %s), not numbers; it was read as labels. TensorBoard would fail on it.",
-			j+1, f.Name, sampleLines[0], quote(cell(data[0], j)))
-	}
-	// Unnamed leading index column: warn, and verify on every row below.
-	checkIndex := names == nil && isVec[0] && listCol < 0 && countVec(isVec) > 1 && isIndexSample(data, 0)
-	indexBase := 0
-	if checkIndex {
-		indexBase, _ = isInt(cell(data[0], 0))
-	}
+	kinds, isVec, listCol, metaCols := plan.kinds, plan.isVec, plan.listCol, plan.metaCols
+	checkIndex, indexBase := plan.checkIndex, plan.indexBase
+	name := func(j int) string { return colName(names, j) }
+	t.format = tableFormat(hdr, delim, plan)
+	announceColumns(f.Name, smp, data, delim, hdr, plan, t.format, r)
 
 	// Full pass.
 	var it recordIter
@@ -833,6 +745,139 @@ func otherHeader(name string, s textSample, recs [][]string, delim byte, h *tabl
 			"Line %d of %s (%s) is not a vector: %d fields where the next lines have %d. It was skipped.",
 			line, name, quote(string(s.lines[0])), len(first), width)
 	}
+}
+
+// colPlan says what each column of a text table becomes.
+type colPlan struct {
+	kinds      []colKind
+	isVec      []bool // a dimension, or the column of list-valued vectors
+	dropCol    []bool // neither dimension nor metadata (a named pandas index)
+	listCol    int    // the column holding whole vectors as lists, or -1
+	metaCols   []int  // the columns read as labels, in order (not empty ones)
+	textCols   int    // how many of metaCols hold text
+	checkIndex bool   // column 1 looks like an unnamed index: verify it on every row
+	indexBase  int    // its first value (0 or 1) when checkIndex
+}
+
+// planColumns takes the sampled records after the header (data, at least one) and
+// the header, and returns what each of h.width columns becomes: numeric columns
+// are dimensions (or the first list column alone), except the first
+// opts.DropTensorColumns, a named index, integer columns named like labels and a
+// sklearn target; the other non-empty columns are labels. It reports the columns
+// taken out by name (info); ok is false, reported, when no column is numeric.
+func planColumns(name string, s textSample, data [][]string, h tableHeader, opts Options, r *reporter) (p colPlan, ok bool) {
+	p.kinds = make([]colKind, h.width)
+	p.listCol = -1
+	for j := range p.kinds {
+		p.kinds[j] = classify(data, j)
+		if p.kinds[j] == colList && p.listCol < 0 {
+			p.listCol = j
+		}
+	}
+	p.isVec = make([]bool, h.width)
+	p.dropCol = make([]bool, h.width)
+	for j, k := range p.kinds {
+		switch {
+		case j < opts.DropTensorColumns:
+		case p.listCol >= 0:
+			p.isVec[j] = j == p.listCol
+		case k == colNumeric:
+			p.isVec[j] = true
+		}
+	}
+	if h.names != nil && p.listCol < 0 {
+		namedMetaColumns(name, s.lineNos[0], data, h.names, &p, r)
+	}
+	if h.sklearnTarget != nil && h.width > 1 {
+		p.isVec[h.width-1] = false
+	}
+	if countVec(p.isVec) == 0 {
+		r.errorf(CodeNonNumeric, name, s.lineNos[0], "Check that this is the tensor file (numbers only).", "",
+			"%s has no numeric column: line %d reads %s%s.", name, s.lineNos[0], quote(string(s.lines[0])), decimalCommaNote(cell(data[0], 0)))
+		return p, false
+	}
+	for j := range p.isVec {
+		if !p.isVec[j] && !p.dropCol[j] && p.kinds[j] != colEmpty {
+			p.metaCols = append(p.metaCols, j)
+			if p.kinds[j] == colText {
+				p.textCols++
+			}
+		}
+	}
+	// An unnamed leading column that counts the rows: warned about later if every row agrees.
+	p.checkIndex = h.names == nil && p.isVec[0] && p.listCol < 0 && countVec(p.isVec) > 1 && isIndexSample(data, 0)
+	if p.checkIndex {
+		p.indexBase, _ = isInt(cell(data[0], 0))
+	}
+	return p, true
+}
+
+// namedMetaColumns takes the sampled records of a table with column names and
+// turns numeric columns into metadata in p: a first column named like a pandas
+// index that counts the rows is dropped, integer columns named like labels
+// (while another dimension remains) become labels. It reports each (info) at line,
+// the header's line.
+func namedMetaColumns(name string, line int, data [][]string, names []string, p *colPlan, r *reporter) {
+	if p.isVec[0] && indexNames[strings.ToLower(strings.TrimSpace(names[0]))] && isIndexSample(data, 0) {
+		p.isVec[0] = false
+		p.dropCol[0] = true
+		r.infof(CodeIndexColumn, name, line, "Column 1 of %s (%s) counts the rows; it is an index, not a dimension, and was left out.", name, quote(names[0]))
+	}
+	for j := range p.isVec {
+		if p.isVec[j] && labelNames[strings.ToLower(strings.TrimSpace(names[j]))] && countVec(p.isVec) > 1 && columnIntegers(data, j) {
+			p.isVec[j] = false
+			r.infof(CodeTensorLabelColumn, name, line, "Column %d of %s (%s) was read as metadata, not as a dimension.", j+1, name, quote(names[j]))
+		}
+	}
+}
+
+// tableFormat takes the header, delimiter and plan of a text table and returns
+// the format name the report gives it: word2vec, csv, tsv or txt.
+func tableFormat(h tableHeader, delim byte, p colPlan) string {
+	switch {
+	case h.format != "":
+		return h.format
+	case h.names != nil && delim == ',':
+		return "csv"
+	case delim == ' ' && len(p.metaCols) == 1 && p.metaCols[0] == 0 && p.kinds[0] == colText:
+		return "word2vec"
+	case delim == '\t':
+		return "tsv"
+	case delim == ',', delim == ';':
+		return "csv"
+	}
+	return "txt"
+}
+
+// announceColumns reports how a text table of the given format is read: its
+// delimiter when it is not a tab (info), and an unnamed text column read as labels
+// (a warning, as TensorBoard would refuse the file; not for word2vec, where the
+// words are expected). data are the sampled records after the header.
+func announceColumns(name string, s textSample, data [][]string, delim byte, h tableHeader, p colPlan, format string, r *reporter) {
+	if delim != '\t' {
+		r.infof(CodeDelimiter, name, 0, "%s is split on %s.", name, map[byte]string{',': "commas", ';': "semicolons", ' ': "runs of spaces"}[delim])
+	}
+	if h.names != nil || p.textCols == 0 || format == "word2vec" {
+		return
+	}
+	j := p.metaCols[0]
+	for _, c := range p.metaCols {
+		if p.kinds[c] == colText {
+			j = c
+			break
+		}
+	}
+	r.warnf(CodeTensorLabelColumn, name, s.lineNos[0], "", "",
+		"Column %d of %s holds text (line %d: %s), not numbers; it was read as labels. TensorBoard would fail on it.",
+		j+1, name, s.lineNos[0], quote(cell(data[0], j)))
+}
+
+// colName returns the name of column j: its header name, else "column j+1".
+func colName(names []string, j int) string {
+	if j < len(names) {
+		return names[j]
+	}
+	return fmt.Sprintf("column %d", j+1)
 }
 
 func widthOrD(width, d, listCol int) int {
