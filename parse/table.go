@@ -282,93 +282,101 @@ func (p *problems) add(line, col int, cell string, got int) {
 // word2vec/fastText .vec. Text columns become labels. Memory: n×d float32 plus one
 // string per label cell; the file is not copied unless it needs re-encoding.
 func parseTextTensor(f File, opts Options, r *reporter) *tensor {
-	t := &tensor{file: f.Name, declaredN: -1}
 	win, ok := readTextWindow(f, r)
 	if !ok {
 		return nil
 	}
-	text, skip, size, streamed := win.text, win.skip, win.size, win.streamed
-	t.noFinalNewline = win.noFinalNewline
-	smp := sampleText(text)
-	if len(smp.lines) == 0 {
-		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s is empty: it holds no vectors.", f.Name)
+	tb, ok := planTextTable(f, win, opts, r)
+	if !ok {
 		return nil
 	}
-	sample, sampleBytes := smp.lines, smp.bytes
-	delim := pickDelimiter(sample, opts)
-	t.delim = delim
-	recs, useCSV := splitSample(smp, text, delim)
+	t := &tensor{file: f.Name, format: tb.format, delim: tb.delim, declaredN: tb.hdr.declaredN, noFinalNewline: win.noFinalNewline}
+	rows, ok := readRows(tb, t, opts, r)
+	if !ok {
+		return nil
+	}
+	return finishTable(tb, t, rows, r)
+}
 
-	hdr := detectHeader(f.Name, smp, recs, delim, r)
-	skipFirst, names, sklearnTarget, width := hdr.skipFirst, hdr.names, hdr.sklearnTarget, hdr.width
-	t.declaredN, t.format = hdr.declaredN, hdr.format
+// textTable is what parseTextTensor learns about a text tensor before its full pass.
+type textTable struct {
+	f      File
+	win    textWindow
+	sample textSample
+	delim  byte
+	useCSV bool // records are read by encoding/csv (see splitSample)
+	hdr    tableHeader
+	plan   colPlan
+	format string // see tableFormat
+}
+
+// planTextTable takes a tensor file and its text window and returns the plan of
+// its full pass: the sample, delimiter, header, columns and format, reporting
+// what it decided. ok is false, reported, when the text holds no line, only a
+// header, or no numeric column.
+func planTextTable(f File, win textWindow, opts Options, r *reporter) (tb *textTable, ok bool) {
+	tb = &textTable{f: f, win: win, sample: sampleText(win.text)}
+	if len(tb.sample.lines) == 0 {
+		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s is empty: it holds no vectors.", f.Name)
+		return nil, false
+	}
+	tb.delim = pickDelimiter(tb.sample.lines, opts)
+	recs, useCSV := splitSample(tb.sample, win.text, tb.delim)
+	tb.useCSV = useCSV
+	tb.hdr = detectHeader(f.Name, tb.sample, recs, tb.delim, r)
 	data := recs
-	if skipFirst {
+	if tb.hdr.skipFirst {
 		data = recs[1:]
 	}
 	if len(data) == 0 {
 		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s holds a header line and no vectors.", f.Name)
-		return nil
+		return nil, false
 	}
+	if tb.plan, ok = planColumns(f.Name, tb.sample, data, tb.hdr, opts, r); !ok {
+		return nil, false
+	}
+	tb.format = tableFormat(tb.hdr, tb.delim, tb.plan)
+	announceColumns(f.Name, tb.sample, data, tb.delim, tb.hdr, tb.plan, tb.format, r)
+	return tb, true
+}
 
-	plan, ok := planColumns(f.Name, smp, data, hdr, opts, r)
-	if !ok {
-		return nil
-	}
-	kinds, isVec, listCol, metaCols := plan.kinds, plan.isVec, plan.listCol, plan.metaCols
-	checkIndex, indexBase := plan.checkIndex, plan.indexBase
-	name := func(j int) string { return colName(names, j) }
-	t.format = tableFormat(hdr, delim, plan)
-	announceColumns(f.Name, smp, data, delim, hdr, plan, t.format, r)
+// tableRows is what the full pass over a text table collects besides t.vals and t.rows.
+type tableRows struct {
+	d           int        // dimensions per point; for a list column, set by the first good row
+	estRows     int        // rows expected from the sample's mean line length
+	labels      [][]string // the cells of each plan.metaCols column, one per row kept
+	ragged      problems   // rows of another width (or list length)
+	nonNum      problems   // cells that are not numbers
+	blanks      int        // blank lines followed by a row
+	blankFirst  int        // the line of the first blank line, or 0
+	checkIndex  bool       // column 1 has counted the rows on every row so far
+	badEncoding bool       // a streamed label was not UTF-8 (warned once)
+}
 
-	// Full pass.
-	var it recordIter
-	var src io.Reader = bytes.NewReader(text)
-	if streamed {
-		src = bufio.NewReaderSize(io.NewSectionReader(f.ReaderAt, skip, f.Size-skip), readChunk)
-	}
-	if useCSV {
-		cr := csv.NewReader(src)
-		cr.Comma = rune(delim)
-		cr.LazyQuotes = true
-		cr.FieldsPerRecord = -1
-		cr.ReuseRecord = true
-		it = &csvIter{cr: cr}
-	} else if streamed {
-		it = newStreamIter(f, skip, delim)
-	} else {
-		it = &fastIter{lr: lineReader{data: text}, delim: delim}
-	}
-	d := countVec(isVec)
-	if listCol >= 0 {
-		d = 0 // from the first row
-	}
-	avgLine := max(1, sampleBytes/len(sample))
-	estRows := int(size/int64(avgLine)) + 1
-	if d > 0 {
-		t.vals = make([]float32, 0, min(estRows*d+d, int(size/2)+d))
-	}
-	t.rows = make([]int32, 0, min(estRows, int(size/2)+1))
-	r.step.estimate(estRows, d)
-	labels := make([][]string, len(metaCols))
-	var ragged, nonNum problems
-	badEncoding := false
-	lastTick := int64(0)
+// readRows takes the plan of a text table and reads its records after the header
+// (at most opts.FirstN+opts.DropTensorRows rows when FirstN is set) into t.vals and
+// t.rows, returning what else it found. It ticks r.step every 256 KiB of text, so
+// that a Stepper can pause a long read. ok is false, reported, when the vectors
+// outgrow opts.maxBytes() or a streamed read fails.
+func readRows(tb *textTable, t *tensor, opts Options, r *reporter) (rows *tableRows, ok bool) {
+	it := openRecords(tb)
+	rows = startRows(tb, t, r)
 	limitRows := 0
 	if opts.FirstN > 0 {
 		limitRows = opts.FirstN + opts.DropTensorRows
 	}
-	blanks, blankFirst, pendingBlank := 0, 0, 0
-	seenHeader := !skipFirst
+	lastTick := int64(0)
+	pendingBlank := 0
+	seenHeader := !tb.hdr.skipFirst
 	for {
-		fields, line, blank, ok := it.next()
-		if !ok {
+		fields, line, blank, more := it.next()
+		if !more {
 			break
 		}
 		if blank {
 			pendingBlank++
-			if blankFirst == 0 {
-				blankFirst = line
+			if rows.blankFirst == 0 {
+				rows.blankFirst = line
 			}
 			continue
 		}
@@ -383,154 +391,290 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 				r.step.tick(off)
 			}
 		}
-		if pendingBlank > 0 {
-			blanks += pendingBlank
-			pendingBlank = 0
+		rows.blanks += pendingBlank // blank lines count only when a row follows
+		pendingBlank = 0
+		if !rows.addRow(tb, t, fields, line, r) {
+			continue
 		}
-		if len(fields) != width {
-			if !(len(fields) == width+1 && fields[width] == "") && !(len(fields) == width-1 && kinds[width-1] == colEmpty) {
-				ragged.add(line, 0, "", len(fields))
-				continue
-			}
-		}
-		start := len(t.vals)
-		bad := false
-		for j := 0; j < width && j < len(fields); j++ {
-			if !isVec[j] {
-				continue
-			}
-			if j == listCol {
-				var ok bool
-				t.vals, ok = parseList(fields[j], t.vals)
-				if !ok {
-					nonNum.add(line, j+1, fields[j], 0)
-					bad = true
-				}
-				continue
-			}
-			v, ok := parseNum(fields[j])
-			if !ok {
-				nonNum.add(line, j+1, fields[j], 0)
-				bad = true
-				v = 0
-			}
-			t.vals = append(t.vals, v)
-		}
-		if listCol >= 0 {
-			got := len(t.vals) - start
-			if d == 0 && !bad {
-				d = got
-			}
-			if got != d && !bad {
-				ragged.add(line, listCol+1, "", got)
-				t.vals = t.vals[:start]
-				continue
-			}
-			if bad {
-				t.vals = t.vals[:start]
-				continue
-			}
-		}
-		if checkIndex && len(t.rows) < len(t.vals) {
-			if v := t.vals[start]; v != float32(len(t.rows)+indexBase) {
-				checkIndex = false
-			}
-		}
-		for k, j := range metaCols {
-			v := ""
-			if j < len(fields) {
-				v = strings.Clone(fields[j])
-				if streamed && !utf8.ValidString(v) {
-					// Streamed text was not re-encoded up front: fix labels one by one.
-					if !badEncoding {
-						badEncoding = true
-						r.warnf(CodeEncoding, f.Name, line, "Save the file as UTF-8.", "",
-							"%s is not UTF-8 (line %d); its labels were read as Windows-1252, so accented letters may be wrong.", f.Name, line)
-					}
-					v = latin1String(v)
-				}
-			}
-			labels[k] = append(labels[k], v)
-		}
-		t.rows = append(t.rows, int32(line))
-		if int64(len(t.vals))*4 > opts.maxBytes() {
-			dd := max(d, 1)
-			fit := int(opts.maxBytes() / int64(4*dd))
-			r.errorf(CodeTooLarge, f.Name, line, fmt.Sprintf("Use the first %d points.", fit), fmt.Sprintf("firstN=%d", fit),
-				"%s needs more than %d MB as float32 (about %d points of %d dims); the limit is %d MB.", f.Name, opts.maxBytes()>>20, estRows, dd, opts.maxBytes()>>20)
-			return nil
+		if rowsTooLarge(tb.f.Name, t, rows, line, opts, r) {
+			return nil, false
 		}
 		if limitRows > 0 && len(t.rows) >= limitRows {
 			break
 		}
 	}
-	if ci, ok := it.(*csvIter); ok && ci.err != nil {
-		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s: %v", f.Name, ci.err)
+	return rows, iteratorDone(tb.f.Name, it, r)
+}
+
+// openRecords takes the plan of a text table and returns an iterator over all its
+// records: encoding/csv when tb.useCSV, else lines split on tb.delim; read from
+// the window's text, or for a streamed file through f.ReaderAt in readChunk pieces.
+func openRecords(tb *textTable) recordIter {
+	f, w := tb.f, tb.win
+	if tb.useCSV {
+		var src io.Reader = bytes.NewReader(w.text)
+		if w.streamed {
+			src = bufio.NewReaderSize(io.NewSectionReader(f.ReaderAt, w.skip, f.Size-w.skip), readChunk)
+		}
+		cr := csv.NewReader(src)
+		cr.Comma = rune(tb.delim)
+		cr.LazyQuotes = true
+		cr.FieldsPerRecord = -1
+		cr.ReuseRecord = true
+		return &csvIter{cr: cr}
 	}
-	if si, ok := it.(*streamIter); ok && si.err != nil {
-		r.errorf(CodeReadError, f.Name, si.line, "Choose the file again.", "", "%s cannot be read after line %d: %v.", f.Name, si.line, si.err)
+	if w.streamed {
+		return newStreamIter(f, w.skip, tb.delim)
+	}
+	return &fastIter{lr: lineReader{data: w.text}, delim: tb.delim}
+}
+
+// startRows takes the plan of a text table and returns the empty state of its full
+// pass, after allocating t.vals and t.rows for the rows estimated from the sample
+// (bounded by the text's size) and telling r.step the estimated shape.
+func startRows(tb *textTable, t *tensor, r *reporter) *tableRows {
+	p := &tb.plan
+	rows := &tableRows{d: countVec(p.isVec), labels: make([][]string, len(p.metaCols)), checkIndex: p.checkIndex}
+	if p.listCol >= 0 {
+		rows.d = 0 // from the first row
+	}
+	size := tb.win.size
+	avgLine := max(1, tb.sample.bytes/len(tb.sample.lines))
+	rows.estRows = int(size/int64(avgLine)) + 1
+	if rows.d > 0 {
+		t.vals = make([]float32, 0, min(rows.estRows*rows.d+rows.d, int(size/2)+rows.d))
+	}
+	t.rows = make([]int32, 0, min(rows.estRows, int(size/2)+1))
+	r.step.estimate(rows.estRows, rows.d)
+	return rows
+}
+
+// addRow takes one record of a text table (line is its line number) and appends
+// its dimensions to t.vals, its line to t.rows and its label cells to
+// rows.labels, returning true. A record of another width, or whose list cell is
+// bad or of another length, is noted in rows.ragged or rows.nonNum and left out
+// (false); a bad cell of a plain column is noted in rows.nonNum and read as 0.
+func (rows *tableRows) addRow(tb *textTable, t *tensor, fields []string, line int, r *reporter) bool {
+	p, width := &tb.plan, tb.hdr.width
+	if len(fields) != width {
+		if !(len(fields) == width+1 && fields[width] == "") && !(len(fields) == width-1 && p.kinds[width-1] == colEmpty) {
+			rows.ragged.add(line, 0, "", len(fields))
+			return false
+		}
+	}
+	start := len(t.vals)
+	var bad bool
+	t.vals, bad = parseCells(fields, width, p.isVec, p.listCol, t.vals, &rows.nonNum, line)
+	if p.listCol >= 0 {
+		got := len(t.vals) - start
+		if rows.d == 0 && !bad {
+			rows.d = got
+		}
+		if got != rows.d && !bad {
+			rows.ragged.add(line, p.listCol+1, "", got)
+			t.vals = t.vals[:start]
+			return false
+		}
+		if bad {
+			t.vals = t.vals[:start]
+			return false
+		}
+	}
+	if rows.checkIndex && len(t.rows) < len(t.vals) {
+		if v := t.vals[start]; v != float32(len(t.rows)+p.indexBase) {
+			rows.checkIndex = false
+		}
+	}
+	rows.addLabels(tb, fields, line, r)
+	t.rows = append(t.rows, int32(line))
+	return true
+}
+
+// parseCells takes the fields of one record and appends to vals the values of
+// its dimension columns (isVec, among the first width): one number per cell, or
+// all the numbers of the list column listCol. A cell that is not a number (or a
+// list) is noted in nonNum at line, and a bad plain cell is appended as 0. It
+// returns vals and whether a cell was bad.
+func parseCells(fields []string, width int, isVec []bool, listCol int, vals []float32, nonNum *problems, line int) ([]float32, bool) {
+	bad := false
+	for j := 0; j < width && j < len(fields); j++ {
+		if !isVec[j] {
+			continue
+		}
+		if j == listCol {
+			var ok bool
+			vals, ok = parseList(fields[j], vals)
+			if !ok {
+				nonNum.add(line, j+1, fields[j], 0)
+				bad = true
+			}
+			continue
+		}
+		v, ok := parseNum(fields[j])
+		if !ok {
+			nonNum.add(line, j+1, fields[j], 0)
+			bad = true
+			v = 0
+		}
+		vals = append(vals, v)
+	}
+	return vals, bad
+}
+
+// addLabels takes one record read at line and appends its label cells (the
+// plan's metaCols, "" when missing) to rows.labels, copied out of the read
+// buffer. A streamed file was not re-encoded up front, so a cell that is not
+// UTF-8 is decoded as Windows-1252, with one warning for the file.
+func (rows *tableRows) addLabels(tb *textTable, fields []string, line int, r *reporter) {
+	for k, j := range tb.plan.metaCols {
+		v := ""
+		if j < len(fields) {
+			v = strings.Clone(fields[j])
+			if tb.win.streamed && !utf8.ValidString(v) {
+				if !rows.badEncoding {
+					rows.badEncoding = true
+					r.warnf(CodeEncoding, tb.f.Name, line, "Save the file as UTF-8.", "",
+						"%s is not UTF-8 (line %d); its labels were read as Windows-1252, so accented letters may be wrong.", tb.f.Name, line)
+				}
+				v = latin1String(v)
+			}
+		}
+		rows.labels[k] = append(rows.labels[k], v)
+	}
+}
+
+// rowsTooLarge takes t after the row read at line and reports whether its vectors
+// need more than opts.maxBytes() as float32; if so it reports the error, with
+// the number of points that would fit as the fix.
+func rowsTooLarge(name string, t *tensor, rows *tableRows, line int, opts Options, r *reporter) bool {
+	if int64(len(t.vals))*4 <= opts.maxBytes() {
+		return false
+	}
+	dd := max(rows.d, 1)
+	fit := int(opts.maxBytes() / int64(4*dd))
+	r.errorf(CodeTooLarge, name, line, fmt.Sprintf("Use the first %d points.", fit), fmt.Sprintf("firstN=%d", fit),
+		"%s needs more than %d MB as float32 (about %d points of %d dims); the limit is %d MB.", name, opts.maxBytes()>>20, rows.estRows, dd, opts.maxBytes()>>20)
+	return true
+}
+
+// iteratorDone takes the iterator that ended the full pass over file name and
+// reports why it ended early, if it did: a CSV syntax error is reported as
+// non-numeric (ok stays true: the rows problems decide), a failed streamed read
+// as a read error, with ok false.
+func iteratorDone(name string, it recordIter, r *reporter) (ok bool) {
+	if ci, isCSV := it.(*csvIter); isCSV && ci.err != nil {
+		r.errorf(CodeNonNumeric, name, 0, "", "", "%s: %v", name, ci.err)
+	}
+	if si, isStream := it.(*streamIter); isStream && si.err != nil {
+		r.errorf(CodeReadError, name, si.line, "Choose the file again.", "", "%s cannot be read after line %d: %v.", name, si.line, si.err)
+		return false
+	}
+	return true
+}
+
+// finishTable takes a text table, t after its full pass and what the pass found.
+// It reports blank lines, ragged rows and non-numbers, then sets t's shape and
+// label columns and checks the result (see checkTable). It returns t, or nil
+// (reported) when some row was bad or no vector was read.
+func finishTable(tb *textTable, t *tensor, rows *tableRows, r *reporter) *tensor {
+	if !reportRowProblems(tb, rows, r) {
 		return nil
 	}
-	if blanks > 0 {
-		r.warnf(CodeBlankLine, f.Name, blankFirst, "Remove blank lines from the tensor file, or add the matching empty rows to the metadata.", "",
+	t.d = rows.d
+	t.n = len(t.rows)
+	if t.n == 0 || t.d == 0 {
+		r.errorf(CodeNonNumeric, tb.f.Name, 0, "", "", "%s holds no vectors.", tb.f.Name)
+		return nil
+	}
+	t.labels = tableLabels(tb, rows.labels)
+	checkTable(tb, t, rows, r)
+	return t
+}
+
+// reportRowProblems takes what the full pass over a text table found and reports
+// its blank lines between vectors (a warning), ragged rows and non-numeric cells
+// (errors, one per kind, with the first examples). It returns false when there
+// were ragged rows or non-numbers.
+func reportRowProblems(tb *textTable, rows *tableRows, r *reporter) bool {
+	name, ragged, nonNum := tb.f.Name, &rows.ragged, &rows.nonNum
+	if rows.blanks > 0 {
+		r.warnf(CodeBlankLine, name, rows.blankFirst, "Remove blank lines from the tensor file, or add the matching empty rows to the metadata.", "",
 			"%s has %s between vectors (first on line %d); they were skipped, so check that the metadata does not hold rows for them.",
-			f.Name, plural(blanks, "blank line", "blank lines"), blankFirst)
+			name, plural(rows.blanks, "blank line", "blank lines"), rows.blankFirst)
 	}
 	if ragged.count > 0 {
-		r.add(Diagnostic{Severity: Error, Code: CodeRaggedRow, File: f.Name, Line: ragged.lines[0],
+		r.add(Diagnostic{Severity: Error, Code: CodeRaggedRow, File: name, Line: ragged.lines[0],
 			Message: fmt.Sprintf("Line %d of %s has %d fields where the others have %d (%s like this: line %s).",
-				ragged.lines[0], f.Name, ragged.got[0], widthOrD(width, d, listCol), plural(ragged.count, "line", "lines"), lineList(ragged.lines, ragged.count)),
+				ragged.lines[0], name, ragged.got[0], widthOrD(tb.hdr.width, rows.d, tb.plan.listCol), plural(ragged.count, "line", "lines"), lineList(ragged.lines, ragged.count)),
 			Fix: "Give every line the same number of values."})
 	}
 	if nonNum.count > 0 {
-		r.add(Diagnostic{Severity: Error, Code: CodeNonNumeric, File: f.Name, Line: nonNum.lines[0], Column: nonNum.cols[0],
+		r.add(Diagnostic{Severity: Error, Code: CodeNonNumeric, File: name, Line: nonNum.lines[0], Column: nonNum.cols[0],
 			Message: fmt.Sprintf("Line %d, column %d of %s: %s is not a number%s (%s like this, on line %s).",
-				nonNum.lines[0], nonNum.cols[0], f.Name, quote(nonNum.cells[0]), decimalCommaNote(nonNum.cells[0]), plural(nonNum.count, "cell", "cells"), lineList(nonNum.lines, nonNum.count)),
+				nonNum.lines[0], nonNum.cols[0], name, quote(nonNum.cells[0]), decimalCommaNote(nonNum.cells[0]), plural(nonNum.count, "cell", "cells"), lineList(nonNum.lines, nonNum.count)),
 			Fix: "Make every value of the tensor file a number."})
 	}
-	if ragged.count > 0 || nonNum.count > 0 {
-		return nil
+	return ragged.count == 0 && nonNum.count == 0
+}
+
+// tableLabels takes a text table and the cells of its label columns and returns
+// them as named columns (nil when there are none): by header name, else
+// "column N", a single unnamed text column being "label"; after a sklearn count
+// line the last is "target", followed by a "class" column of the class names
+// its integers index when the count line named classes.
+func tableLabels(tb *textTable, labels [][]string) []Column {
+	var cols []Column
+	p, h := &tb.plan, &tb.hdr
+	for k, j := range p.metaCols {
+		cols = append(cols, Column{Name: colName(h.names, j), Values: labels[k]})
 	}
-	t.d = d
-	t.n = len(t.rows)
-	if t.n == 0 || d == 0 {
-		r.errorf(CodeNonNumeric, f.Name, 0, "", "", "%s holds no vectors.", f.Name)
-		return nil
+	if len(cols) == 1 && h.names == nil && p.kinds[p.metaCols[0]] == colText {
+		cols[0].Name = "label"
 	}
-	for k, j := range metaCols {
-		t.labels = append(t.labels, Column{Name: name(j), Values: labels[k]})
-	}
-	if len(t.labels) == 1 && names == nil && kinds[metaCols[0]] == colText {
-		t.labels[0].Name = "label"
-	}
-	if sklearnTarget != nil && len(t.labels) > 0 {
-		tc := &t.labels[len(t.labels)-1]
+	if h.sklearnTarget != nil && len(cols) > 0 {
+		tc := &cols[len(cols)-1]
 		tc.Name = "target"
-		if len(sklearnTarget) > 0 {
-			names := make([]string, len(tc.Values))
-			for i, v := range tc.Values {
-				if k, ok := isInt(v); ok && k >= 0 && k < len(sklearnTarget) {
-					names[i] = sklearnTarget[k]
-				} else {
-					names[i] = v
-				}
-			}
-			t.labels = append(t.labels, Column{Name: "class", Values: names})
+		if len(h.sklearnTarget) > 0 {
+			cols = append(cols, Column{Name: "class", Values: classNames(tc.Values, h.sklearnTarget)})
 		}
 	}
-	if checkIndex && t.n >= 3 {
+	return cols
+}
+
+// classNames takes the values of a sklearn target column and the class names of
+// its count line and returns, for each value, the class it indexes, or the value
+// itself when it is not an index of classes.
+func classNames(values, classes []string) []string {
+	names := make([]string, len(values))
+	for i, v := range values {
+		if k, ok := isInt(v); ok && k >= 0 && k < len(classes) {
+			names[i] = classes[k]
+		} else {
+			names[i] = v
+		}
+	}
+	return names
+}
+
+// checkTable takes a text table and its complete tensor t and notes what may be
+// wrong with the result: a first column that counted the rows on every row
+// (t.indexCol, a warning), a word2vec header whose count differs from the rows
+// read (a warning), and a first row reading 0, 1, …, D-1 (t.firstSeq).
+func checkTable(tb *textTable, t *tensor, rows *tableRows, r *reporter) {
+	name, base := tb.f.Name, tb.plan.indexBase
+	if rows.checkIndex && t.n >= 3 {
 		t.indexCol = true
-		r.warnf(CodeIndexColumn, f.Name, int(t.rows[0]), "Drop the first column: it numbers the rows.", "dropTensorColumns=1",
+		r.warnf(CodeIndexColumn, name, int(t.rows[0]), "Drop the first column: it numbers the rows.", "dropTensorColumns=1",
 			"Column 1 of %s counts the rows (%d, %d, %d, …); it looks like an index, not a dimension.",
-			f.Name, indexBase, indexBase+1, indexBase+2)
+			name, base, base+1, base+2)
 	}
 	if t.declaredN >= 0 && t.declaredN != t.n {
-		r.warnf(CodeWord2vecHeader, f.Name, 1, "", "", "The word2vec header of %s announces %d words but the file holds %d.", f.Name, t.declaredN, t.n)
+		r.warnf(CodeWord2vecHeader, name, 1, "", "", "The word2vec header of %s announces %d words but the file holds %d.", name, t.declaredN, t.n)
 	}
 	// A first row 0, 1, …, D-1 is a header of column numbers (pandas to_csv with header=True).
-	if t.n > 1 && d > 1 {
+	if t.n > 1 && t.d > 1 {
 		seq := true
-		for j := 0; j < d; j++ {
+		for j := 0; j < t.d; j++ {
 			if t.vals[j] != float32(j) {
 				seq = false
 				break
@@ -538,7 +682,6 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		}
 		t.firstSeq = seq
 	}
-	return t
 }
 
 // textWindow is the text of a tensor file that parseTextTensor samples: all of it, or
