@@ -281,6 +281,11 @@ func (p *problems) add(line, col int, cell string, got int) {
 // header, pandas index and list columns), semicolon- or space-separated text and
 // word2vec/fastText .vec. Text columns become labels. Memory: n×d float32 plus one
 // string per label cell; the file is not copied unless it needs re-encoding.
+//
+// It runs in four steps: readTextWindow reads the text (or a streamed file's first
+// lines), planTextTable samples it and decides the delimiter, the header and what
+// each column becomes, readRows reads every row, and finishTable reports bad rows
+// and completes the tensor. It returns nil when the file cannot be used (reported).
 func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 	win, ok := readTextWindow(f, r)
 	if !ok {
@@ -296,6 +301,47 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		return nil
 	}
 	return finishTable(tb, t, rows, r)
+}
+
+// textWindow is the text of a tensor file that parseTextTensor samples: all of it, or
+// for a streamed file its first prefixSize bytes cut back to the last complete line.
+type textWindow struct {
+	text           []byte // the whole text, or its first complete lines when streamed
+	skip           int64  // bytes of UTF-8 byte-order mark before the text (streamed only)
+	size           int64  // bytes of text in the whole file, after the mark
+	streamed       bool   // the rows are read through f.ReaderAt, not from text
+	noFinalNewline bool   // the file's last byte is not a newline
+}
+
+// readTextWindow takes a tensor file and returns its text window. A file in memory
+// is re-encoded to UTF-8 by prepText (which reports what it changed); a streamed one
+// only loses its byte-order mark. ok is false when the file cannot be read (reported).
+func readTextWindow(f File, r *reporter) (w textWindow, ok bool) {
+	w.streamed = f.streamed()
+	if !w.streamed {
+		w.text = prepText(f.Name, f.Data, r, true).text
+		w.size = int64(len(w.text))
+		w.noFinalNewline = len(w.text) > 0 && w.text[len(w.text)-1] != '\n'
+		return w, true
+	}
+	if bytes.HasPrefix(mustHead(f, 3), []byte{0xEF, 0xBB, 0xBF}) {
+		w.skip = 3
+	}
+	text, err := readAtFull(f.ReaderAt, w.skip, int(min(int64(prefixSize), f.Size-w.skip)))
+	if err != nil {
+		r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
+		return w, false
+	}
+	if int64(len(text)) < f.Size-w.skip {
+		if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
+			text = text[:i+1] // the last line of the prefix may be cut
+		}
+	}
+	w.text = text
+	w.size = f.Size - w.skip
+	last, err := readAtFull(f.ReaderAt, f.Size-1, 1)
+	w.noFinalNewline = err == nil && last[0] != '\n'
+	return w, true
 }
 
 // textTable is what parseTextTensor learns about a text tensor before its full pass.
@@ -338,6 +384,304 @@ func planTextTable(f File, win textWindow, opts Options, r *reporter) (tb *textT
 	tb.format = tableFormat(tb.hdr, tb.delim, tb.plan)
 	announceColumns(f.Name, tb.sample, data, tb.delim, tb.hdr, tb.plan, tb.format, r)
 	return tb, true
+}
+
+// textSample is the first non-blank lines of a text window, from which the
+// delimiter, the header and the columns are guessed.
+type textSample struct {
+	lines   [][]byte // at most 64 lines, without their newline; they alias the text
+	lineNos []int    // the 1-based line number of each
+	bytes   int      // bytes of the sampled lines counting one newline each (at most about 1 MiB)
+}
+
+// sampleText takes a text window and returns its first non-blank lines, read from
+// at most its first prefixSize bytes so that a file gives the same sample whether
+// it is streamed or not. The sample is empty when the text holds no line.
+func sampleText(text []byte) textSample {
+	window := text
+	if len(window) > prefixSize {
+		window = window[:prefixSize]
+		if i := bytes.LastIndexByte(window, '\n'); i >= 0 {
+			window = window[:i+1]
+		}
+	}
+	var s textSample
+	lr := lineReader{data: window}
+	for len(s.lines) < 64 && s.bytes < 1<<20 {
+		line, ok := lr.next()
+		if !ok {
+			break
+		}
+		if isBlank(line) {
+			continue
+		}
+		s.lines = append(s.lines, line)
+		s.lineNos = append(s.lineNos, lr.line)
+		s.bytes += len(line) + 1
+	}
+	return s
+}
+
+// pickDelimiter takes the sampled lines and returns the field separator: the one
+// opts.Delimiter names, else the sniffed one, else (a single column) tab.
+func pickDelimiter(lines [][]byte, opts Options) byte {
+	delim := sniffDelimiter(lines)
+	if d, ok := delimiterByName[opts.Delimiter]; ok {
+		delim = d
+	}
+	if delim == 0 {
+		delim = '\t'
+	}
+	return delim
+}
+
+// splitSample takes the sample, the window it came from and the delimiter, and
+// returns the sampled lines split into records. useCSV is set for comma- or
+// semicolon-separated text with a quote in its first s.bytes bytes: its records,
+// here and in the full pass, are read by encoding/csv (lazy quotes, any width).
+func splitSample(s textSample, text []byte, delim byte) (recs [][]string, useCSV bool) {
+	useCSV = (delim == ',' || delim == ';') && bytes.IndexByte(text[:min(len(text), s.bytes)], '"') >= 0
+	for _, l := range s.lines {
+		if !useCSV {
+			recs = append(recs, splitFields(l, delim, nil))
+			continue
+		}
+		cr := csv.NewReader(bytes.NewReader(l))
+		cr.Comma = rune(delim)
+		cr.LazyQuotes = true
+		cr.FieldsPerRecord = -1
+		rec, err := cr.Read()
+		if err != nil {
+			rec = splitFields(l, delim, nil)
+		}
+		recs = append(recs, rec)
+	}
+	return recs, useCSV
+}
+
+// tableHeader is what the first sampled line of a text table turned out to be.
+type tableHeader struct {
+	skipFirst     bool     // the first non-blank line is not a vector and is skipped
+	names         []string // column names, when that line named the columns
+	sklearnTarget []string // class names, when it was a sklearn count line
+	width         int      // the most common number of fields of a sampled line
+	declaredN     int      // the N of a word2vec "N D" line, or -1
+	format        string   // "word2vec" after a word2vec header line, else ""
+}
+
+// detectHeader takes the split sample of a file (named name) and its delimiter and
+// returns what the first line is: a word2vec "N D" line, a sklearn count line, a
+// line of column names, a stray line of another width, or a vector. It reports
+// every line it skips or uses as names.
+func detectHeader(name string, s textSample, recs [][]string, delim byte, r *reporter) tableHeader {
+	h := tableHeader{width: len(recs[0]), declaredN: -1}
+	if len(recs) < 2 {
+		return h
+	}
+	h.width = modeWidth(recs)
+	if !word2vecHeader(name, s, recs, &h, r) {
+		otherHeader(name, s, recs, delim, &h, r)
+	}
+	return h
+}
+
+// word2vecHeader reports whether the first of recs (two or more records) is a
+// word2vec "N D" line: two integers, D > 0, over lines of D+1 fields that do not
+// start with a number. If it is, it sets h's skipFirst, declaredN and format and
+// reports the line (info).
+func word2vecHeader(name string, s textSample, recs [][]string, h *tableHeader, r *reporter) bool {
+	first := recs[0]
+	if len(first) != 2 {
+		return false
+	}
+	hn, ok1 := isInt(first[0])
+	hd, ok2 := isInt(first[1])
+	if !(ok1 && ok2 && hd > 0 && h.width == hd+1 && !isNum(cell(recs[1], 0))) {
+		return false
+	}
+	h.skipFirst = true
+	h.declaredN = hn
+	h.format = "word2vec"
+	r.infof(CodeWord2vecHeader, name, s.lineNos[0],
+		"Line %d of %s is a word2vec header (%d words of %d dimensions); it was skipped.", s.lineNos[0], name, hn, hd)
+	return true
+}
+
+// otherHeader takes the first of recs (two or more records) when it is not a
+// word2vec header and sets h's skipFirst, names and sklearnTarget when it is a
+// sklearn count line, a line of column names (text over numeric columns) or a
+// line whose width differs from h.width. It warns about each, except column
+// names of a comma- or semicolon-separated file, where a header is usual.
+func otherHeader(name string, s textSample, recs [][]string, delim byte, h *tableHeader, r *reporter) {
+	first, width := recs[0], h.width
+	someTextOverNumbers := false
+	for j, c := range first {
+		n := isNum(c)
+		if !n && j < width && columnNumeric(recs[1:], j) {
+			someTextOverNumbers = true
+		}
+	}
+	hn, ok1 := isInt(first[0])
+	hd, ok2 := 0, false
+	if len(first) > 1 {
+		hd, ok2 = isInt(first[1])
+	}
+	line := s.lineNos[0]
+	switch {
+	case ok1 && ok2 && hn > 0 && hd == width-1 && (len(first) != width || someTextOverNumbers):
+		// sklearn's "n_samples,n_features,class names…" line: the last column is the target.
+		h.skipFirst = true
+		h.sklearnTarget = cloneAll(first[2:])
+		r.warnf(CodeTensorHeaderRow, name, line, "", "",
+			"Line %d of %s (%s) is not a vector: it is a count line (%d samples, %d features, then class names) as sklearn writes. It was skipped and the last column was read as the target label.",
+			line, name, quote(string(s.lines[0])), hn, hd)
+	case len(first) == width && someTextOverNumbers:
+		h.skipFirst = true
+		h.names = cloneAll(first)
+		if delim == '\t' || delim == ' ' {
+			r.warnf(CodeTensorHeaderRow, name, line, "", "",
+				"Line %d of %s is a header (%s); it was used as column names. TensorBoard would fail on it.",
+				line, name, quote(string(s.lines[0])))
+		}
+	case len(first) != width:
+		h.skipFirst = true
+		r.warnf(CodeTensorHeaderRow, name, line, "", "",
+			"Line %d of %s (%s) is not a vector: %d fields where the next lines have %d. It was skipped.",
+			line, name, quote(string(s.lines[0])), len(first), width)
+	}
+}
+
+// colPlan says what each column of a text table becomes.
+type colPlan struct {
+	kinds      []colKind
+	isVec      []bool // a dimension, or the column of list-valued vectors
+	dropCol    []bool // neither dimension nor metadata (a named pandas index)
+	listCol    int    // the column holding whole vectors as lists, or -1
+	metaCols   []int  // the columns read as labels, in order (not empty ones)
+	textCols   int    // how many of metaCols hold text
+	checkIndex bool   // column 1 looks like an unnamed index: verify it on every row
+	indexBase  int    // its first value (0 or 1) when checkIndex
+}
+
+// planColumns takes the sampled records after the header (data, at least one) and
+// the header, and returns what each of h.width columns becomes: numeric columns
+// are dimensions (or the first list column alone), except the first
+// opts.DropTensorColumns, a named index, integer columns named like labels and a
+// sklearn target; the other non-empty columns are labels. It reports the columns
+// taken out by name (info); ok is false, reported, when no column is numeric.
+func planColumns(name string, s textSample, data [][]string, h tableHeader, opts Options, r *reporter) (p colPlan, ok bool) {
+	p.kinds = make([]colKind, h.width)
+	p.listCol = -1
+	for j := range p.kinds {
+		p.kinds[j] = classify(data, j)
+		if p.kinds[j] == colList && p.listCol < 0 {
+			p.listCol = j
+		}
+	}
+	p.isVec = make([]bool, h.width)
+	p.dropCol = make([]bool, h.width)
+	for j, k := range p.kinds {
+		switch {
+		case j < opts.DropTensorColumns:
+		case p.listCol >= 0:
+			p.isVec[j] = j == p.listCol
+		case k == colNumeric:
+			p.isVec[j] = true
+		}
+	}
+	if h.names != nil && p.listCol < 0 {
+		namedMetaColumns(name, s.lineNos[0], data, h.names, &p, r)
+	}
+	if h.sklearnTarget != nil && h.width > 1 {
+		p.isVec[h.width-1] = false
+	}
+	if countVec(p.isVec) == 0 {
+		r.errorf(CodeNonNumeric, name, s.lineNos[0], "Check that this is the tensor file (numbers only).", "",
+			"%s has no numeric column: line %d reads %s%s.", name, s.lineNos[0], quote(string(s.lines[0])), decimalCommaNote(cell(data[0], 0)))
+		return p, false
+	}
+	for j := range p.isVec {
+		if !p.isVec[j] && !p.dropCol[j] && p.kinds[j] != colEmpty {
+			p.metaCols = append(p.metaCols, j)
+			if p.kinds[j] == colText {
+				p.textCols++
+			}
+		}
+	}
+	// An unnamed leading column that counts the rows: warned about later if every row agrees.
+	p.checkIndex = h.names == nil && p.isVec[0] && p.listCol < 0 && countVec(p.isVec) > 1 && isIndexSample(data, 0)
+	if p.checkIndex {
+		p.indexBase, _ = isInt(cell(data[0], 0))
+	}
+	return p, true
+}
+
+// namedMetaColumns takes the sampled records of a table with column names and
+// turns numeric columns into metadata in p: a first column named like a pandas
+// index that counts the rows is dropped, integer columns named like labels
+// (while another dimension remains) become labels. It reports each (info) at line,
+// the header's line.
+func namedMetaColumns(name string, line int, data [][]string, names []string, p *colPlan, r *reporter) {
+	if p.isVec[0] && indexNames[strings.ToLower(strings.TrimSpace(names[0]))] && isIndexSample(data, 0) {
+		p.isVec[0] = false
+		p.dropCol[0] = true
+		r.infof(CodeIndexColumn, name, line, "Column 1 of %s (%s) counts the rows; it is an index, not a dimension, and was left out.", name, quote(names[0]))
+	}
+	for j := range p.isVec {
+		if p.isVec[j] && labelNames[strings.ToLower(strings.TrimSpace(names[j]))] && countVec(p.isVec) > 1 && columnIntegers(data, j) {
+			p.isVec[j] = false
+			r.infof(CodeTensorLabelColumn, name, line, "Column %d of %s (%s) was read as metadata, not as a dimension.", j+1, name, quote(names[j]))
+		}
+	}
+}
+
+// tableFormat takes the header, delimiter and plan of a text table and returns
+// the format name the report gives it: word2vec, csv, tsv or txt.
+func tableFormat(h tableHeader, delim byte, p colPlan) string {
+	switch {
+	case h.format != "":
+		return h.format
+	case h.names != nil && delim == ',':
+		return "csv"
+	case delim == ' ' && len(p.metaCols) == 1 && p.metaCols[0] == 0 && p.kinds[0] == colText:
+		return "word2vec"
+	case delim == '\t':
+		return "tsv"
+	case delim == ',', delim == ';':
+		return "csv"
+	}
+	return "txt"
+}
+
+// announceColumns reports how a text table of the given format is read: its
+// delimiter when it is not a tab (info), and an unnamed text column read as labels
+// (a warning, as TensorBoard would refuse the file; not for word2vec, where the
+// words are expected). data are the sampled records after the header.
+func announceColumns(name string, s textSample, data [][]string, delim byte, h tableHeader, p colPlan, format string, r *reporter) {
+	if delim != '\t' {
+		r.infof(CodeDelimiter, name, 0, "%s is split on %s.", name, map[byte]string{',': "commas", ';': "semicolons", ' ': "runs of spaces"}[delim])
+	}
+	if h.names != nil || p.textCols == 0 || format == "word2vec" {
+		return
+	}
+	j := p.metaCols[0]
+	for _, c := range p.metaCols {
+		if p.kinds[c] == colText {
+			j = c
+			break
+		}
+	}
+	r.warnf(CodeTensorLabelColumn, name, s.lineNos[0], "", "",
+		"Column %d of %s holds text (line %d: %s), not numbers; it was read as labels. TensorBoard would fail on it.",
+		j+1, name, s.lineNos[0], quote(cell(data[0], j)))
+}
+
+// colName returns the name of column j: its header name, else "column j+1".
+func colName(names []string, j int) string {
+	if j < len(names) {
+		return names[j]
+	}
+	return fmt.Sprintf("column %d", j+1)
 }
 
 // tableRows is what the full pass over a text table collects besides t.vals and t.rows.
@@ -682,345 +1026,6 @@ func checkTable(tb *textTable, t *tensor, rows *tableRows, r *reporter) {
 		}
 		t.firstSeq = seq
 	}
-}
-
-// textWindow is the text of a tensor file that parseTextTensor samples: all of it, or
-// for a streamed file its first prefixSize bytes cut back to the last complete line.
-type textWindow struct {
-	text           []byte // the whole text, or its first complete lines when streamed
-	skip           int64  // bytes of UTF-8 byte-order mark before the text (streamed only)
-	size           int64  // bytes of text in the whole file, after the mark
-	streamed       bool   // the rows are read through f.ReaderAt, not from text
-	noFinalNewline bool   // the file's last byte is not a newline
-}
-
-// readTextWindow takes a tensor file and returns its text window. A file in memory
-// is re-encoded to UTF-8 by prepText (which reports what it changed); a streamed one
-// only loses its byte-order mark. ok is false when the file cannot be read (reported).
-func readTextWindow(f File, r *reporter) (w textWindow, ok bool) {
-	w.streamed = f.streamed()
-	if !w.streamed {
-		w.text = prepText(f.Name, f.Data, r, true).text
-		w.size = int64(len(w.text))
-		w.noFinalNewline = len(w.text) > 0 && w.text[len(w.text)-1] != '\n'
-		return w, true
-	}
-	if bytes.HasPrefix(mustHead(f, 3), []byte{0xEF, 0xBB, 0xBF}) {
-		w.skip = 3
-	}
-	text, err := readAtFull(f.ReaderAt, w.skip, int(min(int64(prefixSize), f.Size-w.skip)))
-	if err != nil {
-		r.errorf(CodeReadError, f.Name, 0, "Choose the file again.", "", "%s cannot be read: %v.", f.Name, err)
-		return w, false
-	}
-	if int64(len(text)) < f.Size-w.skip {
-		if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
-			text = text[:i+1] // the last line of the prefix may be cut
-		}
-	}
-	w.text = text
-	w.size = f.Size - w.skip
-	last, err := readAtFull(f.ReaderAt, f.Size-1, 1)
-	w.noFinalNewline = err == nil && last[0] != '\n'
-	return w, true
-}
-
-// textSample is the first non-blank lines of a text window, from which the
-// delimiter, the header and the columns are guessed.
-type textSample struct {
-	lines   [][]byte // at most 64 lines, without their newline; they alias the text
-	lineNos []int    // the 1-based line number of each
-	bytes   int      // bytes of the sampled lines counting one newline each (at most about 1 MiB)
-}
-
-// sampleText takes a text window and returns its first non-blank lines, read from
-// at most its first prefixSize bytes so that a file gives the same sample whether
-// it is streamed or not. The sample is empty when the text holds no line.
-func sampleText(text []byte) textSample {
-	window := text
-	if len(window) > prefixSize {
-		window = window[:prefixSize]
-		if i := bytes.LastIndexByte(window, '\n'); i >= 0 {
-			window = window[:i+1]
-		}
-	}
-	var s textSample
-	lr := lineReader{data: window}
-	for len(s.lines) < 64 && s.bytes < 1<<20 {
-		line, ok := lr.next()
-		if !ok {
-			break
-		}
-		if isBlank(line) {
-			continue
-		}
-		s.lines = append(s.lines, line)
-		s.lineNos = append(s.lineNos, lr.line)
-		s.bytes += len(line) + 1
-	}
-	return s
-}
-
-// pickDelimiter takes the sampled lines and returns the field separator: the one
-// opts.Delimiter names, else the sniffed one, else (a single column) tab.
-func pickDelimiter(lines [][]byte, opts Options) byte {
-	delim := sniffDelimiter(lines)
-	if d, ok := delimiterByName[opts.Delimiter]; ok {
-		delim = d
-	}
-	if delim == 0 {
-		delim = '\t'
-	}
-	return delim
-}
-
-// splitSample takes the sample, the window it came from and the delimiter, and
-// returns the sampled lines split into records. useCSV is set for comma- or
-// semicolon-separated text with a quote in its first s.bytes bytes: its records,
-// here and in the full pass, are read by encoding/csv (lazy quotes, any width).
-func splitSample(s textSample, text []byte, delim byte) (recs [][]string, useCSV bool) {
-	useCSV = (delim == ',' || delim == ';') && bytes.IndexByte(text[:min(len(text), s.bytes)], '"') >= 0
-	for _, l := range s.lines {
-		if !useCSV {
-			recs = append(recs, splitFields(l, delim, nil))
-			continue
-		}
-		cr := csv.NewReader(bytes.NewReader(l))
-		cr.Comma = rune(delim)
-		cr.LazyQuotes = true
-		cr.FieldsPerRecord = -1
-		rec, err := cr.Read()
-		if err != nil {
-			rec = splitFields(l, delim, nil)
-		}
-		recs = append(recs, rec)
-	}
-	return recs, useCSV
-}
-
-// tableHeader is what the first sampled line of a text table turned out to be.
-type tableHeader struct {
-	skipFirst     bool     // the first non-blank line is not a vector and is skipped
-	names         []string // column names, when that line named the columns
-	sklearnTarget []string // class names, when it was a sklearn count line
-	width         int      // the most common number of fields of a sampled line
-	declaredN     int      // the N of a word2vec "N D" line, or -1
-	format        string   // "word2vec" after a word2vec header line, else ""
-}
-
-// detectHeader takes the split sample of a file (named name) and its delimiter and
-// returns what the first line is: a word2vec "N D" line, a sklearn count line, a
-// line of column names, a stray line of another width, or a vector. It reports
-// every line it skips or uses as names.
-func detectHeader(name string, s textSample, recs [][]string, delim byte, r *reporter) tableHeader {
-	h := tableHeader{width: len(recs[0]), declaredN: -1}
-	if len(recs) < 2 {
-		return h
-	}
-	h.width = modeWidth(recs)
-	if !word2vecHeader(name, s, recs, &h, r) {
-		otherHeader(name, s, recs, delim, &h, r)
-	}
-	return h
-}
-
-// word2vecHeader reports whether the first of recs (two or more records) is a
-// word2vec "N D" line: two integers, D > 0, over lines of D+1 fields that do not
-// start with a number. If it is, it sets h's skipFirst, declaredN and format and
-// reports the line (info).
-func word2vecHeader(name string, s textSample, recs [][]string, h *tableHeader, r *reporter) bool {
-	first := recs[0]
-	if len(first) != 2 {
-		return false
-	}
-	hn, ok1 := isInt(first[0])
-	hd, ok2 := isInt(first[1])
-	if !(ok1 && ok2 && hd > 0 && h.width == hd+1 && !isNum(cell(recs[1], 0))) {
-		return false
-	}
-	h.skipFirst = true
-	h.declaredN = hn
-	h.format = "word2vec"
-	r.infof(CodeWord2vecHeader, name, s.lineNos[0],
-		"Line %d of %s is a word2vec header (%d words of %d dimensions); it was skipped.", s.lineNos[0], name, hn, hd)
-	return true
-}
-
-// otherHeader takes the first of recs (two or more records) when it is not a
-// word2vec header and sets h's skipFirst, names and sklearnTarget when it is a
-// sklearn count line, a line of column names (text over numeric columns) or a
-// line whose width differs from h.width. It warns about each, except column
-// names of a comma- or semicolon-separated file, where a header is usual.
-func otherHeader(name string, s textSample, recs [][]string, delim byte, h *tableHeader, r *reporter) {
-	first, width := recs[0], h.width
-	someTextOverNumbers := false
-	for j, c := range first {
-		n := isNum(c)
-		if !n && j < width && columnNumeric(recs[1:], j) {
-			someTextOverNumbers = true
-		}
-	}
-	hn, ok1 := isInt(first[0])
-	hd, ok2 := 0, false
-	if len(first) > 1 {
-		hd, ok2 = isInt(first[1])
-	}
-	line := s.lineNos[0]
-	switch {
-	case ok1 && ok2 && hn > 0 && hd == width-1 && (len(first) != width || someTextOverNumbers):
-		// sklearn's "n_samples,n_features,class names…" line: the last column is the target.
-		h.skipFirst = true
-		h.sklearnTarget = cloneAll(first[2:])
-		r.warnf(CodeTensorHeaderRow, name, line, "", "",
-			"Line %d of %s (%s) is not a vector: it is a count line (%d samples, %d features, then class names) as sklearn writes. It was skipped and the last column was read as the target label.",
-			line, name, quote(string(s.lines[0])), hn, hd)
-	case len(first) == width && someTextOverNumbers:
-		h.skipFirst = true
-		h.names = cloneAll(first)
-		if delim == '\t' || delim == ' ' {
-			r.warnf(CodeTensorHeaderRow, name, line, "", "",
-				"Line %d of %s is a header (%s); it was used as column names. TensorBoard would fail on it.",
-				line, name, quote(string(s.lines[0])))
-		}
-	case len(first) != width:
-		h.skipFirst = true
-		r.warnf(CodeTensorHeaderRow, name, line, "", "",
-			"Line %d of %s (%s) is not a vector: %d fields where the next lines have %d. It was skipped.",
-			line, name, quote(string(s.lines[0])), len(first), width)
-	}
-}
-
-// colPlan says what each column of a text table becomes.
-type colPlan struct {
-	kinds      []colKind
-	isVec      []bool // a dimension, or the column of list-valued vectors
-	dropCol    []bool // neither dimension nor metadata (a named pandas index)
-	listCol    int    // the column holding whole vectors as lists, or -1
-	metaCols   []int  // the columns read as labels, in order (not empty ones)
-	textCols   int    // how many of metaCols hold text
-	checkIndex bool   // column 1 looks like an unnamed index: verify it on every row
-	indexBase  int    // its first value (0 or 1) when checkIndex
-}
-
-// planColumns takes the sampled records after the header (data, at least one) and
-// the header, and returns what each of h.width columns becomes: numeric columns
-// are dimensions (or the first list column alone), except the first
-// opts.DropTensorColumns, a named index, integer columns named like labels and a
-// sklearn target; the other non-empty columns are labels. It reports the columns
-// taken out by name (info); ok is false, reported, when no column is numeric.
-func planColumns(name string, s textSample, data [][]string, h tableHeader, opts Options, r *reporter) (p colPlan, ok bool) {
-	p.kinds = make([]colKind, h.width)
-	p.listCol = -1
-	for j := range p.kinds {
-		p.kinds[j] = classify(data, j)
-		if p.kinds[j] == colList && p.listCol < 0 {
-			p.listCol = j
-		}
-	}
-	p.isVec = make([]bool, h.width)
-	p.dropCol = make([]bool, h.width)
-	for j, k := range p.kinds {
-		switch {
-		case j < opts.DropTensorColumns:
-		case p.listCol >= 0:
-			p.isVec[j] = j == p.listCol
-		case k == colNumeric:
-			p.isVec[j] = true
-		}
-	}
-	if h.names != nil && p.listCol < 0 {
-		namedMetaColumns(name, s.lineNos[0], data, h.names, &p, r)
-	}
-	if h.sklearnTarget != nil && h.width > 1 {
-		p.isVec[h.width-1] = false
-	}
-	if countVec(p.isVec) == 0 {
-		r.errorf(CodeNonNumeric, name, s.lineNos[0], "Check that this is the tensor file (numbers only).", "",
-			"%s has no numeric column: line %d reads %s%s.", name, s.lineNos[0], quote(string(s.lines[0])), decimalCommaNote(cell(data[0], 0)))
-		return p, false
-	}
-	for j := range p.isVec {
-		if !p.isVec[j] && !p.dropCol[j] && p.kinds[j] != colEmpty {
-			p.metaCols = append(p.metaCols, j)
-			if p.kinds[j] == colText {
-				p.textCols++
-			}
-		}
-	}
-	// An unnamed leading column that counts the rows: warned about later if every row agrees.
-	p.checkIndex = h.names == nil && p.isVec[0] && p.listCol < 0 && countVec(p.isVec) > 1 && isIndexSample(data, 0)
-	if p.checkIndex {
-		p.indexBase, _ = isInt(cell(data[0], 0))
-	}
-	return p, true
-}
-
-// namedMetaColumns takes the sampled records of a table with column names and
-// turns numeric columns into metadata in p: a first column named like a pandas
-// index that counts the rows is dropped, integer columns named like labels
-// (while another dimension remains) become labels. It reports each (info) at line,
-// the header's line.
-func namedMetaColumns(name string, line int, data [][]string, names []string, p *colPlan, r *reporter) {
-	if p.isVec[0] && indexNames[strings.ToLower(strings.TrimSpace(names[0]))] && isIndexSample(data, 0) {
-		p.isVec[0] = false
-		p.dropCol[0] = true
-		r.infof(CodeIndexColumn, name, line, "Column 1 of %s (%s) counts the rows; it is an index, not a dimension, and was left out.", name, quote(names[0]))
-	}
-	for j := range p.isVec {
-		if p.isVec[j] && labelNames[strings.ToLower(strings.TrimSpace(names[j]))] && countVec(p.isVec) > 1 && columnIntegers(data, j) {
-			p.isVec[j] = false
-			r.infof(CodeTensorLabelColumn, name, line, "Column %d of %s (%s) was read as metadata, not as a dimension.", j+1, name, quote(names[j]))
-		}
-	}
-}
-
-// tableFormat takes the header, delimiter and plan of a text table and returns
-// the format name the report gives it: word2vec, csv, tsv or txt.
-func tableFormat(h tableHeader, delim byte, p colPlan) string {
-	switch {
-	case h.format != "":
-		return h.format
-	case h.names != nil && delim == ',':
-		return "csv"
-	case delim == ' ' && len(p.metaCols) == 1 && p.metaCols[0] == 0 && p.kinds[0] == colText:
-		return "word2vec"
-	case delim == '\t':
-		return "tsv"
-	case delim == ',', delim == ';':
-		return "csv"
-	}
-	return "txt"
-}
-
-// announceColumns reports how a text table of the given format is read: its
-// delimiter when it is not a tab (info), and an unnamed text column read as labels
-// (a warning, as TensorBoard would refuse the file; not for word2vec, where the
-// words are expected). data are the sampled records after the header.
-func announceColumns(name string, s textSample, data [][]string, delim byte, h tableHeader, p colPlan, format string, r *reporter) {
-	if delim != '\t' {
-		r.infof(CodeDelimiter, name, 0, "%s is split on %s.", name, map[byte]string{',': "commas", ';': "semicolons", ' ': "runs of spaces"}[delim])
-	}
-	if h.names != nil || p.textCols == 0 || format == "word2vec" {
-		return
-	}
-	j := p.metaCols[0]
-	for _, c := range p.metaCols {
-		if p.kinds[c] == colText {
-			j = c
-			break
-		}
-	}
-	r.warnf(CodeTensorLabelColumn, name, s.lineNos[0], "", "",
-		"Column %d of %s holds text (line %d: %s), not numbers; it was read as labels. TensorBoard would fail on it.",
-		j+1, name, s.lineNos[0], quote(cell(data[0], j)))
-}
-
-// colName returns the name of column j: its header name, else "column j+1".
-func colName(names []string, j int) string {
-	if j < len(names) {
-		return names[j]
-	}
-	return fmt.Sprintf("column %d", j+1)
 }
 
 func widthOrD(width, d, listCol int) int {
