@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
 )
 
 // tfLogdir returns a real TensorBoard log folder of the shared data folder
@@ -74,17 +73,8 @@ func TestCheckpointFolderLoads(t *testing.T) {
 // searchLabels types query into the search field and checks the matches.
 func searchLabels(t *testing.T, ctx context.Context, query string, want int) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('search').value = '', true`)); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("search"), query)); err != nil {
-		t.Fatal(err)
-	}
-	st := waitStatus(t, ctx, 20*time.Second, "the search to apply", func(st status) bool {
-		return st.Search != nil && st.Search.Query == query
-	})
-	if st.Search.Matches != want {
-		t.Errorf("search %q: %d matches, want %d (labels from metadata.tsv)", query, st.Search.Matches, want)
+	if n := searchMatches(t, ctx, query); n != want {
+		t.Errorf("search %q: %d matches, want %d (labels from metadata.tsv)", query, n, want)
 	}
 }
 

@@ -579,8 +579,19 @@ func mouse(t *testing.T, ctx context.Context, typ input.DispatchMouseEventType, 
 	if mod != nil {
 		mod(&p)
 	}
+	dragging(&p)
 	if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, p); err != nil {
 		t.Fatalf("mouse %s at (%v,%v): %v", typ, x, y, err)
+	}
+}
+
+// dragging makes a move with the left button held a move of a held left
+// button for Chromium too: CDP needs the button named as well as in
+// buttons, or it takes the button as released (so a pointer capture the
+// page set is lost at the first move, and moves over a panel go to the panel).
+func dragging(p *input.DispatchMouseEventParams) {
+	if p.Type == input.DispatchMouseEventTypeMouseMoved && p.Buttons&1 != 0 && p.Button == "" {
+		p.Button = input.MouseButtonLeft
 	}
 }
 

@@ -74,6 +74,7 @@ func pointer(t testing.TB, ctx context.Context, typ input.DispatchMouseEventType
 	if held {
 		p.Buttons = 1
 	}
+	dragging(&p)
 	if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, p); err != nil {
 		t.Fatalf("mouse %s at (%v,%v): %v", typ, x, y, err)
 	}

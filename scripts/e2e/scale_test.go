@@ -125,6 +125,7 @@ func loadScale(t testing.TB, ctx context.Context, n int, tensor, labels string, 
 // pageMouse sends one mouse event at (x, y) CSS pixels.
 func pageMouse(t testing.TB, ctx context.Context, p input.DispatchMouseEventParams) {
 	t.Helper()
+	dragging(&p)
 	if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, p); err != nil {
 		t.Fatalf("mouse %s at (%v,%v): %v", p.Type, p.X, p.Y, err)
 	}
