@@ -24,9 +24,8 @@ func (l *loader) reconcile(t *tensor, m *metadata) bool {
 	}
 	if n := l.opts.FirstN; n > 0 {
 		n = min(n, t.n, m.n)
-		if n < t.n || n < m.n {
-			r.infof(CodeCountMismatch, "", 0, "Using the first %d points of %s (%d vectors) and %s (%d labels), as asked.", n, t.file, t.n, m.file, m.n)
-		}
+		// The tensor may already have stopped at n rows: say it whenever asked.
+		r.infof(CodeCountMismatch, "", 0, "Using the first %d points of %s and %s, as asked. This assumes the rows missing from the shorter file are at its end: a row missing in the middle would give every later point the label of the next.", n, t.file, m.file)
 		t.truncate(n)
 		m.truncate(n)
 	}
@@ -36,7 +35,7 @@ func (l *loader) reconcile(t *tensor, m *metadata) bool {
 	nt, nm := t.n, m.n
 	base := fmt.Sprintf("%s has %d vectors but %s has %d labels", t.file, nt, m.file, nm)
 	firstN := fmt.Sprintf("firstN=%d", min(nt, nm))
-	firstNFix := fmt.Sprintf("Use the first %d points of both.", min(nt, nm))
+	firstNFix := fmt.Sprintf("Use the first %d points of both (right when the missing rows are at the end).", min(nt, nm))
 	newlineNote := ""
 	if nt-nm == 1 || nm-nt == 1 {
 		if m.noFinalNewline {
@@ -56,6 +55,7 @@ func (l *loader) reconcile(t *tensor, m *metadata) bool {
 	case m.interiorBlank > 0 && nm-m.interiorBlank == nt:
 		r.errorf(CodeCountMismatch, m.file, m.firstBlank, "Remove the blank lines from the metadata, or give them labels and the tensor rows they stand for.", firstN,
 			"%s. The difference is exactly the %d blank lines of %s (first on line %d), which are rows by TensorBoard's rule.", base, m.interiorBlank, m.file, m.firstBlank)
+	case l.reportDivergence(t, m, base): // the files show where: before the guesses below
 	case nm == nt+1 && m.single && !m.header && l.opts.MetadataHeader == "":
 		r.errorf(CodeMetadataHeaderSingleColumn, m.file, 1, "Treat the first metadata line as a header.", "metadataHeader=yes",
 			"%s: one label too many. Its first line %s is probably a column name, but TensorBoard's rule is that metadata with a single column has no header line, so it was read as a label%s.", base, quote(first), newlineNote)
@@ -80,6 +80,21 @@ func (l *loader) reconcile(t *tensor, m *metadata) bool {
 		r.errorf(CodeCountMismatch, "", 0, firstNFix, firstN, "%s%s; they do not belong together, or one of them was cut or extended.", base, newlineNote)
 	}
 	return false
+}
+
+// reportDivergence reports a count mismatch whose rows, as the files show,
+// part ways before the end (see divergence), and reports whether it did.
+// Using the first rows of both would then mislabel every later point, so
+// no one-click fix is offered.
+func (l *loader) reportDivergence(t *tensor, m *metadata, base string) bool {
+	row, how, ok := divergence(t, m)
+	if !ok {
+		return false
+	}
+	l.r.errorf(CodeCountMismatch, m.file, row+m.lineOff,
+		fmt.Sprintf("Add the missing row (or remove the extra one) near line %d of %s or at point %d of %s, then load again.", row+m.lineOff, m.file, row+1, t.file), "",
+		"%s, and the rows part ways at point %d: %s. Using the first %d of both would give every point from there on another point's label.", base, row+1, how, min(t.n, m.n))
+	return true
 }
 
 func allZero(v []float32) bool {
