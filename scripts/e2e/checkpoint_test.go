@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // tfLogdir returns a real TensorBoard log folder of the shared data folder
