@@ -84,6 +84,42 @@ func TestEventsFilesInThePage(t *testing.T) {
 	}
 }
 
+// TestEventsLogFolderDropped drops a log folder as TensorBoard writes it
+// (run/events.out.tfevents.<time>.<host> beside a scalars-only run) onto the
+// page: the embedding of the one event file that holds one is shown, 100 × 16
+// with its labels.
+func TestEventsLogFolderDropped(t *testing.T) {
+	_, ctx := demoPage(t)
+	logs := filepath.Join(t.TempDir(), "logs")
+	ok, err := os.ReadFile(eventsFixture(t, "ok-embedding-100x16-with-labels.tfevents"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := map[string][]byte{
+		"train/events.out.tfevents.1700000000.host.1.v2": ok,
+		"eval/events.out.tfevents.1700000001.host.2.v2":  ok[:12+int(binary.LittleEndian.Uint64(ok))+4], // only its first record
+	}
+	for name, b := range runs {
+		p := filepath.Join(logs, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dropPaths(t, ctx, logs)
+	st := waitStatus(t, ctx, 60*time.Second, "the dropped log folder", func(st status) bool {
+		return st.Phase == "ready" && st.Points == 100 && st.Dims == 16 || st.Phase == "error"
+	})
+	if st.Phase != "ready" {
+		t.Fatalf("status %+v, want ready 100×16", st)
+	}
+	if n := searchMatches(t, ctx, `/^w\d+$/`); n != 100 {
+		t.Errorf("%d points labelled w0…w99, want 100", n)
+	}
+}
+
 // hasCode reports whether st holds a diagnostic of code at severity.
 func hasCode(st status, code, severity string) bool {
 	for _, d := range st.Diagnostics {
