@@ -1,0 +1,65 @@
+package reduce
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// benchUMAP runs the whole UMAP pipeline (defaults, seed 1) and reports
+// seconds to the end of the neighbour search (PCA included), of the fuzzy
+// set, of the epochs, in total, and the layout's recall@10.
+func benchUMAP(b *testing.B, key string, x []float32, n, d int, cfg UMAPConfig) {
+	queries := sampleQueries(n, 2000)
+	inNb := exactQueryNeighbors(b, key, x, n, d, 10, queries)
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	b.ResetTimer()
+	var u *UMAP
+	var knnS, fzS, sgdS, total float64
+	for range b.N {
+		start := time.Now()
+		var tKNN, tFz time.Time
+		u = NewUMAP(x, n, d, cfg)
+		for !u.Step() {
+			if tKNN.IsZero() && u.phase >= umSmooth {
+				tKNN = time.Now()
+			}
+			if tFz.IsZero() && u.phase >= umInit {
+				tFz = time.Now()
+			}
+		}
+		end := time.Now()
+		knnS = tKNN.Sub(start).Seconds()
+		fzS = tFz.Sub(tKNN).Seconds()
+		sgdS = end.Sub(tFz).Seconds()
+		total = end.Sub(start).Seconds()
+	}
+	b.StopTimer()
+	b.ReportMetric(knnS, "knn_s")
+	b.ReportMetric(fzS, "fuzzy_s")
+	b.ReportMetric(sgdS, "sgd_s")
+	b.ReportMetric(total, "total_s")
+	b.ReportMetric(float64(u.Epochs()), "epochs")
+	b.ReportMetric(recallAt10(inNb, queries, u.Positions(), n, u.Dims()), "recall@10")
+}
+
+func BenchmarkUMAPDigits(b *testing.B) {
+	x, _ := digits(b)
+	benchUMAP(b, "digits", x, 1797, 64, UMAPConfig{})
+}
+
+func BenchmarkUMAPGloVe10k(b *testing.B) {
+	benchUMAP(b, "glove10k", glove(b), 10000, 100, UMAPConfig{})
+}
+
+func BenchmarkUMAPMNIST10k(b *testing.B) {
+	x := loadF32(b, filepath.Join(cacheDir(), "mnist10k_10000x784.f32.bin"), 10000, 784)
+	benchUMAP(b, "mnist10k", x, 10000, 784, UMAPConfig{})
+}
+
+func BenchmarkUMAPFashion70k(b *testing.B) {
+	x := loadF32(b, filepath.Join(cacheDir(), "fashion70k_70000x784.f32.bin"), 70000, 784)
+	benchUMAP(b, "fashion70k", x, 70000, 784, UMAPConfig{})
+}
