@@ -1,6 +1,10 @@
 package reduce
 
 import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,13 +16,15 @@ import (
 func benchUMAP(b *testing.B, key string, x []float32, n, d int, cfg UMAPConfig) {
 	queries := sampleQueries(n, 2000)
 	inNb := exactQueryNeighbors(b, key, x, n, d, 10, queries)
+	writeQueries(key, queries)
 	if cfg.Seed == 0 {
 		cfg.Seed = 1
 	}
 	b.ResetTimer()
 	var u *UMAP
-	var knnS, fzS, sgdS, total float64
+	var knnS, fzS, sgdS, total, cpu float64
 	for range b.N {
+		cpu0 := cpuSeconds()
 		start := time.Now()
 		var tKNN, tFz time.Time
 		u = NewUMAP(x, n, d, cfg)
@@ -31,6 +37,7 @@ func benchUMAP(b *testing.B, key string, x []float32, n, d int, cfg UMAPConfig) 
 			}
 		}
 		end := time.Now()
+		cpu = cpuSeconds() - cpu0
 		knnS = tKNN.Sub(start).Seconds()
 		fzS = tFz.Sub(tKNN).Seconds()
 		sgdS = end.Sub(tFz).Seconds()
@@ -41,8 +48,23 @@ func benchUMAP(b *testing.B, key string, x []float32, n, d int, cfg UMAPConfig) 
 	b.ReportMetric(fzS, "fuzzy_s")
 	b.ReportMetric(sgdS, "sgd_s")
 	b.ReportMetric(total, "total_s")
+	if cpu > 0 {
+		b.ReportMetric(cpu, "cpu_s")
+	}
 	b.ReportMetric(float64(u.Epochs()), "epochs")
 	b.ReportMetric(recallAt10(inNb, queries, u.Positions(), n, u.Dims()), "recall@10")
+}
+
+// writeQueries caches the recall@10 queries next to their exact neighbours
+// (queries_KEY_Q.i32, little-endian int32) for scripts/bench-umap, which
+// measures umap-js's layouts against the same neighbours.
+func writeQueries(key string, queries []int) {
+	raw := make([]byte, 4*len(queries))
+	for i, q := range queries {
+		binary.LittleEndian.PutUint32(raw[4*i:], uint32(q))
+	}
+	p := filepath.Join(cacheDir(), fmt.Sprintf("queries_%s_%d.i32", key, len(queries)))
+	_ = os.WriteFile(p, raw, 0o644) // a cache: failure only leaves umap-js's recall unmeasured
 }
 
 func BenchmarkUMAPDigits(b *testing.B) {
@@ -62,4 +84,22 @@ func BenchmarkUMAPMNIST10k(b *testing.B) {
 func BenchmarkUMAPFashion70k(b *testing.B) {
 	x := loadF32(b, filepath.Join(cacheDir(), "fashion70k_70000x784.f32.bin"), 70000, 784)
 	benchUMAP(b, "fashion70k", x, 70000, 784, UMAPConfig{})
+}
+
+var powSink float64
+
+func BenchmarkUMAPPowB(b *testing.B) {
+	x := 0.37
+	for range b.N {
+		powSink += powB(x, 0.895)
+		x += 1e-9
+	}
+}
+
+func BenchmarkUMAPPowMath(b *testing.B) {
+	x := 0.37
+	for range b.N {
+		powSink += math.Exp(0.895 * math.Log(x))
+		x += 1e-9
+	}
 }

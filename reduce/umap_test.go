@@ -47,6 +47,28 @@ func TestFitUMAPCurveMatchesUMAPLearn(t *testing.T) {
 	}
 }
 
+func TestPowBMatchesMathPow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for range 200000 {
+		x := math.Exp(rng.Float64()*80 - 50)
+		b := rng.Float64()*2 - 0.5
+		got, want := powB(x, b), math.Pow(x, b)
+		if math.Abs(got-want) > 2e-7*want {
+			t.Fatalf("powB(%v, %v) = %v, math.Pow %v", x, b, got, want)
+		}
+	}
+	if powB(1, 0.9) != 1 || powB(4, 0.5) != 2 {
+		t.Fatalf("powB(1, 0.9) = %v, powB(4, 0.5) = %v", powB(1, 0.9), powB(4, 0.5))
+	}
+	// (math.Pow and math.Log lose precision on subnormal x.)
+	if got, want := powB(5e-324, 0.9), math.Ldexp(math.Pow(2, -0.6), -966); math.Abs(got-want) > 2e-7*want {
+		t.Fatalf("powB(5e-324, 0.9) = %v, want %v", got, want)
+	}
+	if powB(1e-300, 4) != 0 || !math.IsInf(powB(1e300, 4), 1) {
+		t.Fatal("powB does not clamp out-of-range results")
+	}
+}
+
 func TestSmoothKNNHitsTarget(t *testing.T) {
 	d := []float32{0.5, 0.7, 0.8, 1.1, 1.2, 1.4, 2, 2.5, 3, 3.1, 3.2, 3.5, 3.9, 4}
 	target := math.Log2(15)
