@@ -77,7 +77,8 @@ type UMAP struct {
 	n, d    int
 	dims    int
 	cfg     UMAPConfig
-	a, b    float64 // the fitted curve 1/(1 + a·d^(2b))
+	a, b    float64   // the fitted curve 1/(1 + a·d^(2b))
+	pow     *powTable // x^b for the SGD
 	initRng *rand.Rand
 
 	phase int
@@ -209,6 +210,7 @@ func NewUMAP(vectors []float32, n, d int, cfg UMAPConfig) *UMAP {
 		y:       make([]float32, n*cfg.Dims),
 	}
 	u.a, u.b = FitUMAPCurve(cfg.Spread, cfg.MinDist)
+	u.pow = newPowTable(u.b)
 	u.kn = min(cfg.Neighbors-1, n-1)
 	if n < 2 || u.kn < 1 {
 		u.phase, u.prog = umDone, 1
