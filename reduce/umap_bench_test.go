@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -103,4 +104,31 @@ func BenchmarkUMAPPowMath(b *testing.B) {
 		powSink += math.Exp(0.895 * math.Log(x))
 		x += 1e-9
 	}
+}
+
+// BenchmarkUMAPEpochsGloVe10k times 50 epochs of the SGD alone (from epoch
+// 0, on the graph and start of GloVe 10k), per sample, for tuning the loop.
+func BenchmarkUMAPEpochsGloVe10k(b *testing.B) {
+	u := NewUMAP(glove(b), 10000, 100, UMAPConfig{Seed: 1})
+	for u.phase < umEpoch {
+		u.Step()
+	}
+	y0, e0, rng0 := slices.Clone(u.y), u.edges, u.rng
+	samples := 0.0
+	for _, v := range e0.eps {
+		samples += 50 * (1 + float64(u.cfg.NegativeSampleRate)) / v
+	}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		copy(u.y, y0)
+		u.edges = umapEdges{head: e0.head, tail: e0.tail, eps: e0.eps, epsNeg: e0.epsNeg,
+			next: slices.Clone(e0.next), nextNeg: slices.Clone(e0.nextNeg)}
+		u.rng, u.epoch, u.pos = rng0, 0, 0
+		b.StartTimer()
+		for u.epoch < 50 {
+			u.Step()
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/samples, "ns/sample")
 }

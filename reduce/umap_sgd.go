@@ -108,6 +108,7 @@ func sgdEdges2(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *pow
 	eps, next := e.eps[:len(head)], e.next[:len(head)]
 	epsNeg, nextNeg := e.epsNeg[:len(head)], e.nextNeg[:len(head)]
 	a, b, alpha, epoch, n := p.a, p.b, p.alpha, p.epoch, p.n
+	noClip := b * b / 4 // from d² = b²/4 on, |repulsion component| < 2b/d ≤ 4
 	s := *rng
 	i := from
 	for ; i < len(head) && work < budget; i++ {
@@ -139,7 +140,10 @@ func sgdEdges2(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *pow
 			gx, gy := 4.0, 4.0
 			if d2 := dx*dx + dy*dy; d2 > 0 {
 				gc := 2 * b / ((0.001 + d2) * (a*pw.pow(d2) + 1))
-				gx, gy = clip4(gc*dx), clip4(gc*dy)
+				gx, gy = gc*dx, gc*dy
+				if d2 < noClip {
+					gx, gy = clip4(gx), clip4(gy)
+				}
 			}
 			sx += gx
 			sy += gy
@@ -160,6 +164,7 @@ func sgdEdges3(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *pow
 	eps, next := e.eps[:len(head)], e.next[:len(head)]
 	epsNeg, nextNeg := e.epsNeg[:len(head)], e.nextNeg[:len(head)]
 	a, b, alpha, epoch, n := p.a, p.b, p.alpha, p.epoch, p.n
+	noClip := b * b / 4 // from d² = b²/4 on, |repulsion component| < 2b/d ≤ 4
 	s := *rng
 	i := from
 	for ; i < len(head) && work < budget; i++ {
@@ -193,7 +198,10 @@ func sgdEdges3(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *pow
 			gx, gy, gz := 4.0, 4.0, 4.0
 			if d2 := dx*dx + dy*dy + dz*dz; d2 > 0 {
 				gc := 2 * b / ((0.001 + d2) * (a*pw.pow(d2) + 1))
-				gx, gy, gz = clip4(gc*dx), clip4(gc*dy), clip4(gc*dz)
+				gx, gy, gz = gc*dx, gc*dy, gc*dz
+				if d2 < noClip {
+					gx, gy, gz = clip4(gx), clip4(gy), clip4(gz)
+				}
 			}
 			sx += gx
 			sy += gy
