@@ -33,7 +33,10 @@ type UMAPConfig struct {
 	// Metric of the input space: Euclidean (default) or Cosine (1 − cos).
 	Metric Metric
 	// KNN chooses the neighbour search (see KNNConfig.Method). Default
-	// KNNAuto.
+	// KNNAuto, which here is exact only up to N²·D = umapExactWork (2e9):
+	// with UMAP's few neighbours NN-descent is cheap (GloVe 10k×100, K = 14,
+	// js/wasm: 1.6 s at recall 0.976 against 3.7 s exact), and its misses
+	// do not show in the layout.
 	KNN KNNMethod
 	// PCADims: when D > 2·PCADims and the metric is Euclidean, the
 	// neighbour search runs on the first PCADims principal components, as in
@@ -97,6 +100,10 @@ type UMAP struct {
 	epoch int
 	rng   uint64 // negative sampling state (xorshift64*)
 }
+
+// umapExactWork is the largest N²·D for which UMAP's KNNAuto search is
+// exact (about 4,500 points of 100 dims).
+const umapExactWork = 2e9
 
 // Phases of a UMAP run (UMAP.phase). umNone is the zero value's.
 const (
@@ -374,6 +381,7 @@ func (u *UMAP) startKNN() {
 	}
 	u.knn = NewKNN(u.red, u.n, u.rd, KNNConfig{
 		K: u.kn, Metric: u.cfg.Metric, Method: u.cfg.KNN, Seed: u.cfg.Seed, StepWork: u.cfg.StepWork,
+		ExactWork: umapExactWork,
 	})
 	u.phase = umKNN
 }

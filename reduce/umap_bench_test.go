@@ -132,3 +132,10 @@ func BenchmarkUMAPEpochsGloVe10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/samples, "ns/sample")
 }
+
+// UMAP's neighbour search: K = 14 (n_neighbors 15 counts the point itself).
+func BenchmarkKNNApproxGloVe10kK14(b *testing.B) { benchKNN(b, "glove10k", glove(b), 10000, 100, 14) }
+
+func BenchmarkKNNExactGloVe10kK14(b *testing.B) {
+	benchKNNMethod(b, "glove10k", glove(b), 10000, 100, 14, KNNExact)
+}
