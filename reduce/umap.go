@@ -257,7 +257,7 @@ func (u *UMAP) Epochs() int { return u.cfg.Epochs }
 
 // Edges returns the number of directed edges of the fuzzy graph that the
 // SGD samples (each undirected edge counts twice), 0 before it is built.
-func (u *UMAP) Edges() int { return len(u.edges.head) }
+func (u *UMAP) Edges() int { return len(u.edges.rec) }
 
 // Positions returns the n×Dims row-major layout. It is zero until the
 // initial layout is set (at the start of PhaseOptimizing) and then the
@@ -428,7 +428,7 @@ func (u *UMAP) initLayout() int {
 	}
 	u.pca, u.knn = nil, nil
 	u.phase, u.pos = umEpoch, 0
-	if u.cfg.Epochs <= 0 || len(u.edges.head) == 0 {
+	if u.cfg.Epochs <= 0 || len(u.edges.rec) == 0 {
 		u.phase = umDone
 	}
 	return n * dims * 8

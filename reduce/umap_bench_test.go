@@ -115,15 +115,14 @@ func BenchmarkUMAPEpochsGloVe10k(b *testing.B) {
 	}
 	y0, e0, rng0 := slices.Clone(u.y), u.edges, u.rng
 	samples := 0.0
-	for _, v := range e0.eps {
-		samples += 50 * (1 + float64(u.cfg.NegativeSampleRate)) / v
+	for _, r := range e0.rec {
+		samples += 50 * (1 + float64(u.cfg.NegativeSampleRate)) / float64(r.eps)
 	}
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
 		copy(u.y, y0)
-		u.edges = umapEdges{head: e0.head, tail: e0.tail, eps: e0.eps, epsNeg: e0.epsNeg,
-			next: slices.Clone(e0.next), nextNeg: slices.Clone(e0.nextNeg)}
+		u.edges = umapEdges{next: slices.Clone(e0.next), rec: slices.Clone(e0.rec)}
 		u.rng, u.epoch, u.pos = rng0, 0, 0
 		b.StartTimer()
 		for u.epoch < 50 {

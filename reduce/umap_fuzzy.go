@@ -20,12 +20,22 @@ type fuzzySet struct {
 
 // umapEdges are the directed edges of the fuzzy graph (both directions of
 // every undirected edge, as umap-learn's COO graph) with their SGD schedule.
+// The epoch of each edge's next positive sample is kept apart from the
+// rest, since every epoch scans it for all edges and reads the rest only for
+// the edges that are due. Float32 suffices for epochs and their ratios (at
+// most Epochs).
 type umapEdges struct {
-	head, tail []int32
-	// eps is the edge's epochs per sample, max(w)/w; next the epoch of its
-	// next positive sample; epsNeg = eps/NegativeSampleRate and nextNeg the
-	// epoch its negative samples have reached.
-	eps, next, epsNeg, nextNeg []float64
+	next []float32  // epoch of each edge's next positive sample
+	rec  []umapEdge // the edges, in the order of next
+}
+
+// umapEdge is one directed edge and the rest of its schedule.
+type umapEdge struct {
+	head, tail int32
+	// eps is the edge's epochs per sample, max(w)/w (negative samples come
+	// NegativeSampleRate times as often); nextNeg is the epoch its
+	// negative samples have reached.
+	eps, nextNeg float32
 }
 
 // Constants of umap-learn's smooth_knn_dist.
@@ -232,14 +242,10 @@ func (u *UMAP) symMerge(budget int) int {
 func (u *UMAP) edgeStep(budget int) int {
 	fz, e := &u.fz, &u.edges
 	if u.pos == 0 {
-		nnz := int(fz.rowPtr[u.n])
-		*e = umapEdges{
-			head: make([]int32, 0, nnz), tail: make([]int32, 0, nnz),
-			eps: make([]float64, 0, nnz),
-		}
+		*e = umapEdges{rec: make([]umapEdge, 0, int(fz.rowPtr[u.n]))}
 	}
 	floor := fz.maxW / float64(u.cfg.Epochs)
-	rate := float64(u.cfg.NegativeSampleRate)
+	invRate := 1 / float32(u.cfg.NegativeSampleRate)
 	w := 0
 	for w < budget && u.pos < u.n {
 		i := u.pos
@@ -248,9 +254,8 @@ func (u *UMAP) edgeStep(budget int) int {
 			if fz.val[s] < floor {
 				continue
 			}
-			e.head = append(e.head, int32(i))
-			e.tail = append(e.tail, fz.col[s])
-			e.eps = append(e.eps, fz.maxW/fz.val[s])
+			eps := float32(fz.maxW / fz.val[s])
+			e.rec = append(e.rec, umapEdge{head: int32(i), tail: fz.col[s], eps: eps, nextNeg: eps * invRate})
 		}
 		w += int(b-a)*8 + 1
 		u.pos++
@@ -258,18 +263,13 @@ func (u *UMAP) edgeStep(budget int) int {
 	if u.pos < u.n {
 		return w
 	}
-	m := len(e.head)
-	e.next = make([]float64, m)
-	e.epsNeg = make([]float64, m)
-	e.nextNeg = make([]float64, m)
-	copy(e.next, e.eps)
-	for s, v := range e.eps {
-		e.epsNeg[s] = v / rate
-		e.nextNeg[s] = v / rate
+	e.next = make([]float32, len(e.rec))
+	for s := range e.rec {
+		e.next[s] = e.rec[s].eps
 	}
 	u.fz = fuzzySet{}
 	u.phase, u.pos = umInit, 0
-	return w + 4*m
+	return w + 4*len(e.rec)
 }
 
 // FitUMAPCurve returns a and b such that 1/(1 + a·x^(2b)) fits, in least

@@ -14,7 +14,8 @@ const (
 type sgdParams struct {
 	a, b  float64 // the curve 1/(1 + a·d^(2b))
 	alpha float64 // learning rate of the epoch
-	epoch float64 // the epoch's index: edges due at or before it are sampled
+	epoch float32 // the epoch's index: edges due at or before it are sampled
+	rate  float32 // negative samples per positive one
 	n     uint64  // points, the range of negative samples
 }
 
@@ -22,7 +23,7 @@ type sgdParams struct {
 // the last edge the epoch is over and the learning rate decays linearly.
 func (u *UMAP) epochStep(budget int) int {
 	p := sgdParams{
-		a: u.a, b: u.b, epoch: float64(u.epoch), n: uint64(u.n),
+		a: u.a, b: u.b, epoch: float32(u.epoch), n: uint64(u.n), rate: float32(u.cfg.NegativeSampleRate),
 		alpha: u.cfg.LearningRate * (1 - float64(u.epoch)/float64(u.cfg.Epochs)),
 	}
 	var end, w int
@@ -32,7 +33,7 @@ func (u *UMAP) epochStep(budget int) int {
 		end, w = sgdEdges3(u.y, &u.edges, u.pos, budget, p, u.pow, &u.rng)
 	}
 	u.pos = end
-	if end == len(u.edges.head) {
+	if end == len(u.edges.rec) {
 		u.epoch++
 		u.pos = 0
 		if u.epoch >= u.cfg.Epochs {
@@ -104,19 +105,19 @@ func (t *powTable) pow(x float64) float64 {
 // and the work done. A plain function: in js/wasm a method keeps fewer of
 // the loop's values in registers.
 func sgdEdges2(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *powTable, rng *uint64) (end, work int) {
-	head, tail := e.head, e.tail[:len(e.head)]
-	eps, next := e.eps[:len(head)], e.next[:len(head)]
-	epsNeg, nextNeg := e.epsNeg[:len(head)], e.nextNeg[:len(head)]
+	next, rec := e.next, e.rec[:len(e.next)]
 	a, b, alpha, epoch, n := p.a, p.b, p.alpha, p.epoch, p.n
+	invRate := 1 / p.rate
 	noClip := b * b / 4 // from d² = b²/4 on, |repulsion component| < 2b/d ≤ 4
 	s := *rng
 	i := from
-	for ; i < len(head) && work < budget; i++ {
+	for ; i < len(next) && work < budget; i++ {
 		work += wUMAPScan
 		if next[i] > epoch {
 			continue
 		}
-		j, k := int(head[i]), int(tail[i])
+		r := &rec[i]
+		j, k := int(r.head), int(r.tail)
 		cx, cy := float64(y[2*j]), float64(y[2*j+1])
 		dx, dy := cx-float64(y[2*k]), cy-float64(y[2*k+1])
 		if d2 := dx*dx + dy*dy; d2 > 0 {
@@ -128,8 +129,9 @@ func sgdEdges2(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *pow
 			y[2*k] = float32(float64(y[2*k]) - gx)
 			y[2*k+1] = float32(float64(y[2*k+1]) - gy)
 		}
-		next[i] += eps[i]
-		nNeg := int((epoch - nextNeg[i]) / epsNeg[i])
+		next[i] += r.eps
+		epsNeg := r.eps * invRate
+		nNeg := int((epoch - r.nextNeg) / epsNeg)
 		var sx, sy float64
 		for range nNeg {
 			k := negSample(&s, n)
@@ -150,7 +152,7 @@ func sgdEdges2(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *pow
 		}
 		cx += sx * alpha
 		cy += sy * alpha
-		nextNeg[i] += float64(nNeg) * epsNeg[i]
+		r.nextNeg += float32(nNeg) * epsNeg
 		y[2*j], y[2*j+1] = float32(cx), float32(cy)
 		work += wUMAPPos + nNeg*wUMAPNeg
 	}
@@ -160,19 +162,19 @@ func sgdEdges2(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *pow
 
 // sgdEdges3 is sgdEdges2 in 3D.
 func sgdEdges3(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *powTable, rng *uint64) (end, work int) {
-	head, tail := e.head, e.tail[:len(e.head)]
-	eps, next := e.eps[:len(head)], e.next[:len(head)]
-	epsNeg, nextNeg := e.epsNeg[:len(head)], e.nextNeg[:len(head)]
+	next, rec := e.next, e.rec[:len(e.next)]
 	a, b, alpha, epoch, n := p.a, p.b, p.alpha, p.epoch, p.n
+	invRate := 1 / p.rate
 	noClip := b * b / 4 // from d² = b²/4 on, |repulsion component| < 2b/d ≤ 4
 	s := *rng
 	i := from
-	for ; i < len(head) && work < budget; i++ {
+	for ; i < len(next) && work < budget; i++ {
 		work += wUMAPScan
 		if next[i] > epoch {
 			continue
 		}
-		j, k := int(head[i]), int(tail[i])
+		r := &rec[i]
+		j, k := int(r.head), int(r.tail)
 		cx, cy, cz := float64(y[3*j]), float64(y[3*j+1]), float64(y[3*j+2])
 		dx, dy, dz := cx-float64(y[3*k]), cy-float64(y[3*k+1]), cz-float64(y[3*k+2])
 		if d2 := dx*dx + dy*dy + dz*dz; d2 > 0 {
@@ -186,8 +188,9 @@ func sgdEdges3(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *pow
 			y[3*k+1] = float32(float64(y[3*k+1]) - gy)
 			y[3*k+2] = float32(float64(y[3*k+2]) - gz)
 		}
-		next[i] += eps[i]
-		nNeg := int((epoch - nextNeg[i]) / epsNeg[i])
+		next[i] += r.eps
+		epsNeg := r.eps * invRate
+		nNeg := int((epoch - r.nextNeg) / epsNeg)
 		var sx, sy, sz float64
 		for range nNeg {
 			k := negSample(&s, n)
@@ -210,7 +213,7 @@ func sgdEdges3(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *pow
 		cx += sx * alpha
 		cy += sy * alpha
 		cz += sz * alpha
-		nextNeg[i] += float64(nNeg) * epsNeg[i]
+		r.nextNeg += float32(nNeg) * epsNeg
 		y[3*j], y[3*j+1], y[3*j+2] = float32(cx), float32(cy), float32(cz)
 		work += wUMAPPos + nNeg*wUMAPNeg
 	}
