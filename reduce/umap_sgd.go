@@ -122,7 +122,7 @@ func sgdEdges2(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *pow
 		dx, dy := cx-float64(y[2*k]), cy-float64(y[2*k+1])
 		if d2 := dx*dx + dy*dy; d2 > 0 {
 			pb := pw.pow(d2)
-			gc := -2 * a * b * pb / d2 / (a*pb + 1)
+			gc := -2 * a * b * pb / (d2 * (a*pb + 1))
 			gx, gy := clip4(gc*dx)*alpha, clip4(gc*dy)*alpha
 			cx += gx
 			cy += gy
@@ -179,7 +179,7 @@ func sgdEdges3(y []float32, e *umapEdges, from, budget int, p sgdParams, pw *pow
 		dx, dy, dz := cx-float64(y[3*k]), cy-float64(y[3*k+1]), cz-float64(y[3*k+2])
 		if d2 := dx*dx + dy*dy + dz*dz; d2 > 0 {
 			pb := pw.pow(d2)
-			gc := -2 * a * b * pb / d2 / (a*pb + 1)
+			gc := -2 * a * b * pb / (d2 * (a*pb + 1))
 			gx, gy, gz := clip4(gc*dx)*alpha, clip4(gc*dy)*alpha, clip4(gc*dz)*alpha
 			cx += gx
 			cy += gy
