@@ -14,14 +14,19 @@ import (
 	"github.com/embproj/projector/reduce"
 )
 
-const reduceUsage = `usage: projector reduce --method pca|tsne [--dims 2|3] [--perplexity P] [--iterations I] [--seed S] [--out FILE] PATH...
-  --method M        pca (default) or tsne
+const reduceUsage = `usage: projector reduce --method pca|tsne|umap [--dims 2|3] [--perplexity P] [--iterations I] [--neighbors K] [--min-dist D] [--epochs E] [--seed S] [--out FILE] PATH...
+  --method M        pca (default), tsne or umap
   --dims N          2 (default) or 3 output coordinates per point
   --perplexity P    t-SNE perplexity (default 30)
   --iterations I    t-SNE iterations (default 1000)
   --theta T         t-SNE Barnes-Hut accuracy (default 0.5; negative: exact sums)
-  --learning-rate L t-SNE learning rate (default max(N/12, 200))
-  --metric M        euclidean (default) or cosine, for the t-SNE neighbours
+  --learning-rate L t-SNE learning rate (default max(N/12, 200)); UMAP's initial one (default 1)
+  --neighbors K     UMAP n_neighbors, the point itself included (default 15)
+  --min-dist D      UMAP min_dist (default 0.1; 0 allowed)
+  --spread S        UMAP spread (default 1)
+  --epochs E        UMAP epochs (default 500 up to 10,000 points, else 200)
+  --negative-sample-rate R  UMAP negative samples per positive one (default 5)
+  --metric M        euclidean (default) or cosine, for the t-SNE and UMAP neighbours
   --spherize        PCA: centre and scale every row to unit norm first
   --seed S          random seed (default 0): same seed, same output
   --shape NxD       shape of a raw .bytes/.bin tensor when it cannot be inferred
@@ -38,6 +43,11 @@ type reduceOptions struct {
 	iterations int
 	theta      float64
 	lr         float64
+	neighbors  int
+	minDist    float64
+	spread     float64
+	epochs     int
+	negRate    int
 	metric     reduce.Metric
 	spherize   bool
 	seed       uint64
@@ -49,7 +59,7 @@ type reduceOptions struct {
 
 // parseReduceArgs parses the flags (--flag value or --flag=value).
 func parseReduceArgs(args []string) (reduceOptions, error) {
-	o := reduceOptions{method: "pca", dims: 2, perplexity: 30, iterations: 1000}
+	o := reduceOptions{method: "pca", dims: 2, perplexity: 30, iterations: 1000, neighbors: 15, minDist: 0.1, spread: 1, negRate: 5}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
@@ -82,8 +92,8 @@ func parseReduceArgs(args []string) (reduceOptions, error) {
 		switch name {
 		case "method":
 			o.method = strings.ToLower(val)
-			if o.method != "pca" && o.method != "tsne" {
-				err = fmt.Errorf("unknown method %q (want pca or tsne)", val)
+			if o.method != "pca" && o.method != "tsne" && o.method != "umap" {
+				err = fmt.Errorf("unknown method %q (want pca, tsne or umap)", val)
 			}
 		case "dims":
 			o.dims, err = strconv.Atoi(val)
@@ -99,6 +109,31 @@ func parseReduceArgs(args []string) (reduceOptions, error) {
 			o.iterations, err = strconv.Atoi(val)
 			if err == nil && o.iterations < 1 {
 				err = fmt.Errorf("--iterations %d: want at least 1", o.iterations)
+			}
+		case "neighbors", "neighbours":
+			o.neighbors, err = strconv.Atoi(val)
+			if err == nil && o.neighbors < 2 {
+				err = fmt.Errorf("--neighbors %d: want at least 2 (the point itself and one other)", o.neighbors)
+			}
+		case "min-dist":
+			o.minDist, err = strconv.ParseFloat(val, 64)
+			if err == nil && !(o.minDist >= 0) {
+				err = fmt.Errorf("--min-dist %v: want 0 or more", val)
+			}
+		case "spread":
+			o.spread, err = strconv.ParseFloat(val, 64)
+			if err == nil && !(o.spread > 0) {
+				err = fmt.Errorf("--spread %v: want a positive number", val)
+			}
+		case "epochs":
+			o.epochs, err = strconv.Atoi(val)
+			if err == nil && o.epochs < 1 {
+				err = fmt.Errorf("--epochs %d: want at least 1", o.epochs)
+			}
+		case "negative-sample-rate":
+			o.negRate, err = strconv.Atoi(val)
+			if err == nil && o.negRate < 1 {
+				err = fmt.Errorf("--negative-sample-rate %d: want at least 1", o.negRate)
 			}
 		case "theta":
 			o.theta, err = strconv.ParseFloat(val, 64)
@@ -150,7 +185,7 @@ func parseReduceArgs(args []string) (reduceOptions, error) {
 var errHelp = errors.New("help")
 
 // runReduce implements "projector reduce" (DESIGN.md §4): it loads the files
-// as the page does (parse.Load), runs PCA or t-SNE from package reduce on
+// as the page does (parse.Load), runs PCA, t-SNE or UMAP from package reduce on
 // every point, and writes one TSV row of coordinates per point. Exit status:
 // 0 success, 1 the data has an error that blocks it (the report goes to
 // stderr) or the output cannot be written, 2 usage error.
@@ -196,13 +231,21 @@ func runReduce(args []string, stdout, stderr io.Writer) int {
 
 // project runs the chosen method to completion and returns N×dims positions.
 func project(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []float32 {
-	if o.method == "pca" {
+	switch o.method {
+	case "umap":
+		return projectUMAP(ds, o, logf)
+	case "pca":
 		p := reduce.NewPCA(ds.Vectors, ds.N, ds.D, reduce.PCAConfig{Components: o.dims, Seed: o.seed, Spherize: o.spherize})
 		for !p.Step() {
 		}
 		logf("PCA explained variance ratio %.4f in %d passes", p.Variance(), p.Iterations())
 		return p.Positions()
 	}
+	return projectTSNE(ds, o, logf)
+}
+
+// projectTSNE runs t-SNE to completion, logging the KL every 250 iterations.
+func projectTSNE(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []float32 {
 	t := reduce.NewTSNE(ds.Vectors, ds.N, ds.D, reduce.TSNEConfig{
 		Dims: o.dims, Perplexity: o.perplexity, MaxIterations: o.iterations, Theta: o.theta,
 		LearningRate: o.lr, Metric: o.metric, Seed: o.seed,
@@ -216,6 +259,44 @@ func project(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []fl
 	}
 	logf("t-SNE %d iterations, KL %.4f", t.Iteration(), t.KL())
 	return t.Positions()
+}
+
+// umapConfig turns the options into the library's configuration.
+func umapConfig(o reduceOptions) reduce.UMAPConfig {
+	cfg := reduce.UMAPConfig{
+		Dims: o.dims, Neighbors: o.neighbors, MinDist: o.minDist, Spread: o.spread, Epochs: o.epochs,
+		NegativeSampleRate: o.negRate, LearningRate: o.lr, Metric: o.metric, Seed: o.seed,
+	}
+	if o.minDist == 0 {
+		cfg.MinDist = -1 // the library's zero means its default
+	}
+	return cfg
+}
+
+// projectUMAP runs UMAP to completion, logging each phase as it starts, the
+// neighbour search's progress every 25% and every 100th epoch.
+func projectUMAP(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []float32 {
+	u := reduce.NewUMAP(ds.Vectors, ds.N, ds.D, umapConfig(o))
+	lastPhase, lastPct, lastEpoch := reduce.UMAPPhase(-1), -1, -1
+	start := time.Now()
+	for done := false; !done; {
+		done = u.Step()
+		ph, frac := u.Phase()
+		switch {
+		case ph != lastPhase:
+			logf("UMAP %s (%.2f s)", ph, time.Since(start).Seconds())
+			lastPhase, lastPct = ph, 0
+		case ph == reduce.UMAPPhaseNeighbours && int(frac*4) > lastPct:
+			lastPct = int(frac * 4)
+			logf("UMAP neighbours %d%%", 25*lastPct)
+		case ph == reduce.UMAPPhaseOptimizing && u.Epoch()/100 > lastEpoch/100:
+			lastEpoch = u.Epoch()
+			logf("UMAP epoch %d / %d", u.Epoch(), u.Epochs())
+		}
+	}
+	a, b := u.Curve()
+	logf("UMAP %d epochs over %d edges (a %.4f, b %.4f)", u.Epochs(), u.Edges(), a, b)
+	return u.Positions()
 }
 
 // writeTSV writes n rows of dims tab-separated coordinates to the file

@@ -113,6 +113,54 @@ func TestReduceTSNESeededAndOutFile(t *testing.T) {
 	}
 }
 
+func TestReduceUMAPMatchesLibrary(t *testing.T) {
+	path, x := writeClusters(t, 90, 4)
+	for _, tc := range []struct {
+		args []string
+		cfg  reduce.UMAPConfig
+	}{
+		{[]string{"--epochs", "40", "--seed", "3"}, reduce.UMAPConfig{Epochs: 40, Seed: 3}},
+		{[]string{"--dims=3", "--metric", "cosine", "--neighbors", "8", "--min-dist", "0", "--spread", "2",
+			"--epochs", "30", "--negative-sample-rate", "3", "--learning-rate", "0.5"},
+			reduce.UMAPConfig{Dims: 3, Metric: reduce.Cosine, Neighbors: 8, MinDist: -1, Spread: 2,
+				Epochs: 30, NegativeSampleRate: 3, LearningRate: 0.5}},
+	} {
+		var out, errb bytes.Buffer
+		args := append([]string{"reduce", "--method", "umap", "--quiet"}, tc.args...)
+		if code := run(append(args, path), &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d, stderr %s", tc.args, code, errb.String())
+		}
+		u := reduce.NewUMAP(x, 90, 4, tc.cfg)
+		for !u.Step() {
+		}
+		want, dims := u.Positions(), u.Dims()
+		rows := readTSV(t, out.String())
+		if len(rows) != 90 || len(rows[0]) != dims {
+			t.Fatalf("%v: %d rows of %d columns, want 90 of %d", tc.args, len(rows), len(rows[0]), dims)
+		}
+		for i, r := range rows {
+			for c, v := range r {
+				if float32(v) != want[i*dims+c] {
+					t.Fatalf("%v: row %d col %d: %v, library gives %v", tc.args, i, c, v, want[i*dims+c])
+				}
+			}
+		}
+	}
+}
+
+func TestReduceUMAPReportsPhases(t *testing.T) {
+	path, _ := writeClusters(t, 60, 3)
+	var out, errb bytes.Buffer
+	if code := run([]string{"reduce", "--method", "umap", "--epochs", "150", path}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errb.String())
+	}
+	for _, want := range []string{"UMAP neighbours", "UMAP fuzzy-set", "UMAP optimizing", " / 150\n", "UMAP 150 epochs"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
+	}
+}
+
 func TestReduceExitCodes(t *testing.T) {
 	path, _ := writeClusters(t, 20, 3)
 	bad := filepath.Join(t.TempDir(), "ragged.tsv")
@@ -125,7 +173,11 @@ func TestReduceExitCodes(t *testing.T) {
 		code int
 	}{
 		{"no path", []string{"--method", "pca"}, 2},
-		{"bad method", []string{"--method", "umap", path}, 2},
+		{"bad method", []string{"--method", "lda", path}, 2},
+		{"bad neighbors", []string{"--method", "umap", "--neighbors", "1", path}, 2},
+		{"negative min-dist", []string{"--method", "umap", "--min-dist", "-0.1", path}, 2},
+		{"zero spread", []string{"--method", "umap", "--spread", "0", path}, 2},
+		{"zero epochs", []string{"--method", "umap", "--epochs", "0", path}, 2},
 		{"bad dims", []string{"--dims", "4", path}, 2},
 		{"bad number", []string{"--perplexity", "x", path}, 2},
 		{"missing value", []string{path, "--seed"}, 2},
