@@ -138,3 +138,14 @@ func BenchmarkKNNApproxGloVe10kK14(b *testing.B) { benchKNN(b, "glove10k", glove
 func BenchmarkKNNExactGloVe10kK14(b *testing.B) {
 	benchKNNMethod(b, "glove10k", glove(b), 10000, 100, 14, KNNExact)
 }
+
+// The 10k sets at umap-js's own epoch count for 10,000 points (200), for a
+// comparison at equal work.
+func BenchmarkUMAPGloVe10kEpochs200(b *testing.B) {
+	benchUMAP(b, "glove10k", glove(b), 10000, 100, UMAPConfig{Epochs: 200})
+}
+
+func BenchmarkUMAPMNIST10kEpochs200(b *testing.B) {
+	x := loadF32(b, filepath.Join(cacheDir(), "mnist10k_10000x784.f32.bin"), 10000, 784)
+	benchUMAP(b, "mnist10k", x, 10000, 784, UMAPConfig{Epochs: 200})
+}
