@@ -1,5 +1,5 @@
 // Package reduce projects N points of D dimensions to 2 or 3 dimensions for
-// display: PCA, k-nearest-neighbour graphs and t-SNE.
+// display: PCA, k-nearest-neighbour graphs, t-SNE and UMAP.
 //
 // Every algorithm here is incremental: a constructor prepares it without doing
 // the heavy work, Step advances a bounded amount of work (a few milliseconds,

@@ -59,6 +59,12 @@ type UMAPConfig struct {
 // fitted to MinDist and Spread, and SGD over the edges scheduled by
 // epochs-per-sample with NegativeSampleRate negative samples per positive
 // one, gradients clipped at ±4 and a learning rate decaying linearly to 0.
+// One difference from umap-learn, for speed: the negative samples that
+// follow a positive sample are all evaluated at the head's position after
+// that positive step and applied together (umap-learn moves the head after
+// each), so that the CPU computes them side by side; the quality measures
+// (10-NN accuracy, recall@10) do not move beyond their seed-to-seed spread.
+// x^b in the gradients comes from a table (relative error below 1e-6).
 //
 // The initial layout is the PCA of the input (the top Dims components,
 // scaled so that the largest coordinate magnitude is 10, plus Gaussian noise

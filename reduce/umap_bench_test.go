@@ -149,3 +149,13 @@ func BenchmarkUMAPMNIST10kEpochs200(b *testing.B) {
 	x := loadF32(b, filepath.Join(cacheDir(), "mnist10k_10000x784.f32.bin"), 10000, 784)
 	benchUMAP(b, "mnist10k", x, 10000, 784, UMAPConfig{Epochs: 200})
 }
+
+// BenchmarkUMAPStepLatencyGloVe10k measures how long one UMAP Step blocks
+// with the default StepWork (whole preparation and 100 epochs).
+func BenchmarkUMAPStepLatencyGloVe10k(b *testing.B) {
+	x := glove(b)
+	for range b.N {
+		u := NewUMAP(x, 10000, 100, UMAPConfig{Epochs: 100, Seed: 1})
+		stepLatency(b, "umap", u.Step)
+	}
+}
