@@ -38,6 +38,13 @@ type umapEdge struct {
 	eps, nextNeg float32
 }
 
+// Work units (see UMAPConfig.StepWork) of one exponential and of writing
+// one SGD edge, measured in js/wasm.
+const (
+	wUMAPExp  = 60
+	wUMAPEdge = 40
+)
+
 // Constants of umap-learn's smooth_knn_dist.
 const (
 	smoothKTolerance = 1e-5
@@ -46,26 +53,27 @@ const (
 )
 
 // smoothStep finds ρ_i and σ_i for a block of points and stores their
-// memberships.
+// memberships. Each bisection round counts k·wUMAPExp work units.
 func (u *UMAP) smoothStep(budget int) int {
 	k := u.kn
 	target := math.Log2(float64(k + 1)) // n_neighbors counts the point itself
-	per := max(1, budget/(k*150+1))     // ~15-40 rounds of k exponentials
-	end := min(u.n, u.pos+per)
-	for i := u.pos; i < end; i++ {
+	w := 0
+	for w < budget && u.pos < u.n {
+		i := u.pos
 		d := u.fz.dist[i*k : i*k+k]
-		rho, sigma, mean := smoothKNN(d, target)
+		rho, sigma, mean, rounds := smoothKNN(d, target)
 		if rho == 0 { // every neighbour at distance 0: floor by the global mean
 			if u.fz.meanAll == 0 {
 				u.fz.meanAll = meanDist(u.fz.dist)
+				w += len(u.fz.dist)
 			}
 			mean = u.fz.meanAll
 		}
 		sigma = max(sigma, minKDistScale*mean)
 		memberships(u.fz.w[i*k:i*k+k], d, u.fz.nbr[i*k:i*k+k], int32(i), rho, sigma)
+		w += (rounds + 1) * k * wUMAPExp
+		u.pos++
 	}
-	w := (end - u.pos) * k * 150
-	u.pos = end
 	if u.pos == u.n {
 		u.phase, u.pos = umSymCount, 0
 	}
@@ -77,8 +85,9 @@ func (u *UMAP) smoothStep(budget int) int {
 // neighbour at a positive distance (0 if none), and σ is found by bisection
 // (64 rounds at most) so that Σ_j exp(−max(0, d_j−ρ)/σ) = target; mean is
 // the mean distance over the point itself (at 0) and its neighbours d,
-// ascending, by which the caller floors σ.
-func smoothKNN(d []float32, target float64) (rho, sigma, mean float64) {
+// ascending, by which the caller floors σ; rounds is the number of
+// bisection rounds done.
+func smoothKNN(d []float32, target float64) (rho, sigma, mean float64, rounds int) {
 	for _, v := range d {
 		if v > 0 {
 			rho = float64(v)
@@ -86,7 +95,8 @@ func smoothKNN(d []float32, target float64) (rho, sigma, mean float64) {
 		}
 	}
 	lo, hi, mid := 0.0, math.Inf(1), 1.0
-	for it := 0; it < smoothKIter; it++ {
+	for rounds < smoothKIter {
+		rounds++
 		psum := 0.0
 		for _, v := range d {
 			if dv := float64(v) - rho; dv > 0 {
@@ -113,7 +123,7 @@ func smoothKNN(d []float32, target float64) (rho, sigma, mean float64) {
 	for _, v := range d {
 		mean += float64(v)
 	}
-	return rho, mid, mean / float64(len(d)+1)
+	return rho, mid, mean / float64(len(d)+1), rounds
 }
 
 // meanDist is the mean of every kNN distance.
@@ -257,7 +267,7 @@ func (u *UMAP) edgeStep(budget int) int {
 			eps := float32(fz.maxW / fz.val[s])
 			e.rec = append(e.rec, umapEdge{head: int32(i), tail: fz.col[s], eps: eps, nextNeg: eps * invRate})
 		}
-		w += int(b-a)*8 + 1
+		w += int(b-a)*wUMAPEdge + 1
 		u.pos++
 	}
 	if u.pos < u.n {

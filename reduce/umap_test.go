@@ -71,7 +71,7 @@ func TestPowTableMatchesMathPow(t *testing.T) {
 func TestSmoothKNNHitsTarget(t *testing.T) {
 	d := []float32{0.5, 0.7, 0.8, 1.1, 1.2, 1.4, 2, 2.5, 3, 3.1, 3.2, 3.5, 3.9, 4}
 	target := math.Log2(15)
-	rho, sigma, _ := smoothKNN(d, target)
+	rho, sigma, _, _ := smoothKNN(d, target)
 	if rho != 0.5 {
 		t.Fatalf("rho %v, want the nearest distance 0.5", rho)
 	}
@@ -101,7 +101,7 @@ func TestUMAPUnionIsSymmetricFuzzyUnion(t *testing.T) {
 	k := u.kn
 	w := make([]float64, n*n)
 	for i := 0; i < n; i++ {
-		rho, sigma, mean := smoothKNN(dist[i*k:i*k+k], math.Log2(float64(k+1)))
+		rho, sigma, mean, _ := smoothKNN(dist[i*k:i*k+k], math.Log2(float64(k+1)))
 		row := make([]float64, k)
 		memberships(row, dist[i*k:i*k+k], nbr[i*k:i*k+k], int32(i), rho, max(sigma, 1e-3*mean))
 		for s, j := range nbr[i*k : i*k+k] {
