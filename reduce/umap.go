@@ -12,7 +12,8 @@ type UMAPConfig struct {
 	Dims int
 	// Neighbors is umap-learn's n_neighbors: the size of each point's local
 	// neighbourhood, counting the point itself as umap-learn does (so
-	// Neighbors−1 other points are searched). Default 15; clamped to N.
+	// Neighbors−1 other points are searched). Default 15; clamped to N. With
+	// 1 (no other point) the run is done at once and the layout stays zero.
 	Neighbors int
 	// MinDist is the smallest distance between points in the layout, in
 	// layout units (umap-learn's min_dist). Default 0.1; a negative value
