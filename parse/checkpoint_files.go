@@ -240,7 +240,11 @@ func (l *loader) openCheckpoint(s *ckptSet, cfgName, ckPath string) *tfckpt.Chec
 	}
 	l.noteOtherCheckpoints(s, i)
 	for _, e := range ck.Entries() {
-		l.tensors = append(l.tensors, TensorInfo{Name: e.Key, Dtype: e.DType.String(), Shape: e.Shape})
+		t := TensorInfo{Name: e.Key, Dtype: e.DType.String(), Shape: e.Shape}
+		if r := tfckpt.Readable(e.Key); r != e.Key {
+			t.Readable = r
+		}
+		l.tensors = append(l.tensors, t)
 	}
 	return ck
 }

@@ -162,9 +162,13 @@ type Offer struct {
 
 // TensorInfo describes one tensor of a checkpoint.
 type TensorInfo struct {
+	// Name is the checkpoint key, exactly as stored.
 	Name  string  `json:"name"`
 	Dtype string  `json:"dtype"`
 	Shape []int64 `json:"shape"`
+	// Readable is Name with a TF2 key's escaped local names unescaped
+	// ("dense.Sblock" → "dense/block", "emb..v2" → "emb.v2"); empty when equal to Name.
+	Readable string `json:"readable,omitempty"`
 }
 
 // Blocking reports whether the report holds an error, i.e. the data must not be drawn.

@@ -90,10 +90,11 @@ func (l *loader) looseMetadata(s *ckptSet) int {
 	return found
 }
 
-// ckptCandidate makes the candidate reading entry e of the opened checkpoint.
+// ckptCandidate makes the candidate reading entry e of the opened checkpoint,
+// named by its key with TF2 local names unescaped (tfckpt.Readable).
 func (l *loader) ckptCandidate(s *ckptSet, e tfckpt.Entry, src string) *candidate {
 	s.taken[e.Key] = true
-	c := newCandidate(e.Key, src)
+	c := newCandidate(tfckpt.Readable(e.Key), src)
 	c.file = l.files[s.index].Name
 	c.read = func(l *loader) *tensor { return l.readCheckpointTensor(s, e) }
 	for _, d := range s.diags {
@@ -130,7 +131,7 @@ func (l *loader) missingShard(s *ckptSet, e tfckpt.Entry) (Diagnostic, bool) {
 		return Diagnostic{}, false
 	}
 	return Diagnostic{Severity: Error, Code: tfckpt.CodeShardMiss, File: name,
-		Message: fmt.Sprintf("The values of %q are in the data file %s, which was not given (only its index %s was).", e.Key, name, index),
+		Message: fmt.Sprintf("The values of %q are in the data file %s, which was not given (only its index %s was).", tfckpt.Readable(e.Key), name, index),
 		Fix:     fmt.Sprintf(ckptFixes[tfckpt.CodeShardMiss], name)}, true
 }
 
@@ -161,7 +162,7 @@ func (l *loader) checkpointTensor(c *candidate, cfgName, ckPath, name string) {
 		return
 	}
 	if name == "" {
-		c.name = e.Key
+		c.name = tfckpt.Readable(e.Key)
 	}
 	s.taken[e.Key] = true
 	c.file = l.files[s.index].Name
@@ -202,18 +203,19 @@ func (l *loader) resolveTensor(c *candidate, s *ckptSet, ck *tfckpt.Checkpoint, 
 // matrixProblem says why entry e cannot be shown as N points of D float
 // dimensions (another rank, an empty dimension, a non-float dtype).
 func matrixProblem(e tfckpt.Entry, file string) (Diagnostic, bool) {
+	key := tfckpt.Readable(e.Key)
 	switch {
 	case len(e.Shape) != 2:
 		return Diagnostic{Severity: Error, Code: CodeShapeMismatch, File: file,
-			Message: fmt.Sprintf("The tensor %q has shape %v (rank %d); an embedding is a matrix [N, D] of N points.", e.Key, e.Shape, len(e.Shape)),
+			Message: fmt.Sprintf("The tensor %q has shape %v (rank %d); an embedding is a matrix [N, D] of N points.", key, e.Shape, len(e.Shape)),
 			Fix:     "Name a rank-2 tensor in tensor_name (projector validate lists the checkpoint's tensors), or reshape the variable before saving."}, true
 	case e.Shape[0] == 0 || e.Shape[1] == 0:
 		return Diagnostic{Severity: Error, Code: CodeShapeMismatch, File: file,
-			Message: fmt.Sprintf("The tensor %q has shape %v: there are no points to show.", e.Key, e.Shape),
+			Message: fmt.Sprintf("The tensor %q has shape %v: there are no points to show.", key, e.Shape),
 			Fix:     "Name a tensor with at least one row and one column."}, true
 	case !e.DType.IsFloat():
 		return Diagnostic{Severity: Error, Code: tfckpt.CodeDType, File: file,
-			Message: fmt.Sprintf("The tensor %q is %s; only DT_FLOAT, DT_DOUBLE, DT_HALF and DT_BFLOAT16 can be shown as points.", e.Key, e.DType),
+			Message: fmt.Sprintf("The tensor %q is %s; only DT_FLOAT, DT_DOUBLE, DT_HALF and DT_BFLOAT16 can be shown as points.", key, e.DType),
 			Fix:     ckptFixes[tfckpt.CodeDType]}, true
 	}
 	return Diagnostic{}, false
@@ -269,7 +271,7 @@ func (l *loader) readCheckpointTensor(s *ckptSet, e tfckpt.Entry) *tensor {
 		return nil
 	}
 	for _, note := range notes {
-		l.r.add(noteDiag(file, fmt.Sprintf("tensor %q: %s", e.Key, note), false))
+		l.r.add(noteDiag(file, fmt.Sprintf("tensor %q: %s", tfckpt.Readable(e.Key), note), false))
 	}
 	t := &tensor{file: file, n: n, d: d, vals: vals, format: "checkpoint", rows: make([]int32, n)}
 	for i := range t.rows {

@@ -62,9 +62,9 @@ func TestCheckpointTF2Tutorial(t *testing.T) {
 		t.Errorf("findings on a clean folder: %+v", rep.Diagnostics)
 	}
 	want := []TensorInfo{
-		{"_CHECKPOINTABLE_OBJECT_GRAPH", "DT_STRING", []int64{}},
-		{"embedding/.ATTRIBUTES/VARIABLE_VALUE", "DT_FLOAT", []int64{4305, 100}},
-		{"save_counter/.ATTRIBUTES/VARIABLE_VALUE", "DT_INT64", []int64{}},
+		{Name: "_CHECKPOINTABLE_OBJECT_GRAPH", Dtype: "DT_STRING", Shape: []int64{}},
+		{Name: "embedding/.ATTRIBUTES/VARIABLE_VALUE", Dtype: "DT_FLOAT", Shape: []int64{4305, 100}},
+		{Name: "save_counter/.ATTRIBUTES/VARIABLE_VALUE", Dtype: "DT_INT64", Shape: []int64{}},
 	}
 	if !slices.EqualFunc(rep.Tensors, want, func(a, b TensorInfo) bool {
 		return a.Name == b.Name && a.Dtype == b.Dtype && slices.Equal(a.Shape, b.Shape)
@@ -339,5 +339,40 @@ func TestCheckpointShardLooksGzipped(t *testing.T) {
 	ds, rep := Load(files, Options{})
 	if ds == nil || ds.Vectors[0] != v {
 		t.Errorf("%+v", rep.Diagnostics)
+	}
+}
+
+// TF2 keys escape a "/" inside a local name as ".S" and a "." as "..". A
+// config's tensor_name written as the model names the variable (a layer called
+// "dense/block", a variable "emb.v2") finds the escaped key, and the names
+// offered to the user are the readable ones.
+func TestCheckpointEscapedNames(t *testing.T) {
+	key := "model/dense.Sblock/emb..v2/.ATTRIBUTES/VARIABLE_VALUE"
+	readable := "model/dense/block/emb.v2/.ATTRIBUTES/VARIABLE_VALUE"
+	files := ckptFiles("ckpt-3",
+		f32Tensor(key, []int64{3, 2}, 1, 2, 3, 4, 5, 6),
+		f32Tensor("model/other/.ATTRIBUTES/VARIABLE_VALUE", []int64{2, 2}, 9, 9, 9, 8))
+	config := func(name string) File {
+		return File{Name: "projector_config.pbtxt", Data: []byte(`embeddings { tensor_name: "` + name + `" }`)}
+	}
+	for _, name := range []string{"dense/block/emb.v2:0", "model/dense/block/emb.v2", "emb.v2", readable, key} {
+		ds, rep := Load(append(slices.Clone(files), config(name)), Options{})
+		if ds == nil || ds.N != 3 || ds.D != 2 {
+			t.Errorf("tensor_name %q: %+v", name, rep.Diagnostics)
+			continue
+		}
+		wantFirst(t, ds, 1, 2, 3)
+	}
+	ds, rep := Load(files, Options{})
+	want := []string{readable, "model/other/.ATTRIBUTES/VARIABLE_VALUE"}
+	if ds == nil || !slices.Equal(rep.Embeddings, want) || rep.Offers[0].Name != readable {
+		t.Errorf("embeddings %v, offers %+v", rep.Embeddings, rep.Offers)
+	}
+	if len(rep.Tensors) != 2 || rep.Tensors[0].Name != key || rep.Tensors[0].Readable != readable || rep.Tensors[1].Readable != "" {
+		t.Errorf("tensors %+v", rep.Tensors)
+	}
+	_, rep = Load(append(slices.Clone(files), config("dense/blok/emb.v2")), Options{})
+	if d := find(rep, tfckpt.CodeNotFound); d == nil || !strings.Contains(d.Message, `closest: "`+readable+`"`) {
+		t.Errorf("near miss: %+v", rep.Diagnostics)
 	}
 }

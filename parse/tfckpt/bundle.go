@@ -84,6 +84,7 @@ type Checkpoint struct {
 	pieces    map[string]Entry   // V2 slice pieces by their raw OrderedCode key
 	v1data    map[string][]piece // V1 data slices by tensor name
 	fullNames map[string]string  // object-graph full_name → key
+	readable  map[string]string  // Readable(key) → key for keys with escapes ("" when two read alike)
 	slotKeys  map[string]bool    // keys the object graph names as optimizer slot variables
 	notes     []string
 }
@@ -113,6 +114,7 @@ func Open(index File, shards []File) (*Checkpoint, error) {
 		if err := c.openV1(kvs); err != nil {
 			return nil, err
 		}
+		c.indexReadable()
 		return c, nil
 	}
 	if err := c.openV2(kvs); err != nil {
@@ -120,6 +122,7 @@ func Open(index File, shards []File) (*Checkpoint, error) {
 	}
 	c.pairShards(shards)
 	c.loadObjectGraph()
+	c.indexReadable()
 	return c, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/klauspost/compress/s2"
@@ -39,6 +40,8 @@ func exercise(t *testing.T, c *Checkpoint) {
 		checkErr(t, err)
 		_, _, err = c.Resolve(e.Key + ":0")
 		checkErr(t, err)
+		_, _, err = c.Resolve(Readable(e.Key))
+		checkErr(t, err)
 	}
 	c.Candidates()
 	c.MissingShards()
@@ -55,7 +58,7 @@ func checkErr(t *testing.T, err error) {
 
 func FuzzIndex(f *testing.F) {
 	seedFiles(f, ".index")
-	for _, b := range []tBundle{small(), keras(), {snappy: true, perBlock: 1, tensors: small().tensors}} {
+	for _, b := range []tBundle{small(), keras(), escaped(), {snappy: true, perBlock: 1, tensors: small().tensors}} {
 		i, _ := b.build()
 		f.Add(i)
 	}
@@ -169,4 +172,20 @@ func firstBlock(idx []byte) []byte {
 	ents, _ := blockEntries("", idx[ih.off:ih.off+ih.size], 0)
 	h, _ := readHandle(ents[0].value)
 	return idx[h.off : h.off+h.size]
+}
+
+// FuzzLocalName checks that unescaping inverts TensorFlow's escape_local_name, and that
+// Readable keeps the segments of any key.
+func FuzzLocalName(f *testing.F) {
+	for _, s := range []string{"emb", "emb.v2", "dense/block", "a./b", "..S", ".S.S", "x.", "model/dense.Sblock/emb..v2/.ATTRIBUTES/VARIABLE_VALUE"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got := UnescapeLocalName(EscapeLocalName(s)); got != s {
+			t.Fatalf("UnescapeLocalName(EscapeLocalName(%q)) = %q", s, got)
+		}
+		if r := Readable(s); strings.Count(r, "/") < strings.Count(s, "/") || len(r) > len(s) {
+			t.Fatalf("Readable(%q) = %q", s, r)
+		}
+	})
 }

@@ -15,10 +15,62 @@ const (
 	RuleStripPort  Rule = "key after dropping the :N output suffix (TF1 name:0)"
 	RuleAttributes Rule = "key with /.ATTRIBUTES/VARIABLE_VALUE appended (TF2 object path)"
 	RuleFullName   Rule = "full_name in the object graph (_CHECKPOINTABLE_OBJECT_GRAPH)"
+	RuleUnescaped  Rule = "key whose TF2 object path, unescaped (.S → /, .. → .), is the name"
 	RuleSuffix     Rule = "the only key whose path ends with the name"
 )
 
-const attributesSuffix = "/.ATTRIBUTES/VARIABLE_VALUE"
+const (
+	attributesSuffix = "/.ATTRIBUTES/VARIABLE_VALUE"
+	attributesSep    = "/.ATTRIBUTES/"
+)
+
+// UnescapeLocalName undoes TensorFlow's escape_local_name (trackable_utils.py) on one
+// segment of a TF2 object-based key: ".." is a "." and ".S" a "/" of the local name.
+// Any other "." is kept: it starts a reserved segment (".ATTRIBUTES",
+// ".OPTIMIZER_SLOT") that escaping never produces.
+func UnescapeLocalName(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] != '.' || i+1 == len(s):
+			b.WriteByte(s[i])
+		case s[i+1] == '.':
+			b.WriteByte('.')
+			i++
+		case s[i+1] == 'S':
+			b.WriteByte('/')
+			i++
+		default:
+			b.WriteByte('.')
+		}
+	}
+	return b.String()
+}
+
+// EscapeLocalName is TensorFlow's escape_local_name: "." → "..", then "/" → ".S".
+func EscapeLocalName(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, ".", ".."), "/", ".S")
+}
+
+// Readable returns key as people write it: for a TF2 object-based key (one holding
+// "/.ATTRIBUTES/"), every "/"-separated segment unescaped with UnescapeLocalName, so
+// "layer.Sblock/my..emb/.ATTRIBUTES/VARIABLE_VALUE" reads
+// "layer/block/my.emb/.ATTRIBUTES/VARIABLE_VALUE". Other keys (TF1 names, whose dots
+// are their own) are returned as they are.
+func Readable(key string) string {
+	if !strings.Contains(key, attributesSep) || !strings.Contains(key, ".") {
+		return key
+	}
+	parts := strings.Split(key, "/")
+	for i, p := range parts {
+		parts[i] = UnescapeLocalName(p)
+	}
+	return strings.Join(parts, "/")
+}
 
 // stripPort removes a trailing ":N" output index ("embedding:0" → "embedding").
 func stripPort(name string) string {
@@ -37,9 +89,11 @@ func stripPort(name string) string {
 // Resolve finds the tensor a person or a projector config names: a key ("embedding",
 // "embedding/.ATTRIBUTES/VARIABLE_VALUE"), a TF1 output name ("embedding:0"), a TF2 path
 // without its attribute suffix, an object-graph full_name ("embed/embeddings:0" for
-// "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_VALUE") or a unique path suffix.
-// It returns the rule that matched; an unknown name gives checkpoint-tensor-not-found
-// listing the closest keys.
+// "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_VALUE"), a TF2 path written with
+// its local names unescaped ("my.layer/emb" for "my..layer/emb/.ATTRIBUTES/…",
+// "block/1/emb" for "block.S1/emb/.ATTRIBUTES/…", see Readable) or a unique path suffix
+// (escaped or not). It returns the rule that matched; an unknown name gives
+// checkpoint-tensor-not-found listing the closest keys, in their readable form.
 func (c *Checkpoint) Resolve(name string) (Entry, Rule, error) {
 	bare := stripPort(name)
 	try := []struct {
@@ -48,6 +102,8 @@ func (c *Checkpoint) Resolve(name string) (Entry, Rule, error) {
 	}{
 		{name, RuleExact}, {bare, RuleStripPort},
 		{bare + attributesSuffix, RuleAttributes}, {c.fullNames[bare], RuleFullName},
+		{c.unescaped(name), RuleUnescaped}, {c.unescaped(bare), RuleUnescaped},
+		{c.unescaped(bare + attributesSuffix), RuleUnescaped},
 	}
 	for _, t := range try {
 		if i, ok := c.byKey[t.key]; ok && t.key != "" {
@@ -60,8 +116,28 @@ func (c *Checkpoint) Resolve(name string) (Entry, Rule, error) {
 	return Entry{}, "", errf(CodeNotFound, c.index.Name, -1, "no tensor %q; closest: %s", name, strings.Join(c.closest(bare, 5), ", "))
 }
 
-// bySuffix returns the only entry whose key, with any attribute suffix removed, ends with
-// the "/"-separated segments of name.
+// unescaped returns the key with escapes whose Readable form is name, or "" when no
+// key, or more than one, reads as name.
+func (c *Checkpoint) unescaped(name string) string { return c.readable[name] }
+
+// indexReadable fills c.readable: Readable form → key, for the keys that have escapes
+// and whose Readable form no other key has (as its own key or Readable form).
+func (c *Checkpoint) indexReadable() {
+	c.readable = map[string]string{}
+	seen := map[string]int{}
+	for _, e := range c.entries {
+		seen[Readable(e.Key)]++
+	}
+	for _, e := range c.entries {
+		if r := Readable(e.Key); r != e.Key && seen[r] == 1 {
+			c.readable[r] = e.Key
+		}
+	}
+}
+
+// bySuffix returns the only entry whose key, with any attribute suffix removed, ends
+// with the "/"-separated segments of name, comparing the key as it is and in its
+// Readable form.
 func (c *Checkpoint) bySuffix(name string) (Entry, bool) {
 	if name == "" {
 		return Entry{}, false
@@ -69,7 +145,8 @@ func (c *Checkpoint) bySuffix(name string) (Entry, bool) {
 	var found []Entry
 	for _, e := range c.entries {
 		k := strings.TrimSuffix(e.Key, attributesSuffix)
-		if strings.HasSuffix(k, "/"+name) {
+		r := strings.TrimSuffix(Readable(e.Key), attributesSuffix)
+		if strings.HasSuffix(k, "/"+name) || strings.HasSuffix(r, "/"+name) {
 			found = append(found, e)
 		}
 	}
@@ -87,11 +164,12 @@ func (c *Checkpoint) closest(name string, n int) []string {
 	}
 	var all []scored
 	for _, e := range c.entries[:min(len(c.entries), maxClosestScan)] {
-		d := editDistance(name, strings.TrimSuffix(e.Key, attributesSuffix))
+		r := Readable(e.Key)
+		d := editDistance(name, strings.TrimSuffix(r, attributesSuffix))
 		if e.FullName != "" {
 			d = min(d, editDistance(name, e.FullName))
 		}
-		all = append(all, scored{e.Key, d})
+		all = append(all, scored{r, d})
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].d < all[j].d })
 	var out []string
