@@ -90,7 +90,7 @@ var Codes = map[Code]string{
 	CodeFilesSwapped:               "tensor and metadata are the other way round from their names or the config; used by content (action swap=true forces the other reading)",
 	CodeBytesSize:                  "a raw .bytes file is not a whole number of values or rows",
 	CodeBytesDtype:                 "a .bytes file holds float64 (action dtype=float64) or is really a .npy file",
-	CodeShapeMismatch:              "tensorShape (or a .npy shape) disagrees with the data, e.g. transposed; action shape=N,D where it can be inferred",
+	CodeShapeMismatch:              "tensorShape (or a .npy shape) disagrees with the data, e.g. transposed; action shape=N,D where it can be inferred; a warning (the real shape is used) for text, JSON, .npy and checkpoint tensors, whose config tensor_shape may come from another run",
 	CodeShapeMissing:               "a raw tensor has no shape: no config tensorShape and no metadata to infer it",
 	CodeNpyHeader:                  "a .npy/.npz header is broken or announces more bytes than the file holds (info: which .npz array was used)",
 	CodeDtypeUnsupported:           "a .npy dtype that cannot be read (complex, object, strings); info when integers were converted",

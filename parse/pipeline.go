@@ -327,6 +327,7 @@ func (l *loader) readTensor(c *candidate, m *metadata) *tensor {
 		t = parseBytes(tf, hint, l.opts, r)
 	case KindJSON:
 		t = parseJSONRows(tf, l.opts, r)
+		l.checkTextShape(t, tf.Name, hint)
 	case KindCheckpoint:
 		l.checkpointAsTensor(tf, hint)
 		return nil
@@ -343,20 +344,13 @@ func (l *loader) readTensor(c *candidate, m *metadata) *tensor {
 	return t
 }
 
-// checkTextShape warns when a config's tensorShape disagrees with a text tensor.
+// checkTextShape warns when a config's tensorShape disagrees with a text or
+// JSON tensor.
 func (l *loader) checkTextShape(t *tensor, name string, hint shapeHint) {
-	shape := hint.shape
-	if t == nil || shape == [2]int{} || shape == [2]int{t.n, t.d} || hint.fromOpts {
+	if t == nil || hint.fromOpts {
 		return
 	}
-	msg := fmt.Sprintf("The config's tensorShape [%d, %d] does not match %s, which holds %d×%d; the file's shape was used.", shape[0], shape[1], name, t.n, t.d)
-	if shape == [2]int{1000, 50} {
-		msg += " [1000, 50] is the template's example value."
-	}
-	if shape[0] == t.d && shape[1] == t.n {
-		msg = fmt.Sprintf("The config's tensorShape [%d, %d] is transposed: %s holds %d points of %d dimensions.", shape[0], shape[1], name, t.n, t.d)
-	}
-	l.r.warnf(CodeShapeMismatch, name, 0, "Correct tensorShape in the config.", "", "%s", msg)
+	l.warnStatedShape(hint.shape, t, name)
 }
 
 // checkBinaryShape checks a .npy/.npz shape against the config's and numbers the rows of binary tensors.
@@ -364,14 +358,32 @@ func (l *loader) checkBinaryShape(t *tensor, name string, hint shapeHint) {
 	if t.format != "bytes" && t.format != "npy" && t.format != "npz" {
 		return
 	}
-	if hint.shape != [2]int{} && (t.n != hint.shape[0] || t.d != hint.shape[1]) && t.format != "bytes" {
-		l.r.warnf(CodeShapeMismatch, name, 0, "Correct tensorShape in the config.", "",
-			"The tensorShape [%d, %d] does not match %s, which holds %d×%d; the file's shape was used.", hint.shape[0], hint.shape[1], name, t.n, t.d)
+	if t.format != "bytes" {
+		l.warnStatedShape(hint.shape, t, name)
 	}
 	t.rows = make([]int32, t.n)
 	for i := range t.rows {
 		t.rows[i] = int32(i + 1)
 	}
+}
+
+// warnStatedShape warns when stated, a config's tensorShape [N, D] (zeros when
+// absent), disagrees with tensor t read from the file name, which states its
+// own shape (its rows and columns, a .npy header): the file's shape is used.
+func (l *loader) warnStatedShape(stated [2]int, t *tensor, name string) {
+	if stated == [2]int{} || stated == [2]int{t.n, t.d} {
+		return
+	}
+	msg := fmt.Sprintf("The config's tensorShape [%d, %d] does not match %s, which holds %d×%d; the file's shape was used.", stated[0], stated[1], name, t.n, t.d)
+	switch {
+	case stated[0] == t.d && stated[1] == t.n:
+		msg = fmt.Sprintf("The config's tensorShape [%d, %d] is transposed: %s holds %d points of %d dimensions; the file's shape was used.", stated[0], stated[1], name, t.n, t.d)
+	case stated == [2]int{1000, 50}:
+		msg += " [1000, 50] is the template's example value."
+	default:
+		msg += " The config was probably written for other data (another run or export of the tensor)."
+	}
+	l.r.warnf(CodeShapeMismatch, name, 0, fmt.Sprintf("Correct tensorShape in the config to [%d, %d], or delete it (the file states its shape).", t.n, t.d), "", "%s", msg)
 }
 
 // dropTensorRows applies Options.DropTensorRows; false when no vector is left.

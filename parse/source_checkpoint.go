@@ -166,6 +166,9 @@ func (l *loader) checkpointTensor(c *candidate, cfgName, ckPath, name string) {
 	}
 	s.taken[e.Key] = true
 	c.file = l.files[s.index].Name
+	if d, differs := statedShape(c.shape, cfgName, c.file, e); differs {
+		c.note(d)
+	}
 	if d, missing := l.missingShard(s, e); missing {
 		c.note(d)
 		return
@@ -219,6 +222,28 @@ func matrixProblem(e tfckpt.Entry, file string) (Diagnostic, bool) {
 			Fix:     ckptFixes[tfckpt.CodeDType]}, true
 	}
 	return Diagnostic{}, false
+}
+
+// statedShape warns when the config's tensor_shape (stated, [N, D], zeros when
+// absent; from cfgName) disagrees with the shape of entry e of the checkpoint
+// index: the checkpoint's shape is used, and the config was most likely
+// written for another run or checkpoint.
+func statedShape(stated [2]int, cfgName, index string, e tfckpt.Entry) (Diagnostic, bool) {
+	if stated == [2]int{} || len(e.Shape) != 2 || int64(stated[0]) == e.Shape[0] && int64(stated[1]) == e.Shape[1] {
+		return Diagnostic{}, false
+	}
+	n, d := e.Shape[0], e.Shape[1]
+	why := "The config was probably written for another run or checkpoint (another vocabulary size or embedding dimension), so its metadata may not belong to these points either."
+	switch {
+	case int64(stated[0]) == d && int64(stated[1]) == n:
+		why = fmt.Sprintf("The two numbers are swapped: the tensor holds %d points of %d dimensions.", n, d)
+	case stated == [2]int{1000, 50}:
+		why = "[1000, 50] is the example value of the config template."
+	}
+	return Diagnostic{Severity: Warning, Code: CodeShapeMismatch, File: cfgName,
+		Message: fmt.Sprintf("tensor_shape [%d, %d] in %s does not match the tensor %q of the checkpoint %s, which is [%d, %d]; the checkpoint's shape was used. %s",
+			stated[0], stated[1], cfgName, tfckpt.Readable(e.Key), index, n, d, why),
+		Fix: fmt.Sprintf("Use the config written with this checkpoint (same run and step), or correct tensor_shape in %s to [%d, %d] (or delete it: the checkpoint states the shape).", path.Base(cfgName), n, d)}, true
 }
 
 // noIndex explains a checkpoint whose index was not given: data shards alone,

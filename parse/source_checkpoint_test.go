@@ -376,3 +376,39 @@ func TestCheckpointEscapedNames(t *testing.T) {
 		t.Errorf("near miss: %+v", rep.Diagnostics)
 	}
 }
+
+// A config's tensor_shape that disagrees with the checkpoint tensor's shape is
+// a warning naming the config, both shapes, the checkpoint and the likely
+// cause; the points load with the checkpoint's shape.
+func TestCheckpointStatedShape(t *testing.T) {
+	files := ckptFiles("ckpt-2", f32Tensor("emb/.ATTRIBUTES/VARIABLE_VALUE", []int64{3, 2}, 1, 2, 3, 4, 5, 6))
+	load := func(shape string) (*Dataset, Report) {
+		cfg := File{Name: "logs/projector_config.pbtxt", Data: []byte(`embeddings { tensor_name: "emb" ` + shape + ` }`)}
+		return Load(append(slices.Clone(files), cfg), Options{})
+	}
+	for shape, says := range map[string][]string{
+		"tensor_shape: [4305, 100]":           {"tensor_shape [4305, 100] in logs/projector_config.pbtxt", `"emb/.ATTRIBUTES/VARIABLE_VALUE"`, "ckpt-2.index, which is [3, 2]", "another run or checkpoint"},
+		"tensor_shape: 2 tensor_shape: 3":     {"tensor_shape [2, 3]", "swapped", "3 points of 2 dimensions"},
+		"tensor_shape: 1000 tensor_shape: 50": {"[1000, 50]", "example value"},
+	} {
+		ds, rep := load(shape)
+		if ds == nil || ds.N != 3 || ds.D != 2 {
+			t.Errorf("%s: blocked: %+v", shape, rep.Diagnostics)
+			continue
+		}
+		wantFirst(t, ds, 1, 2, 3)
+		d := find(rep, CodeShapeMismatch)
+		if d == nil || d.Severity != Warning || d.File != "logs/projector_config.pbtxt" || !strings.Contains(d.Fix, "[3, 2]") {
+			t.Errorf("%s: want a shape-mismatch warning on the config: %+v", shape, rep.Diagnostics)
+			continue
+		}
+		for _, s := range says {
+			if !strings.Contains(d.Message, s) {
+				t.Errorf("%s: message %q lacks %q", shape, d.Message, s)
+			}
+		}
+	}
+	if _, rep := load("tensor_shape: [3, 2]"); find(rep, CodeShapeMismatch) != nil || len(rep.Diagnostics) != 0 {
+		t.Errorf("a right tensor_shape: %+v", rep.Diagnostics)
+	}
+}

@@ -79,6 +79,14 @@ func (l *loader) configCandidate(cfgName string, cfg *Config, i int) *candidate 
 	c := newCandidate(name, "config")
 	c.byContent = true
 	dir := path.Dir(cfgName)
+	switch len(e.TensorShape) {
+	case 0:
+	case 2:
+		c.shape = [2]int{e.TensorShape[0], e.TensorShape[1]}
+	default:
+		c.note(Diagnostic{Severity: Warning, Code: CodeShapeMismatch, File: cfgName,
+			Message: fmt.Sprintf("tensorShape in %s has %d numbers; it needs two, [N, D]. It was ignored.", cfgName, len(e.TensorShape))})
+	}
 	if e.MetadataPath != "" {
 		c.metadata = l.resolve(c.note, cfgName, dir, "metadataPath", e.MetadataPath, false)
 	}
@@ -93,14 +101,6 @@ func (l *loader) configCandidate(cfgName string, cfg *Config, i int) *candidate 
 	if e.Sprite != nil && e.Sprite.ImagePath != "" {
 		c.sprite = l.resolve(c.note, cfgName, dir, "sprite.imagePath", e.Sprite.ImagePath, false)
 		c.cellDim = e.Sprite.SingleImageDim
-	}
-	switch len(e.TensorShape) {
-	case 0:
-	case 2:
-		c.shape = [2]int{e.TensorShape[0], e.TensorShape[1]}
-	default:
-		c.note(Diagnostic{Severity: Warning, Code: CodeShapeMismatch, File: cfgName,
-			Message: fmt.Sprintf("tensorShape in %s has %d numbers; it needs two, [N, D]. It was ignored.", cfgName, len(e.TensorShape))})
 	}
 	return c
 }

@@ -263,3 +263,18 @@ func TestPyTorchRunSteps(t *testing.T) {
 		}
 	}
 }
+
+// A config's tensorShape is compared with a JSON tensor's rows too: a warning,
+// and the file's shape is used.
+func TestJSONRowsStatedShape(t *testing.T) {
+	cfg := File{Name: "projector_config.json", Data: []byte(`{"embeddings":[{"tensorName":"v","tensorPath":"rows.json","tensorShape":[10,4]}]}`)}
+	rows := File{Name: "rows.json", Data: []byte(`[[1,2],[3,4],[5,6]]`)}
+	ds, rep := Load([]File{cfg, rows}, Options{})
+	if ds == nil || ds.N != 3 || ds.D != 2 {
+		t.Fatalf("blocked: %+v", rep.Diagnostics)
+	}
+	d := find(rep, CodeShapeMismatch)
+	if d == nil || d.Severity != Warning || !strings.Contains(d.Message, "[10, 4]") || !strings.Contains(d.Message, "3×2") || !strings.Contains(d.Fix, "[3, 2]") {
+		t.Errorf("want a shape-mismatch warning: %+v", rep.Diagnostics)
+	}
+}
