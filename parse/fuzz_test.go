@@ -171,6 +171,12 @@ func FuzzLoad(f *testing.F) {
 		}
 		f.Add(files[0].Name, files[0].Data, files[1].Name, files[1].Data)
 	}
+	// An event file recognised by content only, and a checkpoint whose TF2 key
+	// has escaped local names.
+	ev := eventsFixture(f, "ok-embedding-100x16-with-labels.tfevents", "run1.events")
+	f.Add(ev.Name, ev.Data, "labels.tsv", []byte("a\nb\n"))
+	ck := ckptFiles("m.ckpt-1", f32Tensor("m/d.Sb/e..v/.ATTRIBUTES/VARIABLE_VALUE", []int64{2, 2}, 1, 2, 3, 4))
+	f.Add(ck[0].Name, ck[0].Data, ck[1].Name, ck[1].Data)
 	f.Fuzz(func(t *testing.T, n1 string, d1 []byte, n2 string, d2 []byte) {
 		ds, rep := Load([]File{{Name: n1, Data: d1}, {Name: n2, Data: d2}}, Options{MaxBytes: 1 << 24})
 		for _, d := range rep.Diagnostics {

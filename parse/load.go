@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/embproj/projector/parse/tfevents"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -31,13 +32,18 @@ const (
 	KindText       Kind = "metadata" // other text: labels
 	KindJSON       Kind = "json"     // JSON that is not a config: rows of vectors, or bookmarks
 	KindModel      Kind = "model"    // a model file: HDF5/Keras, PyTorch, pickle, SavedModel (model.go)
-	KindEvents     Kind = "events"   // TensorBoard event file (events.out.tfevents.*)
+	KindEvents     Kind = "events"   // TensorBoard event file (events.out.tfevents.*, or any name by content)
 )
 
 // Classify says what a file holds by its content. It reads at most the first 64 KiB.
+// An event file is recognised by content whatever its name (run1.events,
+// events.bin): a first TFRecord with both checksums right holding an Event.
 func Classify(f File) Kind {
 	data := f.Data
 	lower := strings.ToLower(path.Base(f.Name))
+	if tfevents.SniffEvents(data[:min(len(data), 65536)]) {
+		return KindEvents
+	}
 	if _, ok := modelFormat(f); ok {
 		return KindModel
 	}

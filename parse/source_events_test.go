@@ -3,10 +3,14 @@ package parse
 import (
 	"encoding/binary"
 	"math"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/embproj/projector/parse/internal/tfwire"
+	"github.com/embproj/projector/parse/tfevents"
 )
 
 // The event files these tests read are the fixtures of parse/tfevents/testdata,
@@ -281,5 +285,60 @@ func TestEventsWithMetadataFile(t *testing.T) {
 	short := File{Name: "metadata.tsv", Data: []byte("cat\ndog\n")}
 	if ds, rep := Load([]File{ev, short}, Options{}); ds != nil || find(rep, CodeCountMismatch) == nil {
 		t.Errorf("2 labels for 3 points: %+v", rep.Diagnostics)
+	}
+}
+
+// An event file renamed (run1.events, events.bin, a .tfrecord) is recognised
+// by its content and loads like the original, in memory and through ReaderAt.
+func TestEventsRenamed(t *testing.T) {
+	saved := prefixSize
+	defer func() { prefixSize = saved }()
+	prefixSize = 64 // so that the ReaderAt file stays streamed
+	for _, name := range []string{"run1.events", "logs/events.bin", "run/embedding.tfrecord", "data"} {
+		f := eventsFixture(t, "ok-embedding-100x16-with-labels.tfevents", name)
+		if k := Classify(f); k != KindEvents {
+			t.Errorf("Classify(%s) = %s", name, k)
+		}
+		for _, in := range []File{f, asReaderAt(f)} {
+			ds, rep := Load([]File{in}, Options{})
+			if ds == nil || ds.N != 100 || ds.D != 16 || ds.Format != "events" || ds.TensorFile != name || len(ds.Columns) != 1 {
+				t.Errorf("%s: %+v %+v", name, ds, rep.Diagnostics)
+			}
+		}
+	}
+}
+
+// Other binary files go their usual way: random float32 .bytes (also one
+// whose first 12 bytes were made to pass the TFRecord length checksum), a
+// .npy file, a checkpoint data shard.
+func TestEventsSniffLeavesOtherBinaries(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(7, 9))
+	vals := make([]float32, 64*8)
+	for i := range vals {
+		vals[i] = float32(rnd.NormFloat64())
+	}
+	raw := f32bytes(vals...)
+	forged := slices.Clone(raw)
+	binary.LittleEndian.PutUint64(forged, 40)
+	binary.LittleEndian.PutUint32(forged[8:], tfwire.MaskedCRC32C(forged[:8]))
+	if !tfevents.Sniff(forged) {
+		t.Fatal("the forged length checksum does not pass")
+	}
+	for _, f := range []File{
+		{Name: "vectors.bytes", Data: raw},
+		{Name: "events.bytes", Data: forged},
+		npyFile("vectors.npy", "<f4", false, 64, 8, raw),
+	} {
+		if k := Classify(f); k == KindEvents {
+			t.Errorf("Classify(%s) = %s", f.Name, k)
+		}
+		ds, rep := Load([]File{f}, Options{Shape: [2]int{64, 8}})
+		if ds == nil || ds.N != 64 || ds.D != 8 || ds.Format == "events" {
+			t.Errorf("%s: %+v %+v", f.Name, ds, rep.Diagnostics)
+		}
+	}
+	shard := ckptFiles("m.ckpt-1", f32Tensor("emb", []int64{64, 8}, vals...))[1]
+	if k := Classify(shard); k != KindCheckpoint {
+		t.Errorf("Classify(shard) = %s", k)
 	}
 }

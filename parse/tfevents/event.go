@@ -14,6 +14,8 @@ const (
 	evSummary      = 5 // Event.summary, Summary
 	evTaggedRunMD  = 8 // Event.tagged_run_metadata
 	evMetaGraphDef = 9 // Event.meta_graph_def, bytes
+	// Event.source_metadata, the last field: 3 to 10 are all length-delimited.
+	evSourceMetadata = 10
 
 	sumValue = 1 // Summary.value, repeated Value
 

@@ -93,3 +93,38 @@ func payloads(b []byte) [][]byte {
 	}
 	return out
 }
+
+// FuzzSniffEvents: SniffEvents never panics, and whatever it takes for an event file
+// Scan reads as a TFRecord stream (no events-not-tfrecord) with its first record
+// counted. With framed set, the input is the first record's data, framed with right
+// checksums, so that mutations reach the Event parse.
+func FuzzSniffEvents(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "*"))
+	for _, p := range seeds {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, false)
+	}
+	f.Add(versionEvent(), true)
+	f.Add(summaryEvent(3, scalarValue("loss", 1)), true)
+	f.Add([]byte{0x0a, 0x02, 0x0a, 0x00}, true) // a tf.train.Example-like message
+	f.Fuzz(func(t *testing.T, data []byte, framed bool) {
+		if framed {
+			data = record(data)
+		}
+		if !SniffEvents(data) {
+			return
+		}
+		res := Scan("f", bytes.NewReader(data), int64(len(data)), Options{MaxTensorBytes: 1 << 20})
+		for _, fd := range res.Findings {
+			if fd.Code == "events-not-tfrecord" {
+				t.Fatalf("sniffed as events, scanned as not a TFRecord: %v", fd)
+			}
+		}
+		if res.Counts.Records == 0 {
+			t.Fatalf("sniffed as events, no record counted: %+v", res.Findings)
+		}
+	})
+}

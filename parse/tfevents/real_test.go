@@ -146,7 +146,8 @@ func TestRealTF1Graph(t *testing.T) {
 	}
 }
 
-// TestRealSniff: real events files sniff as TFRecord; the files next to them do not.
+// TestRealSniff: real events files sniff as TFRecord and, by content, as event files;
+// the files next to them (an index, a data shard of float32, a config) do not.
 func TestRealSniff(t *testing.T) {
 	for _, c := range []struct {
 		path []string
@@ -154,7 +155,10 @@ func TestRealSniff(t *testing.T) {
 	}{
 		{[]string{"pytorch-add-embedding", "events.out.tfevents.1655101300.ziorathe.9443.15"}, true},
 		{[]string{"tf1-saver-checkpoint", "events.out.tfevents.1524316900.BVAN8BUYTZ7Q5D6"}, true},
+		{[]string{"pytorch-add-embedding", "events.out.tfevents.1655101228.ziorathe.9443.10"}, true},
 		{[]string{"tf1-saver-checkpoint", "model.ckpt-1.index"}, false},
+		{[]string{"tf1-saver-checkpoint", "model.ckpt-1.data-00000-of-00001"}, false},
+		{[]string{"tf2-tutorial-checkpoint", "embedding.ckpt-1.data-00000-of-00001"}, false},
 		{[]string{"pytorch-add-embedding", "projector_config.pbtxt"}, false},
 	} {
 		b, err := os.ReadFile(sharedData(t, c.path...))
@@ -163,6 +167,9 @@ func TestRealSniff(t *testing.T) {
 		}
 		if got := Sniff(b[:min(len(b), 64)]); got != c.want {
 			t.Errorf("Sniff(%s) = %v, want %v", c.path[1], got, c.want)
+		}
+		if got := SniffEvents(b[:min(len(b), 65536)]); got != c.want {
+			t.Errorf("SniffEvents(%s) = %v, want %v", c.path[1], got, c.want)
 		}
 	}
 	if Sniff([]byte{0x18, 0, 0, 0}) {
