@@ -62,7 +62,7 @@ func EscapeLocalName(s string) string {
 // "layer/block/my.emb/.ATTRIBUTES/VARIABLE_VALUE". Other keys (TF1 names, whose dots
 // are their own) are returned as they are.
 func Readable(key string) string {
-	if !strings.Contains(key, attributesSep) || !strings.Contains(key, ".") {
+	if !strings.Contains(key, attributesSep) || !strings.Contains(key, "..") && !strings.Contains(key, ".S") {
 		return key
 	}
 	parts := strings.Split(key, "/")
