@@ -73,6 +73,9 @@ type KNNConfig struct {
 
 // KNN computes the K nearest neighbours of every one of N points,
 // incrementally. Create it with NewKNN and call Step until it reports done.
+// A zero KNN (not made by NewKNN) is an empty search: Step reports done at
+// once, Progress is 1, K is 0, Neighbors and Distances are nil, and Err
+// reports ErrNotConstructed.
 type KNN struct {
 	x    []float32 // n×d, normalized copy for Cosine
 	sq   []float32 // n squared norms
@@ -113,8 +116,10 @@ type KNN struct {
 	pos        int       // next point of the current phase
 }
 
+// Phases of a KNN (KNN.phase). knnNone is the zero value's.
 const (
-	knnExact = iota
+	knnNone = iota
+	knnExact
 	knnTrees
 	knnFill
 	knnCandidates
@@ -225,8 +230,23 @@ func (g *KNN) K() int { return g.k }
 func (g *KNN) Approximate() bool { return g.approx }
 
 // Progress returns an estimate of the share of the work done, in [0, 1],
-// non-decreasing, exactly 1 once Step has returned true.
-func (g *KNN) Progress() float64 { return g.prog }
+// non-decreasing, exactly 1 once Step has returned true (at once on a zero
+// KNN).
+func (g *KNN) Progress() float64 {
+	if g.phase == knnNone {
+		return 1
+	}
+	return g.prog
+}
+
+// Err returns nil, or for a zero KNN (not made by NewKNN) an error wrapping
+// ErrNotConstructed.
+func (g *KNN) Err() error {
+	if g.phase == knnNone {
+		return notConstructed("KNN")
+	}
+	return nil
+}
 
 // Neighbors returns the n×K row-major neighbour indices, nearest first,
 // each point's own index excluded. It is final once Step has returned true;
@@ -240,8 +260,12 @@ func (g *KNN) Neighbors() []int32 { return g.hi }
 func (g *KNN) Distances() []float32 { return g.hd }
 
 // Step does a bounded amount of work (about cfg.StepWork multiply-adds) and
-// reports whether the graph is complete.
+// reports whether the graph is complete. On a zero KNN it does nothing and
+// reports true.
 func (g *KNN) Step() (done bool) {
+	if g.phase == knnNone {
+		return true
+	}
 	budget := g.cfg.StepWork
 	for budget > 0 && g.phase != knnDone {
 		var w int

@@ -54,7 +54,9 @@ type PCAConfig struct {
 //     stored numbers, not further passes over the rows;
 //   - dense passes work on four rows and four block columns at a time.
 //
-// Create it with NewPCA and call Step until it reports done.
+// Create it with NewPCA and call Step until it reports done. A zero PCA (not
+// made by NewPCA) is an empty run: Step reports done at once, Progress is 1,
+// the accessors return nil or zero, and Err reports ErrNotConstructed.
 type PCA struct {
 	x          []float32
 	n, d, k, b int // points, dims, components (≤ d), Krylov block size
@@ -124,8 +126,10 @@ type PCA struct {
 	eigen    []float64 // Components variances, set when done
 }
 
+// Phases of a PCA (PCA.phase). pcaNone is the zero value's.
 const (
-	pcaWarm = iota
+	pcaNone = iota
+	pcaWarm
 	pcaMean
 	pcaSphere
 	pcaPower
@@ -266,7 +270,12 @@ func (p *PCA) Iterations() int { return p.iter }
 // max(2(k+Oversample), 96) vectors, about 12 ms in js/wasm at m = 96, is
 // done whole, on a Step of its own) and reports whether the PCA is
 // complete. Calling Step after completion does nothing and returns true.
+//
+// On a zero PCA Step does nothing and reports true.
 func (p *PCA) Step() (done bool) {
+	if p.phase == pcaNone {
+		return true
+	}
 	budget := p.cfg.StepWork
 	for budget > 0 && p.phase != pcaDone {
 		switch p.phase {
@@ -365,8 +374,23 @@ func (p *PCA) finalOnly() {
 const warmTolerance = 1e-3
 
 // Progress returns an estimate of the share of the work done, in [0, 1],
-// non-decreasing from call to call, and exactly 1 once Step has returned true.
-func (p *PCA) Progress() float64 { return p.prog }
+// non-decreasing from call to call, and exactly 1 once Step has returned true
+// (at once on a zero PCA).
+func (p *PCA) Progress() float64 {
+	if p.phase == pcaNone {
+		return 1
+	}
+	return p.prog
+}
+
+// Err returns nil, or for a zero PCA (not made by NewPCA) an error wrapping
+// ErrNotConstructed.
+func (p *PCA) Err() error {
+	if p.phase == pcaNone {
+		return notConstructed("PCA")
+	}
+	return nil
+}
 
 // Positions returns the n×Components row-major coordinates of the points on
 // the principal components. Before completion they are projections on the

@@ -76,6 +76,9 @@ type TSNEConfig struct {
 // k = 3·perplexity, perplexity calibration, symmetric sparse P, then
 // gradient descent with early exaggeration, momentum and gains. Create it
 // with NewTSNE and call Step repeatedly; Positions is valid throughout.
+// A zero TSNE (not made by NewTSNE) is an empty run: Step reports done at
+// once, Progress is 1, Phase is PhaseDone, Positions is nil, the setters do
+// nothing, and Err reports ErrNotConstructed.
 type TSNE struct {
 	x    []float32
 	n, d int
@@ -138,8 +141,10 @@ const (
 	wEdge     = 16  // one undirected edge of P in the attraction
 )
 
+// Phases of a t-SNE run (TSNE.phase). tsNone is the zero value's.
 const (
-	tsPCA = iota
+	tsNone = iota
+	tsPCA
 	tsKNN
 	tsCalibrate
 	tsSymCount
@@ -253,11 +258,25 @@ func (t *TSNE) KLIteration() int { return t.klAt }
 
 // Preparing reports whether t-SNE is still in its preparation (PCA, kNN,
 // P); Progress then tells how far it is.
-func (t *TSNE) Preparing() bool { return t.phase < tsTree && t.iter == 0 }
+func (t *TSNE) Preparing() bool { return t.phase != tsNone && t.phase < tsTree && t.iter == 0 }
 
 // Progress returns the share of the work done towards MaxIterations, in
-// [0, 1]: preparation counts for the first 10%.
-func (t *TSNE) Progress() float64 { return t.prog }
+// [0, 1]: preparation counts for the first 10%. It is 1 on a zero TSNE.
+func (t *TSNE) Progress() float64 {
+	if t.phase == tsNone {
+		return 1
+	}
+	return t.prog
+}
+
+// Err returns nil, or for a zero TSNE (not made by NewTSNE) an error
+// wrapping ErrNotConstructed.
+func (t *TSNE) Err() error {
+	if t.phase == tsNone {
+		return notConstructed("TSNE")
+	}
+	return nil
+}
 
 // TSNEPhase is the stage a t-SNE run is in (TSNE.Phase).
 type TSNEPhase int
@@ -308,7 +327,7 @@ func (t *TSNE) Phase() (TSNEPhase, float64) {
 		return PhaseCalibrating, frac(t.pos, t.n)
 	case tsSymCount, tsSymScatter, tsSymFill:
 		return PhaseSymmetrising, (float64(t.phase-tsSymCount) + frac(t.pos, t.n)) / 3
-	case tsDone:
+	case tsDone, tsNone:
 		return PhaseDone, 1
 	}
 	return PhaseIterating, frac(t.iter, t.cfg.MaxIterations)
@@ -326,8 +345,12 @@ func (t *TSNE) Positions() []float32 { return t.out }
 func (t *TSNE) LearningRate() float64 { return t.lr }
 
 // SetLearningRate changes the learning rate from the next iteration on;
-// lr ≤ 0 restores the default max(N/12, 200).
+// lr ≤ 0 restores the default max(N/12, 200). It does nothing on a zero
+// TSNE.
 func (t *TSNE) SetLearningRate(lr float64) {
+	if t.phase == tsNone {
+		return
+	}
 	if lr <= 0 {
 		lr = max(float64(t.n)/12, 200)
 	}
@@ -335,8 +358,12 @@ func (t *TSNE) SetLearningRate(lr float64) {
 }
 
 // SetMaxIterations changes the number of iterations after which Step
-// reports done (so a finished run can be continued).
+// reports done (so a finished run can be continued). It does nothing on a
+// zero TSNE.
 func (t *TSNE) SetMaxIterations(it int) {
+	if t.phase == tsNone {
+		return
+	}
 	t.cfg.MaxIterations = max(it, 0)
 	if t.phase == tsDone && t.iter < t.cfg.MaxIterations && t.n >= 2 && !t.stopped {
 		t.phase, t.pos = tsTree, 0
@@ -345,7 +372,8 @@ func (t *TSNE) SetMaxIterations(it int) {
 
 // SetPerplexity recomputes P for a new perplexity, keeping the current
 // layout and iteration count: the neighbour search is redone when more
-// neighbours are needed, else only the calibration.
+// neighbours are needed, else only the calibration. It does nothing when
+// p ≤ 0, on fewer than 2 points, or on a zero TSNE.
 func (t *TSNE) SetPerplexity(p float64) {
 	if p <= 0 || t.n < 2 {
 		return
@@ -379,8 +407,11 @@ func (t *TSNE) neighbours() int {
 // Step does a bounded amount of work (about cfg.StepWork units; one Step
 // may finish several iterations on small data, or part of one on large
 // data) and reports whether the run is complete (MaxIterations reached or
-// stopped on convergence).
+// stopped on convergence). On a zero TSNE it does nothing and reports true.
 func (t *TSNE) Step() (done bool) {
+	if t.phase == tsNone {
+		return true
+	}
 	budget := t.cfg.StepWork
 	for budget > 0 && t.phase != tsDone {
 		var w int

@@ -80,8 +80,9 @@ type UMAPConfig struct {
 // as well as from a spectral one).
 //
 // Create it with NewUMAP and call Step until it reports done; Positions is
-// valid (finite) throughout. A zero UMAP is an empty run: Step reports done
-// at once and Positions is empty.
+// valid (finite) throughout. A zero UMAP (not made by NewUMAP) is an empty
+// run: Step reports done at once, Progress is 1, Phase is UMAPPhaseDone,
+// Positions is empty, and Err reports ErrNotConstructed.
 type UMAP struct {
 	x       []float32
 	n, d    int
@@ -293,6 +294,15 @@ func (u *UMAP) Progress() float64 {
 		return 1
 	}
 	return u.prog
+}
+
+// Err returns nil, or for a zero UMAP (not made by NewUMAP) an error
+// wrapping ErrNotConstructed.
+func (u *UMAP) Err() error {
+	if u.phase == umNone {
+		return notConstructed("UMAP")
+	}
+	return nil
 }
 
 // Phase returns the stage the run is in and how far it is within it, in
