@@ -251,13 +251,24 @@ func (g *KNN) Err() error {
 // Neighbors returns the n×K row-major neighbour indices, nearest first,
 // each point's own index excluded. It is final once Step has returned true;
 // before that it holds the best found so far, unsorted, with −1 for slots
-// not filled yet. The slice is owned by the KNN.
+// not filled yet. The slice is the KNN's working state, updated in place
+// by Step: a write to it before completion changes the search, and after it
+// shows in later calls. NeighborsTo returns a copy.
 func (g *KNN) Neighbors() []int32 { return g.hi }
+
+// NeighborsTo copies Neighbors into dst, allocating when dst is nil or
+// shorter than n×K, and returns it (length n×K).
+func (g *KNN) NeighborsTo(dst []int32) []int32 { return copyTo(dst, g.hi) }
 
 // Distances returns the n×K row-major distances matching Neighbors:
 // squared euclidean distance for Euclidean, 1 − cos for Cosine (+Inf for
-// slots not filled yet). The slice is owned by the KNN.
+// slots not filled yet). The slice is the KNN's working state, like
+// Neighbors'. DistancesTo returns a copy.
 func (g *KNN) Distances() []float32 { return g.hd }
+
+// DistancesTo copies Distances into dst, allocating when dst is nil or
+// shorter than n×K, and returns it (length n×K).
+func (g *KNN) DistancesTo(dst []float32) []float32 { return copyTo(dst, g.hd) }
 
 // Step does a bounded amount of work (about cfg.StepWork multiply-adds) and
 // reports whether the graph is complete. On a zero KNN it does nothing and

@@ -400,18 +400,30 @@ func (p *PCA) Err() error {
 // each pass until they would no longer visibly move); once Step has
 // returned true they are final.
 // Coordinates beyond D are zero. The slice is owned by the PCA and updated
-// in place by Step.
+// in place by Step: it aliases the PCA's state, so a write to it shows in
+// later calls (and, when the PCA starts a t-SNE or UMAP, in their input).
+// PositionsTo returns a copy.
 func (p *PCA) Positions() []float32 { return p.pos }
+
+// PositionsTo copies Positions into dst, allocating when dst is nil or
+// shorter than n×Components, and returns it (length n×Components).
+func (p *PCA) PositionsTo(dst []float32) []float32 { return copyTo(dst, p.pos) }
 
 // Variance returns the explained variance ratio of each component
 // (eigenvalue over total variance, in [0, 1], descending), or nil before
-// completion.
+// completion. The slice is the PCA's own (a write to it shows in later
+// calls); VarianceTo returns a copy.
 func (p *PCA) Variance() []float64 {
 	if p.phase != pcaDone {
 		return nil
 	}
 	return p.variance
 }
+
+// VarianceTo copies Variance into dst, allocating when dst is nil or
+// shorter than Components, and returns it; before completion it returns
+// dst[:0].
+func (p *PCA) VarianceTo(dst []float64) []float64 { return copyTo(dst, p.Variance()) }
 
 // TotalVariance returns the total variance of the (centred, possibly
 // spherized) rows: the sum of the per-dimension variances, divisor n−1, in
@@ -426,7 +438,8 @@ func (p *PCA) TotalVariance() float64 {
 
 // Eigenvalues returns the variance along each component (the eigenvalues of
 // the sample covariance, divisor n−1, in squared input units), or nil before
-// completion.
+// completion. The slice is the PCA's own (a write to it shows in later
+// calls); EigenvaluesTo returns a copy.
 func (p *PCA) Eigenvalues() []float64 {
 	if p.phase != pcaDone {
 		return nil
@@ -434,9 +447,16 @@ func (p *PCA) Eigenvalues() []float64 {
 	return p.eigen
 }
 
+// EigenvaluesTo copies Eigenvalues into dst, allocating when dst is nil or
+// shorter than Components, and returns it; before completion it returns
+// dst[:0].
+func (p *PCA) EigenvaluesTo(dst []float64) []float64 { return copyTo(dst, p.Eigenvalues()) }
+
 // Vectors returns the k = min(Components, D) principal axes as a D×k
 // row-major matrix with orthonormal columns (sign fixed so that each
 // column's largest-magnitude entry is positive), or nil before completion.
+// The slice is the PCA's own (a write to it shows in later calls);
+// VectorsTo returns a copy.
 func (p *PCA) Vectors() []float64 {
 	if p.phase != pcaDone {
 		return nil
@@ -444,9 +464,20 @@ func (p *PCA) Vectors() []float64 {
 	return p.comps
 }
 
+// VectorsTo copies Vectors (D×k row-major) into dst, allocating when dst is
+// nil or shorter than D·k, and returns it; before completion it returns
+// dst[:0].
+func (p *PCA) VectorsTo(dst []float64) []float64 { return copyTo(dst, p.Vectors()) }
+
 // Mean returns the D-dimensional mean of the input rows (valid once the first
-// pass is over; the centre of the spherized rows is not included).
+// pass is over; the centre of the spherized rows is not included). The
+// slice is the PCA's working mean: a write to it before completion changes
+// the result. MeanTo returns a copy.
 func (p *PCA) Mean() []float64 { return p.mean }
+
+// MeanTo copies Mean into dst, allocating when dst is nil or shorter than D,
+// and returns it (length D, or 0 on a zero PCA).
+func (p *PCA) MeanTo(dst []float64) []float64 { return copyTo(dst, p.mean) }
 
 // rowsFor returns how many rows starting at p.row fit in budget at cost per
 // row, at least one.

@@ -338,8 +338,14 @@ func (t *TSNE) MaxIterations() int { return t.cfg.MaxIterations }
 
 // Positions returns the n×Dims row-major layout. Before the first
 // iteration it is zero (or the initial layout); after, it is the layout of
-// the last complete iteration. Owned by the TSNE and updated in place.
+// the last complete iteration. The slice is owned by the TSNE and
+// updated in place by Step (a write to it shows in later calls until the
+// next iteration overwrites it); PositionsTo returns a copy.
 func (t *TSNE) Positions() []float32 { return t.out }
+
+// PositionsTo copies Positions into dst, allocating when dst is nil or
+// shorter than n×Dims, and returns it (length n×Dims).
+func (t *TSNE) PositionsTo(dst []float32) []float32 { return copyTo(dst, t.out) }
 
 // LearningRate returns the learning rate in use.
 func (t *TSNE) LearningRate() float64 { return t.lr }

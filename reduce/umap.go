@@ -274,16 +274,9 @@ func (u *UMAP) Edges() int { return len(u.edges.rec) }
 // by the UMAP: copy it to keep a snapshot.
 func (u *UMAP) Positions() []float32 { return u.y }
 
-// PositionsTo copies the layout into dst (grown when shorter than n×Dims)
-// and returns it.
-func (u *UMAP) PositionsTo(dst []float32) []float32 {
-	if cap(dst) < len(u.y) {
-		dst = make([]float32, len(u.y))
-	}
-	dst = dst[:len(u.y)]
-	copy(dst, u.y)
-	return dst
-}
+// PositionsTo copies the layout into dst, allocating when dst is nil or
+// shorter than n×Dims, and returns it (length n×Dims).
+func (u *UMAP) PositionsTo(dst []float32) []float32 { return copyTo(dst, u.y) }
 
 // Progress returns the share of the whole run done, in [0, 1],
 // non-decreasing from call to call, and exactly 1 once Step has returned
