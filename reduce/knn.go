@@ -239,6 +239,15 @@ func (g *KNN) Progress() float64 {
 	return g.prog
 }
 
+// Stage implements Stepper: "neighbours" and Progress while the search
+// runs, "done" and 1 once complete (and on a zero KNN).
+func (g *KNN) Stage() (name string, frac float64) {
+	if g.phase == knnDone || g.phase == knnNone {
+		return StageDone, 1
+	}
+	return "neighbours", g.prog
+}
+
 // Err returns nil, or for a zero KNN (not made by NewKNN) an error wrapping
 // ErrNotConstructed.
 func (g *KNN) Err() error {

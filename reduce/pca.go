@@ -220,6 +220,15 @@ func (p *PCA) Progress() float64 {
 	return p.prog
 }
 
+// Stage implements Stepper: "pca" and Progress while the PCA runs, "done"
+// and 1 once complete (and on a zero PCA).
+func (p *PCA) Stage() (name string, frac float64) {
+	if p.phase == pcaDone || p.phase == pcaNone {
+		return StageDone, 1
+	}
+	return "pca", p.prog
+}
+
 // Err returns nil, or for a zero PCA (not made by NewPCA) an error wrapping
 // ErrNotConstructed.
 func (p *PCA) Err() error {

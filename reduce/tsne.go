@@ -251,6 +251,12 @@ func (t *TSNE) Progress() float64 {
 	return t.prog
 }
 
+// Stage implements Stepper: Phase with the phase's name.
+func (t *TSNE) Stage() (name string, frac float64) {
+	ph, f := t.Phase()
+	return ph.String(), f
+}
+
 // Err returns nil, or for a zero TSNE (not made by NewTSNE) an error
 // wrapping ErrNotConstructed.
 func (t *TSNE) Err() error {

@@ -289,6 +289,12 @@ func (u *UMAP) Progress() float64 {
 	return u.prog
 }
 
+// Stage implements Stepper: Phase with the phase's name.
+func (u *UMAP) Stage() (name string, frac float64) {
+	ph, f := u.Phase()
+	return ph.String(), f
+}
+
 // Err returns nil, or for a zero UMAP (not made by NewUMAP) an error
 // wrapping ErrNotConstructed.
 func (u *UMAP) Err() error {
