@@ -1,6 +1,9 @@
 package reduce
 
-import "math/rand/v2"
+import (
+	"fmt"
+	"math/rand/v2"
+)
 
 // PCAConfig configures NewPCA. The zero value is usable: 2 components, seed 0,
 // no spherizing, default accuracy and step size.
@@ -229,11 +232,17 @@ func (p *PCA) Stage() (name string, frac float64) {
 	return "pca", p.prog
 }
 
-// Err returns nil, or for a zero PCA (not made by NewPCA) an error wrapping
-// ErrNotConstructed.
+// Err reports why the PCA has no result: nil while it runs and once it has
+// completed normally; an error wrapping ErrNoConvergence when the
+// eigensolver failed (Step then reports done, Vectors, Variance and
+// Eigenvalues stay nil and Positions holds the last rough estimate); an
+// error wrapping ErrNotConstructed on a zero PCA.
 func (p *PCA) Err() error {
 	if p.phase == pcaNone {
 		return notConstructed("PCA")
+	}
+	if p.err != nil {
+		return fmt.Errorf("reduce: PCA: %w", p.err)
 	}
 	return nil
 }

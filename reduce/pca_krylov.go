@@ -2,6 +2,7 @@ package reduce
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 )
 
@@ -69,7 +70,8 @@ func (p *PCA) zCol(j int) []float64 {
 // either moves to the final remix or sets up the next block (residuals of
 // the leading Ritz pairs, which span C·basis ⊥ basis), restarting the basis
 // from the leading Ritz vectors when it is full; a remix of the stored
-// projections then updates the positions.
+// projections then updates the positions. When the eigensolver fails the
+// PCA ends with that error (see fail).
 func (p *PCA) rayleighRitz() {
 	d, b, k, mm := p.d, p.b, p.k, p.mMax
 	m0 := len(p.cbasis)
@@ -90,7 +92,11 @@ func (p *PCA) rayleighRitz() {
 	for i := 0; i < m; i++ {
 		copy(tm[i*m:i*m+m], p.t[i*mm:i*mm+m])
 	}
-	vals, u := symEigen(tm, m)
+	vals, u, err := symEigen(tm, m)
+	if err != nil {
+		p.fail(fmt.Errorf("Rayleigh-Ritz on the %d×%d projected matrix after pass %d: %w", m, m, p.iter, err))
+		return
+	}
 	// Ritz vectors v = basis·u and C·v = cbasis·u of the leading pairs.
 	nv := min(b, m)
 	restart := m+b > mm

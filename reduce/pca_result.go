@@ -5,6 +5,7 @@ import "math"
 // pcaResult is what a PCA hands out: positions throughout, components and
 // variances once done.
 type pcaResult struct {
+	err      error     // why the PCA ended without components (without the "reduce: PCA: " prefix), or nil
 	comps    []float64 // d×k components, set at convergence
 	pos      []float32 // n×Components
 	variance []float64 // Components explained variance ratios, set when done
@@ -47,9 +48,9 @@ func (p *PCA) VarianceTo(dst []float64) []float64 { return copyTo(dst, p.Varianc
 // TotalVariance returns the total variance of the (centred, possibly
 // spherized) rows: the sum of the per-dimension variances, divisor n−1, in
 // squared input units; Variance()[c] = Eigenvalues()[c] / TotalVariance().
-// It is valid once Step has returned true.
+// It is valid once Step has returned true (0 when Err reports an error).
 func (p *PCA) TotalVariance() float64 {
-	if p.phase != pcaDone || p.n < 2 {
+	if p.phase != pcaDone || p.n < 2 || p.err != nil {
 		return 0
 	}
 	return p.totalSS / float64(p.n-1)
@@ -126,6 +127,16 @@ func (p *PCA) finishComponents(ritz [][]float64, vals []float64) []float64 {
 		}
 	}
 	return signs
+}
+
+// fail ends the PCA without a result: Step reports done, Err reports err,
+// and Vectors, Variance and Eigenvalues stay nil.
+func (p *PCA) fail(err error) {
+	p.err = err
+	p.release()
+	p.warm, p.warmX = nil, nil
+	p.phase = pcaDone
+	p.prog = 1
 }
 
 func (p *PCA) finish() {

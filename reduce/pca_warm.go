@@ -1,5 +1,7 @@
 package reduce
 
+import "fmt"
+
 // pcaWarmStart is the part of a PCA that starts the Krylov iteration on
 // large inputs from the leading Ritz vectors of a PCA of an evenly spaced
 // subsample of the rows. Its zero value means no warm start.
@@ -45,6 +47,10 @@ func (p *PCA) warmStep(budget int) int {
 	before := p.warm.passf
 	done := p.warm.Step()
 	p.passf += (p.warm.passf - before) * float64(ns) / float64(p.n)
+	if done && p.warm.err != nil {
+		p.fail(fmt.Errorf("warm start on a %d-row subsample: %w", ns, p.warm.err))
+		return budget
+	}
 	if done {
 		v := p.warm.Vectors() // d×b row-major
 		first := make([][]float64, p.b)

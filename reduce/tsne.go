@@ -1,6 +1,7 @@
 package reduce
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -88,7 +89,8 @@ type TSNE struct {
 
 	phase int
 	prog  float64
-	pos   int // next point (or traversal group) of a chunked phase
+	pos   int   // next point (or traversal group) of a chunked phase
+	err   error // why the run ended early (see Err), or nil
 
 	tsneNeighbours // PCA and kNN of the input (tsne.go)
 	tsneAffinities // calibrated p_{j|i} and the symmetric sparse P (tsne_p.go)
@@ -257,13 +259,23 @@ func (t *TSNE) Stage() (name string, frac float64) {
 	return ph.String(), f
 }
 
-// Err returns nil, or for a zero TSNE (not made by NewTSNE) an error
-// wrapping ErrNotConstructed.
+// Err reports why the run has no usable layout: nil while it runs and once
+// it has completed normally; an error wrapping ErrNoConvergence when its
+// PCA failed (the run then ends in PhaseDone with the layout zero and the
+// setters do nothing); an error wrapping ErrNotConstructed on a zero TSNE.
 func (t *TSNE) Err() error {
 	if t.phase == tsNone {
 		return notConstructed("TSNE")
 	}
-	return nil
+	return t.err
+}
+
+// fail ends the run with err (see Err).
+func (t *TSNE) fail(err error) {
+	t.err = err
+	t.stopped = true
+	t.pca, t.knn = nil, nil
+	t.phase = tsDone
 }
 
 // TSNEPhase is the stage a t-SNE run is in (TSNE.Phase).
@@ -367,9 +379,9 @@ func (t *TSNE) SetMaxIterations(it int) {
 // SetPerplexity recomputes P for a new perplexity, keeping the current
 // layout and iteration count: the neighbour search is redone when more
 // neighbours are needed, else only the calibration. It does nothing when
-// p ≤ 0, on fewer than 2 points, or on a zero TSNE.
+// p ≤ 0, on fewer than 2 points, after a failure (Err) or on a zero TSNE.
 func (t *TSNE) SetPerplexity(p float64) {
-	if p <= 0 || t.n < 2 {
+	if p <= 0 || t.n < 2 || t.err != nil {
 		return
 	}
 	t.cfg.Perplexity = p
@@ -413,7 +425,11 @@ func (t *TSNE) Step() (done bool) {
 		case tsPCA:
 			w = t.cfg.StepWork
 			if t.pca.Step() {
-				t.afterPCA()
+				if t.pca.err != nil {
+					t.fail(fmt.Errorf("reduce: t-SNE: PCA of the input: %w", t.pca.err))
+				} else {
+					t.afterPCA()
+				}
 			}
 		case tsKNN:
 			w = t.cfg.StepWork

@@ -1,6 +1,7 @@
 package reduce
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -95,6 +96,7 @@ type UMAP struct {
 	phase int
 	pos   int // next point (or edge) of a chunked phase
 	prog  float64
+	err   error // why the run ended early (see Err), or nil
 
 	pca *PCA
 	red []float32 // input of the kNN (PCA-reduced or x)
@@ -295,13 +297,15 @@ func (u *UMAP) Stage() (name string, frac float64) {
 	return ph.String(), f
 }
 
-// Err returns nil, or for a zero UMAP (not made by NewUMAP) an error
-// wrapping ErrNotConstructed.
+// Err reports why the run has no usable layout: nil while it runs and once
+// it has completed normally; an error wrapping ErrNoConvergence when its
+// PCA failed (the run then ends in UMAPPhaseDone with the layout zero); an
+// error wrapping ErrNotConstructed on a zero UMAP.
 func (u *UMAP) Err() error {
 	if u.phase == umNone {
 		return notConstructed("UMAP")
 	}
-	return nil
+	return u.err
 }
 
 // Phase returns the stage the run is in and how far it is within it, in
@@ -343,7 +347,12 @@ func (u *UMAP) stepPhase(budget int) int {
 	switch u.phase {
 	case umPCA:
 		if u.pca.Step() {
-			u.startKNN()
+			if u.pca.err != nil {
+				u.err = fmt.Errorf("reduce: UMAP: PCA of the input: %w", u.pca.err)
+				u.pca, u.phase = nil, umDone
+			} else {
+				u.startKNN()
+			}
 		}
 		return u.cfg.StepWork
 	case umKNN:
