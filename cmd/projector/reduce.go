@@ -136,7 +136,8 @@ func (o *reduceOptions) check(metric, shape string) error {
 }
 
 // runReduce implements "projector reduce" (DESIGN.md §4): it loads the files
-// as the page does (parse.Load), runs PCA, t-SNE or UMAP from package reduce on
+// as the page does (parse.Load, streaming them as validate does: a large
+// tensor is read piece by piece into the float32 result, never whole), runs PCA, t-SNE or UMAP from package reduce on
 // every point, and writes one TSV row of coordinates per point. Exit status:
 // 0 success, 1 the data has an error that blocks it (the report goes to
 // stderr) or the output cannot be written, 2 usage error.
@@ -145,12 +146,13 @@ func runReduce(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(err, stdout, stderr, fs, reduceLine, reduceNotes)
 	}
-	files, err := readInputs(o.paths)
+	files, closeAll, err := openInputs(o.paths)
 	if err != nil {
 		fmt.Fprintf(stderr, "projector reduce: %v\n", err)
 		return 2
 	}
 	ds, rep := parse.Load(files, parse.Options{Shape: o.shape})
+	closeAll()
 	if ds == nil || rep.Blocking() {
 		printReport(stderr, ds, rep)
 		return 1

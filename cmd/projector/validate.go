@@ -212,23 +212,6 @@ func listInputs(paths []string) ([]input, error) {
 	return out, nil
 }
 
-// readInputs reads files and folders (see listInputs) whole into parse.Files.
-func readInputs(paths []string) ([]parse.File, error) {
-	ins, err := listInputs(paths)
-	if err != nil {
-		return nil, err
-	}
-	files := make([]parse.File, 0, len(ins))
-	for _, in := range ins {
-		b, err := os.ReadFile(in.path)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, parse.File{Name: in.name, Data: b})
-	}
-	return files, nil
-}
-
 // openInputs opens files and folders (see listInputs) as parse.Files read through
 // ReaderAt, so that a large tensor is read piece by piece instead of copied whole
 // into memory; closeAll closes them once Load has returned.
