@@ -140,7 +140,8 @@ func (o *reduceOptions) check(metric, shape string) error {
 // tensor is read piece by piece into the float32 result, never whole), runs PCA, t-SNE or UMAP from package reduce on
 // every point, and writes one TSV row of coordinates per point. Exit status:
 // 0 success, 1 the data has an error that blocks it (the report goes to
-// stderr) or the output cannot be written, 2 usage error.
+// stderr), the reduction failed (reduce's Err) or the output cannot be
+// written, 2 usage error.
 func runReduce(args []string, stdout, stderr io.Writer) int {
 	o, fs, err := parseReduceArgs(args)
 	if err != nil {
@@ -168,7 +169,11 @@ func runReduce(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	start := time.Now()
-	pos := project(ds, o, logf)
+	pos, err := project(ds, o, logf)
+	if err != nil {
+		fmt.Fprintf(stderr, "projector reduce: %v\n", err)
+		return 1
+	}
 	logf("%s of %d points × %d dims in %.2f s", o.method, ds.N, ds.D, time.Since(start).Seconds())
 	if err := writeTSV(o.out, stdout, pos, ds.N, o.dims); err != nil {
 		fmt.Fprintf(stderr, "projector reduce: %v\n", err)
@@ -177,8 +182,10 @@ func runReduce(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// project runs the chosen method to completion and returns N×dims positions.
-func project(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []float32 {
+// project runs the chosen method to completion and returns N×dims
+// positions, or the method's error (reduce's Err: the eigensolver did not
+// converge).
+func project(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) ([]float32, error) {
 	switch o.method {
 	case "umap":
 		return projectUMAP(ds, o, logf)
@@ -186,14 +193,17 @@ func project(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []fl
 		p := reduce.NewPCA(ds.Vectors, ds.N, ds.D, reduce.PCAConfig{Components: o.dims, Seed: o.seed, Spherize: o.spherize})
 		for !p.Step() {
 		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
 		logf("PCA explained variance ratio %.4f in %d passes", p.Variance(), p.Iterations())
-		return p.Positions()
+		return p.Positions(), nil
 	}
 	return projectTSNE(ds, o, logf)
 }
 
 // projectTSNE runs t-SNE to completion, logging the KL every 250 iterations.
-func projectTSNE(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []float32 {
+func projectTSNE(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) ([]float32, error) {
 	t := reduce.NewTSNE(ds.Vectors, ds.N, ds.D, reduce.TSNEConfig{
 		Dims: o.dims, Perplexity: o.perplexity, MaxIterations: o.iterations, Theta: o.theta,
 		LearningRate: o.lr, Metric: o.metric, Seed: o.seed,
@@ -205,8 +215,11 @@ func projectTSNE(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) 
 			logf("t-SNE iteration %d, KL %.4f", last, t.KL())
 		}
 	}
+	if err := t.Err(); err != nil {
+		return nil, err
+	}
 	logf("t-SNE %d iterations, KL %.4f", t.Iteration(), t.KL())
-	return t.Positions()
+	return t.Positions(), nil
 }
 
 // umapConfig turns the options into the library's configuration.
@@ -223,7 +236,7 @@ func umapConfig(o reduceOptions) reduce.UMAPConfig {
 
 // projectUMAP runs UMAP to completion, logging each phase as it starts, the
 // neighbour search's progress every 25% and every 100th epoch.
-func projectUMAP(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []float32 {
+func projectUMAP(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) ([]float32, error) {
 	u := reduce.NewUMAP(ds.Vectors, ds.N, ds.D, umapConfig(o))
 	lastPhase, lastPct, lastEpoch := reduce.UMAPPhase(-1), -1, -1
 	start := time.Now()
@@ -242,9 +255,12 @@ func projectUMAP(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) 
 			logf("UMAP epoch %d / %d", u.Epoch(), u.Epochs())
 		}
 	}
+	if err := u.Err(); err != nil {
+		return nil, err
+	}
 	a, b := u.Curve()
 	logf("UMAP %d epochs over %d edges (a %.4f, b %.4f)", u.Epochs(), u.Edges(), a, b)
-	return u.Positions()
+	return u.Positions(), nil
 }
 
 // writeTSV writes n rows of dims tab-separated coordinates to the file
