@@ -10,6 +10,14 @@
 // an N×N matrix. Runs are seeded: the same input, configuration and seed give
 // bit-for-bit identical results on the same platform.
 //
+// PCA, KNN, TSNE and UMAP all implement Stepper (Step, Progress, Stage,
+// Err), so a caller drives any of them the same way. Values are made by
+// their New function; a zero value is an empty run whose Step reports done
+// at once and whose Err wraps ErrNotConstructed. Accessors such as
+// Positions return the algorithm's own slices, updated in place (no copy
+// per frame); the matching …To methods (PositionsTo, VectorsTo, …) copy
+// into a destination the caller owns, allocating when it is nil or short.
+//
 // The package imports neither Ebiten nor syscall/js; it runs natively (CLI,
 // tests) and as js/wasm (page, Node benchmarks) unchanged.
 package reduce

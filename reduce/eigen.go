@@ -5,14 +5,23 @@ import (
 	"math"
 )
 
-// errEigenNoConvergence is returned by symEigenAsc when the QL iteration does
-// not converge (never seen on finite input; NaN or Inf input can cause it).
-var errEigenNoConvergence = errors.New("reduce: symmetric eigendecomposition did not converge")
+// ErrNoConvergence is wrapped by the error that PCA.Err (and the Err of a
+// TSNE or UMAP whose PCA failed) returns when the symmetric eigensolver's
+// QL iteration does not converge within qlIterationsPerRow·(m+1) sweeps on
+// an m×m matrix. It has not been seen on finite input; Inf input can
+// cause it.
+var ErrNoConvergence = errors.New("symmetric eigendecomposition did not converge")
+
+// qlIterationsPerRow bounds the QL sweeps of tridiagonalQL: at most
+// qlIterationsPerRow·(m+1) for each eigenvalue of an m×m matrix (EISPACK's
+// 30). A variable so that a test can force non-convergence.
+var qlIterationsPerRow = 30
 
 // symEigenAsc computes every eigenpair of the symmetric m×m matrix a (row-major,
 // float64; both triangles must hold the matrix). It returns the eigenvalues in
 // ascending order and the m×m row-major matrix whose column c is the unit
-// eigenvector of eigenvalue c. a is not modified.
+// eigenvector of eigenvalue c. a is not modified. The error is
+// ErrNoConvergence when the QL iteration does not converge.
 //
 // It is the classic Householder reduction to tridiagonal form followed by
 // the implicit QL algorithm with shifts (EISPACK's tred2 and tql2, as in
@@ -168,8 +177,8 @@ func tridiagonalQL(vt, d, e []float64, n int) error {
 			m++
 		}
 		for iter := 0; m > l && math.Abs(e[l]) > eps*tst1; iter++ {
-			if iter >= 30*n+30 {
-				return errEigenNoConvergence
+			if iter >= qlIterationsPerRow*(n+1) {
+				return ErrNoConvergence
 			}
 			f += qlStep(vt, d, e, n, l, m)
 		}

@@ -73,6 +73,9 @@ type KNNConfig struct {
 
 // KNN computes the K nearest neighbours of every one of N points,
 // incrementally. Create it with NewKNN and call Step until it reports done.
+// A zero KNN (not made by NewKNN) is an empty search: Step reports done at
+// once, Progress is 1, K is 0, Neighbors and Distances are nil, and Err
+// reports ErrNotConstructed.
 type KNN struct {
 	x    []float32 // n×d, normalized copy for Cosine
 	sq   []float32 // n squared norms
@@ -113,8 +116,10 @@ type KNN struct {
 	pos        int       // next point of the current phase
 }
 
+// Phases of a KNN (KNN.phase). knnNone is the zero value's.
 const (
-	knnExact = iota
+	knnNone = iota
+	knnExact
 	knnTrees
 	knnFill
 	knnCandidates
@@ -225,23 +230,62 @@ func (g *KNN) K() int { return g.k }
 func (g *KNN) Approximate() bool { return g.approx }
 
 // Progress returns an estimate of the share of the work done, in [0, 1],
-// non-decreasing, exactly 1 once Step has returned true.
-func (g *KNN) Progress() float64 { return g.prog }
+// non-decreasing, exactly 1 once Step has returned true (at once on a zero
+// KNN).
+func (g *KNN) Progress() float64 {
+	if g.phase == knnNone {
+		return 1
+	}
+	return g.prog
+}
+
+// Stage implements Stepper: "neighbours" and Progress while the search
+// runs, "done" and 1 once complete (and on a zero KNN).
+func (g *KNN) Stage() (name string, frac float64) {
+	if g.phase == knnDone || g.phase == knnNone {
+		return StageDone, 1
+	}
+	return "neighbours", g.prog
+}
+
+// Err returns nil, or for a zero KNN (not made by NewKNN) an error wrapping
+// ErrNotConstructed.
+func (g *KNN) Err() error {
+	if g.phase == knnNone {
+		return notConstructed("KNN")
+	}
+	return nil
+}
 
 // Neighbors returns the n×K row-major neighbour indices, nearest first,
 // each point's own index excluded. It is final once Step has returned true;
 // before that it holds the best found so far, unsorted, with −1 for slots
-// not filled yet. The slice is owned by the KNN.
+// not filled yet. The slice is the KNN's working state, updated in place
+// by Step: a write to it before completion changes the search, and after it
+// shows in later calls. NeighborsTo returns a copy.
 func (g *KNN) Neighbors() []int32 { return g.hi }
+
+// NeighborsTo copies Neighbors into dst, allocating when dst is nil or
+// shorter than n×K, and returns it (length n×K).
+func (g *KNN) NeighborsTo(dst []int32) []int32 { return copyTo(dst, g.hi) }
 
 // Distances returns the n×K row-major distances matching Neighbors:
 // squared euclidean distance for Euclidean, 1 − cos for Cosine (+Inf for
-// slots not filled yet). The slice is owned by the KNN.
+// slots not filled yet). The slice is the KNN's working state, like
+// Neighbors'. DistancesTo returns a copy.
 func (g *KNN) Distances() []float32 { return g.hd }
 
+// DistancesTo copies Distances into dst, allocating when dst is nil or
+// shorter than n×K, and returns it (length n×K).
+func (g *KNN) DistancesTo(dst []float32) []float32 { return copyTo(dst, g.hd) }
+
 // Step does a bounded amount of work (about cfg.StepWork multiply-adds) and
-// reports whether the graph is complete.
+// reports whether the graph is complete. On a zero KNN it does nothing and
+// reports true.
 func (g *KNN) Step() (done bool) {
+	if g.phase == knnNone {
+		return true
+	}
 	budget := g.cfg.StepWork
 	for budget > 0 && g.phase != knnDone {
 		var w int

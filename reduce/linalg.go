@@ -9,12 +9,13 @@ import (
 // float64; both triangles must hold the matrix) with symEigenAsc. It returns
 // the eigenvalues in descending order and the matching unit eigenvectors as
 // the columns of the m×m row-major matrix vecs. Each eigenvector's sign is
-// fixed so that its entry of largest magnitude is positive. It panics if the
-// iteration does not converge, which needs non-finite input.
-func symEigen(a []float64, m int) (vals []float64, vecs []float64) {
+// fixed so that its entry of largest magnitude is positive. The error is
+// ErrNoConvergence when the iteration does not converge (which needs
+// non-finite input).
+func symEigen(a []float64, m int) (vals []float64, vecs []float64, err error) {
 	asc, v, err := symEigenAsc(a, m)
 	if err != nil {
-		panic(err)
+		return nil, nil, err
 	}
 	vals = make([]float64, m)
 	vecs = make([]float64, m*m)
@@ -31,7 +32,7 @@ func symEigen(a []float64, m int) (vals []float64, vecs []float64) {
 			vecs[r*m+c] = sign * v[r*m+o]
 		}
 	}
-	return vals, vecs
+	return vals, vecs, nil
 }
 
 // orthAgainst makes the vectors cols orthonormal, in order, and orthogonal to

@@ -1,6 +1,7 @@
 package reduce
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -80,8 +81,9 @@ type UMAPConfig struct {
 // as well as from a spectral one).
 //
 // Create it with NewUMAP and call Step until it reports done; Positions is
-// valid (finite) throughout. A zero UMAP is an empty run: Step reports done
-// at once and Positions is empty.
+// valid (finite) throughout. A zero UMAP (not made by NewUMAP) is an empty
+// run: Step reports done at once, Progress is 1, Phase is UMAPPhaseDone,
+// Positions is empty, and Err reports ErrNotConstructed.
 type UMAP struct {
 	x       []float32
 	n, d    int
@@ -94,6 +96,7 @@ type UMAP struct {
 	phase int
 	pos   int // next point (or edge) of a chunked phase
 	prog  float64
+	err   error // why the run ended early (see Err), or nil
 
 	pca *PCA
 	red []float32 // input of the kNN (PCA-reduced or x)
@@ -273,16 +276,9 @@ func (u *UMAP) Edges() int { return len(u.edges.rec) }
 // by the UMAP: copy it to keep a snapshot.
 func (u *UMAP) Positions() []float32 { return u.y }
 
-// PositionsTo copies the layout into dst (grown when shorter than n×Dims)
-// and returns it.
-func (u *UMAP) PositionsTo(dst []float32) []float32 {
-	if cap(dst) < len(u.y) {
-		dst = make([]float32, len(u.y))
-	}
-	dst = dst[:len(u.y)]
-	copy(dst, u.y)
-	return dst
-}
+// PositionsTo copies the layout into dst, allocating when dst is nil or
+// shorter than n×Dims, and returns it (length n×Dims).
+func (u *UMAP) PositionsTo(dst []float32) []float32 { return copyTo(dst, u.y) }
 
 // Progress returns the share of the whole run done, in [0, 1],
 // non-decreasing from call to call, and exactly 1 once Step has returned
@@ -293,6 +289,23 @@ func (u *UMAP) Progress() float64 {
 		return 1
 	}
 	return u.prog
+}
+
+// Stage implements Stepper: Phase with the phase's name.
+func (u *UMAP) Stage() (name string, frac float64) {
+	ph, f := u.Phase()
+	return ph.String(), f
+}
+
+// Err reports why the run has no usable layout: nil while it runs and once
+// it has completed normally; an error wrapping ErrNoConvergence when its
+// PCA failed (the run then ends in UMAPPhaseDone with the layout zero); an
+// error wrapping ErrNotConstructed on a zero UMAP.
+func (u *UMAP) Err() error {
+	if u.phase == umNone {
+		return notConstructed("UMAP")
+	}
+	return u.err
 }
 
 // Phase returns the stage the run is in and how far it is within it, in
@@ -334,7 +347,12 @@ func (u *UMAP) stepPhase(budget int) int {
 	switch u.phase {
 	case umPCA:
 		if u.pca.Step() {
-			u.startKNN()
+			if u.pca.err != nil {
+				u.err = fmt.Errorf("reduce: UMAP: PCA of the input: %w", u.pca.err)
+				u.pca, u.phase = nil, umDone
+			} else {
+				u.startKNN()
+			}
 		}
 		return u.cfg.StepWork
 	case umKNN:

@@ -5,6 +5,9 @@
 //	projector validate [--json] PATH...
 //	projector reduce --method pca|tsne|umap [--dims 2|3] [--perplexity P] [--iterations I] [--neighbors K] [--min-dist D] [--epochs E] [--seed S] [--out FILE] PATH...
 //
+// Each subcommand parses its flags with its own flag.FlagSet; flags may come
+// before or after the paths ("--" ends them), and -h lists them.
+//
 // Exit status: 0 success, 1 the data has an error that blocks it, 2 usage error.
 package main
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,26 +15,11 @@ import (
 	"github.com/embproj/projector/reduce"
 )
 
-const reduceUsage = `usage: projector reduce --method pca|tsne|umap [--dims 2|3] [--perplexity P] [--iterations I] [--neighbors K] [--min-dist D] [--epochs E] [--seed S] [--out FILE] PATH...
-  --method M        pca (default), tsne or umap
-  --dims N          2 (default) or 3 output coordinates per point
-  --perplexity P    t-SNE perplexity (default 30)
-  --iterations I    t-SNE iterations (default 1000)
-  --theta T         t-SNE Barnes-Hut accuracy (default 0.5; negative: exact sums)
-  --learning-rate L t-SNE learning rate (default max(N/12, 200)); UMAP's initial one (default 1)
-  --neighbors K     UMAP n_neighbors, the point itself included (default 15)
-  --min-dist D      UMAP min_dist (default 0.1; 0 allowed)
-  --spread S        UMAP spread (default 1)
-  --epochs E        UMAP epochs (default 500 up to 10,000 points, else 200)
-  --negative-sample-rate R  UMAP negative samples per positive one (default 5)
-  --metric M        euclidean (default) or cosine, for the t-SNE and UMAP neighbours
-  --spherize        PCA: centre and scale every row to unit norm first
-  --seed S          random seed (default 0): same seed, same output
-  --shape NxD       shape of a raw .bytes/.bin tensor when it cannot be inferred
-  --out FILE        write the coordinates there instead of standard output
-  --quiet           no progress on standard error
-Writes one line per point: its coordinates separated by tabs.
-`
+// reduceLine and reduceNotes frame the flag list of "projector reduce -h".
+const (
+	reduceLine  = "projector reduce --method pca|tsne|umap [--dims 2|3] [--perplexity P] [--iterations I] [--neighbors K] [--min-dist D] [--epochs E] [--seed S] [--out FILE] PATH...\n(flags may come before or after the paths)"
+	reduceNotes = "Writes one line per point: its coordinates separated by tabs.\n"
+)
 
 // reduceOptions are the parsed flags of "projector reduce".
 type reduceOptions struct {
@@ -57,154 +43,117 @@ type reduceOptions struct {
 	paths      []string
 }
 
-// parseReduceArgs parses the flags (--flag value or --flag=value).
-func parseReduceArgs(args []string) (reduceOptions, error) {
-	o := reduceOptions{method: "pca", dims: 2, perplexity: 30, iterations: 1000, neighbors: 15, minDist: 0.1, spread: 1, negRate: 5}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			o.paths = append(o.paths, args[i+1:]...)
-			break
-		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			o.paths = append(o.paths, a)
-			continue
-		}
-		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch name {
-		case "spherize":
-			o.spherize = true
-			continue
-		case "quiet", "q":
-			o.quiet = true
-			continue
-		case "h", "help":
-			return o, errHelp
-		}
-		if !hasVal {
-			if i+1 >= len(args) {
-				return o, fmt.Errorf("flag --%s needs a value", name)
-			}
-			i++
-			val = args[i]
-		}
-		var err error
-		switch name {
-		case "method":
-			o.method = strings.ToLower(val)
-			if o.method != "pca" && o.method != "tsne" && o.method != "umap" {
-				err = fmt.Errorf("unknown method %q (want pca, tsne or umap)", val)
-			}
-		case "dims":
-			o.dims, err = strconv.Atoi(val)
-			if err == nil && o.dims != 2 && o.dims != 3 {
-				err = fmt.Errorf("--dims %d: want 2 or 3", o.dims)
-			}
-		case "perplexity":
-			o.perplexity, err = strconv.ParseFloat(val, 64)
-			if err == nil && !(o.perplexity > 0) {
-				err = fmt.Errorf("--perplexity %v: want a positive number", val)
-			}
-		case "iterations":
-			o.iterations, err = strconv.Atoi(val)
-			if err == nil && o.iterations < 1 {
-				err = fmt.Errorf("--iterations %d: want at least 1", o.iterations)
-			}
-		case "neighbors", "neighbours":
-			o.neighbors, err = strconv.Atoi(val)
-			if err == nil && o.neighbors < 2 {
-				err = fmt.Errorf("--neighbors %d: want at least 2 (the point itself and one other)", o.neighbors)
-			}
-		case "min-dist":
-			o.minDist, err = strconv.ParseFloat(val, 64)
-			if err == nil && !(o.minDist >= 0) {
-				err = fmt.Errorf("--min-dist %v: want 0 or more", val)
-			}
-		case "spread":
-			o.spread, err = strconv.ParseFloat(val, 64)
-			if err == nil && !(o.spread > 0) {
-				err = fmt.Errorf("--spread %v: want a positive number", val)
-			}
-		case "epochs":
-			o.epochs, err = strconv.Atoi(val)
-			if err == nil && o.epochs < 1 {
-				err = fmt.Errorf("--epochs %d: want at least 1", o.epochs)
-			}
-		case "negative-sample-rate":
-			o.negRate, err = strconv.Atoi(val)
-			if err == nil && o.negRate < 1 {
-				err = fmt.Errorf("--negative-sample-rate %d: want at least 1", o.negRate)
-			}
-		case "theta":
-			o.theta, err = strconv.ParseFloat(val, 64)
-		case "learning-rate":
-			o.lr, err = strconv.ParseFloat(val, 64)
-		case "metric":
-			switch strings.ToLower(val) {
-			case "euclidean":
-				o.metric = reduce.Euclidean
-			case "cosine":
-				o.metric = reduce.Cosine
-			default:
-				err = fmt.Errorf("unknown metric %q (want euclidean or cosine)", val)
-			}
-		case "seed":
-			o.seed, err = strconv.ParseUint(val, 10, 64)
-		case "shape":
-			ns, ds, ok := strings.Cut(strings.ToLower(val), "x")
-			var n, d int
-			if ok {
-				n, err = strconv.Atoi(ns)
-				if err == nil {
-					d, err = strconv.Atoi(ds)
-				}
-			}
-			if !ok || err != nil || n < 0 || d < 1 {
-				err = fmt.Errorf("--shape %q: want NxD, e.g. 1797x64", val)
-			}
-			o.shape = [2]int{n, d}
-		case "out", "o":
-			o.out = val
-		default:
-			return o, fmt.Errorf("unknown flag %s", a)
-		}
-		if err != nil {
-			var ne *strconv.NumError
-			if errors.As(err, &ne) {
-				err = fmt.Errorf("--%s %q: not a valid number", name, val)
-			}
-			return o, err
-		}
-	}
-	if len(o.paths) == 0 {
-		return o, errors.New("no PATH given")
-	}
-	return o, nil
+// reduceFlags returns the FlagSet of "projector reduce", bound to o and,
+// for the flags checked after parsing, to metric and shape.
+func reduceFlags(o *reduceOptions, metric, shape *string) *flag.FlagSet {
+	fs := newFlagSet("reduce")
+	fs.StringVar(&o.method, "method", "pca", "pca, tsne or umap")
+	fs.IntVar(&o.dims, "dims", 2, "output coordinates per point: 2 or 3")
+	fs.Float64Var(&o.perplexity, "perplexity", 30, "t-SNE perplexity")
+	fs.IntVar(&o.iterations, "iterations", 1000, "t-SNE iterations")
+	fs.Float64Var(&o.theta, "theta", 0, "t-SNE Barnes-Hut accuracy (0: the default, 0.5; negative: exact sums)")
+	fs.Float64Var(&o.lr, "learning-rate", 0, "t-SNE learning rate (0: max(N/12, 200)); UMAP's initial one (0: 1)")
+	fs.IntVar(&o.neighbors, "neighbors", 15, "UMAP n_neighbors, the point itself included")
+	fs.IntVar(&o.neighbors, "neighbours", 15, "same as -neighbors")
+	fs.Float64Var(&o.minDist, "min-dist", 0.1, "UMAP min_dist (0 allowed)")
+	fs.Float64Var(&o.spread, "spread", 1, "UMAP spread")
+	fs.IntVar(&o.epochs, "epochs", 0, "UMAP epochs (0: 500 up to 10,000 points, else 200)")
+	fs.IntVar(&o.negRate, "negative-sample-rate", 5, "UMAP negative samples per positive one")
+	fs.StringVar(metric, "metric", "euclidean", "euclidean or cosine, for the t-SNE and UMAP neighbours")
+	fs.BoolVar(&o.spherize, "spherize", false, "PCA: centre and scale every row to unit norm first")
+	fs.Uint64Var(&o.seed, "seed", 0, "random seed: same seed, same output")
+	fs.StringVar(shape, "shape", "", "shape of a raw .bytes/.bin tensor, as `NxD` (e.g. 1797x64), when it cannot be inferred")
+	fs.StringVar(&o.out, "out", "", "write the coordinates to `FILE` instead of standard output")
+	fs.StringVar(&o.out, "o", "", "same as -out")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress on standard error")
+	fs.BoolVar(&o.quiet, "q", false, "same as -quiet")
+	return fs
 }
 
-var errHelp = errors.New("help")
+// parseReduceArgs parses the flags (-flag value, --flag value or
+// --flag=value, before or after the paths) and checks their values. It
+// returns the FlagSet for the usage message.
+func parseReduceArgs(args []string) (reduceOptions, *flag.FlagSet, error) {
+	var o reduceOptions
+	var metric, shape string
+	fs := reduceFlags(&o, &metric, &shape)
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return o, fs, err
+	}
+	o.paths = paths
+	epochsSet := false
+	fs.Visit(func(f *flag.Flag) { epochsSet = epochsSet || f.Name == "epochs" })
+	if epochsSet && o.epochs < 1 {
+		return o, fs, fmt.Errorf("--epochs %d: want at least 1", o.epochs)
+	}
+	return o, fs, o.check(metric, shape)
+}
+
+// check validates the parsed options and sets metric and shape from their
+// text.
+func (o *reduceOptions) check(metric, shape string) error {
+	o.method = strings.ToLower(o.method)
+	switch {
+	case o.method != "pca" && o.method != "tsne" && o.method != "umap":
+		return fmt.Errorf("unknown method %q (want pca, tsne or umap)", o.method)
+	case o.dims != 2 && o.dims != 3:
+		return fmt.Errorf("--dims %d: want 2 or 3", o.dims)
+	case !(o.perplexity > 0):
+		return fmt.Errorf("--perplexity %v: want a positive number", o.perplexity)
+	case o.iterations < 1:
+		return fmt.Errorf("--iterations %d: want at least 1", o.iterations)
+	case o.neighbors < 2:
+		return fmt.Errorf("--neighbors %d: want at least 2 (the point itself and one other)", o.neighbors)
+	case !(o.minDist >= 0):
+		return fmt.Errorf("--min-dist %v: want 0 or more", o.minDist)
+	case !(o.spread > 0):
+		return fmt.Errorf("--spread %v: want a positive number", o.spread)
+	case o.negRate < 1:
+		return fmt.Errorf("--negative-sample-rate %d: want at least 1", o.negRate)
+	}
+	switch strings.ToLower(metric) {
+	case "euclidean":
+		o.metric = reduce.Euclidean
+	case "cosine":
+		o.metric = reduce.Cosine
+	default:
+		return fmt.Errorf("unknown metric %q (want euclidean or cosine)", metric)
+	}
+	if shape != "" {
+		ns, ds, ok := strings.Cut(strings.ToLower(shape), "x")
+		n, err1 := strconv.Atoi(ns)
+		d, err2 := strconv.Atoi(ds)
+		if !ok || err1 != nil || err2 != nil || n < 0 || d < 1 {
+			return fmt.Errorf("--shape %q: want NxD, e.g. 1797x64", shape)
+		}
+		o.shape = [2]int{n, d}
+	}
+	if len(o.paths) == 0 {
+		return errors.New("no PATH given")
+	}
+	return nil
+}
 
 // runReduce implements "projector reduce" (DESIGN.md §4): it loads the files
-// as the page does (parse.Load), runs PCA, t-SNE or UMAP from package reduce on
+// as the page does (parse.Load, streaming them as validate does: a large
+// tensor is read piece by piece into the float32 result, never whole), runs PCA, t-SNE or UMAP from package reduce on
 // every point, and writes one TSV row of coordinates per point. Exit status:
 // 0 success, 1 the data has an error that blocks it (the report goes to
-// stderr) or the output cannot be written, 2 usage error.
+// stderr), the reduction failed (reduce's Err) or the output cannot be
+// written, 2 usage error.
 func runReduce(args []string, stdout, stderr io.Writer) int {
-	o, err := parseReduceArgs(args)
-	if err == errHelp {
-		fmt.Fprint(stdout, reduceUsage)
-		return 0
-	}
+	o, fs, err := parseReduceArgs(args)
 	if err != nil {
-		fmt.Fprintf(stderr, "projector reduce: %v\n%s", err, reduceUsage)
-		return 2
+		return usageError(err, stdout, stderr, fs, reduceLine, reduceNotes)
 	}
-	files, err := readInputs(o.paths)
+	files, closeAll, err := openInputs(o.paths)
 	if err != nil {
 		fmt.Fprintf(stderr, "projector reduce: %v\n", err)
 		return 2
 	}
 	ds, rep := parse.Load(files, parse.Options{Shape: o.shape})
+	closeAll()
 	if ds == nil || rep.Blocking() {
 		printReport(stderr, ds, rep)
 		return 1
@@ -220,7 +169,11 @@ func runReduce(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	start := time.Now()
-	pos := project(ds, o, logf)
+	pos, err := project(ds, o, logf)
+	if err != nil {
+		fmt.Fprintf(stderr, "projector reduce: %v\n", err)
+		return 1
+	}
 	logf("%s of %d points × %d dims in %.2f s", o.method, ds.N, ds.D, time.Since(start).Seconds())
 	if err := writeTSV(o.out, stdout, pos, ds.N, o.dims); err != nil {
 		fmt.Fprintf(stderr, "projector reduce: %v\n", err)
@@ -229,8 +182,10 @@ func runReduce(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// project runs the chosen method to completion and returns N×dims positions.
-func project(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []float32 {
+// project runs the chosen method to completion and returns N×dims
+// positions, or the method's error (reduce's Err: the eigensolver did not
+// converge).
+func project(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) ([]float32, error) {
 	switch o.method {
 	case "umap":
 		return projectUMAP(ds, o, logf)
@@ -238,14 +193,17 @@ func project(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []fl
 		p := reduce.NewPCA(ds.Vectors, ds.N, ds.D, reduce.PCAConfig{Components: o.dims, Seed: o.seed, Spherize: o.spherize})
 		for !p.Step() {
 		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
 		logf("PCA explained variance ratio %.4f in %d passes", p.Variance(), p.Iterations())
-		return p.Positions()
+		return p.Positions(), nil
 	}
 	return projectTSNE(ds, o, logf)
 }
 
 // projectTSNE runs t-SNE to completion, logging the KL every 250 iterations.
-func projectTSNE(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []float32 {
+func projectTSNE(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) ([]float32, error) {
 	t := reduce.NewTSNE(ds.Vectors, ds.N, ds.D, reduce.TSNEConfig{
 		Dims: o.dims, Perplexity: o.perplexity, MaxIterations: o.iterations, Theta: o.theta,
 		LearningRate: o.lr, Metric: o.metric, Seed: o.seed,
@@ -257,8 +215,11 @@ func projectTSNE(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) 
 			logf("t-SNE iteration %d, KL %.4f", last, t.KL())
 		}
 	}
+	if err := t.Err(); err != nil {
+		return nil, err
+	}
 	logf("t-SNE %d iterations, KL %.4f", t.Iteration(), t.KL())
-	return t.Positions()
+	return t.Positions(), nil
 }
 
 // umapConfig turns the options into the library's configuration.
@@ -275,7 +236,7 @@ func umapConfig(o reduceOptions) reduce.UMAPConfig {
 
 // projectUMAP runs UMAP to completion, logging each phase as it starts, the
 // neighbour search's progress every 25% and every 100th epoch.
-func projectUMAP(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) []float32 {
+func projectUMAP(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) ([]float32, error) {
 	u := reduce.NewUMAP(ds.Vectors, ds.N, ds.D, umapConfig(o))
 	lastPhase, lastPct, lastEpoch := reduce.UMAPPhase(-1), -1, -1
 	start := time.Now()
@@ -294,9 +255,12 @@ func projectUMAP(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) 
 			logf("UMAP epoch %d / %d", u.Epoch(), u.Epochs())
 		}
 	}
+	if err := u.Err(); err != nil {
+		return nil, err
+	}
 	a, b := u.Curve()
 	logf("UMAP %d epochs over %d edges (a %.4f, b %.4f)", u.Epochs(), u.Edges(), a, b)
-	return u.Positions()
+	return u.Positions(), nil
 }
 
 // writeTSV writes n rows of dims tab-separated coordinates to the file

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/embproj/projector/parse"
 	"github.com/embproj/projector/reduce"
 )
 
@@ -191,6 +192,45 @@ func TestReduceExitCodes(t *testing.T) {
 		var out, errb bytes.Buffer
 		if code := run(append([]string{"reduce"}, c.args...), &out, &errb); code != c.code {
 			t.Errorf("%s: exit %d, want %d (stderr %q)", c.name, code, c.code, errb.String())
+		}
+	}
+}
+
+// TestReduceStreamsLargeFile: reduce opens its inputs as validate does
+// (read piece by piece through ReaderAt); on a tensor file of a few MB the
+// coordinates are those of the same file loaded whole into memory.
+func TestReduceStreamsLargeFile(t *testing.T) {
+	const n, d = 4000, 96
+	path, _ := writeClusters(t, n, d)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) < 2<<20 {
+		t.Fatalf("test file is %d bytes, want a few MB", len(data))
+	}
+	ds, rep := parse.Load([]parse.File{{Name: filepath.Base(path), Data: data}}, parse.Options{})
+	if ds == nil || rep.Blocking() || ds.N != n || ds.D != d {
+		t.Fatalf("whole-file load: %v, %+v", ds, rep.Diagnostics)
+	}
+	p := reduce.NewPCA(ds.Vectors, n, d, reduce.PCAConfig{Components: 3, Seed: 4})
+	for !p.Step() {
+	}
+	want := p.Positions()
+
+	var out, errb bytes.Buffer
+	if code := run([]string{"reduce", path, "--dims", "3", "--seed", "4", "--quiet"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errb.String())
+	}
+	rows := readTSV(t, out.String())
+	if len(rows) != n {
+		t.Fatalf("%d output rows, want %d", len(rows), n)
+	}
+	for i, r := range rows {
+		for c, v := range r {
+			if float32(v) != want[i*3+c] {
+				t.Fatalf("row %d col %d: %v, whole-file load gives %v", i, c, v, want[i*3+c])
+			}
 		}
 	}
 }

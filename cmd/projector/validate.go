@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -54,34 +55,25 @@ func listOffers(files []parse.File, ds *parse.Dataset, rep parse.Report) []offer
 	return out
 }
 
+// validateLine and validateNotes frame the flag list of "projector validate -h".
+const (
+	validateLine  = "projector validate [--json] PATH...\n(flags may come before or after the paths)"
+	validateNotes = "Exit status: 0 the data can be drawn (warnings allowed), 1 an error blocks it, 2 usage error.\n"
+)
+
 // runValidate implements "projector validate [--json] PATH...": it loads the files
 // and folders exactly as the page does (parse.Load with default options) and prints
 // the report. Exit status: 0 drawable (warnings allowed), 1 an error blocks the data,
 // 2 usage error (bad flag, no path, unreadable path).
 func runValidate(args []string, stdout, stderr io.Writer) int {
-	asJSON := false
-	var paths []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			paths = append(paths, args[i+1:]...)
-			i = len(args)
-		case a == "--json" || a == "-json":
-			asJSON = true
-		case a == "-h" || a == "--help":
-			fmt.Fprint(stdout, "usage: projector validate [--json] PATH...\n")
-			return 0
-		case strings.HasPrefix(a, "-") && a != "-":
-			fmt.Fprintf(stderr, "projector validate: unknown flag %s\nusage: projector validate [--json] PATH...\n", a)
-			return 2
-		default:
-			paths = append(paths, a)
-		}
+	fs := newFlagSet("validate")
+	asJSON := fs.Bool("json", false, "print the report as JSON: points, dims, columns, format, diagnostics, offers")
+	paths, err := parseInterspersed(fs, args)
+	if err == nil && len(paths) == 0 {
+		err = errors.New("no PATH given")
 	}
-	if len(paths) == 0 {
-		fmt.Fprint(stderr, "projector validate: no PATH given\nusage: projector validate [--json] PATH...\n")
-		return 2
+	if err != nil {
+		return usageError(err, stdout, stderr, fs, validateLine, validateNotes)
 	}
 	files, closeAll, err := openInputs(paths)
 	if err != nil {
@@ -98,7 +90,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 			res.Columns = append(res.Columns, c.Name)
 		}
 	}
-	if asJSON {
+	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(res); err != nil {
@@ -218,23 +210,6 @@ func listInputs(paths []string) ([]input, error) {
 		}
 	}
 	return out, nil
-}
-
-// readInputs reads files and folders (see listInputs) whole into parse.Files.
-func readInputs(paths []string) ([]parse.File, error) {
-	ins, err := listInputs(paths)
-	if err != nil {
-		return nil, err
-	}
-	files := make([]parse.File, 0, len(ins))
-	for _, in := range ins {
-		b, err := os.ReadFile(in.path)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, parse.File{Name: in.name, Data: b})
-	}
-	return files, nil
 }
 
 // openInputs opens files and folders (see listInputs) as parse.Files read through
