@@ -245,6 +245,26 @@ func BenchmarkTSNEDigits3D(b *testing.B) {
 	benchTSNE(b, "digits", x, 1797, 64, TSNEConfig{Dims: 3})
 }
 
+// BenchmarkTSNEWorkers runs digits and GloVe 10k with 1 and 2 goroutines
+// sharing the iterations (TSNEConfig.Workers; the kNN and P phases are the
+// same in both), for the speed-up per phase.
+func BenchmarkTSNEWorkers(b *testing.B) {
+	for _, set := range []struct {
+		key  string
+		x    func(testing.TB) []float32
+		n, d int
+	}{
+		{"digits", func(tb testing.TB) []float32 { x, _ := digits(tb); return x }, 1797, 64},
+		{"glove10k", glove, 10000, 100},
+	} {
+		for _, w := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/workers=%d", set.key, w), func(b *testing.B) {
+				benchTSNE(b, set.key, set.x(b), set.n, set.d, TSNEConfig{Workers: w})
+			})
+		}
+	}
+}
+
 func BenchmarkTSNEGloVe10k(b *testing.B) {
 	benchTSNE(b, "glove10k", glove(b), 10000, 100, TSNEConfig{})
 }

@@ -222,6 +222,7 @@ func (t *bhTree) groups(pts, start []int32) ([]int32, []int32) {
 type bhScratch struct {
 	cells  []float64 // per accepted cell: centre of mass (dims) and mass
 	direct []float64 // per point of the group or of an opened leaf: position (dims)
+	stack  []int32   // nodes still to visit
 }
 
 // repulseGroup adds, for every point i of the group pts, Σ_j q_ij²·(y_i−y_j)
@@ -235,7 +236,8 @@ type bhScratch struct {
 // first-order expansion about the group's centre, evaluated once per group;
 // leaves that are opened contribute their points exactly. root is the
 // group's subtree (t.roots): its points, pts, are always direct, self
-// included (w = 1, no force), which is taken off Z afterwards.
+// included (w = 1, no force), which is taken off Z afterwards. It only reads
+// the tree: several goroutines may serve groups at once, each with its own s.
 func (t *bhTree) repulseGroup(y []float64, pts []int32, root int32, theta2 float64, f []float64, s *bhScratch) (z float64, work int) {
 	dims := t.dims
 	var lo, hi [3]float64
@@ -270,7 +272,7 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, root int32, theta2 float
 	var jac [9]float64
 	z0 := 0.0
 	far := 0
-	st := append(t.stack[:0], 0)
+	st := append(s.stack[:0], 0)
 	for len(st) > 0 {
 		node := st[len(st)-1]
 		st = st[:len(st)-1]
@@ -327,7 +329,7 @@ func (t *bhTree) repulseGroup(y []float64, pts []int32, root int32, theta2 float
 			}
 		}
 	}
-	t.stack = st
+	s.stack = st
 	s.cells, s.direct = cells, direct
 	nc, nd := len(cells)/(dims+1), len(direct)/dims
 	work += len(pts)*(nc+nd+2) + far

@@ -70,6 +70,13 @@ type TSNEConfig struct {
 	// of P and wInsert per tree insertion. Default 1<<21 (a few ms in
 	// js/wasm).
 	StepWork int
+	// Workers is how many goroutines share the work of an iteration (the
+	// repulsion by traversal groups, the attraction by chunks of P's rows);
+	// 0 or 1 means the caller's goroutine alone. The layout does not depend
+	// on it: every share is computed and summed in the same order whatever
+	// the number of workers. With Workers > 1, one Step does about
+	// Workers×StepWork units, and at least one whole attraction chunk.
+	Workers int
 }
 
 // TSNE is an incremental Barnes-Hut t-SNE (van der Maaten 2014) in 2-D or
@@ -406,6 +413,9 @@ func (t *TSNE) SetPerplexity(p float64) {
 	t.stopped = false
 }
 
+// workers returns how many goroutines share an iteration (at least 1).
+func (t *TSNE) workers() int { return max(1, t.cfg.Workers) }
+
 func (t *TSNE) neighbours() int {
 	return min(t.n-1, max(1, int(3*t.cfg.Perplexity)))
 }
@@ -418,7 +428,7 @@ func (t *TSNE) Step() (done bool) {
 	if t.phase == tsNone {
 		return true
 	}
-	budget := t.cfg.StepWork
+	budget := t.cfg.StepWork * t.workers()
 	for budget > 0 && t.phase != tsDone {
 		var w int
 		switch t.phase {

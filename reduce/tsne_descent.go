@@ -12,7 +12,7 @@ type tsneDescent struct {
 	zSum          float64
 	tree          bhTree
 	gPts, gStart  []int32 // Barnes-Hut traversal groups of the iteration
-	scratch       bhScratch
+	shares        iterationShares
 	iter          int
 	lr            float64
 	kl, klPrev    float64
@@ -56,6 +56,7 @@ func (t *TSNE) initLayout() int {
 	}
 	t.publish()
 	t.pca, t.knn = nil, nil
+	t.shares.cutAttraction(t.uPtr, n, dims)
 	t.phase, t.pos = tsTree, 0
 	return n * dims
 }
@@ -81,62 +82,9 @@ func (t *TSNE) treeStep(budget int) int {
 	t.gPts, t.gStart = t.tree.groups(t.gPts, t.gStart)
 	t.pos, t.zSum = 0, 0
 	clear(t.rep)
-	clear(t.att)
+	t.shares.startRepulsion(len(t.gStart)-1, t.workers())
 	t.phase = tsRepulse
 	return w + t.n*8
-}
-
-// repulseStep computes the Barnes-Hut repulsive forces of a block of
-// traversal groups (t.pos counts groups here).
-func (t *TSNE) repulseStep(budget int) int {
-	theta2 := t.cfg.Theta * t.cfg.Theta
-	w := 0
-	ng := len(t.gStart) - 1
-	for w < budget && t.pos < ng {
-		pts := t.gPts[t.gStart[t.pos]:t.gStart[t.pos+1]]
-		z, work := t.tree.repulseGroup(t.y, pts, t.tree.roots[t.pos], theta2, t.rep, &t.scratch)
-		t.zSum += z
-		w += work * wInteract
-		t.pos++
-	}
-	if t.pos == ng {
-		t.phase = tsAttract
-		t.pos = 0
-		t.attrKL = 0
-	}
-	return w
-}
-
-// attractStep accumulates, for a block of rows of the upper triangle of P,
-// the attractive forces p_ij·w_ij·(y_i−y_j) on both ends of every edge
-// (each undirected edge is visited once), and the KL terms on checkpoints.
-func (t *TSNE) attractStep(budget int) int {
-	dims := t.dims
-	checkKL := (t.iter+1)%50 == 0 || t.iter+1 == t.cfg.MaxIterations
-	invZ := 1 / max(t.zSum, 1e-300)
-	y, att := t.y, t.att
-	w := 0
-	for w < budget && t.pos < t.n {
-		i := t.pos
-		a, b := t.uPtr[i], t.uPtr[i+1]
-		cols, vals := t.uCol[a:b], t.uVal[a:b]
-		vals = vals[:len(cols)]
-		if checkKL {
-			t.attrKL += 2 * t.rowKL(i, cols, vals, invZ)
-		}
-		if dims == 2 {
-			attractRow2(y, att, i, cols, vals)
-		} else {
-			attractRow3(y, att, i, cols, vals)
-		}
-		w += int(b-a)*wEdge + 4
-		t.pos++
-	}
-	if t.pos == t.n {
-		t.phase = tsUpdate
-		t.pos = 0
-	}
-	return w
 }
 
 // updateStep turns the forces of a block of points into the gradient
