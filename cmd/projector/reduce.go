@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ import (
 
 // reduceLine and reduceNotes frame the flag list of "projector reduce -h".
 const (
-	reduceLine  = "projector reduce --method pca|tsne|umap [--dims 2|3] [--perplexity P] [--iterations I] [--neighbors K] [--min-dist D] [--epochs E] [--seed S] [--out FILE] PATH...\n(flags may come before or after the paths)"
+	reduceLine  = "projector reduce --method pca|tsne|umap [--dims 2|3] [--perplexity P] [--iterations I] [--neighbors K] [--min-dist D] [--epochs E] [--seed S] [--workers W] [--out FILE] PATH...\n(flags may come before or after the paths)"
 	reduceNotes = "Writes one line per point: its coordinates separated by tabs.\n"
 )
 
@@ -37,6 +38,7 @@ type reduceOptions struct {
 	metric     reduce.Metric
 	spherize   bool
 	seed       uint64
+	workers    int
 	shape      [2]int
 	out        string
 	quiet      bool
@@ -62,6 +64,7 @@ func reduceFlags(o *reduceOptions, metric, shape *string) *flag.FlagSet {
 	fs.StringVar(metric, "metric", "euclidean", "euclidean or cosine, for the t-SNE and UMAP neighbours")
 	fs.BoolVar(&o.spherize, "spherize", false, "PCA: centre and scale every row to unit norm first")
 	fs.Uint64Var(&o.seed, "seed", 0, "random seed: same seed, same output")
+	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "t-SNE: goroutines sharing each iteration (the layout is the same for any number)")
 	fs.StringVar(shape, "shape", "", "shape of a raw .bytes/.bin tensor, as `NxD` (e.g. 1797x64), when it cannot be inferred")
 	fs.StringVar(&o.out, "out", "", "write the coordinates to `FILE` instead of standard output")
 	fs.StringVar(&o.out, "o", "", "same as -out")
@@ -206,7 +209,7 @@ func project(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) ([]f
 func projectTSNE(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) ([]float32, error) {
 	t := reduce.NewTSNE(ds.Vectors, ds.N, ds.D, reduce.TSNEConfig{
 		Dims: o.dims, Perplexity: o.perplexity, MaxIterations: o.iterations, Theta: o.theta,
-		LearningRate: o.lr, Metric: o.metric, Seed: o.seed,
+		LearningRate: o.lr, Metric: o.metric, Seed: o.seed, Workers: o.workers,
 	})
 	last := -1
 	for !t.Step() {

@@ -92,7 +92,9 @@ func TestReduceTSNESeededAndOutFile(t *testing.T) {
 	for k := range outs {
 		f := filepath.Join(dir, fmt.Sprintf("out%d.tsv", k))
 		var out, errb bytes.Buffer
-		args := []string{"reduce", "--method=tsne", "--dims", "3", "--perplexity", "10", "--iterations", "60", "--seed", "5", "--out", f, path}
+		// The second run shares the iterations among 4 goroutines: same output.
+		workers := []string{"1", "4"}[k]
+		args := []string{"reduce", "--method=tsne", "--dims", "3", "--perplexity", "10", "--iterations", "60", "--seed", "5", "--workers", workers, "--out", f, path}
 		if code := run(args, &out, &errb); code != 0 {
 			t.Fatalf("exit %d, stderr %s", code, errb.String())
 		}
@@ -106,7 +108,7 @@ func TestReduceTSNESeededAndOutFile(t *testing.T) {
 		outs[k] = string(b)
 	}
 	if outs[0] != outs[1] {
-		t.Error("same seed, different output")
+		t.Error("same seed, 1 and 4 workers: different output")
 	}
 	rows := readTSV(t, outs[0])
 	if len(rows) != 90 || len(rows[0]) != 3 {
