@@ -66,6 +66,9 @@ type Status struct {
 	View       *Fingerprint `json:"view,omitempty"`
 	LayoutHash string       `json:"layoutHash,omitempty"`
 	ViewError  string       `json:"viewError,omitempty"`
+	// Link says where the view of the page's URL fragment stands:
+	// "waiting", "rerunning", "applied" or "refused" (fragment.go).
+	Link string `json:"link,omitempty"`
 }
 
 // JSON encodes the status for data-state.
@@ -153,6 +156,15 @@ type Session struct {
 	layoutGen       uint64
 	layoutHashGen   uint64
 	layoutHashValue string
+
+	// A link's view (fragment.go): waiting for its data (link; linkTried
+	// is the dataset last compared with it), where it stands (linkState),
+	// and the camera kept for the end of a t-SNE it runs again.
+	link           *pendingLink
+	linkTried      *parse.Dataset
+	linkState      string
+	cameraAfterRun *Camera
+	cameraRun      Embedder
 }
 
 // New returns a session in the loading phase with nothing to show.
@@ -352,7 +364,8 @@ func (s *Session) Work(budget time.Duration) Changes {
 	if pch.Points {
 		s.layoutGen++
 	}
-	return pch
+	s.releaseCamera(&pch)
+	return pch.merge(s.workLink())
 }
 
 // clear forgets the shown dataset and its projection.
@@ -492,6 +505,7 @@ func (s *Session) Status() Status {
 	st := s.status
 	st.Search, st.Selection, st.Neighbours = s.inspectStatus()
 	st.View, st.LayoutHash, st.ViewError = s.fprint.fp, s.layoutHash(), s.viewError
+	st.Link = s.linkState
 	return st
 }
 

@@ -468,6 +468,23 @@
   });
   document.getElementById('notice-close').addEventListener('click', () => { document.getElementById('notice').hidden = true; });
 
+  // ---- the view in the URL fragment ----------------------------------------
+  // Go hands the view's fragment (settings only: never data, labels or
+  // positions; wasm/link.go) as it changes; it is written once the view has
+  // been still for a moment, replacing the history entry so Back is not
+  // flooded. A fragment typed or followed later goes to Go to apply.
+  let fragmentTimer = 0;
+  globalThis.projectorSetFragment = (frag) => {
+    clearTimeout(fragmentTimer);
+    fragmentTimer = setTimeout(() => {
+      if (location.hash.slice(1) !== frag) history.replaceState(history.state, '', '#' + frag);
+    }, 400);
+  };
+  window.addEventListener('hashchange', () => {
+    clearTimeout(fragmentTimer);
+    if (ready) globalThis.projectorLink(location.hash);
+  });
+
   // ---- service worker --------------------------------------------------------
   function setUpServiceWorker() {
     if (!('serviceWorker' in navigator)) return;

@@ -52,6 +52,8 @@ type command struct {
 	view string
 	// hasView: view is set (an empty file is still a file to refuse).
 	hasView bool
+	// link is a URL fragment to apply (hashchange).
+	link string
 }
 
 // inputEvent is a pointer, wheel or key event for the viewer, or a note that
@@ -128,6 +130,8 @@ type app struct {
 	// exportSelection: the exports hold only the selected points (when
 	// there are any); pngPending: Draw saves the canvas as a PNG.
 	exportSelection, pngPending bool
+
+	link linkState // the view in the URL fragment (link.go)
 }
 
 func main() {
@@ -152,6 +156,7 @@ func main() {
 		a.dom.firstFrame()
 		a.drawn = true
 	})
+	a.startLink()
 	a.openDemo()
 	a.dom.listen(a.inbox)
 
@@ -218,6 +223,7 @@ func (a *app) Update() error {
 		a.dom.placeFixes(a.viewer.BannerBottom())
 	} // else: publish the new phase now; the work starts with the next frame
 	a.syncPanels()
+	a.syncLink()
 	a.publish()
 	err := a.viewer.Update()
 	a.takeSelections()
@@ -239,6 +245,8 @@ func (a *app) command(c command) {
 		a.apply(ch)
 	case c.hasView:
 		a.applyView(c.view)
+	case c.link != "":
+		a.openLink(c.link, false)
 	case c.fix != "":
 		if err := a.sess.ApplyFix(c.fix); err != nil {
 			js.Global().Get("console").Call("error", err.Error())
