@@ -69,6 +69,9 @@ type Status struct {
 	// Link says where the view of the page's URL fragment stands:
 	// "waiting", "rerunning", "applied" or "refused" (fragment.go).
 	Link string `json:"link,omitempty"`
+	// Bookmarks is the list of TensorBoard bookmarks, when there is one
+	// or a bookmarks file could not be read (bookmarks.go).
+	Bookmarks *BookmarksStatus `json:"bookmarks,omitempty"`
 }
 
 // JSON encodes the status for data-state.
@@ -165,6 +168,8 @@ type Session struct {
 	linkState      string
 	cameraAfterRun *Camera
 	cameraRun      Embedder
+
+	bms bookmarkList // TensorBoard bookmarks (bookmarks.go)
 }
 
 // New returns a session in the loading phase with nothing to show.
@@ -196,6 +201,7 @@ func (s *Session) Open(files []parse.File, source string) {
 		source = sourceName(names)
 	}
 	s.files, s.source = files, source
+	s.resetBookmarks()
 	s.start(parse.Options{})
 }
 
@@ -407,6 +413,7 @@ func (s *Session) finishLoad() {
 	}
 	s.data = data
 	s.fprint = newFingerprinter(data)
+	s.dataBookmarks()
 	s.resetInspector(data.N)
 	s.openRemote(false)
 	s.status.Points, s.status.Dims = data.N, data.D
@@ -505,7 +512,7 @@ func (s *Session) Status() Status {
 	st := s.status
 	st.Search, st.Selection, st.Neighbours = s.inspectStatus()
 	st.View, st.LayoutHash, st.ViewError = s.fprint.fp, s.layoutHash(), s.viewError
-	st.Link = s.linkState
+	st.Link, st.Bookmarks = s.linkState, s.bms.status()
 	return st
 }
 
