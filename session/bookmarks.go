@@ -146,6 +146,9 @@ func (s *Session) AddBookmarks(b []byte, name string) error {
 	return nil
 }
 
+// BookmarksStatus is #status's "bookmarks" (nil without a list or error).
+func (s *Session) BookmarksStatus() *BookmarksStatus { return s.bms.status() }
+
 // Bookmarks returns the labels of the listed bookmarks and a number that
 // changes whenever the list does.
 func (s *Session) Bookmarks() (labels []string, gen int) {

@@ -103,6 +103,10 @@ func (s *Session) OpenLink(st State, patient bool) {
 	s.linkTried = nil
 }
 
+// ViewError is #status's viewError: why the last view (a file or a link)
+// was not applied.
+func (s *Session) ViewError() string { return s.viewError }
+
 // LinkState says where the last link stands: "" (none), or LinkWaiting,
 // LinkRerunning, LinkApplied, LinkRefused.
 func (s *Session) LinkState() string { return s.linkState }

@@ -325,6 +325,7 @@ func (d *dom) listen(in *inbox) {
 		return nil
 	})
 	js.Global().Set("projectorLink", link) // location.hash after a hashchange
+	listenBookmarks(in)
 	d.listenInput(in)
 	if ready := js.Global().Get("projectorReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()

@@ -68,10 +68,9 @@ func (a *app) syncLink() {
 		a.link.initialSeen = true
 		a.openLink(a.link.initial, true) // the demo shown first only says it is other data
 	}
-	st := a.sess.Status()
-	if st.Link != "" {
-		msg := st.ViewError
-		if st.Link == session.LinkApplied || st.Link == session.LinkRerunning {
+	if link := a.sess.LinkState(); link != "" {
+		msg := a.sess.ViewError()
+		if link == session.LinkApplied || link == session.LinkRerunning {
 			msg = ""
 		}
 		if msg != a.link.lastNotice {

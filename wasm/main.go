@@ -54,6 +54,9 @@ type command struct {
 	hasView bool
 	// link is a URL fragment to apply (hashchange).
 	link string
+	// bookmarks is the text of a bookmarks file called bookmarksName.
+	bookmarks, bookmarksName string
+	hasBookmarks             bool
 }
 
 // inputEvent is a pointer, wheel or key event for the viewer, or a note that
@@ -131,7 +134,8 @@ type app struct {
 	// there are any); pngPending: Draw saves the canvas as a PNG.
 	exportSelection, pngPending bool
 
-	link linkState // the view in the URL fragment (link.go)
+	link      linkState      // the view in the URL fragment (link.go)
+	bookmarks bookmarksShown // what #bookmarks shows (bookmarks.go)
 }
 
 func main() {
@@ -224,6 +228,7 @@ func (a *app) Update() error {
 	} // else: publish the new phase now; the work starts with the next frame
 	a.syncPanels()
 	a.syncLink()
+	a.syncBookmarks()
 	a.publish()
 	err := a.viewer.Update()
 	a.takeSelections()
@@ -234,6 +239,7 @@ func (a *app) Update() error {
 func (a *app) command(c command) {
 	switch {
 	case c.control != "" && a.viewControl(c.control, c.value):
+	case c.control != "" && a.bookmarkControl(c.control, c.value):
 	case c.control != "":
 		ch, err := a.sess.Control(c.control, c.value)
 		if err != nil {
@@ -247,6 +253,8 @@ func (a *app) command(c command) {
 		a.applyView(c.view)
 	case c.link != "":
 		a.openLink(c.link, false)
+	case c.hasBookmarks:
+		a.addBookmarks(c.bookmarksName, c.bookmarks)
 	case c.fix != "":
 		if err := a.sess.ApplyFix(c.fix); err != nil {
 			js.Global().Get("console").Call("error", err.Error())
