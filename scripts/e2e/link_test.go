@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -209,6 +211,34 @@ func TestURLFragmentOfOtherDataRefused(t *testing.T) {
 	}
 	if notice := noticeText(t, ctx); !strings.Contains(notice, "178 × 13") {
 		t.Errorf("#notice says %q", notice)
+	}
+
+	// A fragment followed later (hashchange) is applied: wine's own view in one colour.
+	var wine string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		h, v, ok := pageFragment(t, ctx)
+		if ok && v.Data.Points == 178 {
+			wine = h
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no fragment of wine written after the refused link (location.hash %q)", h)
+		}
+	}
+	re := regexp.MustCompile(`%22colorBy%22:[0-9]+`)
+	one := re.ReplaceAllString(wine, "%22colorBy%22:-1")
+	if one == wine {
+		t.Fatalf("wine is shown in one colour already: %s", wine)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`location.hash = `+strconv.Quote(one))); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, ctx, 10*time.Second, "the followed link applied", func(status) bool { return linkOf(t, ctx) == "applied" })
+	if c := colourChoice(t, ctx); !strings.HasPrefix(c, "none/") {
+		t.Errorf("colour %q after following a link in one colour", c)
+	}
+	if n := noticeText(t, ctx); n != "" {
+		t.Errorf("#notice still says %q", n)
 	}
 }
 
