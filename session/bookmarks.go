@@ -47,13 +47,13 @@ type TBState struct {
 	TSNEis3d          bool    `json:"tSNEis3d"`
 	// PCAComponentDimensions are the 0-based components on the axes (2 or 3).
 	PCAComponentDimensions []int `json:"pcaComponentDimensions"`
-	// Projections holds one map per point, keyed "<projection>-<axis>"
-	// ("tsne-0", "pca-3", …): the coordinates TensorBoard had computed.
-	Projections             []map[string]float64 `json:"projections"`
-	SelectedPoints          []int                `json:"selectedPoints"`
-	CameraDef               *TBCameraDef         `json:"cameraDef,omitempty"`
-	SelectedColorOptionName string               `json:"selectedColorOptionName"`
-	SelectedLabelOption     string               `json:"selectedLabelOption"`
+	// Projections holds the coordinates of every point, keyed
+	// "<projection>-<axis>" ("tsne-0", "pca-3", …).
+	Projections             TBProjections `json:"projections"`
+	SelectedPoints          []int         `json:"selectedPoints"`
+	CameraDef               *TBCameraDef  `json:"cameraDef,omitempty"`
+	SelectedColorOptionName string        `json:"selectedColorOptionName"`
+	SelectedLabelOption     string        `json:"selectedLabelOption"`
 	// View is this page's State without positions, in bookmarks it wrote.
 	View *State `json:"embprojView,omitempty"`
 }
@@ -206,7 +206,7 @@ func (s *Session) bookmarkState(b TBState) (State, error) {
 		}
 	}
 	if st.Method == MethodTSNE {
-		st.Positions = tbPositions(b.Projections, "tsne", []int{0, 1, 2}[:st.Dims], fp.Points)
+		st.Positions = b.Projections.positions("tsne", []int{0, 1, 2}[:st.Dims], fp.Points)
 	}
 	return st, nil
 }
@@ -252,19 +252,73 @@ func (s *Session) tensorBoardState(b TBState, fp Fingerprint) (State, error) {
 	return st, nil
 }
 
-// tbPositions returns the n×len(axes) layout that projections hold under
-// the keys "<prefix>-<axis>", or nil when a point lacks one (TensorBoard
-// runs t-SNE on a sample of at most 10,000 points).
-func tbPositions(projections []map[string]float64, prefix string, axes []int, n int) Float32s {
-	if len(projections) != n {
-		return nil
+// TBProjections is a bookmark's "projections": a JSON list with one object
+// per point mapping "<projection>-<axis>" to a coordinate. As read, Points
+// holds the objects; a bookmark written here holds its layout instead
+// (keys[a] naming axis a of the n×len(keys) values pos) and writes the list
+// straight from it, without a map per point.
+type TBProjections struct {
+	Points []map[string]float64
+	keys   []string
+	pos    []float32
+}
+
+// UnmarshalJSON reads the list into Points.
+func (p *TBProjections) UnmarshalJSON(b []byte) error {
+	*p = TBProjections{}
+	return json.Unmarshal(b, &p.Points)
+}
+
+// MarshalJSON writes the list; float32 coordinates in their shortest
+// decimal, which reads back as the same float32.
+func (p TBProjections) MarshalJSON() ([]byte, error) {
+	if p.keys == nil {
+		if p.Points == nil {
+			return []byte("[]"), nil
+		}
+		return json.Marshal(p.Points)
 	}
+	d := len(p.keys)
+	out := make([]byte, 0, 16+len(p.pos)*(14+len(p.keys[0])))
+	out = append(out, '[')
+	for i := 0; i+d <= len(p.pos); i += d {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		for a, k := range p.keys {
+			if a == 0 {
+				out = append(out, '{', '"')
+			} else {
+				out = append(out, ',', '"')
+			}
+			out = append(out, k...)
+			out = append(out, '"', ':')
+			out = strconv.AppendFloat(out, float64(p.pos[i+a]), 'g', -1, 32)
+		}
+		out = append(out, '}')
+	}
+	return append(out, ']'), nil
+}
+
+// positions returns the n×len(axes) layout held under the keys
+// "<prefix>-<axis>", or nil when a point lacks one (TensorBoard runs t-SNE
+// on a sample of at most 10,000 points).
+func (p TBProjections) positions(prefix string, axes []int, n int) Float32s {
 	keys := make([]string, len(axes))
 	for a, c := range axes {
 		keys[a] = prefix + "-" + strconv.Itoa(c)
 	}
+	if p.keys != nil {
+		if slices.Equal(p.keys, keys) && len(p.pos) == n*len(keys) {
+			return append(Float32s(nil), p.pos...)
+		}
+		return nil
+	}
+	if len(p.Points) != n {
+		return nil
+	}
 	out := make(Float32s, 0, n*len(axes))
-	for _, p := range projections {
+	for _, p := range p.Points {
 		for _, k := range keys {
 			v, ok := p[k]
 			if !ok {
@@ -318,26 +372,11 @@ func (s *Session) tensorBoardBookmark(st State) TBState {
 	if t := st.TSNE; t != nil {
 		b.TSNEIteration, b.TSNEPerplexity, b.TSNELearningRate = t.Iteration, t.Perplexity, t.LearningRate
 	}
-	b.Projections = make([]map[string]float64, st.Data.Points)
-	for i := range b.Projections {
-		m := make(map[string]float64, st.Dims)
-		for a, k := range keys {
-			m[k] = shortFloat(st.Positions[i*st.Dims+a])
-		}
-		b.Projections[i] = m
-	}
+	b.Projections = TBProjections{keys: keys, pos: st.Positions}
 	view := st
 	view.Positions = nil
 	b.View = &view
 	return b
-}
-
-// shortFloat is v as the float64 whose shortest decimal is v's shortest
-// float32 decimal, so JSON writes "1.25" rather than "1.2500000476837158"
-// and reading it back as float32 gives v again.
-func shortFloat(v float32) float64 {
-	f, _ := strconv.ParseFloat(strconv.FormatFloat(float64(v), 'g', -1, 32), 64)
-	return f
 }
 
 // SaveBookmarks returns the list as a TensorBoard bookmarks file (each

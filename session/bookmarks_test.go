@@ -216,12 +216,25 @@ func TestBookmarksOfAConfig(t *testing.T) {
 	}
 }
 
-func TestShortFloatReadsBackExactly(t *testing.T) {
+func TestProjectionsWrittenReadBackExactly(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for i := 0; i < 10000; i++ {
-		v := float32(r.NormFloat64() * math.Pow(10, float64(r.IntN(20)-10)))
-		if got := float32(shortFloat(v)); got != v {
-			t.Fatalf("%v read back as %v", v, got)
-		}
+	pos := make([]float32, 3*5000)
+	for i := range pos {
+		pos[i] = float32(r.NormFloat64() * math.Pow(10, float64(r.IntN(20)-10)))
+	}
+	keys := []string{"tsne-0", "tsne-1", "tsne-2"}
+	b, err := json.Marshal(TBProjections{keys: keys, pos: pos})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back TBProjections
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("%v\n%.200s", err, b)
+	}
+	if got := back.positions("tsne", []int{0, 1, 2}, 5000); !sameLayout(got, pos) {
+		t.Errorf("positions changed on the way: %.200s", b)
+	}
+	if got := back.positions("tsne", []int{0, 1, 2}, 4999); got != nil {
+		t.Error("positions of another count were used")
 	}
 }
