@@ -238,3 +238,27 @@ func TestProjectionsWrittenReadBackExactly(t *testing.T) {
 		t.Error("positions of another count were used")
 	}
 }
+
+// FuzzBookmarksNeverPanic: any bytes are either refused or listed, and any
+// listed bookmark is applied or refused, without a panic.
+func FuzzBookmarksNeverPanic(f *testing.F) {
+	small, _ := tensorBoardBookmarks(9, 2)
+	f.Add(small)
+	f.Add([]byte(`[{"dataSetDimensions":[9,2],"selectedProjection":"pca","pcaComponentDimensions":[-1,7,2],"selectedPoints":[-3,99]}]`))
+	f.Add([]byte(`[{"dataSetDimensions":[9,2],"selectedProjection":"tsne","tSNEPerplexity":1e308,"projections":[{"tsne-0":1}]}]`))
+	s := New()
+	s.Open([]parse.File{{Name: "v.tsv", Data: []byte("1\t2\n3\t4\n5\t7\n1\t0\n2\t2\n3\t1\n0\t0\n9\t9\n4\t4\n")}}, "")
+	for i := 0; i < 1000 && s.Status().Phase != Ready; i++ {
+		s.Work(5e6)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s.resetBookmarks()
+		if s.AddBookmarks(b, "f.json") != nil {
+			return
+		}
+		labels, _ := s.Bookmarks()
+		for i := range labels {
+			_, _ = s.ApplyBookmark(i)
+		}
+	})
+}

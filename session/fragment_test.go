@@ -190,3 +190,24 @@ func TestLinkThatDoesNotFitIsRefused(t *testing.T) {
 		t.Errorf("link %q, viewError %q", b.LinkState(), b.Status().ViewError)
 	}
 }
+
+// FuzzFragmentNeverPanics: any fragment is refused or read, and a read one
+// is applied or refused, without a panic.
+func FuzzFragmentNeverPanics(f *testing.F) {
+	f.Add("#view=" + escapeFragment(`{"format":"embproj-view/1","data":{"points":3,"dims":2,"hash":"x"},"method":"tsne","dims":2}`))
+	f.Add("view=%7B%22format%22:%22embproj-view/1%22,%22selection%22:[-1]%7D")
+	s := New()
+	s.Open([]parse.File{{Name: "v.tsv", Data: []byte("1\t2\n3\t4\n5\t7\n")}}, "")
+	for i := 0; i < 1000 && s.Status().Phase != Ready; i++ {
+		s.Work(5e6)
+	}
+	fp, _ := s.Fingerprint()
+	f.Fuzz(func(t *testing.T, frag string) {
+		st, err := ParseFragment(frag)
+		if err != nil {
+			return
+		}
+		st.Data = fp // reach the checks past the fingerprint
+		_, _ = s.ApplyState(st)
+	})
+}
