@@ -66,6 +66,12 @@ type Status struct {
 	View       *Fingerprint `json:"view,omitempty"`
 	LayoutHash string       `json:"layoutHash,omitempty"`
 	ViewError  string       `json:"viewError,omitempty"`
+	// Link says where the view of the page's URL fragment stands:
+	// "waiting", "rerunning", "applied" or "refused" (fragment.go).
+	Link string `json:"link,omitempty"`
+	// Bookmarks is the list of TensorBoard bookmarks, when there is one
+	// or a bookmarks file could not be read (bookmarks.go).
+	Bookmarks *BookmarksStatus `json:"bookmarks,omitempty"`
 }
 
 // JSON encodes the status for data-state.
@@ -153,6 +159,17 @@ type Session struct {
 	layoutGen       uint64
 	layoutHashGen   uint64
 	layoutHashValue string
+
+	// A link's view (fragment.go): waiting for its data (link; linkTried
+	// is the dataset last compared with it), where it stands (linkState),
+	// and the camera kept for the end of a t-SNE it runs again.
+	link           *pendingLink
+	linkTried      *parse.Dataset
+	linkState      string
+	cameraAfterRun *Camera
+	cameraRun      Embedder
+
+	bms bookmarkList // TensorBoard bookmarks (bookmarks.go)
 }
 
 // New returns a session in the loading phase with nothing to show.
@@ -184,6 +201,7 @@ func (s *Session) Open(files []parse.File, source string) {
 		source = sourceName(names)
 	}
 	s.files, s.source = files, source
+	s.resetBookmarks()
 	s.start(parse.Options{})
 }
 
@@ -352,7 +370,8 @@ func (s *Session) Work(budget time.Duration) Changes {
 	if pch.Points {
 		s.layoutGen++
 	}
-	return pch
+	s.releaseCamera(&pch)
+	return pch.merge(s.workLink())
 }
 
 // clear forgets the shown dataset and its projection.
@@ -394,6 +413,7 @@ func (s *Session) finishLoad() {
 	}
 	s.data = data
 	s.fprint = newFingerprinter(data)
+	s.dataBookmarks()
 	s.resetInspector(data.N)
 	s.openRemote(false)
 	s.status.Points, s.status.Dims = data.N, data.D
@@ -492,6 +512,7 @@ func (s *Session) Status() Status {
 	st := s.status
 	st.Search, st.Selection, st.Neighbours = s.inspectStatus()
 	st.View, st.LayoutHash, st.ViewError = s.fprint.fp, s.layoutHash(), s.viewError
+	st.Link, st.Bookmarks = s.linkState, s.bms.status()
 	return st
 }
 

@@ -199,8 +199,9 @@ type State struct {
 	Dims int        `json:"dims"`
 	PCA  PCAState   `json:"pca"`
 	TSNE *TSNEState `json:"tsne,omitempty"` // the t-SNE shown, when Method is tsne
-	// Positions is the layout, N×Dims float32 row-major.
-	Positions Float32s `json:"positions"`
+	// Positions is the layout, N×Dims float32 row-major; absent (a URL
+	// fragment), the layout is computed again from the settings.
+	Positions Float32s `json:"positions,omitempty"`
 	Camera    *Camera  `json:"camera,omitempty"`
 	// ColorBy and LabelBy are metadata columns (0-based); -1: one colour,
 	// or labels from the first column.
@@ -234,9 +235,17 @@ func (s *Session) State() (State, error) {
 		return State{}, fmt.Errorf("a subset is isolated: choose Show all before saving the view")
 	}
 	fp, _ := s.Fingerprint()
+	st := s.settingsState(fp)
+	st.Positions = append(Float32s(nil), s.Positions()...)
+	return st, nil
+}
+
+// settingsState is State without the positions (the data are shown, not
+// isolated, and fp is their fingerprint): what a URL fragment carries.
+func (s *Session) settingsState(fp Fingerprint) State {
 	st := State{Format: StateFormat, Data: fp, Method: s.set.Method, Dims: s.layoutDims,
-		PCA:       PCAState{Axes: s.set.Axes, Spherize: s.set.Spherize},
-		Positions: append(Float32s(nil), s.Positions()...), ColorBy: s.colorCol, LabelBy: s.insp.labelCol,
+		PCA:     PCAState{Axes: s.set.Axes, Spherize: s.set.Spherize},
+		ColorBy: s.colorCol, LabelBy: s.insp.labelCol,
 		Neighbours: NeighbourState{Metric: s.insp.metric.String(), K: s.insp.k}}
 	if s.camera != nil {
 		c := *s.camera
@@ -256,7 +265,7 @@ func (s *Session) State() (State, error) {
 	for _, r := range s.insp.selList {
 		st.Selection = append(st.Selection, int(r))
 	}
-	return st, nil
+	return st
 }
 
 // ApplyState shows st: with the same data (fingerprint) the layout, camera
@@ -282,14 +291,11 @@ func (s *Session) ApplyState(st State) (Changes, error) {
 	}
 	s.applyProjection(st)
 	s.applyInspector(st)
-	if st.Camera != nil {
-		c := *st.Camera
-		s.camera, s.cameraRestored = &c, true
-	}
+	restored := s.restoreCamera(st)
 	s.viewError = ""
 	s.layoutGen++
 	s.describe()
-	return Changes{Status: true, Points: true, Style: true, Inspect: true, Camera: st.Camera != nil}, nil
+	return Changes{Status: true, Points: true, Style: true, Inspect: true, Camera: restored}, nil
 }
 
 // checkState reports the first thing in st that does not fit the loaded
@@ -306,7 +312,7 @@ func (s *Session) checkState(st State) error {
 		return fmt.Errorf("dims %d: want 2 or 3", st.Dims)
 	case st.Method == MethodTSNE && st.TSNE == nil:
 		return fmt.Errorf("a t-SNE view without its t-SNE settings")
-	case len(st.Positions) != n*st.Dims:
+	case len(st.Positions) != 0 && len(st.Positions) != n*st.Dims:
 		return fmt.Errorf("%d positions for %s points in %dD", len(st.Positions), thousands(n), st.Dims)
 	case st.ColorBy < -1 || st.ColorBy >= cols || st.LabelBy < -1 || st.LabelBy >= cols:
 		return fmt.Errorf("colour column %d or label column %d: these data have %d columns", st.ColorBy, st.LabelBy, cols)
@@ -361,6 +367,10 @@ func (s *Session) applyProjection(st State) {
 	}
 	if st.Method == MethodPCA {
 		s.layoutFromPCA()
+		return
+	}
+	if len(st.Positions) == 0 {
+		s.rerunTSNE(*st.TSNE) // seeded: the same layout as when the state was taken
 		return
 	}
 	f := &frozenTSNE{pos: append([]float32(nil), st.Positions...), dims: st.Dims, iter: st.TSNE.Iteration,

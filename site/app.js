@@ -103,6 +103,38 @@
   let pending = [];
   let ready = false;
 
+  // TensorBoard bookmarks files chosen or dropped (without a config, which
+  // names its own) are listed rather than opened as data: a .json, .txt or
+  // TensorBoard's download name "state" whose start is a list of its states.
+  // They go to Go after the data of the same drop, which empty the list.
+  const pendingBookmarks = [];
+  const sendBookmarks = (name, text) => {
+    if (ready) globalThis.projectorBookmarks(name, text);
+    else pendingBookmarks.push([name, text]);
+  };
+  async function isBookmarks(e) {
+    if (!/(\.json|\.txt|(^|\/)state)$/i.test(e.name)) return false;
+    const head = await e.file.slice(0, 4096).text();
+    return /^\s*\[\s*\{/.test(head) && /"(tSNEIteration|selectedProjection|dataSetDimensions|pcaComponentDimensions)"/.test(head);
+  }
+  async function route(entries) {
+    const config = entries.some((e) => /(^|\/)projector_config\.(json|pbtxt)$/i.test(e.name));
+    const marks = [];
+    const rest = [];
+    for (const e of entries) {
+      if (!config && await isBookmarks(e).catch(() => false)) marks.push(e);
+      else rest.push(e);
+    }
+    if (rest.length || !marks.length) deliver(rest);
+    for (const e of marks) sendBookmarks(e.name, await e.file.text());
+  }
+  const bookmarksInput = document.getElementById('bookmarks-input');
+  bookmarksInput.addEventListener('change', async () => {
+    const f = bookmarksInput.files && bookmarksInput.files[0];
+    bookmarksInput.value = ''; // the same file again must fire change again
+    if (f) sendBookmarks(f.name, await f.text());
+  });
+
   function deliver(entries) {
     // entries: [{name, file}]. Go reads the files itself, piece by piece, so
     // a large file is never copied whole into JavaScript memory.
@@ -179,6 +211,7 @@
     const queued = pending;
     pending = [];
     for (const [names, data] of queued) globalThis.projectorOpen(names, data);
+    for (const [name, text] of pendingBookmarks.splice(0)) globalThis.projectorBookmarks(name, text);
     panelsChanged();
   };
 
@@ -300,7 +333,7 @@
   input.addEventListener('change', () => {
     const entries = Array.from(input.files || [], (f) => ({ name: f.webkitRelativePath || f.name, file: f }));
     input.value = ''; // choosing the same file again must fire change again
-    deliver(entries);
+    route(entries);
   });
 
   // Read a dropped directory tree into [{name, file}] with paths relative to the drop.
@@ -355,7 +388,7 @@
     stop(e);
     dragDepth = 0;
     document.body.classList.remove('dragging');
-    filesFromDrop(e.dataTransfer).then(deliver, (err) => { console.error(err); deliver([]); });
+    filesFromDrop(e.dataTransfer).then(route, (err) => { console.error(err); deliver([]); });
   }, true);
 
   // ---- inspector: search, selection, neighbours, labels ------------------------
@@ -467,6 +500,23 @@
     if (f && ready) globalThis.projectorView(await f.text());
   });
   document.getElementById('notice-close').addEventListener('click', () => { document.getElementById('notice').hidden = true; });
+
+  // ---- the view in the URL fragment ----------------------------------------
+  // Go hands the view's fragment (settings only: never data, labels or
+  // positions; wasm/link.go) as it changes; it is written once the view has
+  // been still for a moment, replacing the history entry so Back is not
+  // flooded. A fragment typed or followed later goes to Go to apply.
+  let fragmentTimer = 0;
+  globalThis.projectorSetFragment = (frag) => {
+    clearTimeout(fragmentTimer);
+    fragmentTimer = setTimeout(() => {
+      if (location.hash.slice(1) !== frag) history.replaceState(history.state, '', '#' + frag);
+    }, 400);
+  };
+  window.addEventListener('hashchange', () => {
+    clearTimeout(fragmentTimer);
+    if (ready) globalThis.projectorLink(location.hash);
+  });
 
   // ---- service worker --------------------------------------------------------
   function setUpServiceWorker() {

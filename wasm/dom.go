@@ -318,6 +318,14 @@ func (d *dom) listen(in *inbox) {
 		return nil
 	})
 	js.Global().Set("projectorView", view) // the text of a view file (#view-input)
+	link := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) == 1 && args[0].Type() == js.TypeString {
+			in.push(command{link: args[0].String()})
+		}
+		return nil
+	})
+	js.Global().Set("projectorLink", link) // location.hash after a hashchange
+	listenBookmarks(in)
 	d.listenInput(in)
 	if ready := js.Global().Get("projectorReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()

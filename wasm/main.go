@@ -52,6 +52,11 @@ type command struct {
 	view string
 	// hasView: view is set (an empty file is still a file to refuse).
 	hasView bool
+	// link is a URL fragment to apply (hashchange).
+	link string
+	// bookmarks is the text of a bookmarks file called bookmarksName.
+	bookmarks, bookmarksName string
+	hasBookmarks             bool
 }
 
 // inputEvent is a pointer, wheel or key event for the viewer, or a note that
@@ -128,6 +133,9 @@ type app struct {
 	// exportSelection: the exports hold only the selected points (when
 	// there are any); pngPending: Draw saves the canvas as a PNG.
 	exportSelection, pngPending bool
+
+	link      linkState      // the view in the URL fragment (link.go)
+	bookmarks bookmarksShown // what #bookmarks shows (bookmarks.go)
 }
 
 func main() {
@@ -152,6 +160,7 @@ func main() {
 		a.dom.firstFrame()
 		a.drawn = true
 	})
+	a.startLink()
 	a.openDemo()
 	a.dom.listen(a.inbox)
 
@@ -218,6 +227,8 @@ func (a *app) Update() error {
 		a.dom.placeFixes(a.viewer.BannerBottom())
 	} // else: publish the new phase now; the work starts with the next frame
 	a.syncPanels()
+	a.syncLink()
+	a.syncBookmarks()
 	a.publish()
 	err := a.viewer.Update()
 	a.takeSelections()
@@ -228,6 +239,7 @@ func (a *app) Update() error {
 func (a *app) command(c command) {
 	switch {
 	case c.control != "" && a.viewControl(c.control, c.value):
+	case c.control != "" && a.bookmarkControl(c.control, c.value):
 	case c.control != "":
 		ch, err := a.sess.Control(c.control, c.value)
 		if err != nil {
@@ -239,6 +251,10 @@ func (a *app) command(c command) {
 		a.apply(ch)
 	case c.hasView:
 		a.applyView(c.view)
+	case c.link != "":
+		a.openLink(c.link, false)
+	case c.hasBookmarks:
+		a.addBookmarks(c.bookmarksName, c.bookmarks)
 	case c.fix != "":
 		if err := a.sess.ApplyFix(c.fix); err != nil {
 			js.Global().Get("console").Call("error", err.Error())
