@@ -188,8 +188,28 @@ func TestUMAPControlsOnAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	setControl(t, ctx, "ctl-method", "umap")
-	waitStatus(t, ctx, 60*time.Second, "UMAP optimising", func(st status) bool { return st.Method == "umap" && st.Iteration >= 10 })
-	screenshot(t, ctx)
+	waitStatus(t, ctx, 90*time.Second, "UMAP done", func(st status) bool { return st.Method == "umap" && st.UMAPPhase == "done" && st.LayoutHash != "" })
+	img := screenshot(t, ctx)
+	// The data fill the space above the (tall) controls: the points' extent
+	// on screen spans most of its width. (A controls panel taken for a
+	// left or right one squeezed them into a corner.)
+	top, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.getElementById('controls').getBoundingClientRect().top * devicePixelRatio`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	bg := img.At(2, 2)
+	minX, maxX := b.Max.X, 0
+	for y := 0; y < int(top); y++ {
+		for x := 0; x < b.Max.X*2/3; x++ { // left of the legend
+			if img.At(x, y) != bg {
+				minX, maxX = min(minX, x), max(maxX, x)
+			}
+		}
+	}
+	if maxX-minX < b.Max.X/3 {
+		t.Errorf("the points span %d of %d pixels across above the controls: not fitted to the free space", maxX-minX, b.Max.X)
+	}
 	for _, sel := range []string{"#ctl-method", "#ctl-neighbors", "#ctl-min-dist", "#ctl-spread", "#ctl-epochs", "#ctl-umap-metric",
 		"#ctl-seed", "#ctl-run", "#ctl-restart", "#ctl-progress", "#ctl-dims", "label:has(> #file-input)"} {
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(`+reachableJS+`)(`+fmt.Sprintf("%q", sel)+`)`))
