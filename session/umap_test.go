@@ -370,3 +370,20 @@ func TestOneRunAtATime(t *testing.T) {
 		t.Errorf("t-SNE after UMAP: run of %q, %+v", s.runMethod, st)
 	}
 }
+
+func TestUMAPIn3D(t *testing.T) {
+	s := New()
+	s.Open(wineFiles(t), "wine")
+	runToEnd(t, s)
+	control(t, s, "epochs", "60")
+	control(t, s, "method", "umap")
+	workUntil(t, s, "2D UMAP done", func() bool { return s.Controls().Done })
+	control(t, s, "dims", "3")
+	if st := s.Status(); st.Phase != Reducing || st.Iteration != 0 {
+		t.Errorf("3D did not start UMAP again: %+v", st)
+	}
+	workUntil(t, s, "3D UMAP done", func() bool { return s.Controls().Done })
+	if st := s.Status(); st.Layout != 3 || st.Iteration != 60 || len(s.Positions()) != 3*178 || !strings.Contains(s.Sentence(), "UMAP 3D finished after 60 epochs") {
+		t.Errorf("3D UMAP: %+v, %d positions, %q", st, len(s.Positions()), s.Sentence())
+	}
+}

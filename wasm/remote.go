@@ -127,7 +127,7 @@ func newWorkerFactory() session.EmbedderFactory {
 			return nil
 		})
 		r.onError = js.FuncOf(func(this js.Value, args []js.Value) any {
-			msg := "the t-SNE worker failed"
+			msg := "the worker failed"
 			if m := args[0].Get("message"); m.Type() == js.TypeString {
 				msg += ": " + m.String()
 			}
@@ -184,7 +184,7 @@ func (r *remoteRun) receive(m js.Value) {
 	defer r.mu.Unlock()
 	switch protocol.Type(m) {
 	case protocol.TypeError:
-		r.inErr = fmt.Errorf("the t-SNE worker failed: %s", protocol.DecodeFailure(m).Message)
+		r.inErr = fmt.Errorf("the worker failed: %s", protocol.DecodeFailure(m).Message)
 	case protocol.TypeProgress:
 		if len(r.inPos) != len(r.pos) {
 			r.inPos = make([]float32, len(r.pos))

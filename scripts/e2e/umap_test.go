@@ -21,12 +21,19 @@ import (
 func recordTexts(t testing.TB, ctx context.Context) {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
-		window.__texts = {progress: [], status: []};
+		window.__texts = {progress: [], status: [], firstEpoch: 0};
 		for (const [id, key] of [['ctl-progress', 'progress'], ['status', 'status']]) {
 			const el = document.getElementById(id);
-			new MutationObserver(() => { const l = window.__texts[key]; if (l[l.length - 1] !== el.textContent) l.push(el.textContent); })
-				.observe(el, {childList: true, characterData: true, subtree: true});
+			new MutationObserver(() => {
+				const l = window.__texts[key];
+				if (l[l.length - 1] === el.textContent) return;
+				l.push(el.textContent);
+				if (key === 'progress' && !window.__texts.firstEpoch && el.textContent.startsWith('epoch ')) window.__texts.firstEpoch = performance.now();
+			}).observe(el, {childList: true, characterData: true, subtree: true});
 		}
+		window.__longAt = [];
+		new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longAt.push([e.startTime, e.duration]); })
+			.observe({type: 'longtask'});
 	})()`)); err != nil {
 		t.Fatal(err)
 	}
@@ -260,6 +267,23 @@ func TestPageStaysResponsiveDuringUMAP10k(t *testing.T) {
 	t.Logf("UMAP of 10,000 × 32 in the page: done after %.1f s (epoch %d / %d); long tasks (ms): %v (longest %.0f)",
 		took.Seconds(), last.Iteration, last.Epochs, long, slices.Max(append(long, 0)))
 	t.Logf("#ctl-progress showed %d texts, e.g. %q", len(progress), progress[:min(12, len(progress))])
+	type split struct {
+		FirstEpoch float64      `json:"firstEpoch"`
+		Long       [][2]float64 `json:"long"`
+	}
+	sp, err := chromedp.Run(ctx, chromedp.Evaluate[split](`({firstEpoch: window.__texts.firstEpoch, long: window.__longAt})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after []float64
+	for _, l := range sp.Long {
+		if l[0] < sp.FirstEpoch {
+			before = append(before, l[1])
+		} else {
+			after = append(after, l[1])
+		}
+	}
+	t.Logf("long tasks (ms) before the first epoch (PCA, neighbours, fuzzy graph): %v; while the epochs run (the layout redrawn as it moves): %v", before, after)
 	if last.UMAPPhase != "done" || last.Iteration != 500 || last.Epochs != 500 {
 		t.Errorf("UMAP of 10,000 points did not finish: %+v", last)
 	}
