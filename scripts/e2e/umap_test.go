@@ -172,6 +172,18 @@ func TestUMAPFromTheControls(t *testing.T) {
 	if back.Method != "umap" || back.LayoutHash != done.LayoutHash {
 		t.Errorf("show all: method %s, layout %s; before isolating %s", back.Method, back.LayoutHash, done.LayoutHash)
 	}
+
+	// Restart computes it again from the start: the same seed, the same layout.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("ctl-restart"))); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, ctx, 10*time.Second, "the restart", func(st status) bool { return st.Phase == "reducing" && st.Method == "umap" })
+	again := waitStatus(t, ctx, 90*time.Second, "UMAP done again", func(st status) bool {
+		return st.UMAPPhase == "done" && st.Phase == "ready" && st.LayoutHash != ""
+	})
+	if again.LayoutHash != done.LayoutHash || again.Iteration != 150 {
+		t.Errorf("restarted: %s at epoch %d, first run %s", again.LayoutHash, again.Iteration, done.LayoutHash)
+	}
 }
 
 // reachableJS reports whether the element matched by a selector is shown,
