@@ -90,10 +90,10 @@ type Controls struct {
 	Message string
 }
 
-// runState is where the t-SNE run stands.
+// runState is where the t-SNE or UMAP run stands.
 type runState int
 
-// t-SNE run states.
+// Run states.
 const (
 	runNone    runState = iota // no run
 	runRunning                 // preparing or iterating

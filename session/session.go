@@ -133,7 +133,7 @@ type Session struct {
 	runShown    bool      // the run has iterated, so its positions are the layout
 	layout      []float32 // N×layoutDims, what Positions returns
 	layoutDims  int
-	layoutOwned bool // layout is our buffer (PCA), not t-SNE's positions
+	layoutOwned bool // layout is our buffer (PCA), not a run's positions
 	layoutStale bool // the PCA moved since layout was copied from it
 
 	// controlMessage is the error of the last refused control (Controls.Message).
