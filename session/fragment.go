@@ -144,15 +144,15 @@ func (s *Session) workLink() Changes {
 	return ch
 }
 
-// rerunTSNE starts t's run again (same seed and settings, so the same
-// layout) to its iteration count; a camera ApplyState restores waits for
-// the end of the run (releaseCamera).
-func (s *Session) rerunTSNE(t TSNEState) {
-	s.startTSNE()
-	if t.MaxIterations > 0 {
-		s.tsne.SetMaxIterations(t.MaxIterations)
+// rerun starts st's t-SNE or UMAP again (same seed and settings, so the
+// same layout) to its iteration or epoch count; a camera ApplyState restores
+// waits for the end of the run (releaseCamera).
+func (s *Session) rerun(st State) {
+	s.startRun()
+	if st.TSNE != nil && st.Method == MethodTSNE && st.TSNE.MaxIterations > 0 {
+		s.run.SetMaxIterations(st.TSNE.MaxIterations)
 	}
-	s.cameraRun = s.tsne
+	s.cameraRun = s.run
 }
 
 // restoreCamera keeps st's camera for TakeCamera (Changes.Camera: true),
@@ -163,7 +163,7 @@ func (s *Session) restoreCamera(st State) bool {
 		return false
 	}
 	c := *st.Camera
-	if st.Method == MethodTSNE && len(st.Positions) == 0 {
+	if st.Method != MethodPCA && len(st.Positions) == 0 {
 		s.cameraAfterRun = &c
 		return false
 	}
@@ -178,11 +178,11 @@ func (s *Session) releaseCamera(ch *Changes) {
 	if s.cameraAfterRun == nil {
 		return
 	}
-	if s.set.Method != MethodTSNE || s.data == nil || s.tsne != s.cameraRun {
+	if s.set.Method == MethodPCA || s.data == nil || s.run != s.cameraRun {
 		s.cameraAfterRun = nil
 		return
 	}
-	if s.tsneRun != tsneDone {
+	if s.runState != runDone {
 		return
 	}
 	s.camera, s.cameraRestored = s.cameraAfterRun, true

@@ -211,3 +211,41 @@ func FuzzFragmentNeverPanics(f *testing.F) {
 		_, _ = s.ApplyState(st)
 	})
 }
+
+// A link to a UMAP view holds its settings, not its positions: UMAP is run
+// again with them (seeded, so to the same layout), then the camera is set.
+func TestFragmentUMAPRunsAgain(t *testing.T) {
+	a := readyDemo(t)
+	control(t, a, "epochs", "30")
+	control(t, a, "seed", "4")
+	control(t, a, "method", "umap")
+	workUntil(t, a, "UMAP finished", func() bool { return a.Controls().Done })
+	a.SetCamera(Camera{X: 1, Y: -2, Scale: 2})
+	frag, ok := a.Fragment()
+	if !ok {
+		t.Fatal("no fragment of the finished UMAP")
+	}
+	st, err := ParseFragment(frag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Method != MethodUMAP || st.UMAP == nil || len(st.Positions) != 0 {
+		t.Fatalf("fragment state: method %q, umap %+v, %d positions", st.Method, st.UMAP, len(st.Positions))
+	}
+	b := New()
+	b.OpenLink(st, false)
+	b.Open(demoFiles(t), "demo")
+	var cam bool
+	for i := 0; i < 5000 && !cam; i++ {
+		cam = b.Work(5e6).Camera
+	}
+	if !cam || b.LinkState() != LinkApplied || b.Status().Method != "umap" {
+		t.Fatalf("camera restored %v, link %q, method %q", cam, b.LinkState(), b.Status().Method)
+	}
+	if c, ok := b.TakeCamera(); !ok || c != (Camera{X: 1, Y: -2, Scale: 2}) {
+		t.Errorf("camera %+v", c)
+	}
+	if !sameLayout(a.Positions(), b.Positions()) {
+		t.Error("the UMAP run again differs")
+	}
+}

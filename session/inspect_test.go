@@ -232,10 +232,10 @@ func TestIsolateAndShowAll(t *testing.T) {
 	full := append([]float32(nil), s.Positions()...)
 	// t-SNE first, run to the end, so Show all must bring its layout back.
 	control(t, s, "method", "tsne")
-	for i := 0; i < 200000 && s.tsneRun != tsneDone; i++ {
+	for i := 0; i < 200000 && s.runState != runDone; i++ {
 		s.Work(5 * time.Millisecond)
 	}
-	if s.tsneRun != tsneDone {
+	if s.runState != runDone {
 		t.Fatal("t-SNE did not finish")
 	}
 	tsneLayout := append([]float32(nil), s.Positions()...)

@@ -24,9 +24,10 @@ type isolation struct {
 
 	set                    Settings
 	pca                    *reduce.PCA
-	pcaDone, tsneShown     bool
-	tsneRun                tsneState
-	tsne                   Embedder // frozen: its positions as they were
+	pcaDone, runShown      bool
+	runState               runState
+	run                    Embedder // frozen: its positions as they were
+	runMethod              Method
 	layout                 []float32
 	layoutDims             int
 	colorCol               int
@@ -69,7 +70,7 @@ func (s *Session) shownRow(r int) int {
 	return -1
 }
 
-// Isolate re-runs the current projection (PCA, or t-SNE) on the selected
+// Isolate re-runs the current projection (PCA, t-SNE or UMAP) on the selected
 // points only. Isolating within an isolated view narrows it further.
 func (s *Session) Isolate() (Changes, error) {
 	if s.data == nil {
@@ -87,7 +88,7 @@ func (s *Session) Isolate() (Changes, error) {
 		s.iso = s.saveFullView()
 		s.iso.remote = s.remote
 	} else {
-		s.stopTSNE()
+		s.stopRun()
 	}
 	rows := make([]int32, len(sel))
 	for k, i := range sel {
@@ -101,16 +102,16 @@ func (s *Session) Isolate() (Changes, error) {
 	return Changes{Status: true, Points: true, Refit: true, Style: true, Inspect: true}, nil
 }
 
-// saveFullView keeps what ShowAll restores; t-SNE's layout is copied and
+// saveFullView keeps what ShowAll restores; a t-SNE or UMAP layout is copied and
 // its run stopped (the worker then serves the subset).
 func (s *Session) saveFullView() *isolation {
 	iso := &isolation{full: s.data, set: s.set, pca: s.pca, pcaDone: s.pcaDone,
-		tsneShown: s.tsneShown, layoutDims: s.layoutDims, colorCol: s.colorCol,
+		runShown: s.runShown, layoutDims: s.layoutDims, colorCol: s.colorCol,
 		metric: s.insp.metric, labelCol: s.insp.labelCol, searchColumn: s.insp.column, query: s.insp.query, neighbourK: s.insp.k}
 	iso.layout = append([]float32(nil), s.layout...)
-	if s.tsne != nil {
-		iso.tsne = freeze(s.tsne)
-		s.stopTSNE()
+	if s.run != nil {
+		iso.run, iso.runMethod = freeze(s.run), s.runMethod
+		s.stopRun()
 	}
 	return iso
 }
@@ -122,16 +123,16 @@ func (s *Session) showProjection(method Method) {
 	s.resetInspector(s.data.N)
 	s.colorBy(col)
 	s.startProjection()
-	if method == MethodTSNE {
-		s.set.Method = MethodTSNE
-		s.startTSNE()
+	if method.iterative() {
+		s.set.Method = method
+		s.startRun()
 	}
 	s.status.Points, s.status.Dims = s.data.N, s.data.D
 	s.describe()
 }
 
 // ShowAll returns from an isolated subset to the full data, with its
-// earlier layout restored (a t-SNE layout as it was, not recomputed); the
+// earlier layout restored (a t-SNE or UMAP layout as it was, not recomputed); the
 // selection made within the subset is kept, or else the isolated points
 // are selected.
 func (s *Session) ShowAll() (Changes, error) {
@@ -149,19 +150,19 @@ func (s *Session) ShowAll() (Changes, error) {
 			selected = append(selected, int(r))
 		}
 	}
-	s.stopTSNE()
+	s.stopRun()
 	s.closeRemote()
 	s.remote = iso.remote
 	s.iso = nil
 	s.data = iso.full
 	s.set, s.pca, s.pcaDone = iso.set, iso.pca, iso.pcaDone
-	s.tsne, s.tsneShown, s.tsneRun = iso.tsne, iso.tsneShown, tsneNone
-	if iso.tsne != nil {
-		s.tsneRun = tsneDone // frozen: shown as it was, a new run to go on
+	s.run, s.runShown, s.runState, s.runMethod = iso.run, iso.runShown, runNone, iso.runMethod
+	if iso.run != nil {
+		s.runState = runDone // frozen: shown as it was, a new run to go on
 	}
 	s.layout, s.layoutDims, s.layoutOwned = iso.layout, iso.layoutDims, true
-	if s.set.Method == MethodTSNE && s.tsne != nil {
-		s.layout = s.tsne.Positions()
+	if s.set.Method == s.runMethod && s.run != nil {
+		s.layout = s.run.Positions()
 		s.layoutOwned = false
 	}
 	s.resetInspector(s.data.N)
@@ -201,9 +202,9 @@ func subset(d *parse.Dataset, rows []int32) *parse.Dataset {
 	return &sub
 }
 
-// frozenTSNE is a finished t-SNE layout kept without its run: it shows
+// frozenRun is a t-SNE or UMAP layout kept without its run: it shows
 // the positions it had; continuing it starts a new run.
-type frozenTSNE struct {
+type frozenRun struct {
 	pos        []float32
 	dims, iter int
 	kl         float64
@@ -214,34 +215,34 @@ type frozenTSNE struct {
 
 // isFrozen reports whether e is a restored layout without a run.
 func isFrozen(e Embedder) bool {
-	_, ok := e.(*frozenTSNE)
+	_, ok := e.(*frozenRun)
 	return ok
 }
 
-func freeze(e Embedder) *frozenTSNE {
-	return &frozenTSNE{pos: append([]float32(nil), e.Positions()...), dims: e.Dims(), iter: e.Iteration(),
+func freeze(e Embedder) *frozenRun {
+	return &frozenRun{pos: append([]float32(nil), e.Positions()...), dims: e.Dims(), iter: e.Iteration(),
 		kl: e.KL(), klIter: e.KLIteration(), lr: e.LearningRate(), maxIter: e.MaxIterations()}
 }
 
-func (f *frozenTSNE) Advance(time.Duration) bool { return true }
-func (f *frozenTSNE) SetRunning(bool)            {}
-func (f *frozenTSNE) Positions() []float32       { return f.pos }
-func (f *frozenTSNE) Dims() int                  { return f.dims }
-func (f *frozenTSNE) Iteration() int             { return f.iter }
-func (f *frozenTSNE) KL() float64 {
+func (f *frozenRun) Advance(time.Duration) bool { return true }
+func (f *frozenRun) SetRunning(bool)            {}
+func (f *frozenRun) Positions() []float32       { return f.pos }
+func (f *frozenRun) Dims() int                  { return f.dims }
+func (f *frozenRun) Iteration() int             { return f.iter }
+func (f *frozenRun) KL() float64 {
 	if f.klIter == 0 {
 		return math.NaN()
 	}
 	return f.kl
 }
-func (f *frozenTSNE) KLIteration() int                   { return f.klIter }
-func (f *frozenTSNE) Preparing() bool                    { return false }
-func (f *frozenTSNE) Progress() float64                  { return 1 }
-func (f *frozenTSNE) LearningRate() float64              { return f.lr }
-func (f *frozenTSNE) SetLearningRate(float64)            {}
-func (f *frozenTSNE) SetPerplexity(float64)              {}
-func (f *frozenTSNE) SetMaxIterations(int)               {}
-func (f *frozenTSNE) Phase() (reduce.TSNEPhase, float64) { return reduce.PhaseDone, 1 }
-func (f *frozenTSNE) MaxIterations() int                 { return f.maxIter }
-func (f *frozenTSNE) Err() error                         { return nil }
-func (f *frozenTSNE) Close()                             {}
+func (f *frozenRun) KLIteration() int         { return f.klIter }
+func (f *frozenRun) Preparing() bool          { return false }
+func (f *frozenRun) Progress() float64        { return 1 }
+func (f *frozenRun) LearningRate() float64    { return f.lr }
+func (f *frozenRun) SetLearningRate(float64)  {}
+func (f *frozenRun) SetPerplexity(float64)    {}
+func (f *frozenRun) SetMaxIterations(int)     {}
+func (f *frozenRun) Phase() (string, float64) { return "done", 1 }
+func (f *frozenRun) MaxIterations() int       { return f.maxIter }
+func (f *frozenRun) Err() error               { return nil }
+func (f *frozenRun) Close()                   {}

@@ -20,12 +20,16 @@ type Method string
 const (
 	MethodPCA  Method = "pca"
 	MethodTSNE Method = "tsne"
+	MethodUMAP Method = "umap"
 )
+
+// iterative reports whether m is a run that iterates (t-SNE or UMAP).
+func (m Method) iterative() bool { return m == MethodTSNE || m == MethodUMAP }
 
 // Settings are the user's projection choices. They survive loading new data,
 // except that every new dataset starts with PCA.
 type Settings struct {
-	Method       Method  // MethodPCA or MethodTSNE
+	Method       Method  // MethodPCA, MethodTSNE or MethodUMAP
 	Dims         int     // layout dimension: 2 or 3
 	Axes         [3]int  // the PCA components (0-based) on x, y and z
 	Perplexity   float64 // t-SNE perplexity
@@ -33,16 +37,19 @@ type Settings struct {
 	// Spherize makes PCA centre every point and scale it to unit length first
 	// (TensorBoard's "sphereize data"), for features on very different scales.
 	Spherize bool
-	// Seed seeds t-SNE: the same data, settings and seed give the same layout.
+	// Seed seeds t-SNE and UMAP: the same data, settings and seed give the
+	// same layout.
 	Seed uint64
+	// UMAP holds UMAP's parameters (umap.go).
+	UMAP UMAPSettings
 }
 
 // DefaultSettings: PCA in 2D on the first components, t-SNE perplexity 30.
 func DefaultSettings() Settings {
-	return Settings{Method: MethodPCA, Dims: 2, Axes: [3]int{0, 1, 2}, Perplexity: 30, Seed: tsneSeed}
+	return Settings{Method: MethodPCA, Dims: 2, Axes: [3]int{0, 1, 2}, Perplexity: 30, Seed: tsneSeed, UMAP: DefaultUMAPSettings()}
 }
 
-// tsneSeed makes every t-SNE run of the same data and settings identical.
+// tsneSeed makes every t-SNE (and UMAP) run of the same data and settings identical.
 const tsneSeed = 1
 
 // maxComponents is how many principal components the axes may choose from.
@@ -60,34 +67,38 @@ type Controls struct {
 	LearningRate float64 // the rate in use (the default once t-SNE started)
 	Spherize     bool
 	ColorBy      int  // the metadata column colouring the points, -1 for none
-	Running      bool // t-SNE is iterating
+	Running      bool // the t-SNE or UMAP shown is iterating
 	Paused       bool
-	Done         bool // t-SNE reached its iteration count
+	Done         bool // the run reached its iteration (epoch) count
 	Iteration    int
 	KL           float64
-	// MaxIterations is the iteration count the run goes to; TSNEPhase is
-	// the stage of the run ("" without one, else a reduce.TSNEPhase name)
-	// and PhaseProgress how far it is within it (0..1); ProgressText says
-	// both as the status sentence does ("finding neighbours… 43%",
-	// "iteration 120 / 1,000, KL 1.234").
+	// MaxIterations is the iteration (epoch) count the run goes to;
+	// RunPhase is the stage of the run ("" without one, else a
+	// reduce.TSNEPhase or reduce.UMAPPhase name) and PhaseProgress how far
+	// it is within it (0..1); ProgressText says both as the status sentence
+	// does ("finding neighbours… 43%", "iteration 120 / 1,000, KL 1.234",
+	// "epoch 120 / 500").
 	MaxIterations int
-	TSNEPhase     string
+	RunPhase      string
 	PhaseProgress float64
 	ProgressText  string
+	// Seed seeds t-SNE and UMAP; UMAP is UMAP's settings.
+	Seed uint64
+	UMAP UMAPSettings
 	// Message says why the last control was refused (an invalid
 	// perplexity, say), as a sentence; "" once a control was accepted.
 	Message string
 }
 
-// tsneState is where the t-SNE run stands.
-type tsneState int
+// runState is where the t-SNE or UMAP run stands.
+type runState int
 
-// t-SNE run states.
+// Run states.
 const (
-	tsneNone    tsneState = iota // no run
-	tsneRunning                  // preparing or iterating
-	tsnePaused                   // paused by the user
-	tsneDone                     // reached its iteration count (or a restored layout)
+	runNone    runState = iota // no run
+	runRunning                 // preparing or iterating
+	runPaused                  // paused by the user
+	runDone                    // reached its iteration count (or a restored layout)
 )
 
 // startProjection begins a new dataset's projection with PCA.
@@ -96,8 +107,9 @@ func (s *Session) startProjection() {
 	s.set.Method = MethodPCA
 	k := pcaComponents(d)
 	s.pca = reduce.NewPCA(d.Vectors, d.N, d.D, reduce.PCAConfig{Components: k, Spherize: s.set.Spherize})
-	s.stopTSNE()
-	s.pcaDone, s.tsneRun, s.tsneShown = false, tsneNone, false
+	s.stopRun()
+	s.pcaDone, s.runState, s.runShown = false, runNone, false
+	s.runMethod = ""
 	s.layout, s.layoutDims, s.layoutOwned = nil, s.set.Dims, false
 	s.status.Phase, s.status.Method = Reducing, string(MethodPCA)
 }
@@ -105,34 +117,50 @@ func (s *Session) startProjection() {
 // pcaComponents is how many principal components of d the axes choose from.
 func pcaComponents(d *parse.Dataset) int { return min(maxComponents, d.D, max(d.N-1, 1)) }
 
-// SetEmbedderFactory chooses where t-SNE runs from the next start on
-// (LocalTSNE by default).
+// SetEmbedderFactory chooses where t-SNE and UMAP run from the next start
+// on (LocalRun by default).
 func (s *Session) SetEmbedderFactory(f EmbedderFactory) { s.newEmbedder = f }
 
-// startTSNE (re)starts t-SNE from scratch with the current settings.
-func (s *Session) startTSNE() {
-	s.stopTSNE()
+// startRun (re)starts the method shown (t-SNE or UMAP) from scratch with
+// the current settings. There is one run at a time: a run of the other
+// method is released.
+func (s *Session) startRun() {
+	s.stopRun()
 	d := s.data
 	f := s.newEmbedder
 	if f == nil {
-		f = LocalTSNE
+		f = LocalRun
 	}
-	s.tsne = f(d.Vectors, d.N, d.D, reduce.TSNEConfig{
+	s.run = f(d.Vectors, d.N, d.D, s.runConfig())
+	s.runMethod = s.set.Method
+	s.runState, s.runShown = runRunning, false
+}
+
+// runConfig is the configuration of a run of the method shown.
+func (s *Session) runConfig() RunConfig {
+	if s.set.Method == MethodUMAP {
+		return RunConfig{Method: MethodUMAP, UMAP: s.set.UMAP.config(s.set.Dims, s.set.Seed)}
+	}
+	return RunConfig{Method: MethodTSNE, TSNE: reduce.TSNEConfig{
 		Dims: s.set.Dims, Perplexity: s.set.Perplexity, LearningRate: s.set.LearningRate, Seed: s.set.Seed,
-	})
-	s.tsneRun, s.tsneShown = tsneRunning, false
+	}}
 }
 
-// stopTSNE releases a running t-SNE.
-func (s *Session) stopTSNE() {
-	if s.tsne != nil {
-		s.tsne.Close()
-		s.tsne = nil
+// stopRun releases the run (t-SNE or UMAP).
+func (s *Session) stopRun() {
+	if s.run != nil {
+		s.run.Close()
+		s.run = nil
 	}
-	s.tsneRun = tsneNone
+	s.runState, s.runMethod = runNone, ""
 }
 
-// workProjection advances PCA or t-SNE, whichever is shown, for about budget.
+// methodName is the name the page gives m.
+func methodName(m Method) string {
+	return map[Method]string{MethodPCA: "PCA", MethodTSNE: "t-SNE", MethodUMAP: "UMAP"}[m]
+}
+
+// workProjection advances PCA, t-SNE or UMAP, whichever is shown, for about budget.
 func (s *Session) workProjection(budget time.Duration) Changes {
 	var ch Changes
 	if s.data == nil {
@@ -151,37 +179,37 @@ func (s *Session) workProjection(budget time.Duration) Changes {
 		// moving points about once a second, not after every slice.
 		s.layoutStale = true
 		ch.Points, ch.Status = true, true
-	case MethodTSNE:
-		if s.tsneRun != tsneRunning {
+	case MethodTSNE, MethodUMAP:
+		if s.runState != runRunning {
 			return ch
 		}
-		if s.tsne.Advance(time.Until(deadline)) {
-			s.tsneRun = tsneDone
+		if s.run.Advance(time.Until(deadline)) {
+			s.runState = runDone
 		}
-		if err := s.tsne.Err(); err != nil {
-			// The worker failed: run t-SNE here instead.
-			s.newEmbedder = LocalTSNE
-			s.startTSNE()
-			s.sentence = fmt.Sprintf("t-SNE restarted on the page's own thread (%v).", err)
+		if err := s.run.Err(); err != nil {
+			// The worker failed: run here instead.
+			s.newEmbedder = LocalRun
+			s.startRun()
+			s.sentence = fmt.Sprintf("%s restarted on the page's own thread (%v).", methodName(s.set.Method), err)
 			return Changes{Status: true}
 		}
 		ch.Status = true
-		if s.tsne.Iteration() > 0 {
+		if s.run.Iteration() > 0 {
 			// Until the first iteration the previous layout stays up.
 			ch.Points = true
-			if !s.tsneShown {
-				s.tsneShown, ch.Refit = true, true
+			if !s.runShown {
+				s.runShown, ch.Refit = true, true
 			}
-			s.showTSNE()
+			s.showRun()
 		}
 	}
 	s.describe()
 	return ch
 }
 
-// showTSNE makes the t-SNE positions the layout (shared, not copied).
-func (s *Session) showTSNE() {
-	s.layout, s.layoutDims, s.layoutOwned, s.layoutStale = s.tsne.Positions(), s.tsne.Dims(), false, false
+// showRun makes the run's positions the layout (shared, not copied).
+func (s *Session) showRun() {
+	s.layout, s.layoutDims, s.layoutOwned, s.layoutStale = s.run.Positions(), s.run.Dims(), false, false
 }
 
 // layoutFromPCA copies the chosen components of the PCA positions into the layout.
@@ -223,7 +251,7 @@ func (s *Session) describe() {
 	case MethodPCA:
 		s.status.Iteration = s.pca.Iterations()
 		s.status.KL = 0
-		s.status.TSNEPhase, s.status.Progress = "", 0
+		s.status.TSNEPhase, s.status.UMAPPhase, s.status.Progress, s.status.Epochs = "", "", 0, 0
 		if !s.pcaDone {
 			s.status.Phase = Reducing
 			s.sentence = fmt.Sprintf("Projecting %s with PCA… %d%%", src, int(100*s.pca.Progress()))
@@ -246,22 +274,24 @@ func (s *Session) describe() {
 		}
 		s.sentence = fmt.Sprintf("%s: %s, PCA %dD%s on %s (%.1f%% of variance).%s %s%s",
 			src, size, s.set.Dims, sph, axes, 100*explained, colour, s.navigationHint(), warn)
+	case MethodUMAP:
+		s.describeUMAP(src, size, colour, warn)
 	case MethodTSNE:
-		t := s.tsne
+		t := s.run
 		s.status.Iteration = t.Iteration()
 		s.status.KL = t.KL()
 		ph, prog := t.Phase()
-		s.status.TSNEPhase, s.status.Progress = ph.String(), prog
+		s.status.TSNEPhase, s.status.UMAPPhase, s.status.Progress, s.status.Epochs = ph, "", prog, 0
 		kl := ""
 		if t.KLIteration() > 0 {
 			kl = fmt.Sprintf(", KL %.3f", t.KL())
 		}
 		switch {
-		case s.tsneRun == tsneDone:
+		case s.runState == runDone:
 			s.status.Phase = Ready
 			s.sentence = fmt.Sprintf("%s: %s, t-SNE %dD finished after %d iterations%s.%s Run continues for 1,000 more. %s%s",
 				src, size, t.Dims(), t.Iteration(), kl, colour, s.navigationHint(), warn)
-		case s.tsneRun == tsnePaused:
+		case s.runState == runPaused:
 			s.status.Phase = Ready
 			s.sentence = fmt.Sprintf("%s: t-SNE %dD paused at iteration %d%s.%s %s%s",
 				src, t.Dims(), t.Iteration(), kl, colour, s.navigationHint(), warn)
@@ -276,19 +306,29 @@ func (s *Session) describe() {
 	}
 }
 
-// preparing reports whether t is before its iterations (or back in a
-// preparation stage after a perplexity change).
+// preparing reports whether t is in a preparation stage (before its
+// iterations, or back in one after a perplexity change).
 func preparing(t Embedder) bool {
 	ph, _ := t.Phase()
-	return ph < reduce.PhaseIterating
+	_, prep := tsnePhaseLabels[ph]
+	return prep
 }
 
-// tsnePhaseLabels say what each preparation stage does.
-var tsnePhaseLabels = map[reduce.TSNEPhase]string{
-	reduce.PhasePCA:          "reducing the dimensions with PCA",
-	reduce.PhaseNeighbours:   "finding neighbours",
-	reduce.PhaseCalibrating:  "calibrating similarities",
-	reduce.PhaseSymmetrising: "symmetrising similarities",
+// tsnePhaseLabels say what each preparation stage does, by the
+// reduce.TSNEPhase name.
+var tsnePhaseLabels = map[string]string{
+	reduce.PhasePCA.String():          "reducing the dimensions with PCA",
+	reduce.PhaseNeighbours.String():   "finding neighbours",
+	reduce.PhaseCalibrating.String():  "calibrating similarities",
+	reduce.PhaseSymmetrising.String(): "symmetrising similarities",
+}
+
+// runProgress says the stage of the run of method m and how far it is.
+func runProgress(m Method, t Embedder) string {
+	if m == MethodUMAP {
+		return umapProgress(t)
+	}
+	return tsneProgress(t)
 }
 
 // tsneProgress says the stage of t and how far it is: "finding neighbours…
@@ -314,7 +354,7 @@ func (s *Session) navigationHint() string {
 
 // Control applies one of the page's projection controls:
 //
-//	method        "pca" | "tsne"
+//	method        "pca" | "tsne" | "umap"
 //	dims          "2" | "3"
 //	axis-x, axis-y, axis-z   a principal component, 1-based ("1".."10")
 //	perplexity    a number from 2 to (N−1)/3 (MaxPerplexity): t-SNE recomputes
@@ -323,9 +363,13 @@ func (s *Session) navigationHint() string {
 //	spherize      "true" | "false": PCA of points centred and scaled to unit length
 //	banner        "hide": hide the warnings (errors stay)
 //	color-by      a metadata column index (0-based), or "none"
-//	run           start or resume t-SNE (after it finished: 1,000 more iterations)
-//	pause         pause t-SNE
-//	restart       start t-SNE again from the beginning
+//	seed          a whole number ≥ 0 seeding t-SNE and UMAP: the run shown starts again with it
+//	neighbors, min-dist, spread, epochs, umap-metric   UMAP's parameters (umap.go):
+//	              a UMAP run starts again with them
+//	run           start or resume the t-SNE or UMAP shown (after a t-SNE
+//	              finished: 1,000 more iterations; after a UMAP: run it again)
+//	pause         pause the run
+//	restart       start the run again from the beginning
 //	isolate       re-run the projection on the selected points only (isolate.go)
 //	show-all      return from an isolated subset, the earlier layout restored
 //
@@ -381,24 +425,15 @@ func (s *Session) control(name, value string) (Changes, error) {
 		switch Method(value) {
 		case MethodPCA:
 			s.set.Method = MethodPCA
-			if s.tsne != nil {
-				s.tsne.SetRunning(false) // kept, to resume when t-SNE is shown again
+			if s.run != nil {
+				s.run.SetRunning(false) // kept, to resume when t-SNE is shown again
 			}
 			s.layoutFromPCA()
 			ch.Refit = true
-		case MethodTSNE:
-			s.set.Method = MethodTSNE
-			if s.tsne == nil {
-				s.startTSNE()
-			} else {
-				s.tsne.SetRunning(s.tsneRun == tsneRunning)
-				if s.tsneShown {
-					s.showTSNE()
-					ch.Refit = true
-				}
-			}
+		case MethodTSNE, MethodUMAP:
+			s.showMethod(Method(value), &ch)
 		default:
-			return Changes{}, fmt.Errorf("method %q: want pca or tsne", value)
+			return Changes{}, fmt.Errorf("method %q: want pca, tsne or umap", value)
 		}
 	case "dims":
 		d, err := strconv.Atoi(value)
@@ -410,13 +445,13 @@ func (s *Session) control(name, value string) (Changes, error) {
 		}
 		s.set.Dims = d
 		ch.Refit = true
-		if s.tsne != nil {
-			// t-SNE runs in the layout dimension: start again in the new one.
-			s.stopTSNE()
-			s.tsneShown = false
+		if s.run != nil {
+			// t-SNE and UMAP run in the layout dimension: start again in the new one.
+			s.stopRun()
+			s.runShown = false
 		}
-		if s.set.Method == MethodTSNE {
-			s.startTSNE()
+		if s.set.Method.iterative() {
+			s.startRun()
 		}
 		s.layoutFromPCA()
 	case "axis-x", "axis-y", "axis-z":
@@ -437,10 +472,11 @@ func (s *Session) control(name, value string) (Changes, error) {
 		}
 		s.set.Perplexity = p
 		switch {
-		case s.tsne != nil && s.tsneRun == tsneDone:
-			s.startTSNE() // a finished run is run again with the new perplexity
-		case s.tsne != nil:
-			s.tsne.SetPerplexity(p) // recomputes the similarities and goes on
+		case s.run == nil || s.runMethod != MethodTSNE:
+		case s.runState == runDone:
+			s.restartWithSettings() // a finished run is run again with the new perplexity
+		default:
+			s.run.SetPerplexity(p) // recomputes the similarities and goes on
 		}
 	case "learning-rate":
 		lr := 0.0
@@ -452,8 +488,8 @@ func (s *Session) control(name, value string) (Changes, error) {
 			lr = v
 		}
 		s.set.LearningRate = lr
-		if s.tsne != nil && lr > 0 {
-			s.tsne.SetLearningRate(lr)
+		if s.run != nil && s.runMethod == MethodTSNE && lr > 0 {
+			s.run.SetLearningRate(lr)
 		}
 	case "color-by":
 		c := -1
@@ -489,29 +525,33 @@ func (s *Session) control(name, value string) (Changes, error) {
 			ch.Refit = true
 		}
 	case "run":
-		s.set.Method = MethodTSNE
-		switch {
-		case s.tsne == nil:
-			s.startTSNE()
-		case isFrozen(s.tsne):
-			s.startTSNE() // a restored layout has no run to continue
-		case s.tsneRun == tsneDone:
-			s.tsne.SetMaxIterations(s.tsne.Iteration() + 1000)
-		}
-		s.tsneRun = tsneRunning
-		s.tsne.SetRunning(true)
+		s.resume()
 	case "pause":
-		if s.tsne != nil {
-			s.tsneRun = tsnePaused
-			s.tsne.SetRunning(false)
+		if s.run != nil {
+			s.runState = runPaused
+			s.run.SetRunning(false)
 		}
 	case "restart":
-		s.set.Method = MethodTSNE
-		s.startTSNE()
+		if !s.set.Method.iterative() {
+			s.set.Method = MethodTSNE
+		}
+		s.startRun()
+	case "seed":
+		seed, err := strconv.ParseUint(strings.TrimSpace(value), 10, 53)
+		if err != nil {
+			return Changes{}, fmt.Errorf("seed %q: want a whole number from 0 to 2^53", value)
+		}
+		s.set.Seed = seed
+		s.restartWithSettings()
 	case "isolate":
 		return s.Isolate()
 	case "show-all":
 		return s.ShowAll()
+	case "neighbors", "min-dist", "spread", "epochs", "umap-metric":
+		if err := s.umapControl(name, value); err != nil {
+			return Changes{}, err
+		}
+		s.restartWithSettings()
 	default:
 		if handled, err := s.inspectControl(name, value); handled {
 			return Changes{Status: true, Inspect: err == nil}, err
@@ -520,6 +560,56 @@ func (s *Session) control(name, value string) (Changes, error) {
 	}
 	s.describe()
 	return ch, nil
+}
+
+// showMethod shows the iterative method m: its run when there is one (kept
+// while another method was shown), else a new run.
+func (s *Session) showMethod(m Method, ch *Changes) {
+	s.set.Method = m
+	if s.run == nil || s.runMethod != m {
+		s.startRun()
+		return
+	}
+	s.run.SetRunning(s.runState == runRunning)
+	if s.runShown {
+		s.showRun()
+		ch.Refit = true
+	}
+}
+
+// resume starts or resumes the run shown (t-SNE if PCA is shown): a
+// finished t-SNE goes on for 1,000 more iterations, a finished UMAP (or a
+// restored layout) runs again.
+func (s *Session) resume() {
+	if !s.set.Method.iterative() {
+		s.set.Method = MethodTSNE
+	}
+	switch {
+	case s.run == nil || s.runMethod != s.set.Method:
+		s.startRun()
+	case isFrozen(s.run):
+		s.startRun() // a restored layout has no run to continue
+	case s.runState == runDone && s.set.Method == MethodUMAP:
+		s.startRun()
+	case s.runState == runDone:
+		s.run.SetMaxIterations(s.run.Iteration() + 1000)
+	}
+	s.runState = runRunning
+	s.run.SetRunning(true)
+}
+
+// restartWithSettings applies changed run settings: the run they concern
+// starts again when it is shown, and is dropped otherwise (the next time
+// it is shown it starts with them).
+func (s *Session) restartWithSettings() {
+	switch {
+	case s.run == nil:
+	case s.runMethod == s.set.Method:
+		s.startRun()
+	default:
+		s.stopRun()
+		s.runShown = false
+	}
 }
 
 // perplexity reads a perplexity for the data: a number from 2 to (N−1)/3
@@ -544,7 +634,7 @@ func MaxPerplexity(n int) float64 { return float64(n-1) / 3 }
 // Controls returns the state the projection controls show.
 func (s *Session) Controls() Controls {
 	c := Controls{Method: string(s.set.Method), Dims: s.set.Dims, Axes: s.set.Axes, Perplexity: s.set.Perplexity,
-		LearningRate: s.set.LearningRate, Spherize: s.set.Spherize}
+		LearningRate: s.set.LearningRate, Spherize: s.set.Spherize, Seed: s.set.Seed, UMAP: s.set.UMAP}
 	if s.data == nil || s.pca == nil {
 		return c
 	}
@@ -553,14 +643,16 @@ func (s *Session) Controls() Controls {
 	c.ColorBy = s.colorCol
 	c.Points = s.data.N
 	c.Message = s.controlMessage
-	if s.tsne != nil {
-		c.LearningRate = s.tsne.LearningRate()
-		c.Paused, c.Done = s.tsneRun == tsnePaused, s.tsneRun == tsneDone
-		c.Running = s.set.Method == MethodTSNE && s.tsneRun == tsneRunning
-		c.Iteration, c.KL = s.tsne.Iteration(), s.tsne.KL()
-		ph, prog := s.tsne.Phase()
-		c.MaxIterations, c.TSNEPhase, c.PhaseProgress = s.tsne.MaxIterations(), ph.String(), prog
-		c.ProgressText = tsneProgress(s.tsne)
+	if s.run != nil && s.runMethod == s.set.Method {
+		if s.runMethod == MethodTSNE {
+			c.LearningRate = s.run.LearningRate()
+		}
+		c.Paused, c.Done = s.runState == runPaused, s.runState == runDone
+		c.Running = s.runState == runRunning
+		c.Iteration, c.KL = s.run.Iteration(), s.run.KL()
+		ph, prog := s.run.Phase()
+		c.MaxIterations, c.RunPhase, c.PhaseProgress = s.run.MaxIterations(), ph, prog
+		c.ProgressText = runProgress(s.runMethod, s.run)
 	}
 	return c
 }

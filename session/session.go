@@ -59,6 +59,12 @@ type Status struct {
 	// "done"), Progress how far it is within it (0..1); both absent for PCA.
 	TSNEPhase string  `json:"tsnePhase,omitempty"`
 	Progress  float64 `json:"progress,omitempty"`
+	// UMAPPhase is the stage of the UMAP shown (reduce.UMAPPhase names:
+	// "pca", "neighbours", "fuzzy-set", "optimizing", "done"; Progress is
+	// then how far it is within it) and Epochs the epoch count the run goes
+	// to (Iteration counts the epochs done); both absent for PCA and t-SNE.
+	UMAPPhase string `json:"umapPhase,omitempty"`
+	Epochs    int    `json:"epochs,omitempty"`
 	// View is the fingerprint of the loaded data (the full data while a
 	// subset is isolated), once hashed; LayoutHash is HashFloat32s of the
 	// layout shown (N×layout float32), once the projection is ready;
@@ -126,13 +132,14 @@ type Session struct {
 	set         Settings
 	pca         *reduce.PCA
 	pcaDone     bool
-	tsne        Embedder
+	run         Embedder // the t-SNE or UMAP run (one at a time)
+	runMethod   Method   // the method of run
 	newEmbedder EmbedderFactory
-	tsneRun     tsneState
-	tsneShown   bool      // t-SNE has iterated, so its positions are the layout
+	runState    runState
+	runShown    bool      // the run has iterated, so its positions are the layout
 	layout      []float32 // N×layoutDims, what Positions returns
 	layoutDims  int
-	layoutOwned bool // layout is our buffer (PCA), not t-SNE's positions
+	layoutOwned bool // layout is our buffer (PCA), not a run's positions
 	layoutStale bool // the PCA moved since layout was copied from it
 
 	// controlMessage is the error of the last refused control (Controls.Message).
@@ -377,8 +384,8 @@ func (s *Session) Work(budget time.Duration) Changes {
 // clear forgets the shown dataset and its projection.
 func (s *Session) clear() {
 	s.data, s.sprite, s.colors, s.legend, s.legendTitle, s.colorCol = nil, nil, nil, nil, "", -1
-	s.stopTSNE()
-	s.pca, s.pcaDone, s.tsneRun, s.tsneShown = nil, false, tsneNone, false
+	s.stopRun()
+	s.pca, s.pcaDone, s.runState, s.runShown, s.runMethod = nil, false, runNone, false, ""
 	s.layout, s.layoutOwned, s.layoutStale = nil, false, false
 	s.resetInspector(0)
 	s.closeRemote()

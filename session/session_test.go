@@ -376,7 +376,7 @@ func TestTSNEControls(t *testing.T) {
 		t.Error("turning sphereize off did not give the first PCA layout back")
 	}
 
-	for _, bad := range [][2]string{{"spherize", "maybe"}, {"method", "umap"}, {"dims", "4"}, {"axis-x", "0"}, {"axis-y", "11"}, {"perplexity", "1"}, {"learning-rate", "-3"}, {"zoom", "1"}} {
+	for _, bad := range [][2]string{{"spherize", "maybe"}, {"method", "isomap"}, {"dims", "4"}, {"axis-x", "0"}, {"axis-y", "11"}, {"perplexity", "1"}, {"learning-rate", "-3"}, {"zoom", "1"}} {
 		if _, err := s.Control(bad[0], bad[1]); err == nil {
 			t.Errorf("control %s=%q accepted", bad[0], bad[1])
 		}
@@ -508,8 +508,8 @@ func (f *fakeTSNE) KL() float64                { return f.kl }
 func (f *fakeTSNE) KLIteration() int           { return f.klIter }
 func (f *fakeTSNE) Preparing() bool            { return f.phase < reduce.PhaseIterating }
 func (f *fakeTSNE) Progress() float64          { return 0 }
-func (f *fakeTSNE) Phase() (reduce.TSNEPhase, float64) {
-	return f.phase, f.within
+func (f *fakeTSNE) Phase() (string, float64) {
+	return f.phase.String(), f.within
 }
 func (f *fakeTSNE) MaxIterations() int      { return f.maxI }
 func (f *fakeTSNE) LearningRate() float64   { return 200 }
@@ -522,7 +522,7 @@ func (f *fakeTSNE) Close()                  {}
 func TestTSNEStagesSaidInStatusAndPanel(t *testing.T) {
 	s := New()
 	fake := &fakeTSNE{maxI: 1000, kl: math.NaN()}
-	s.SetEmbedderFactory(func(_ []float32, n, _ int, _ reduce.TSNEConfig) Embedder {
+	s.SetEmbedderFactory(func(_ []float32, n, _ int, _ RunConfig) Embedder {
 		fake.pos = make([]float32, 2*n)
 		return fake
 	})
@@ -553,8 +553,8 @@ func TestTSNEStagesSaidInStatusAndPanel(t *testing.T) {
 		if !strings.Contains(s.Sentence(), c.want) || st.Phase != Reducing {
 			t.Errorf("%v: sentence %q (phase %s), want it to say %q", c.phase, s.Sentence(), st.Phase, c.want)
 		}
-		if ctl.ProgressText != c.want || ctl.TSNEPhase != c.phase.String() || ctl.PhaseProgress != c.within {
-			t.Errorf("%v: panel shows %q (%s %g), want %q", c.phase, ctl.ProgressText, ctl.TSNEPhase, ctl.PhaseProgress, c.want)
+		if ctl.ProgressText != c.want || ctl.RunPhase != c.phase.String() || ctl.PhaseProgress != c.within {
+			t.Errorf("%v: panel shows %q (%s %g), want %q", c.phase, ctl.ProgressText, ctl.RunPhase, ctl.PhaseProgress, c.want)
 		}
 		m := decode(t, st)
 		if m["tsnePhase"] != c.phase.String() || m["progress"] != c.within {

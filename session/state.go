@@ -176,6 +176,15 @@ type TSNEState struct {
 	KL float64 `json:"kl,omitempty"`
 }
 
+// UMAPState is a UMAP run's settings and where it stood.
+type UMAPState struct {
+	UMAPSettings        // neighbors, minDist, spread, epochs (0: by N), metric
+	Seed         uint64 `json:"seed"`
+	// Epoch is the epochs done, MaxEpochs the count the run went to.
+	Epoch     int `json:"epoch"`
+	MaxEpochs int `json:"maxEpochs"`
+}
+
 // SearchState is an applied search.
 type SearchState struct {
 	Query  string `json:"query"`
@@ -199,6 +208,7 @@ type State struct {
 	Dims int        `json:"dims"`
 	PCA  PCAState   `json:"pca"`
 	TSNE *TSNEState `json:"tsne,omitempty"` // the t-SNE shown, when Method is tsne
+	UMAP *UMAPState `json:"umap,omitempty"` // the UMAP shown, when Method is umap
 	// Positions is the layout, N×Dims float32 row-major; absent (a URL
 	// fragment), the layout is computed again from the settings.
 	Positions Float32s `json:"positions,omitempty"`
@@ -251,8 +261,11 @@ func (s *Session) settingsState(fp Fingerprint) State {
 		c := *s.camera
 		st.Camera = &c
 	}
-	if s.set.Method == MethodTSNE && s.tsne != nil {
-		t := s.tsne
+	if s.set.Method == MethodUMAP && s.runMethod == MethodUMAP && s.run != nil {
+		st.UMAP = &UMAPState{UMAPSettings: s.set.UMAP, Seed: s.set.Seed, Epoch: s.run.Iteration(), MaxEpochs: s.run.MaxIterations()}
+	}
+	if s.set.Method == MethodTSNE && s.runMethod == MethodTSNE && s.run != nil {
+		t := s.run
 		st.TSNE = &TSNEState{Perplexity: s.set.Perplexity, LearningRate: t.LearningRate(), Seed: s.set.Seed,
 			Iteration: t.Iteration(), MaxIterations: t.MaxIterations()}
 		if t.KLIteration() > 0 && !math.IsNaN(t.KL()) && !math.IsInf(t.KL(), 0) {
@@ -270,7 +283,8 @@ func (s *Session) settingsState(fp Fingerprint) State {
 
 // ApplyState shows st: with the same data (fingerprint) the layout, camera
 // and every setting come back as saved, a t-SNE layout as it was (shown at
-// once, not recomputed; running it again starts a new run). With other data,
+// once, not recomputed; running it again starts a new run), or a UMAP
+// layout likewise. With other data,
 // or a state that does not fit them, it returns an error and changes nothing.
 // A subset isolated before is left for every point.
 func (s *Session) ApplyState(st State) (Changes, error) {
@@ -306,12 +320,14 @@ func (s *Session) checkState(st State) error {
 	switch {
 	case st.Format != StateFormat:
 		return fmt.Errorf("format %q, want %q", st.Format, StateFormat)
-	case st.Method != MethodPCA && st.Method != MethodTSNE:
-		return fmt.Errorf("method %q: want pca or tsne", st.Method)
+	case st.Method != MethodPCA && st.Method != MethodTSNE && st.Method != MethodUMAP:
+		return fmt.Errorf("method %q: want pca, tsne or umap", st.Method)
 	case st.Dims != 2 && st.Dims != 3:
 		return fmt.Errorf("dims %d: want 2 or 3", st.Dims)
 	case st.Method == MethodTSNE && st.TSNE == nil:
 		return fmt.Errorf("a t-SNE view without its t-SNE settings")
+	case st.Method == MethodUMAP && st.UMAP == nil:
+		return fmt.Errorf("a UMAP view without its UMAP settings")
 	case len(st.Positions) != 0 && len(st.Positions) != n*st.Dims:
 		return fmt.Errorf("%d positions for %s points in %dD", len(st.Positions), thousands(n), st.Dims)
 	case st.ColorBy < -1 || st.ColorBy >= cols || st.LabelBy < -1 || st.LabelBy >= cols:
@@ -347,11 +363,19 @@ func (s *Session) checkState(st State) error {
 			return fmt.Errorf("t-SNE learning rate %g, iteration %d", t.LearningRate, t.Iteration)
 		}
 	}
+	if u := st.UMAP; u != nil {
+		if err := u.UMAPSettings.check(n); err != nil {
+			return err
+		}
+		if u.Epoch < 0 || u.MaxEpochs < 0 {
+			return fmt.Errorf("UMAP epoch %d of %d", u.Epoch, u.MaxEpochs)
+		}
+	}
 	return nil
 }
 
 // applyProjection sets the projection of st (checked): PCA with its
-// settings, or its t-SNE layout as a finished run.
+// settings, or its t-SNE or UMAP layout as a finished run.
 func (s *Session) applyProjection(st State) {
 	if st.PCA.Spherize != s.set.Spherize {
 		s.set.Spherize = st.PCA.Spherize
@@ -359,27 +383,37 @@ func (s *Session) applyProjection(st State) {
 		s.pcaDone = false
 	}
 	s.set.Dims, s.set.Axes, s.set.Method = st.Dims, st.PCA.Axes, st.Method
-	s.stopTSNE()
-	s.tsneShown = false
+	s.stopRun()
+	s.runShown = false
 	if st.TSNE != nil {
 		s.set.Perplexity, s.set.Seed = st.TSNE.Perplexity, st.TSNE.Seed
 		s.set.LearningRate = st.TSNE.LearningRate
 	}
-	if st.Method == MethodPCA {
+	if st.UMAP != nil {
+		s.set.UMAP, s.set.Seed = st.UMAP.UMAPSettings, st.UMAP.Seed
+	}
+	var f *frozenRun
+	switch st.Method {
+	case MethodPCA:
 		s.layoutFromPCA()
 		return
+	case MethodUMAP:
+		u := st.UMAP
+		f = &frozenRun{iter: u.Epoch, maxIter: max(u.MaxEpochs, u.Epoch), lr: 1}
+	default:
+		t := st.TSNE
+		f = &frozenRun{iter: t.Iteration, lr: t.LearningRate, maxIter: max(t.MaxIterations, t.Iteration)}
+		if t.KL != 0 {
+			f.kl, f.klIter = t.KL, t.Iteration
+		}
 	}
 	if len(st.Positions) == 0 {
-		s.rerunTSNE(*st.TSNE) // seeded: the same layout as when the state was taken
+		s.rerun(st) // seeded: the same layout as when the state was taken
 		return
 	}
-	f := &frozenTSNE{pos: append([]float32(nil), st.Positions...), dims: st.Dims, iter: st.TSNE.Iteration,
-		lr: st.TSNE.LearningRate, maxIter: max(st.TSNE.MaxIterations, st.TSNE.Iteration)}
-	if st.TSNE.KL != 0 {
-		f.kl, f.klIter = st.TSNE.KL, st.TSNE.Iteration
-	}
-	s.tsne, s.tsneRun, s.tsneShown = f, tsneDone, true
-	s.showTSNE()
+	f.pos, f.dims = append([]float32(nil), st.Positions...), st.Dims
+	s.run, s.runState, s.runShown, s.runMethod = f, runDone, true, st.Method
+	s.showRun()
 }
 
 // applyInspector sets the colouring, labels, search, selection and

@@ -22,7 +22,7 @@ import (
 // fakeFinishedTSNE makes every t-SNE of s a finished fake run with a fixed
 // random layout; *starts counts the runs started.
 func fakeFinishedTSNE(s *Session, starts *int) {
-	s.SetEmbedderFactory(func(_ []float32, n, _ int, _ reduce.TSNEConfig) Embedder {
+	s.SetEmbedderFactory(func(_ []float32, n, _ int, _ RunConfig) Embedder {
 		*starts++
 		r := rand.New(rand.NewPCG(7, uint64(*starts)))
 		f := &fakeTSNE{phase: reduce.PhaseDone, iter: 1000, maxI: 1000, kl: 1.25, klIter: 1000, pos: make([]float32, 2*n)}

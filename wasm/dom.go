@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 
 	"github.com/embproj/projector/parse"
+	"github.com/embproj/projector/reduce"
 	"github.com/embproj/projector/render"
 	"github.com/embproj/projector/render/view"
 	"github.com/embproj/projector/session"
@@ -192,15 +193,21 @@ func (d *dom) setControls(c session.Controls) {
 	byID("ctl-spherize").Set("checked", c.Spherize)
 	byID("ctl-pca").Set("hidden", c.Method != "pca")
 	byID("ctl-tsne").Set("hidden", c.Method != "tsne")
+	byID("ctl-umap").Set("hidden", c.Method != "umap")
+	byID("ctl-run-group").Set("hidden", c.Method != "tsne" && c.Method != "umap")
 	setValue("ctl-perplexity", fmt.Sprintf("%g", c.Perplexity))
 	if c.LearningRate > 0 {
 		setValue("ctl-learning-rate", fmt.Sprintf("%.0f", c.LearningRate))
 	}
+	d.setUMAP(c, prev, setValue)
 	run := byID("ctl-run")
 	switch {
 	case c.Running:
 		run.Set("textContent", "Pause")
 		run.Get("dataset").Set("control", "pause")
+	case c.Done && c.Method == "umap":
+		run.Set("textContent", "Run again")
+		run.Get("dataset").Set("control", "run")
 	case c.Done:
 		run.Set("textContent", "Run 1,000 more")
 		run.Get("dataset").Set("control", "run")
@@ -218,7 +225,28 @@ func (d *dom) setControls(c session.Controls) {
 	msg.Set("hidden", c.Message == "")
 }
 
-// setProgress shows the t-SNE stage and its progress in #ctl-progress (the
+// setUMAP mirrors UMAP's settings and the seed into their fields; the
+// neighbours' bound and the default epochs follow the number of points.
+func (d *dom) setUMAP(c, prev session.Controls, setValue func(id, v string)) {
+	u := c.UMAP
+	setValue("ctl-neighbors", fmt.Sprint(u.Neighbors))
+	setValue("ctl-min-dist", fmt.Sprintf("%g", u.MinDist))
+	setValue("ctl-spread", fmt.Sprintf("%g", u.Spread))
+	setValue("ctl-umap-metric", u.Metric)
+	setValue("ctl-seed", fmt.Sprint(c.Seed))
+	epochs := ""
+	if u.Epochs > 0 {
+		epochs = fmt.Sprint(u.Epochs)
+	}
+	setValue("ctl-epochs", epochs)
+	if c.Points != prev.Points {
+		byID := func(id string) js.Value { return d.doc.Call("getElementById", id) }
+		byID("ctl-neighbors").Set("max", fmt.Sprint(max(2, c.Points-1)))
+		byID("ctl-epochs").Set("placeholder", fmt.Sprintf("auto (%d)", reduce.DefaultUMAPEpochs(c.Points)))
+	}
+}
+
+// setProgress shows the t-SNE or UMAP stage and its progress in #ctl-progress (the
 // status sentence's words) and #ctl-progress-bar (the share of the stage
 // done, or of the iterations).
 func (d *dom) setProgress(c session.Controls) {
@@ -227,7 +255,7 @@ func (d *dom) setProgress(c session.Controls) {
 		return
 	}
 	text.Set("textContent", c.ProgressText)
-	bar.Set("hidden", c.Method != "tsne" || c.ProgressText == "")
+	bar.Set("hidden", c.Method == "pca" || c.ProgressText == "")
 	bar.Set("value", c.PhaseProgress)
 	bar.Call("setAttribute", "aria-valuetext", c.ProgressText)
 }

@@ -15,11 +15,11 @@ import (
 	"github.com/embproj/projector/wasm/protocol"
 )
 
-// remoteTSNE is a session.Embedder whose t-SNE runs in the page's Web Worker
+// remoteRun is a session.Embedder whose t-SNE or UMAP runs in the page's Web Worker
 // (wasm/worker): the page's thread only sends commands and copies in the
 // layouts the worker sends back. Runs are numbered; messages of an older run
 // are ignored.
-type remoteTSNE struct {
+type remoteRun struct {
 	w       js.Value
 	run     int
 	onMsg   js.Func
@@ -57,7 +57,7 @@ type progress struct {
 	iteration, klIteration, maxIterations int
 	kl, prog, lr                          float64
 	preparing, done                       bool
-	phase                                 reduce.TSNEPhase
+	phase                                 string // a reduce.TSNEPhase or UMAPPhase name
 	phaseProgress                         float64
 }
 
@@ -89,29 +89,36 @@ func holdReady(st session.Status, sentence string) (session.Status, string) {
 	return st, sentence + " Starting the t-SNE worker…"
 }
 
-// runs numbers the t-SNE runs sent to the worker.
+// runs numbers the runs sent to the worker.
 var runs int
 
-// newWorkerFactory returns an EmbedderFactory that runs t-SNE in the page's
-// worker (app.js's projectorWorker(), started on first use), or nil when the
-// page cannot provide one. A run whose worker cannot start reports it through
-// Err, and the session then runs t-SNE locally.
+// newWorkerFactory returns an EmbedderFactory that runs t-SNE and UMAP in the
+// page's worker (app.js's projectorWorker(), started on first use), or nil
+// when the page cannot provide one. A run whose worker cannot start reports
+// it through Err, and the session then runs it locally.
 func newWorkerFactory() session.EmbedderFactory {
 	get := js.Global().Get("projectorWorker")
 	if get.Type() != js.TypeFunction {
 		return nil
 	}
-	return func(vectors []float32, n, d int, cfg reduce.TSNEConfig) session.Embedder {
+	return func(vectors []float32, n, d int, cfg session.RunConfig) session.Embedder {
 		runs++
-		r := &remoteTSNE{run: runs, n: n, dims: cfg.Dims, cur: progress{preparing: true, kl: math.NaN(),
-			maxIterations: cfg.MaxIterations, phase: reduce.PhasePCA}}
+		dims := max(cfg.Dims(), 2)
+		r := &remoteRun{run: runs, n: n, dims: dims, cur: progress{preparing: true, kl: math.NaN(),
+			maxIterations: cfg.TSNE.MaxIterations, phase: "pca"}}
+		if cfg.Method == session.MethodUMAP {
+			r.cur.maxIterations = cfg.UMAP.Epochs
+			if r.cur.maxIterations <= 0 {
+				r.cur.maxIterations = reduce.DefaultUMAPEpochs(n)
+			}
+		}
 		if r.cur.maxIterations <= 0 {
 			r.cur.maxIterations = 1000 // reduce's default
 		}
-		r.pos = make([]float32, n*cfg.Dims)
+		r.pos = make([]float32, n*dims)
 		w := get.Invoke()
 		if w.IsNull() || w.IsUndefined() {
-			r.err = errors.New("the browser could not start the t-SNE worker")
+			r.err = errors.New("the browser could not start the worker")
 			return r
 		}
 		r.w = w
@@ -120,7 +127,7 @@ func newWorkerFactory() session.EmbedderFactory {
 			return nil
 		})
 		r.onError = js.FuncOf(func(this js.Value, args []js.Value) any {
-			msg := "the t-SNE worker failed"
+			msg := "the worker failed"
 			if m := args[0].Get("message"); m.Type() == js.TypeString {
 				msg += ": " + m.String()
 			}
@@ -133,8 +140,7 @@ func newWorkerFactory() session.EmbedderFactory {
 		w.Call("addEventListener", "error", r.onError)
 
 		from := handedOver(vectors, n, d)
-		protocol.Start{Run: r.run, N: n, D: d, Dims: cfg.Dims, Perplexity: cfg.Perplexity,
-			LearningRate: cfg.LearningRate, Seed: cfg.Seed, FromIndex: from}.Post(w)
+		startMessage(r.run, n, d, dims, from, cfg).Post(w)
 		if from == 0 {
 			r.vectors = vectors
 			r.sendVectors(time.Now().Add(4 * time.Millisecond))
@@ -143,9 +149,21 @@ func newWorkerFactory() session.EmbedderFactory {
 	}
 }
 
+// startMessage is the Start of run number run with cfg.
+func startMessage(run, n, d, dims, from int, cfg session.RunConfig) protocol.Start {
+	st := protocol.Start{Run: run, N: n, D: d, Dims: dims, FromIndex: from, Method: protocol.MethodTSNE,
+		Perplexity: cfg.TSNE.Perplexity, LearningRate: cfg.TSNE.LearningRate, Seed: cfg.TSNE.Seed}
+	if cfg.Method == session.MethodUMAP {
+		u := cfg.UMAP
+		st.Method, st.Seed = protocol.MethodUMAP, u.Seed
+		st.Neighbors, st.Epochs, st.MinDist, st.Spread, st.Metric = u.Neighbors, u.Epochs, u.MinDist, u.Spread, u.Metric.String()
+	}
+	return st
+}
+
 // sendVectors posts pieces of the vectors to the worker until they are all
 // sent or the deadline has passed (at least one piece per call).
-func (r *remoteTSNE) sendVectors(deadline time.Time) {
+func (r *remoteRun) sendVectors(deadline time.Time) {
 	for r.sent < len(r.vectors) {
 		end := min(r.sent+chunkValues, len(r.vectors))
 		protocol.Vectors{Run: r.run, Offset: r.sent, Data: r.vectors[r.sent:end]}.Post(r.w)
@@ -158,7 +176,7 @@ func (r *remoteTSNE) sendVectors(deadline time.Time) {
 }
 
 // receive runs in the message callback: it only stores what arrived.
-func (r *remoteTSNE) receive(m js.Value) {
+func (r *remoteRun) receive(m js.Value) {
 	if protocol.Run(m) != r.run {
 		return // an older run's message
 	}
@@ -166,15 +184,15 @@ func (r *remoteTSNE) receive(m js.Value) {
 	defer r.mu.Unlock()
 	switch protocol.Type(m) {
 	case protocol.TypeError:
-		r.inErr = fmt.Errorf("the t-SNE worker failed: %s", protocol.DecodeFailure(m).Message)
+		r.inErr = fmt.Errorf("the worker failed: %s", protocol.DecodeFailure(m).Message)
 	case protocol.TypeProgress:
 		if len(r.inPos) != len(r.pos) {
 			r.inPos = make([]float32, len(r.pos))
 		}
 		p, ok := protocol.DecodeProgress(m, r.inPos)
-		ph, known := reduce.ParseTSNEPhase(p.Phase)
-		if !known {
-			ph = reduce.PhasePCA
+		ph := p.Phase
+		if ph == "" {
+			ph = "pca"
 		}
 		r.in = progress{iteration: p.Iteration, klIteration: p.KLIteration, maxIterations: p.MaxIterations,
 			kl: p.KL, prog: p.Progress, lr: p.LearningRate, preparing: p.Preparing, done: p.Done,
@@ -186,7 +204,7 @@ func (r *remoteTSNE) receive(m js.Value) {
 
 // Advance sends the next pieces of the vectors while any are left, and takes
 // in the latest message; the worker computes on its own.
-func (r *remoteTSNE) Advance(budget time.Duration) bool {
+func (r *remoteRun) Advance(budget time.Duration) bool {
 	if r.vectors != nil && !r.w.IsUndefined() && !r.w.IsNull() {
 		r.sendVectors(time.Now().Add(budget / 2))
 	}
@@ -205,48 +223,48 @@ func (r *remoteTSNE) Advance(budget time.Duration) bool {
 	return r.cur.done
 }
 
-func (r *remoteTSNE) send(what protocol.Control, value float64) {
+func (r *remoteRun) send(what protocol.Control, value float64) {
 	if r.w.IsUndefined() || r.w.IsNull() {
 		return
 	}
 	protocol.ControlMsg{Run: r.run, What: what, Value: value}.Post(r.w)
 }
 
-func (r *remoteTSNE) SetRunning(running bool) {
+func (r *remoteRun) SetRunning(running bool) {
 	v := 0.0
 	if running {
 		v = 1
 	}
 	r.send(protocol.Running, v)
 }
-func (r *remoteTSNE) SetLearningRate(lr float64) { r.send(protocol.LearningRate, lr) }
-func (r *remoteTSNE) SetPerplexity(p float64)    { r.send(protocol.Perplexity, p); r.notDone() }
-func (r *remoteTSNE) SetMaxIterations(it int) {
+func (r *remoteRun) SetLearningRate(lr float64) { r.send(protocol.LearningRate, lr) }
+func (r *remoteRun) SetPerplexity(p float64)    { r.send(protocol.Perplexity, p); r.notDone() }
+func (r *remoteRun) SetMaxIterations(it int) {
 	r.send(protocol.MaxIterations, float64(it))
 	r.notDone()
 }
 
 // notDone forgets a "done" until the worker reports again.
-func (r *remoteTSNE) notDone() {
+func (r *remoteRun) notDone() {
 	r.mu.Lock()
 	r.cur.done, r.in.done = false, false
 	r.mu.Unlock()
 }
 
-func (r *remoteTSNE) Positions() []float32  { return r.pos }
-func (r *remoteTSNE) Dims() int             { return r.dims }
-func (r *remoteTSNE) Iteration() int        { return r.cur.iteration }
-func (r *remoteTSNE) KL() float64           { return r.cur.kl }
-func (r *remoteTSNE) KLIteration() int      { return r.cur.klIteration }
-func (r *remoteTSNE) Preparing() bool       { return r.cur.preparing }
-func (r *remoteTSNE) Progress() float64     { return r.cur.prog }
-func (r *remoteTSNE) Err() error            { return r.err }
-func (r *remoteTSNE) LearningRate() float64 { return r.cur.lr }
-func (r *remoteTSNE) MaxIterations() int    { return r.cur.maxIterations }
+func (r *remoteRun) Positions() []float32  { return r.pos }
+func (r *remoteRun) Dims() int             { return r.dims }
+func (r *remoteRun) Iteration() int        { return r.cur.iteration }
+func (r *remoteRun) KL() float64           { return r.cur.kl }
+func (r *remoteRun) KLIteration() int      { return r.cur.klIteration }
+func (r *remoteRun) Preparing() bool       { return r.cur.preparing }
+func (r *remoteRun) Progress() float64     { return r.cur.prog }
+func (r *remoteRun) Err() error            { return r.err }
+func (r *remoteRun) LearningRate() float64 { return r.cur.lr }
+func (r *remoteRun) MaxIterations() int    { return r.cur.maxIterations }
 
-// Phase is the stage the worker last reported (reduce.PhasePCA until its
-// first message) and the progress within it.
-func (r *remoteTSNE) Phase() (reduce.TSNEPhase, float64) {
+// Phase is the stage the worker last reported ("pca" until its first
+// message) and the progress within it.
+func (r *remoteRun) Phase() (string, float64) {
 	p := r.cur.phaseProgress
 	if math.IsNaN(p) {
 		p = 0
@@ -256,7 +274,7 @@ func (r *remoteTSNE) Phase() (reduce.TSNEPhase, float64) {
 
 // Close stops the run in the worker (which stays for the next run) and
 // releases the callbacks.
-func (r *remoteTSNE) Close() {
+func (r *remoteRun) Close() {
 	if r.w.IsUndefined() || r.w.IsNull() {
 		return
 	}

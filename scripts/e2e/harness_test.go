@@ -334,6 +334,9 @@ type status struct {
 	// TSNEPhase and Progress: the t-SNE stage and how far it is within it.
 	TSNEPhase string  `json:"tsnePhase"`
 	Progress  float64 `json:"progress"`
+	// UMAPPhase: the UMAP stage; Epochs the epoch count the run goes to.
+	UMAPPhase string `json:"umapPhase"`
+	Epochs    int    `json:"epochs"`
 	// View is the fingerprint of the loaded data, LayoutHash the hash of
 	// the layout once ready, ViewError why a view file was refused.
 	View *struct {

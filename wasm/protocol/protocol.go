@@ -1,7 +1,7 @@
 //go:build js && wasm
 
 // Package protocol is the message format between the page (wasm/) and its
-// t-SNE Web Worker (wasm/worker): one Go type per message, encoded to and
+// reduction Web Worker (wasm/worker), which runs t-SNE and UMAP: one Go type per message, encoded to and
 // decoded from the plain JS objects postMessage carries. Both sides use it,
 // so a field is named, typed and converted in one place only.
 //
@@ -33,16 +33,30 @@ const (
 	TypeError    = "error"
 )
 
-// Start begins run Run: t-SNE of N points of D dimensions into Dims (2 or 3).
-// With FromIndex set (≥ 1) the vectors are those of that neighbour dataset
-// (index.go), already in the worker, and no Vectors pieces follow.
+// Start begins run Run: Method ("tsne", the default, or "umap") of N
+// points of D dimensions into Dims (2 or 3). With FromIndex set (≥ 1) the
+// vectors are those of that neighbour dataset (index.go), already in the
+// worker, and no Vectors pieces follow.
 type Start struct {
 	Run, N, D, Dims int
 	FromIndex       int
-	Perplexity      float64
-	LearningRate    float64 // 0: the default
-	Seed            uint64
+	Method          string
+	// t-SNE's settings.
+	Perplexity   float64
+	LearningRate float64 // 0: the default
+	Seed         uint64
+	// UMAP's settings, as reduce.UMAPConfig has them (0: the default;
+	// MinDist < 0 means 0); Metric is "euclidean" or "cosine".
+	Neighbors, Epochs int
+	MinDist, Spread   float64
+	Metric            string
 }
+
+// Run methods (Start.Method).
+const (
+	MethodTSNE = "tsne"
+	MethodUMAP = "umap"
+)
 
 // Vectors is one piece of the row-major N×D float32 vectors of a run:
 // Offset counts values and must continue the previous piece.
@@ -76,7 +90,9 @@ type Progress struct {
 	// KL is NaN before the first estimate.
 	KL float64
 	// Phase names what the run is doing (a reduce.TSNEPhase name: "pca",
-	// "neighbours", "calibrating", "symmetrising", "iterating", "done");
+	// "neighbours", "calibrating", "symmetrising", "iterating", "done"; or a
+	// reduce.UMAPPhase name: "pca", "neighbours", "fuzzy-set",
+	// "optimizing", "done"; for UMAP Iteration counts the epochs);
 	// PhaseProgress is 0..1 within it and Progress 0..1 over the whole run.
 	Phase                   string
 	PhaseProgress, Progress float64
@@ -150,14 +166,39 @@ func (s Start) Encode() js.Value {
 	o.Set("learningRate", s.LearningRate)
 	o.Set("seed", float64(s.Seed))
 	o.Set("fromIndex", s.FromIndex)
+	o.Set("method", s.Method)
+	o.Set("neighbors", s.Neighbors)
+	o.Set("epochs", s.Epochs)
+	o.Set("minDist", s.MinDist)
+	o.Set("spread", s.Spread)
+	o.Set("metric", s.Metric)
 	return o
+}
+
+func str(m js.Value, key string) string {
+	v := m.Get(key)
+	if v.Type() != js.TypeString {
+		return ""
+	}
+	return v.String()
 }
 
 // DecodeStart reads a start message, checking its shape.
 func DecodeStart(m js.Value) (Start, error) {
 	s := Start{Run: Run(m), N: integer(m, "n"), D: integer(m, "d"), Dims: integer(m, "dims"),
 		Perplexity: num(m, "perplexity"), LearningRate: num(m, "learningRate"), Seed: uint64(integer(m, "seed")),
-		FromIndex: integer(m, "fromIndex")}
+		FromIndex: integer(m, "fromIndex"), Method: str(m, "method"),
+		Neighbors: integer(m, "neighbors"), Epochs: integer(m, "epochs"), MinDist: num(m, "minDist"),
+		Spread: num(m, "spread"), Metric: str(m, "metric")}
+	if s.Method == "" {
+		s.Method = MethodTSNE
+	}
+	if s.Method != MethodTSNE && s.Method != MethodUMAP {
+		return s, fmt.Errorf("start message: method %q", s.Method)
+	}
+	if math.IsNaN(s.MinDist) || math.IsNaN(s.Spread) {
+		s.MinDist, s.Spread = 0, 0 // the defaults
+	}
 	if s.N < 0 || s.D < 1 {
 		return s, fmt.Errorf("start message: %d×%d vectors", s.N, s.D)
 	}

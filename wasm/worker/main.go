@@ -1,13 +1,13 @@
 //go:build js && wasm
 
-// Command worker runs t-SNE in a Web Worker, off the page's main thread, so
+// Command worker runs t-SNE and UMAP in a Web Worker, off the page's main thread, so
 // the canvas stays responsive and the computation gets a core of its own;
 // it also answers the exact neighbour queries of large data (index.go).
-// site/worker.js starts it; the page's wasm/ (remoteTSNE) talks to it.
+// site/worker.js starts it; the page's wasm/ (remoteRun) talks to it.
 //
 // The page starts one worker when it loads and reuses it for every run.
 // The messages are wasm/protocol's: Start, the vectors in Vectors pieces
-// (t-SNE starts once they have all come), Control messages; it answers with
+// (the run starts once they have all come), Control messages; it answers with
 // Progress about every sliceTime while running and after every change, and
 // Failure when a message is malformed.
 package main
@@ -17,7 +17,6 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/embproj/projector/reduce"
 	"github.com/embproj/projector/wasm/protocol"
 )
 
@@ -56,13 +55,13 @@ func main() {
 type worker struct {
 	self    js.Value
 	run     int // the page's number for the current run
-	t       *reduce.TSNE
+	t       job
 	running bool
 	done    bool
 
 	// A run whose vectors are still arriving: its settings (changes that
 	// come meanwhile included), the vectors and how many values came.
-	loading  *reduce.TSNEConfig
+	loading  *pending
 	n, d     int
 	vectors  []float32
 	received int
@@ -84,13 +83,13 @@ func (w *worker) handle(m js.Value) {
 			w.fail(err)
 			return
 		}
-		w.loading = &reduce.TSNEConfig{Dims: st.Dims, Perplexity: st.Perplexity, LearningRate: st.LearningRate, Seed: st.Seed}
+		w.loading = newPending(st)
 		w.n, w.d = st.N, st.D
 		if nd := w.indexes[st.FromIndex]; st.FromIndex > 0 && nd != nil && nd.n == st.N && nd.d == st.D && nd.received == len(nd.vectors) {
 			w.vectors, w.received = nd.vectors, len(nd.vectors) // shared, read only by both
 		} else if st.FromIndex > 0 {
 			w.loading = nil
-			w.fail(fmt.Errorf("t-SNE of dataset %d: the worker does not hold its %d×%d vectors", st.FromIndex, st.N, st.D))
+			w.fail(fmt.Errorf("%s of dataset %d: the worker does not hold its %d×%d vectors", st.Method, st.FromIndex, st.N, st.D))
 			return
 		} else {
 			w.vectors, w.received = make([]float32, st.N*st.D), 0
@@ -133,35 +132,23 @@ func (w *worker) control(c protocol.ControlMsg) {
 		w.t, w.loading, w.vectors = nil, nil, nil
 	case protocol.Running:
 		w.running = c.Value != 0
-	case protocol.LearningRate:
+	default:
 		if w.t != nil {
-			w.t.SetLearningRate(c.Value)
+			if w.t.control(c) {
+				w.done = false
+			}
 		} else if w.loading != nil {
-			w.loading.LearningRate = c.Value
-		}
-	case protocol.Perplexity:
-		if w.t != nil {
-			w.t.SetPerplexity(c.Value)
-			w.done = false
-		} else if w.loading != nil {
-			w.loading.Perplexity = c.Value
-		}
-	case protocol.MaxIterations:
-		if w.t != nil {
-			w.t.SetMaxIterations(int(c.Value))
-			w.done = false
-		} else if w.loading != nil {
-			w.loading.MaxIterations = int(c.Value)
+			w.loading.control(c)
 		}
 	}
 }
 
-// maybeBegin starts t-SNE once all the vectors have come.
+// maybeBegin starts the run once all the vectors have come.
 func (w *worker) maybeBegin() {
 	if w.loading == nil || w.received < len(w.vectors) {
 		return
 	}
-	w.t = reduce.NewTSNE(w.vectors, w.n, w.d, *w.loading)
+	w.t = w.loading.begin(w.vectors, w.n, w.d)
 	w.loading, w.vectors = nil, nil
 }
 
@@ -171,11 +158,7 @@ func (w *worker) fail(err error) {
 
 // post sends the state and a copy of the layout (transferred, not cloned).
 func (w *worker) post() {
-	t := w.t
-	phase, within := t.Phase()
-	protocol.Progress{
-		Run: w.run, Iteration: t.Iteration(), KLIteration: t.KLIteration(), KL: t.KL(),
-		Phase: phase.String(), PhaseProgress: within, Progress: t.Progress(), LearningRate: t.LearningRate(),
-		Preparing: t.Preparing(), Done: w.done, MaxIterations: t.MaxIterations(), Positions: t.Positions(),
-	}.Post(w.self)
+	p := w.t.progress()
+	p.Run, p.Done = w.run, w.done
+	p.Post(w.self)
 }
