@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/embproj/projector/reduce"
 	"path"
 	"slices"
 	"strconv"
@@ -45,6 +46,11 @@ type TBState struct {
 	TSNEPerplexity    float64 `json:"tSNEPerplexity"`
 	TSNELearningRate  float64 `json:"tSNELearningRate"`
 	TSNEis3d          bool    `json:"tSNEis3d"`
+	// UMAPis3d and UMAPNeighbors are TensorBoard's UMAP settings (its
+	// defaults: 3D, 15); some versions also write UMAPMinDist.
+	UMAPis3d      bool     `json:"umapIs3d"`
+	UMAPNeighbors int      `json:"umapNeighbors"`
+	UMAPMinDist   *float64 `json:"umapMinDist,omitempty"`
 	// PCAComponentDimensions are the 0-based components on the axes (2 or 3).
 	PCAComponentDimensions []int `json:"pcaComponentDimensions"`
 	// Projections holds the coordinates of every point, keyed
@@ -73,7 +79,7 @@ func ParseBookmarks(b []byte) ([]Bookmark, error) {
 	}
 	out := make([]Bookmark, 0, len(raws))
 	for i, r := range raws {
-		var tb TBState
+		tb := TBState{UMAPis3d: true, UMAPNeighbors: 15} // TensorBoard's defaults, when absent
 		if err := json.Unmarshal(r, &tb); err != nil {
 			return nil, fmt.Errorf("bookmark %d of %d is not a TensorBoard state: %w", i+1, len(raws), err)
 		}
@@ -205,8 +211,11 @@ func (s *Session) bookmarkState(b TBState) (State, error) {
 			return State{}, err
 		}
 	}
-	if st.Method == MethodTSNE {
+	switch st.Method {
+	case MethodTSNE:
 		st.Positions = b.Projections.positions("tsne", []int{0, 1, 2}[:st.Dims], fp.Points)
+	case MethodUMAP:
+		st.Positions = b.Projections.positions("umap", []int{0, 1, 2}[:st.Dims], fp.Points)
 	}
 	return st, nil
 }
@@ -246,10 +255,32 @@ func (s *Session) tensorBoardState(b TBState, fp Fingerprint) (State, error) {
 		}
 		st.TSNE = &TSNEState{Perplexity: p, LearningRate: max(0, b.TSNELearningRate), Seed: tsneSeed,
 			Iteration: max(0, b.TSNEIteration), MaxIterations: max(1000, b.TSNEIteration)}
+	case "umap":
+		st.Method, st.UMAP = MethodUMAP, tensorBoardUMAP(b, fp.Points)
+		if b.UMAPis3d {
+			st.Dims = 3
+		}
 	default:
-		return State{}, fmt.Errorf("its projection is %q: this page draws PCA and t-SNE bookmarks", b.SelectedProjection)
+		return State{}, fmt.Errorf("its projection is %q: this page draws PCA, t-SNE and UMAP bookmarks", b.SelectedProjection)
 	}
 	return st, nil
+}
+
+// tensorBoardUMAP is the UMAP of bookmark b for n points: its neighbours
+// (and min_dist) where valid for these data, else the defaults, run to the
+// epochs umap-learn uses for n points (TensorBoard does not record them).
+func tensorBoardUMAP(b TBState, n int) *UMAPState {
+	u := DefaultUMAPSettings()
+	if b.UMAPNeighbors >= 2 && b.UMAPNeighbors <= n-1 {
+		u.Neighbors = b.UMAPNeighbors
+	} else {
+		u.Neighbors = max(2, min(u.Neighbors, n-1))
+	}
+	if m := b.UMAPMinDist; m != nil && *m >= 0 && *m <= u.Spread {
+		u.MinDist = *m
+	}
+	epochs := reduce.DefaultUMAPEpochs(n)
+	return &UMAPState{UMAPSettings: u, Seed: tsneSeed, Epoch: epochs, MaxEpochs: epochs}
 }
 
 // TBProjections is a bookmark's "projections": a JSON list with one object
@@ -352,7 +383,7 @@ func (s *Session) AddBookmark() error {
 // tensorBoardBookmark writes st (with its positions) as TensorBoard does.
 func (s *Session) tensorBoardBookmark(st State) TBState {
 	b := TBState{SelectedProjection: string(st.Method), DataSetDimensions: [2]int{st.Data.Points, st.Data.Dims},
-		TSNEis3d: st.Dims == 3, PCAComponentDimensions: append([]int(nil), st.PCA.Axes[:st.Dims]...),
+		TSNEis3d: st.Dims == 3, UMAPis3d: st.Dims == 3, UMAPNeighbors: s.set.UMAP.Neighbors, PCAComponentDimensions: append([]int(nil), st.PCA.Axes[:st.Dims]...),
 		SelectedPoints: append([]int{}, st.Selection...)}
 	names := s.ColumnNames()
 	b.SelectedColorOptionName = tbNoColour
@@ -365,9 +396,15 @@ func (s *Session) tensorBoardBookmark(st State) TBState {
 	keys := make([]string, st.Dims)
 	for a := range keys {
 		keys[a] = "tsne-" + strconv.Itoa(a)
-		if st.Method == MethodPCA {
+		if st.Method == MethodUMAP {
+			keys[a] = "umap-" + strconv.Itoa(a)
+		} else if st.Method == MethodPCA {
 			keys[a] = "pca-" + strconv.Itoa(st.PCA.Axes[a])
 		}
+	}
+	if u := st.UMAP; u != nil {
+		b.UMAPNeighbors = u.Neighbors
+		b.UMAPMinDist = &u.MinDist
 	}
 	if t := st.TSNE; t != nil {
 		b.TSNEIteration, b.TSNEPerplexity, b.TSNELearningRate = t.Iteration, t.Perplexity, t.LearningRate

@@ -94,14 +94,14 @@ func TestTensorBoardBookmarksApplied(t *testing.T) {
 func TestBookmarksRefusedChangeNothing(t *testing.T) {
 	s := readyDemo(t)
 	other, _ := tensorBoardBookmarks(5, 3)
-	umap := bytes.ReplaceAll(bytes.ReplaceAll(func() []byte { b, _ := tensorBoardBookmarks(1797, 64); return b }(),
-		[]byte(`"selectedProjection":"tsne"`), []byte(`"selectedProjection":"umap"`)), []byte(`"selectedProjection":"pca"`), []byte(`"selectedProjection":"umap"`))
+	custom := bytes.ReplaceAll(bytes.ReplaceAll(func() []byte { b, _ := tensorBoardBookmarks(1797, 64); return b }(),
+		[]byte(`"selectedProjection":"tsne"`), []byte(`"selectedProjection":"custom"`)), []byte(`"selectedProjection":"pca"`), []byte(`"selectedProjection":"custom"`))
 	for _, c := range []struct {
 		file []byte
 		want string
 	}{
 		{other, "5 × 3"},
-		{umap, `"umap"`},
+		{custom, `"custom"`},
 	} {
 		s.resetBookmarks()
 		if err := s.AddBookmarks(c.file, "state"); err != nil {
@@ -261,4 +261,92 @@ func FuzzBookmarksNeverPanic(f *testing.F) {
 			_, _ = s.ApplyBookmark(i)
 		}
 	})
+}
+
+// tensorBoardUMAPBookmark writes one bookmark of a finished 2D UMAP of n
+// points of d dims with 10 neighbours, as TensorBoard saves it, and returns
+// the file and the coordinates (n×2).
+func tensorBoardUMAPBookmark(n, d int) ([]byte, []float64) {
+	r := rand.New(rand.NewPCG(5, 6))
+	pos := make([]float64, 2*n)
+	var b strings.Builder
+	b.WriteString(`[{"label":"umap","isSelected":true,"tSNEIteration":0,"tSNEPerplexity":0,"tSNELearningRate":0,` +
+		`"tSNEis3d":true,"umapIs3d":false,"umapNeighbors":10,"pcaComponentDimensions":[0,1,2],"projections":[`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		pos[2*i], pos[2*i+1] = r.NormFloat64()*5, r.NormFloat64()*5
+		fmt.Fprintf(&b, `{"pca-0":0.5,"umap-0":%v,"umap-1":%v}`, pos[2*i], pos[2*i+1])
+	}
+	fmt.Fprintf(&b, `],"selectedPoints":[4],"selectedProjection":"umap","dataSetDimensions":[%d,%d],`+
+		`"selectedColorOptionName":"label","forceCategoricalColoring":false,"selectedLabelOption":"label"}]`, n, d)
+	return []byte(b.String()), pos
+}
+
+func TestTensorBoardUMAPBookmarkApplied(t *testing.T) {
+	file, pos := tensorBoardUMAPBookmark(1797, 64)
+	s := readyDemo(t)
+	if err := s.AddBookmarks(file, "state"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyBookmark(0); err != nil {
+		t.Fatal(err)
+	}
+	st := s.Status()
+	if st.Method != "umap" || s.Controls().UMAP.Neighbors != 10 || st.Selection == nil || fmt.Sprint(st.Selection.Indices) != "[4]" {
+		t.Fatalf("method %q, UMAP settings %+v, selection %+v", st.Method, s.Controls().UMAP, st.Selection)
+	}
+	got := s.Positions()
+	if len(got) != len(pos) {
+		t.Fatalf("%d coordinates, want %d", len(got), len(pos))
+	}
+	for i, v := range pos {
+		if got[i] != float32(v) {
+			t.Fatalf("coordinate %d is %v, the bookmark has %v", i, got[i], v)
+		}
+	}
+	// Added here and saved: TensorBoard's keys and settings, read back equal.
+	if err := s.AddBookmark(); err != nil {
+		t.Fatal(err)
+	}
+	_, saved, err := s.SaveBookmarks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := ParseBookmarks(saved)
+	if err != nil || len(items) != 2 {
+		t.Fatalf("%d bookmarks read back: %v", len(items), err)
+	}
+	b := items[1]
+	if b.SelectedProjection != "umap" || b.UMAPis3d || b.UMAPNeighbors != 10 || b.UMAPMinDist == nil {
+		t.Errorf("saved UMAP bookmark: %+v", b.TBState)
+	}
+	back := b.Projections.positions("umap", []int{0, 1}, 1797)
+	for i, v := range pos {
+		if back[i] != float32(v) {
+			t.Fatalf("saved coordinate %d is %v, want %v", i, back[i], v)
+		}
+	}
+}
+
+// A UMAP bookmark without coordinates for every point runs UMAP with its
+// settings.
+func TestTensorBoardUMAPBookmarkWithoutPositionsRunsUMAP(t *testing.T) {
+	file, _ := tensorBoardUMAPBookmark(1797, 64)
+	file = bytes.Replace(file, []byte(`{"pca-0":0.5,"umap-0"`), []byte(`{"pca-0":0.5,"tsne-0"`), 1)
+	s := readyDemo(t)
+	if err := s.AddBookmarks(file, "state"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyBookmark(0); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Status(); st.Method != "umap" || st.Phase != Reducing || st.UMAPPhase == "" {
+		t.Fatalf("after a UMAP bookmark without positions: %+v", st)
+	}
+	workUntil(t, s, "UMAP of the bookmark", func() bool { return s.Controls().Done })
+	if got := s.Controls().UMAP.Neighbors; got != 10 {
+		t.Errorf("ran with %d neighbours, the bookmark says 10", got)
+	}
 }
