@@ -129,6 +129,7 @@ func (s *Session) labelText(i int) string {
 
 // FileName names a download of kind after the tensor file and what it
 // holds: "digits_tensors-tsne.tsv", "vectors-pca-selection.npy",
+// "wine-pca-standardized.csv" (standardised dimensions),
 // "vectors-neighbours-of-12.tsv", "vectors-view.json", "vectors-pca.png".
 func (s *Session) FileName(kind ExportKind, selectionOnly bool) string {
 	if s.data == nil {
@@ -148,6 +149,9 @@ func (s *Session) FileName(kind ExportKind, selectionOnly bool) string {
 		return base + "-neighbours.tsv"
 	}
 	name := base + "-" + string(s.set.Method)
+	if s.set.Standardize {
+		name += "-standardized"
+	}
 	if selectionOnly && kind != ExportPNG {
 		name += "-selection"
 	}

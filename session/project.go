@@ -33,6 +33,10 @@ type Settings struct {
 	// Spherize makes PCA centre every point and scale it to unit length first
 	// (TensorBoard's "sphereize data"), for features on very different scales.
 	Spherize bool
+	// Standardize scales every dimension to zero mean and unit variance
+	// before PCA or t-SNE (standardize.go), for tabular features in
+	// different units; it applies to the shown points.
+	Standardize bool
 	// Seed seeds t-SNE: the same data, settings and seed give the same layout.
 	Seed uint64
 }
@@ -59,6 +63,7 @@ type Controls struct {
 	Perplexity   float64
 	LearningRate float64 // the rate in use (the default once t-SNE started)
 	Spherize     bool
+	Standardize  bool
 	ColorBy      int  // the metadata column colouring the points, -1 for none
 	Running      bool // t-SNE is iterating
 	Paused       bool
@@ -95,7 +100,7 @@ func (s *Session) startProjection() {
 	d := s.data
 	s.set.Method = MethodPCA
 	k := pcaComponents(d)
-	s.pca = reduce.NewPCA(d.Vectors, d.N, d.D, reduce.PCAConfig{Components: k, Spherize: s.set.Spherize})
+	s.pca = reduce.NewPCA(s.input(), d.N, d.D, reduce.PCAConfig{Components: k, Spherize: s.set.Spherize})
 	s.stopTSNE()
 	s.pcaDone, s.tsneRun, s.tsneShown = false, tsneNone, false
 	s.layout, s.layoutDims, s.layoutOwned = nil, s.set.Dims, false
@@ -117,7 +122,7 @@ func (s *Session) startTSNE() {
 	if f == nil {
 		f = LocalTSNE
 	}
-	s.tsne = f(d.Vectors, d.N, d.D, reduce.TSNEConfig{
+	s.tsne = f(s.input(), d.N, d.D, reduce.TSNEConfig{
 		Dims: s.set.Dims, Perplexity: s.set.Perplexity, LearningRate: s.set.LearningRate, Seed: s.set.Seed,
 	})
 	s.tsneRun, s.tsneShown = tsneRunning, false
@@ -212,6 +217,7 @@ func (s *Session) describe() {
 	if n := countSeverity(s.status.Diagnostics, parse.Warning); n > 0 {
 		warn = fmt.Sprintf(" %d %s: see the banner.", n, plural(n, "warning", "warnings"))
 	}
+	warn = s.standardizeNote() + warn
 	colour := ""
 	if s.legendTitle != "" {
 		colour = fmt.Sprintf(" Coloured by %s.", s.legendTitle)
@@ -321,6 +327,8 @@ func (s *Session) navigationHint() string {
 //	              its similarities, a finished run starts again with it
 //	learning-rate a number > 0, or "" for the default
 //	spherize      "true" | "false": PCA of points centred and scaled to unit length
+//	standardize   "true" | "false": every dimension scaled to zero mean and unit
+//	              variance before PCA or t-SNE; the current projection is re-run
 //	banner        "hide": hide the warnings (errors stay)
 //	color-by      a metadata column index (0-based), or "none"
 //	run           start or resume t-SNE (after it finished: 1,000 more iterations)
@@ -483,11 +491,21 @@ func (s *Session) control(name, value string) (Changes, error) {
 		}
 		s.set.Spherize = on
 		k := s.pca.Components()
-		s.pca = reduce.NewPCA(s.data.Vectors, s.data.N, s.data.D, reduce.PCAConfig{Components: k, Spherize: on})
+		s.pca = reduce.NewPCA(s.input(), s.data.N, s.data.D, reduce.PCAConfig{Components: k, Spherize: on})
 		s.pcaDone = false
 		if s.set.Method == MethodPCA {
 			ch.Refit = true
 		}
+	case "standardize":
+		on, err := strconv.ParseBool(value)
+		if err != nil {
+			return Changes{}, fmt.Errorf("standardize %q: want true or false", value)
+		}
+		if on == s.set.Standardize {
+			return Changes{}, nil
+		}
+		s.setStandardize(on)
+		ch.Refit = true
 	case "run":
 		s.set.Method = MethodTSNE
 		switch {
@@ -544,7 +562,7 @@ func MaxPerplexity(n int) float64 { return float64(n-1) / 3 }
 // Controls returns the state the projection controls show.
 func (s *Session) Controls() Controls {
 	c := Controls{Method: string(s.set.Method), Dims: s.set.Dims, Axes: s.set.Axes, Perplexity: s.set.Perplexity,
-		LearningRate: s.set.LearningRate, Spherize: s.set.Spherize}
+		LearningRate: s.set.LearningRate, Spherize: s.set.Spherize, Standardize: s.set.Standardize}
 	if s.data == nil || s.pca == nil {
 		return c
 	}

@@ -66,6 +66,9 @@ type Status struct {
 	View       *Fingerprint `json:"view,omitempty"`
 	LayoutHash string       `json:"layoutHash,omitempty"`
 	ViewError  string       `json:"viewError,omitempty"`
+	// Standardize is present while the dimensions are standardised
+	// (standardize.go).
+	Standardize *StandardizeStatus `json:"standardize,omitempty"`
 }
 
 // JSON encodes the status for data-state.
@@ -128,6 +131,8 @@ type Session struct {
 	layoutDims  int
 	layoutOwned bool // layout is our buffer (PCA), not t-SNE's positions
 	layoutStale bool // the PCA moved since layout was copied from it
+
+	std standardized // the standardised input (standardize.go)
 
 	// controlMessage is the error of the last refused control (Controls.Message).
 	controlMessage string
@@ -361,6 +366,7 @@ func (s *Session) clear() {
 	s.stopTSNE()
 	s.pca, s.pcaDone, s.tsneRun, s.tsneShown = nil, false, tsneNone, false
 	s.layout, s.layoutOwned, s.layoutStale = nil, false, false
+	s.std = standardized{}
 	s.resetInspector(0)
 	s.closeRemote()
 	if s.iso != nil && s.iso.remote.ix != nil {
@@ -492,6 +498,7 @@ func (s *Session) Status() Status {
 	st := s.status
 	st.Search, st.Selection, st.Neighbours = s.inspectStatus()
 	st.View, st.LayoutHash, st.ViewError = s.fprint.fp, s.layoutHash(), s.viewError
+	st.Standardize = s.standardizeStatus()
 	return st
 }
 

@@ -209,6 +209,10 @@ type State struct {
 	Search     *SearchState   `json:"search,omitempty"`
 	Selection  []int          `json:"selection,omitempty"` // rows, ascending
 	Neighbours NeighbourState `json:"neighbours"`
+
+	// Standardize: every dimension was scaled to zero mean and unit
+	// variance before the projection (PCA or t-SNE), absent when not.
+	Standardize bool `json:"standardize,omitempty"`
 }
 
 // SetCamera records the page's camera, which State saves.
@@ -234,7 +238,7 @@ func (s *Session) State() (State, error) {
 		return State{}, fmt.Errorf("a subset is isolated: choose Show all before saving the view")
 	}
 	fp, _ := s.Fingerprint()
-	st := State{Format: StateFormat, Data: fp, Method: s.set.Method, Dims: s.layoutDims,
+	st := State{Format: StateFormat, Data: fp, Method: s.set.Method, Dims: s.layoutDims, Standardize: s.set.Standardize,
 		PCA:       PCAState{Axes: s.set.Axes, Spherize: s.set.Spherize},
 		Positions: append(Float32s(nil), s.Positions()...), ColorBy: s.colorCol, LabelBy: s.insp.labelCol,
 		Neighbours: NeighbourState{Metric: s.insp.metric.String(), K: s.insp.k}}
@@ -347,9 +351,9 @@ func (s *Session) checkState(st State) error {
 // applyProjection sets the projection of st (checked): PCA with its
 // settings, or its t-SNE layout as a finished run.
 func (s *Session) applyProjection(st State) {
-	if st.PCA.Spherize != s.set.Spherize {
-		s.set.Spherize = st.PCA.Spherize
-		s.pca = reduce.NewPCA(s.data.Vectors, s.data.N, s.data.D, reduce.PCAConfig{Components: s.pca.Components(), Spherize: st.PCA.Spherize})
+	if st.PCA.Spherize != s.set.Spherize || st.Standardize != s.set.Standardize {
+		s.set.Spherize, s.set.Standardize = st.PCA.Spherize, st.Standardize
+		s.pca = reduce.NewPCA(s.input(), s.data.N, s.data.D, reduce.PCAConfig{Components: s.pca.Components(), Spherize: st.PCA.Spherize})
 		s.pcaDone = false
 	}
 	s.set.Dims, s.set.Axes, s.set.Method = st.Dims, st.PCA.Axes, st.Method

@@ -190,6 +190,7 @@ func (d *dom) setControls(c session.Controls) {
 	}
 	byID("ctl-axis-z").Set("hidden", c.Dims != 3)
 	byID("ctl-spherize").Set("checked", c.Spherize)
+	byID("ctl-standardize").Set("checked", c.Standardize)
 	byID("ctl-pca").Set("hidden", c.Method != "pca")
 	byID("ctl-tsne").Set("hidden", c.Method != "tsne")
 	setValue("ctl-perplexity", fmt.Sprintf("%g", c.Perplexity))

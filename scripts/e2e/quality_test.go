@@ -1,0 +1,193 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/embproj/projector/reduce"
+)
+
+// Standardised columns and projection quality (README: #ctl-standardize,
+// data-state's standardize and quality).
+
+// extraState is the part of data-state these tests read beyond status.
+type extraState struct {
+	Phase       string `json:"phase"`
+	LayoutHash  string `json:"layoutHash"`
+	Standardize *struct {
+		Constant []int `json:"constant"`
+	} `json:"standardize"`
+}
+
+// readExtra reads data-state into v (fields absent from it are left as
+// they were: pass a zero value).
+func readExtra(t testing.TB, ctx context.Context, v any) {
+	t.Helper()
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('status').dataset.state`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
+		t.Fatalf("data-state %q: %v", raw, err)
+	}
+}
+
+// readTSVMatrix reads a tab-separated file of numbers, n rows of d.
+func readTSVMatrix(t testing.TB, path string) (x []float32, n, d int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), "\t")
+		d = len(fields)
+		for _, s := range fields {
+			v, err := strconv.ParseFloat(s, 32)
+			if err != nil {
+				t.Fatalf("%s line %d: %v", path, n+1, err)
+			}
+			x = append(x, float32(v))
+		}
+		n++
+	}
+	return x, n, d
+}
+
+// pearson is the absolute correlation of column a of the n×da x with column
+// b of the n×db y.
+func pearson(x []float32, da, a int, y []float32, db, b int) float64 {
+	n := len(x) / da
+	var mx, my float64
+	for i := 0; i < n; i++ {
+		mx += float64(x[i*da+a])
+		my += float64(y[i*db+b])
+	}
+	mx, my = mx/float64(n), my/float64(n)
+	var sxy, sxx, syy float64
+	for i := 0; i < n; i++ {
+		dx, dy := float64(x[i*da+a])-mx, float64(y[i*db+b])-my
+		sxy, sxx, syy = sxy+dx*dy, sxx+dx*dx, syy+dy*dy
+	}
+	return math.Abs(sxy / math.Sqrt(sxx*syy))
+}
+
+// standardizedPCA is the 2D PCA of x with every column standardised by the
+// test itself ((x − mean) / population standard deviation).
+func standardizedPCA(x []float32, n, d int) []float32 {
+	z := make([]float32, n*d)
+	for j := 0; j < d; j++ {
+		var mean, v float64
+		for i := 0; i < n; i++ {
+			mean += float64(x[i*d+j])
+		}
+		mean /= float64(n)
+		for i := 0; i < n; i++ {
+			v += (float64(x[i*d+j]) - mean) * (float64(x[i*d+j]) - mean)
+		}
+		sd := math.Sqrt(v / float64(n))
+		for i := 0; i < n; i++ {
+			z[i*d+j] = float32((float64(x[i*d+j]) - mean) / sd)
+		}
+	}
+	p := reduce.NewPCA(z, n, d, reduce.PCAConfig{Components: 2})
+	for !p.Step() {
+	}
+	return p.Positions()
+}
+
+// reachable says "ok" when the element sel is inside the viewport and not
+// covered by another element at its middle, else what is wrong.
+const reachable = `(sel) => { const el = document.querySelector(sel); const r = el.getBoundingClientRect();
+	const x = r.left + r.width / 2, y = r.top + r.height / 2;
+	if (r.width === 0 || r.height === 0) return 'not shown';
+	if (r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight) return 'outside the viewport: ' + JSON.stringify(r);
+	const hit = document.elementFromPoint(x, y);
+	return hit && (hit === el || el.contains(hit)) ? 'ok' : 'covered by ' + (hit ? hit.tagName + '#' + hit.id : 'nothing'); }`
+
+func checkReachable(t testing.TB, ctx context.Context, what string, sels ...string) {
+	t.Helper()
+	for _, sel := range sels {
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(`+reachable+`)(`+fmt.Sprintf("%q", sel)+`)`))
+		if err != nil || got != "ok" {
+			t.Errorf("%s at %s: %s (%v)", sel, what, got, err)
+		}
+	}
+}
+
+// The wine set's PCA is proline's axis until #ctl-standardize is checked;
+// then it is the PCA of the standardised columns, exported under its own
+// name, and unchecking it brings the raw layout back.
+func TestStandardizeToggle(t *testing.T) {
+	_, ctx := demoPage(t)
+	dir := downloadsTo(t, ctx)
+	upload(t, ctx, wineFiles(t)...)
+	expectWine(t, ctx, "the wine files")
+	x, n, d := readTSVMatrix(t, wineFiles(t)[0])
+	if n != 178 || d != 13 {
+		t.Fatalf("wine vectors %d×%d", n, d)
+	}
+	raw := waitStatus(t, ctx, 30*time.Second, "the layout hash", func(st status) bool { return st.LayoutHash != "" })
+	_, recs := readTable(t, clickAndDownload(t, ctx, "export-tsv", dir, "vectors-pca.tsv"), '\t')
+	if h := hashFloat32s(tableCoords(t, recs)); h != raw.LayoutHash {
+		t.Errorf("the raw export hashes to %s, data-state.layoutHash %s", h, raw.LayoutHash)
+	}
+	if r := pearson(tableCoords(t, recs), 2, 0, x, d, 12); r < 0.99 {
+		t.Errorf("raw PCA: |r(x, proline)| = %.3f, want ≥ 0.99", r)
+	}
+	checkReachable(t, ctx, "1280×800", "#ctl-standardize")
+
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("ctl-standardize"))); err != nil {
+		t.Fatal(err)
+	}
+	var ex extraState
+	waitStatus(t, ctx, 30*time.Second, "the standardised PCA", func(st status) bool {
+		ex = extraState{}
+		readExtra(t, ctx, &ex)
+		return st.Phase == "ready" && st.LayoutHash != "" && st.LayoutHash != raw.LayoutHash && ex.Standardize != nil
+	})
+	if len(ex.Standardize.Constant) != 0 {
+		t.Errorf("constant columns %v in the wine set", ex.Standardize.Constant)
+	}
+	screenshot(t, ctx)
+	_, recs = readTable(t, clickAndDownload(t, ctx, "export-tsv", dir, "vectors-pca-standardized.tsv"), '\t')
+	got := tableCoords(t, recs)
+	if r := pearson(got, 2, 0, x, d, 12); r > 0.8 {
+		t.Errorf("standardised PCA: |r(x, proline)| = %.3f, want < 0.8", r)
+	}
+	want := standardizedPCA(x, n, d)
+	for a := 0; a < 2; a++ {
+		if r := pearson(got, 2, a, want, 2, a); r < 0.9999 {
+			t.Errorf("axis %d: |r| = %.6f with the test's own PCA of the standardised columns", a, r)
+		}
+	}
+
+	// A phone reaches the toggle.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	nextFrames(t, ctx, 3)
+	checkReachable(t, ctx, "390×844", "#ctl-standardize", "#ctl-method", "#ctl-color")
+	screenshot(t, ctx)
+
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("ctl-standardize"))); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, ctx, 30*time.Second, "the raw PCA again", func(st status) bool {
+		ex = extraState{}
+		readExtra(t, ctx, &ex)
+		return st.Phase == "ready" && st.LayoutHash == raw.LayoutHash && ex.Standardize == nil
+	})
+}
