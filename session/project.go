@@ -64,7 +64,7 @@ type Controls struct {
 	LearningRate float64 // the rate in use (the default once t-SNE started)
 	Spherize     bool
 	Standardize  bool
-	ColorBy      int  // the metadata column colouring the points, -1 for none
+	ColorBy      int  // the metadata column colouring the points, -1 for none, -2 for the quality
 	Running      bool // t-SNE is iterating
 	Paused       bool
 	Done         bool // t-SNE reached its iteration count
@@ -330,7 +330,8 @@ func (s *Session) navigationHint() string {
 //	standardize   "true" | "false": every dimension scaled to zero mean and unit
 //	              variance before PCA or t-SNE; the current projection is re-run
 //	banner        "hide": hide the warnings (errors stay)
-//	color-by      a metadata column index (0-based), or "none"
+//	color-by      a metadata column index (0-based), "none", or "quality": the
+//	              projection quality (quality.go)
 //	run           start or resume t-SNE (after it finished: 1,000 more iterations)
 //	pause         pause t-SNE
 //	restart       start t-SNE again from the beginning
@@ -465,7 +466,9 @@ func (s *Session) control(name, value string) (Changes, error) {
 		}
 	case "color-by":
 		c := -1
-		if value != "none" {
+		if value == "quality" {
+			c = colorQuality
+		} else if value != "none" {
 			v, err := strconv.Atoi(value)
 			if err != nil || v < 0 || v >= len(s.data.Columns) {
 				return Changes{}, fmt.Errorf("color-by %q: want none or a column from 0 to %d", value, len(s.data.Columns)-1)

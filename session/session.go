@@ -69,6 +69,9 @@ type Status struct {
 	// Standardize is present while the dimensions are standardised
 	// (standardize.go).
 	Standardize *StandardizeStatus `json:"standardize,omitempty"`
+	// Quality is present while the points are coloured by the projection
+	// quality (quality.go).
+	Quality *QualityStatus `json:"quality,omitempty"`
 }
 
 // JSON encodes the status for data-state.
@@ -142,6 +145,7 @@ type Session struct {
 	legendTitle string
 	colorCol    int
 
+	qual      quality    // the projection quality (quality.go)
 	insp      inspector  // search, selection, neighbours (inspect.go)
 	iso       *isolation // the full view while a subset is isolated (isolate.go)
 	remote    remoteState
@@ -357,6 +361,9 @@ func (s *Session) Work(budget time.Duration) Changes {
 	if pch.Points {
 		s.layoutGen++
 	}
+	if q := s.workQuality(deadline); q != (Changes{}) { // colours only: layoutGen stays
+		pch.Status, pch.Style, pch.Points = true, pch.Style || q.Style, pch.Points || q.Points
+	}
 	return pch
 }
 
@@ -439,6 +446,11 @@ func (s *Session) style() {
 func (s *Session) colorBy(c int) {
 	n := s.data.N
 	s.colorCol, s.legend, s.legendTitle = c, nil, ""
+	s.qual.wanted = c == colorQuality
+	if c == colorQuality {
+		s.colorByQuality()
+		return
+	}
 	s.colors = make([]color.RGBA, n)
 	if c < 0 || c >= len(s.data.Columns) {
 		s.colorCol = -1
@@ -499,6 +511,7 @@ func (s *Session) Status() Status {
 	st.Search, st.Selection, st.Neighbours = s.inspectStatus()
 	st.View, st.LayoutHash, st.ViewError = s.fprint.fp, s.layoutHash(), s.viewError
 	st.Standardize = s.standardizeStatus()
+	st.Quality = s.qualityStatus()
 	return st
 }
 

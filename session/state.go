@@ -246,6 +246,9 @@ func (s *Session) State() (State, error) {
 		c := *s.camera
 		st.Camera = &c
 	}
+	if st.ColorBy == colorQuality {
+		st.ColorBy = -1 // a view names metadata columns only
+	}
 	if s.set.Method == MethodTSNE && s.tsne != nil {
 		t := s.tsne
 		st.TSNE = &TSNEState{Perplexity: s.set.Perplexity, LearningRate: t.LearningRate(), Seed: s.set.Seed,

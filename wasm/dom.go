@@ -142,12 +142,16 @@ func (d *dom) setColorOptions(names []string, current int) {
 	for i, n := range names {
 		add(fmt.Sprint(i), n)
 	}
-	if current < 0 {
+	add("quality", "projection quality (neighbours kept)")
+	switch {
+	case current == -2:
+		sel.Set("value", "quality")
+	case current < 0:
 		sel.Set("value", "none")
-	} else {
+	default:
 		sel.Set("value", fmt.Sprint(current))
 	}
-	d.doc.Call("getElementById", "ctl-color-label").Set("hidden", len(names) == 0)
+	d.doc.Call("getElementById", "ctl-color-label").Set("hidden", false) // the quality is always offered
 }
 
 // setControls mirrors the projection state into #controls (only what changed).
