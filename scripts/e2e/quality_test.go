@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -190,4 +192,131 @@ func TestStandardizeToggle(t *testing.T) {
 		readExtra(t, ctx, &ex)
 		return st.Phase == "ready" && st.LayoutHash == raw.LayoutHash && ex.Standardize == nil
 	})
+}
+
+// qualityState is data-state's quality.
+type qualityState struct {
+	Phase      string `json:"phase"`
+	Method     string `json:"method"`
+	Iteration  int    `json:"iteration"`
+	LayoutHash string `json:"layoutHash"`
+	Quality    *struct {
+		K        int     `json:"k"`
+		Done     bool    `json:"done"`
+		Progress float64 `json:"progress"`
+		Mean     float64 `json:"mean"`
+		Exact    bool    `json:"exact"`
+		Reused   bool    `json:"reused"`
+	} `json:"quality"`
+}
+
+// demoVectors are the demo's 1,797 × 64 vectors.
+func demoVectors(t testing.TB) []float32 {
+	t.Helper()
+	b, err := os.ReadFile("../../wasm/demo/digits_tensors.bytes")
+	if err != nil || len(b) != 4*1797*64 {
+		t.Fatalf("the demo tensor: %d bytes, %v", len(b), err)
+	}
+	v := make([]float32, 1797*64)
+	for i := range v {
+		v[i] = math.Float32frombits(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
+	}
+	return v
+}
+
+// nearest is the k nearest rows of every row of the n×d x: squared
+// euclidean distance in float64, equal distances by index.
+func nearest(x []float32, n, d, k int) [][]int {
+	out := make([][]int, n)
+	dist := make([]float64, n)
+	for i := 0; i < n; i++ {
+		idx := make([]int, 0, n-1)
+		for j := 0; j < n; j++ {
+			s := 0.0
+			for a := 0; a < d; a++ {
+				v := float64(x[i*d+a]) - float64(x[j*d+a])
+				s += v * v
+			}
+			dist[j] = s
+			if j != i {
+				idx = append(idx, j)
+			}
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return dist[idx[a]] < dist[idx[b]] })
+		out[i] = idx[:k]
+	}
+	return out
+}
+
+// checkQualityExport downloads the TSV of the layout shown and compares its
+// recall@10 column with a brute-force recall@10 of its coordinates against
+// the vectors, and its mean with data-state's.
+func checkQualityExport(t *testing.T, ctx context.Context, dir, name string, input [][]int, mean float64) {
+	t.Helper()
+	header, recs := readTable(t, clickAndDownload(t, ctx, "export-tsv", dir, name), '\t')
+	if strings.Join(header, "|") != "index|x|y|label|recall@10" || len(recs) != 1797 {
+		t.Fatalf("%s: header %q, %d rows", name, header, len(recs))
+	}
+	layout := nearest(tableCoords(t, recs), 1797, 2, 10)
+	sum, differ := 0.0, 0
+	for i, rec := range recs {
+		kept := 0
+		for _, j := range input[i] {
+			if slices.Contains(layout[i], j) {
+				kept++
+			}
+		}
+		want := float64(kept) / 10
+		sum += want
+		if got, err := strconv.ParseFloat(rec[4], 64); err != nil || got != want {
+			if differ++; differ <= 5 {
+				t.Errorf("%s: point %d has quality %q, brute force %g", name, i, rec[4], want)
+			}
+		}
+	}
+	if differ > 0 {
+		t.Fatalf("%s: %d of 1797 points differ from brute force", name, differ)
+	}
+	if math.Abs(sum/1797-mean) > 1e-9 {
+		t.Errorf("%s: data-state mean %g, brute force %g", name, mean, sum/1797)
+	}
+	t.Logf("%s: mean recall@10 %.4f", name, mean)
+}
+
+// Colour by projection quality: every point's value (exported as the
+// recall@10 column) equals a brute-force recall@10 of the exported
+// coordinates against the demo's vectors, for the PCA and, measured again
+// once it finishes, the t-SNE.
+func TestQualityColouringMatchesBruteForce(t *testing.T) {
+	_, ctx := demoPage(t)
+	dir := downloadsTo(t, ctx)
+	input := nearest(demoVectors(t), 1797, 64, 10)
+	setControl(t, ctx, "ctl-color", "quality")
+	var q qualityState
+	waitStatus(t, ctx, 60*time.Second, "the PCA's quality", func(st status) bool {
+		q = qualityState{}
+		readExtra(t, ctx, &q)
+		return q.Quality != nil && q.Quality.Done
+	})
+	if q.Quality.K != 10 || !q.Quality.Exact || q.Quality.Reused {
+		t.Errorf("PCA quality %+v", *q.Quality)
+	}
+	screenshot(t, ctx)
+	checkQualityExport(t, ctx, dir, "digits_tensors-pca.tsv", input, q.Quality.Mean)
+
+	setControl(t, ctx, "ctl-method", "tsne")
+	waitStatus(t, ctx, 120*time.Second, "the t-SNE's quality", func(st status) bool {
+		q = qualityState{}
+		readExtra(t, ctx, &q)
+		return q.Method == "tsne" && q.Phase == "ready" && q.Iteration == 1000 && q.Quality != nil && q.Quality.Done
+	})
+	if q.Quality.Mean < 0.5 {
+		t.Errorf("t-SNE quality %+v, want a mean over 0.5", *q.Quality)
+	}
+	screenshot(t, ctx)
+	checkQualityExport(t, ctx, dir, "digits_tensors-tsne.tsv", input, q.Quality.Mean)
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('status').textContent`))
+	if want := fmt.Sprintf("mean recall@10 %.3f", q.Quality.Mean); err != nil || !strings.Contains(text, want) {
+		t.Errorf("the status sentence %q does not say %q", text, want)
+	}
 }
