@@ -59,6 +59,9 @@ type worker struct {
 	t       *reduce.TSNE
 	running bool
 	done    bool
+	// nbrSent: the run's input neighbours went to the page (or it has none
+	// worth sending: an approximate or PCA-reduced search).
+	nbrSent bool
 
 	// A run whose vectors are still arriving: its settings (changes that
 	// come meanwhile included), the vectors and how many values came.
@@ -95,7 +98,7 @@ func (w *worker) handle(m js.Value) {
 		} else {
 			w.vectors, w.received = make([]float32, st.N*st.D), 0
 		}
-		w.running, w.done = true, false
+		w.running, w.done, w.nbrSent = true, false, false
 		w.maybeBegin()
 	case protocol.TypeVectors:
 		if protocol.Run(m) != w.run || w.loading == nil {
@@ -173,9 +176,30 @@ func (w *worker) fail(err error) {
 func (w *worker) post() {
 	t := w.t
 	phase, within := t.Phase()
-	protocol.Progress{
+	p := protocol.Progress{
 		Run: w.run, Iteration: t.Iteration(), KLIteration: t.KLIteration(), KL: t.KL(),
 		Phase: phase.String(), PhaseProgress: within, Progress: t.Progress(), LearningRate: t.LearningRate(),
 		Preparing: t.Preparing(), Done: w.done, MaxIterations: t.MaxIterations(), Positions: t.Positions(),
-	}.Post(w.self)
+	}
+	if nbr, k, exact := t.InputNeighbours(); nbr != nil && !w.nbrSent {
+		w.nbrSent = true
+		if exact {
+			p.Neighbours, p.NeighboursK = firstColumns(nbr, w.n, k, sentNeighbours), min(k, sentNeighbours)
+		}
+	}
+	p.Post(w.self)
+}
+
+// sentNeighbours is how many input neighbours of every point go to the page:
+// twice the projection quality's 10 (session.QualityK), which it reranks.
+const sentNeighbours = 20
+
+// firstColumns returns the first m columns of the n×k row-major nbr.
+func firstColumns(nbr []int32, n, k, m int) []int32 {
+	m = min(m, k)
+	out := make([]int32, 0, n*m)
+	for i := 0; i < n; i++ {
+		out = append(out, nbr[i*k:i*k+m]...)
+	}
+	return out
 }
