@@ -142,7 +142,7 @@ func (d *dom) setColorOptions(names []string, current int) {
 	for i, n := range names {
 		add(fmt.Sprint(i), n)
 	}
-	add("quality", "projection quality (neighbours kept)")
+	add("quality", "quality (neighbours kept)")
 	switch {
 	case current == -2:
 		sel.Set("value", "quality")
