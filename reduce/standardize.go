@@ -7,61 +7,124 @@ import "math"
 // a row becomes (x_j − mean_j) / std_j, with the population standard
 // deviation (divisor n, as scikit-learn's StandardScaler). A column whose
 // values are all equal cannot be scaled: it is set to 0 and its 0-based
-// index listed in constant (ascending). x is only read. The work is two
-// passes over x with float64 sums, then one writing the copy: O(n·d), about
-// 3 ns per value in js/wasm. It panics if len(x) < n*d or n or d is negative.
+// index listed in constant (ascending). x is only read. It is a Standardizer
+// run to the end. It panics if len(x) < n*d or n or d is negative.
 func Standardize(x []float32, n, d int) (out []float32, constant []int) {
-	if n < 0 || d < 0 || len(x) < n*d {
-		panic("reduce: Standardize: x shorter than n×d or negative size")
+	s := NewStandardizer(x, n, d)
+	for !s.Step() {
 	}
-	mean, scale := columnScales(x[:n*d], n, d)
-	out = make([]float32, n*d)
-	for j, s := range scale {
-		if s == 0 {
+	return s.Result()
+}
+
+// Standardizer computes Standardize incrementally: three passes over the
+// rows (the sums, the squared deviations, the copy), in Steps of about
+// 2^18 values, a few milliseconds in js/wasm (a single pass over 100,000 ×
+// 768 values takes most of a second there).
+type Standardizer struct {
+	x         []float32
+	n, d      int
+	mean, inv []float64 // per column: the mean, 1/std (0 when constant)
+	lo, hi    []float32 // per column: the extremes
+	out       []float32
+	pass, row int // the pass (0..2, 3 when done) and its next row
+}
+
+// stdStepValues is about how many values one Standardizer.Step reads.
+const stdStepValues = 1 << 18
+
+// NewStandardizer prepares the standardisation of the n×d row-major x
+// (retained, only read); it allocates the n×d result.
+func NewStandardizer(x []float32, n, d int) *Standardizer {
+	if n < 0 || d < 0 || len(x) < n*d {
+		panic("reduce: NewStandardizer: x shorter than n×d or negative size")
+	}
+	s := &Standardizer{x: x[:n*d], n: n, d: d, mean: make([]float64, d), inv: make([]float64, d),
+		lo: make([]float32, d), hi: make([]float32, d), out: make([]float32, n*d)}
+	if n > 0 {
+		copy(s.lo, x[:d])
+		copy(s.hi, x[:d])
+	}
+	return s
+}
+
+// Step does one bounded piece of the work and reports whether it is done.
+func (s *Standardizer) Step() (done bool) {
+	if s.pass == 3 {
+		return true
+	}
+	rows := max(1, stdStepValues/max(s.d, 1))
+	end := min(s.n, s.row+rows)
+	for i := s.row; i < end; i++ {
+		s.rowPass(s.x[i*s.d:i*s.d+s.d], s.out[i*s.d:i*s.d+s.d])
+	}
+	s.row = end
+	if s.row < s.n {
+		return false
+	}
+	s.row = 0
+	s.endPass()
+	return s.pass == 3
+}
+
+// rowPass does the current pass's work on one row.
+func (s *Standardizer) rowPass(row, dst []float32) {
+	switch s.pass {
+	case 0:
+		for j, v := range row {
+			s.mean[j] += float64(v)
+			s.lo[j], s.hi[j] = min(s.lo[j], v), max(s.hi[j], v)
+		}
+	case 1:
+		// The variance from the deviations: sums of squares minus the
+		// squared sum lose every digit on columns far from zero.
+		for j, v := range row {
+			dv := float64(v) - s.mean[j]
+			s.inv[j] += dv * dv
+		}
+	case 2:
+		for j, v := range row {
+			dst[j] = float32((float64(v) - s.mean[j]) * s.inv[j])
+		}
+	}
+}
+
+// endPass turns the sums of the pass that ended into means or scales.
+func (s *Standardizer) endPass() {
+	switch s.pass {
+	case 0:
+		for j := range s.mean {
+			s.mean[j] /= float64(max(s.n, 1))
+		}
+	case 1:
+		for j := range s.inv {
+			if s.lo[j] == s.hi[j] || s.inv[j] == 0 {
+				s.inv[j] = 0 // constant: every value the same
+				continue
+			}
+			s.inv[j] = 1 / math.Sqrt(s.inv[j]/float64(s.n))
+		}
+	}
+	s.pass++
+}
+
+// Progress is the share of the work done, in [0, 1].
+func (s *Standardizer) Progress() float64 {
+	if s.pass == 3 || s.n == 0 {
+		return 1
+	}
+	return (float64(s.pass) + float64(s.row)/float64(s.n)) / 3
+}
+
+// Result returns the standardised n×d copy and the constant columns
+// (0-based, ascending), once Step has reported done (nil before).
+func (s *Standardizer) Result() (out []float32, constant []int) {
+	if s.pass < 3 {
+		return nil, nil
+	}
+	for j, v := range s.inv {
+		if v == 0 {
 			constant = append(constant, j)
 		}
 	}
-	for i := 0; i < n; i++ {
-		row, dst := x[i*d:i*d+d], out[i*d:i*d+d]
-		for j, v := range row {
-			dst[j] = float32((float64(v) - mean[j]) * scale[j])
-		}
-	}
-	return out, constant
-}
-
-// columnScales returns the mean of every column of the n×d x and the factor
-// 1/std that gives it unit variance (0 for a constant column).
-func columnScales(x []float32, n, d int) (mean, scale []float64) {
-	mean, scale = make([]float64, d), make([]float64, d)
-	lo, hi := make([]float32, d), make([]float32, d)
-	if n > 0 {
-		copy(lo, x[:d])
-		copy(hi, x[:d])
-	}
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : i*d+d] {
-			mean[j] += float64(v)
-			lo[j], hi[j] = min(lo[j], v), max(hi[j], v)
-		}
-	}
-	for j := range mean {
-		mean[j] /= float64(max(n, 1))
-	}
-	// The variance from the deviations (a second pass): sums of squares
-	// minus the squared sum lose every digit on columns far from zero.
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : i*d+d] {
-			dv := float64(v) - mean[j]
-			scale[j] += dv * dv
-		}
-	}
-	for j := range scale {
-		if lo[j] == hi[j] || scale[j] == 0 {
-			scale[j] = 0 // constant: every value the same
-			continue
-		}
-		scale[j] = 1 / math.Sqrt(scale[j]/float64(n))
-	}
-	return mean, scale
+	return s.out, constant
 }

@@ -76,3 +76,46 @@ func TestStandardizeEdgeCases(t *testing.T) {
 		t.Errorf("two values 1 and 3: %v, want [-1 1]", out)
 	}
 }
+
+// BenchmarkStandardize100kx768: the copy Standardise makes before PCA or
+// t-SNE of 100,000 × 768 values.
+func BenchmarkStandardize100kx768(b *testing.B) {
+	const n, d = 100000, 768
+	x := make([]float32, n*d)
+	for i := range x {
+		x[i] = float32(i%977) * 0.01
+	}
+	for b.Loop() {
+		Standardize(x, n, d)
+	}
+}
+
+// A Standardizer works in bounded Steps and gives what Standardize gives.
+func TestStandardizerSteps(t *testing.T) {
+	const n, d = 3000, 200 // 600,000 values: several Steps per pass
+	rng := rand.New(rand.NewPCG(9, 9))
+	x := make([]float32, n*d)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64() * float64(1+i%d))
+	}
+	s := NewStandardizer(x, n, d)
+	steps, last := 0, 0.0
+	for !s.Step() {
+		steps++
+		if p := s.Progress(); p <= last || p >= 1 {
+			t.Fatalf("step %d: progress %g after %g", steps, p, last)
+		}
+		last = s.Progress()
+		if out, _ := s.Result(); out != nil {
+			t.Fatal("a result before the end")
+		}
+	}
+	if steps < 6 || s.Progress() != 1 {
+		t.Errorf("%d steps, progress %g: want every pass in several bounded steps", steps, s.Progress())
+	}
+	out, c := s.Result()
+	want, wc := Standardize(x, n, d)
+	if !slices.Equal(out, want) || len(c) != 0 || len(wc) != 0 {
+		t.Error("the stepped result differs from Standardize's")
+	}
+}

@@ -100,7 +100,7 @@ func (s *Session) startProjection() {
 	d := s.data
 	s.set.Method = MethodPCA
 	k := pcaComponents(d)
-	s.pca = reduce.NewPCA(s.input(), d.N, d.D, reduce.PCAConfig{Components: k, Spherize: s.set.Spherize})
+	s.pca = s.newPCA(k)
 	s.stopTSNE()
 	s.pcaDone, s.tsneRun, s.tsneShown = false, tsneNone, false
 	s.layout, s.layoutDims, s.layoutOwned = nil, s.set.Dims, false
@@ -122,9 +122,13 @@ func (s *Session) startTSNE() {
 	if f == nil {
 		f = LocalTSNE
 	}
-	s.tsne = f(s.input(), d.N, d.D, reduce.TSNEConfig{
-		Dims: s.set.Dims, Perplexity: s.set.Perplexity, LearningRate: s.set.LearningRate, Seed: s.set.Seed,
-	})
+	cfg := reduce.TSNEConfig{Dims: s.set.Dims, Perplexity: s.set.Perplexity, LearningRate: s.set.LearningRate, Seed: s.set.Seed}
+	if in := s.input(); in != nil {
+		s.tsne = f(in, d.N, d.D, cfg)
+	} else { // the standardised copy is being made (standardize.go)
+		s.tsne = &pendingTSNE{dims: cfg.Dims, cfg: cfg, running: true, pos: make([]float32, d.N*cfg.Dims),
+			ready: s.input, start: func(v []float32, c reduce.TSNEConfig) Embedder { return f(v, d.N, d.D, c) }}
+	}
 	s.tsneRun, s.tsneShown = tsneRunning, false
 }
 
@@ -144,6 +148,10 @@ func (s *Session) workProjection(budget time.Duration) Changes {
 		return ch
 	}
 	deadline := time.Now().Add(budget)
+	if s.standardizing(deadline) {
+		s.describe()
+		return Changes{Status: true}
+	}
 	switch s.set.Method {
 	case MethodPCA:
 		if s.pcaDone {
@@ -225,6 +233,10 @@ func (s *Session) describe() {
 	size := fmt.Sprintf("%s points × %d dimensions", thousands(s.data.N), s.data.D)
 	s.status.Method = string(s.set.Method)
 	s.status.Layout = s.layoutDims
+	if s.set.Standardize && s.std.job != nil {
+		s.status.Phase, s.sentence = Reducing, s.standardizeSentence()
+		return
+	}
 	switch s.set.Method {
 	case MethodPCA:
 		s.status.Iteration = s.pca.Iterations()
@@ -494,7 +506,7 @@ func (s *Session) control(name, value string) (Changes, error) {
 		}
 		s.set.Spherize = on
 		k := s.pca.Components()
-		s.pca = reduce.NewPCA(s.input(), s.data.N, s.data.D, reduce.PCAConfig{Components: k, Spherize: on})
+		s.pca = s.newPCA(k)
 		s.pcaDone = false
 		if s.set.Method == MethodPCA {
 			ch.Refit = true

@@ -235,3 +235,49 @@ func TestStandardizeInViewState(t *testing.T) {
 		t.Error("a raw view says standardize")
 	}
 }
+
+// Large data are standardised in Work's slices: the status says so, the
+// PCA and a t-SNE started meanwhile wait for the copy, and the result is
+// the one made at once.
+func TestStandardizeInSlices(t *testing.T) {
+	sync := New()
+	sync.Open(wineFiles(t), "wine")
+	runToEnd(t, sync)
+	control(t, sync, "standardize", "true")
+	runToEnd(t, sync)
+
+	defer func(v int) { stdSyncValues = v }(stdSyncValues)
+	stdSyncValues = 0
+	s := New()
+	var got []float32
+	var perplexity float64
+	s.SetEmbedderFactory(func(v []float32, n, d int, cfg reduce.TSNEConfig) Embedder {
+		got, perplexity = slices.Clone(v[:n*d]), cfg.Perplexity
+		return &fakeTSNE{phase: reduce.PhaseDone, iter: 1000, maxI: 1000, pos: make([]float32, 2*n)}
+	})
+	s.Open(wineFiles(t), "wine")
+	runToEnd(t, s)
+	control(t, s, "standardize", "true")
+	if st := s.Status(); st.Phase != Reducing || !strings.Contains(s.Sentence(), "standardising 178 × 13 values") {
+		t.Errorf("while standardising: %q, %q", st.Phase, s.Sentence())
+	}
+	runToEnd(t, s)
+	if !sameLayout(s.Positions(), sync.Positions()) {
+		t.Error("the PCA of the sliced copy differs from the one made at once")
+	}
+
+	control(t, s, "standardize", "false")
+	runToEnd(t, s)
+	control(t, s, "method", "tsne")
+	runToEnd(t, s)
+	got = nil
+	control(t, s, "standardize", "true")
+	control(t, s, "perplexity", "20") // kept while the run waits
+	if got != nil {
+		t.Fatal("t-SNE started before the standardised copy was made")
+	}
+	runToEnd(t, s)
+	if !slices.Equal(got, sync.std.vectors) || s.Status().Method != "tsne" || perplexity != 20 {
+		t.Errorf("t-SNE ran on other vectors than the standardised copy (%d values) or perplexity %g", len(got), perplexity)
+	}
+}

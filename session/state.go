@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/embproj/projector/parse"
-	"github.com/embproj/projector/reduce"
 )
 
 // The view state: one serialisable description of what is on screen
@@ -356,7 +355,7 @@ func (s *Session) checkState(st State) error {
 func (s *Session) applyProjection(st State) {
 	if st.PCA.Spherize != s.set.Spherize || st.Standardize != s.set.Standardize {
 		s.set.Spherize, s.set.Standardize = st.PCA.Spherize, st.Standardize
-		s.pca = reduce.NewPCA(s.input(), s.data.N, s.data.D, reduce.PCAConfig{Components: s.pca.Components(), Spherize: st.PCA.Spherize})
+		s.pca = s.newPCA(s.pca.Components())
 		s.pcaDone = false
 	}
 	s.set.Dims, s.set.Axes, s.set.Method = st.Dims, st.PCA.Axes, st.Method
