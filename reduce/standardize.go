@@ -66,24 +66,32 @@ func (s *Standardizer) Step() (done bool) {
 	return s.pass == 3
 }
 
-// rowPass does the current pass's work on one row.
+// rowPass does the current pass's work on one row (the slices are cut to
+// the row's length so that the loops run without bounds checks).
 func (s *Standardizer) rowPass(row, dst []float32) {
+	mean, inv := s.mean[:len(row)], s.inv[:len(row)]
 	switch s.pass {
 	case 0:
+		lo, hi := s.lo[:len(row)], s.hi[:len(row)]
 		for j, v := range row {
-			s.mean[j] += float64(v)
-			s.lo[j], s.hi[j] = min(s.lo[j], v), max(s.hi[j], v)
+			mean[j] += float64(v)
+			if v < lo[j] {
+				lo[j] = v
+			} else if v > hi[j] {
+				hi[j] = v
+			}
 		}
 	case 1:
 		// The variance from the deviations: sums of squares minus the
 		// squared sum lose every digit on columns far from zero.
 		for j, v := range row {
-			dv := float64(v) - s.mean[j]
-			s.inv[j] += dv * dv
+			dv := float64(v) - mean[j]
+			inv[j] += dv * dv
 		}
 	case 2:
+		dst = dst[:len(row)]
 		for j, v := range row {
-			dst[j] = float32((float64(v) - s.mean[j]) * s.inv[j])
+			dst[j] = float32((float64(v) - mean[j]) * inv[j])
 		}
 	}
 }
