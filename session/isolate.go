@@ -126,6 +126,9 @@ func (s *Session) showProjection(method Method) {
 		s.set.Method = MethodTSNE
 		s.startTSNE()
 	}
+	if method == MethodColumns {
+		_ = s.showColumns() // the subset has the full data's columns
+	}
 	s.status.Points, s.status.Dims = s.data.N, s.data.D
 	s.describe()
 }

@@ -82,6 +82,10 @@ type Controls struct {
 	// Message says why the last control was refused (an invalid
 	// perplexity, say), as a sentence; "" once a control was accepted.
 	Message string
+
+	// CoordinateColumns is how many metadata columns hold a precomputed
+	// layout (2 or 3; 0: none, and no "columns" method).
+	CoordinateColumns int
 }
 
 // tsneState is where the t-SNE run stands.
@@ -153,6 +157,8 @@ func (s *Session) workProjection(budget time.Duration) Changes {
 		return Changes{Status: true}
 	}
 	switch s.set.Method {
+	case MethodColumns:
+		return ch // drawn as they are
 	case MethodPCA:
 		if s.pcaDone {
 			return ch
@@ -238,6 +244,9 @@ func (s *Session) describe() {
 		return
 	}
 	switch s.set.Method {
+	case MethodColumns:
+		s.status.Iteration, s.status.KL, s.status.TSNEPhase, s.status.Progress = 0, 0, "", 0
+		s.status.Phase, s.sentence = Ready, s.columnsSentence(size, colour, warn)
 	case MethodPCA:
 		s.status.Iteration = s.pca.Iterations()
 		s.status.KL = 0
@@ -332,7 +341,7 @@ func (s *Session) navigationHint() string {
 
 // Control applies one of the page's projection controls:
 //
-//	method        "pca" | "tsne"
+//	method        "pca" | "tsne" | "columns" (precomputed metadata columns, columns.go)
 //	dims          "2" | "3"
 //	axis-x, axis-y, axis-z   a principal component, 1-based ("1".."10")
 //	perplexity    a number from 2 to (N−1)/3 (MaxPerplexity): t-SNE recomputes
@@ -418,8 +427,13 @@ func (s *Session) control(name, value string) (Changes, error) {
 					ch.Refit = true
 				}
 			}
+		case MethodColumns:
+			if err := s.showColumns(); err != nil {
+				return Changes{}, err
+			}
+			ch.Refit = true
 		default:
-			return Changes{}, fmt.Errorf("method %q: want pca or tsne", value)
+			return Changes{}, fmt.Errorf("method %q: want pca, tsne or columns", value)
 		}
 	case "dims":
 		d, err := strconv.Atoi(value)
@@ -438,6 +452,9 @@ func (s *Session) control(name, value string) (Changes, error) {
 		}
 		if s.set.Method == MethodTSNE {
 			s.startTSNE()
+		}
+		if s.set.Method == MethodColumns {
+			return Changes{}, fmt.Errorf("dims: the precomputed columns set the dimension (%d)", s.layoutDims)
 		}
 		s.layoutFromPCA()
 	case "axis-x", "axis-y", "axis-z":
@@ -583,6 +600,7 @@ func (s *Session) Controls() Controls {
 	}
 	c.HasData = true
 	c.Components = s.pca.Components()
+	c.CoordinateColumns = len(s.coordinateColumns())
 	c.ColorBy = s.colorCol
 	c.Points = s.data.N
 	c.Message = s.controlMessage

@@ -136,6 +136,8 @@ type Session struct {
 	layoutStale bool // the PCA moved since layout was copied from it
 
 	std standardized // the standardised input (standardize.go)
+	// coords: the metadata columns holding a precomputed layout (columns.go)
+	coords coordCache
 
 	// controlMessage is the error of the last refused control (Controls.Message).
 	controlMessage string

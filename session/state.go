@@ -306,8 +306,10 @@ func (s *Session) checkState(st State) error {
 	switch {
 	case st.Format != StateFormat:
 		return fmt.Errorf("format %q, want %q", st.Format, StateFormat)
-	case st.Method != MethodPCA && st.Method != MethodTSNE:
-		return fmt.Errorf("method %q: want pca or tsne", st.Method)
+	case st.Method != MethodPCA && st.Method != MethodTSNE && st.Method != MethodColumns:
+		return fmt.Errorf("method %q: want pca, tsne or columns", st.Method)
+	case st.Method == MethodColumns && len(s.coordinateColumns()) != st.Dims:
+		return fmt.Errorf("a view of %d precomputed coordinate columns; these data have %d", st.Dims, len(s.coordinateColumns()))
 	case st.Dims != 2 && st.Dims != 3:
 		return fmt.Errorf("dims %d: want 2 or 3", st.Dims)
 	case st.Method == MethodTSNE && st.TSNE == nil:
@@ -367,6 +369,10 @@ func (s *Session) applyProjection(st State) {
 	}
 	if st.Method == MethodPCA {
 		s.layoutFromPCA()
+		return
+	}
+	if st.Method == MethodColumns {
+		_ = s.showColumns() // checked: the data have them
 		return
 	}
 	f := &frozenTSNE{pos: append([]float32(nil), st.Positions...), dims: st.Dims, iter: st.TSNE.Iteration,

@@ -175,6 +175,9 @@ func (d *dom) setControls(c session.Controls) {
 			el.Set("value", v)
 		}
 	}
+	// The precomputed layout is offered only when the metadata hold one.
+	byID("ctl-method-columns").Set("hidden", c.CoordinateColumns == 0)
+	byID("ctl-method-columns").Set("disabled", c.CoordinateColumns == 0)
 	setValue("ctl-method", c.Method)
 	setValue("ctl-dims", fmt.Sprint(c.Dims))
 	if c.Components != prev.Components {
