@@ -320,3 +320,49 @@ func TestQualityColouringMatchesBruteForce(t *testing.T) {
 	})
 	checkQualityExport(t, ctx, dir, "digits_tensors-pca.tsv", input, q.Quality.Mean)
 }
+
+// A metadata file with x and y columns: the projection method "columns"
+// is offered and draws exactly those positions (data-state's layoutHash,
+// the exported coordinates, the camera fitting them).
+func TestPrecomputedColumnsDrawExactly(t *testing.T) {
+	_, ctx := demoPage(t)
+	dir := downloadsTo(t, ctx)
+	const n = 300
+	var tensor, meta strings.Builder
+	meta.WriteString("label\tx\ty\n")
+	want := make([]float32, 0, 2*n)
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&tensor, "%d\t%d\t%d\t%d\n", i%5, i%3, i*i%11, i%2+1)
+		x, y := float32(math.Cos(float64(i)/15)*float64(i)/30), float32(math.Sin(float64(i)/15)*float64(i)/30)
+		fmt.Fprintf(&meta, "p%d\t%s\t%s\n", i, strconv.FormatFloat(float64(x), 'g', -1, 32), strconv.FormatFloat(float64(y), 'g', -1, 32))
+		want = append(want, x, y)
+	}
+	files := t.TempDir()
+	writeFiles(t, files, map[string][]byte{"spiral.tsv": []byte(tensor.String()), "spiral-meta.tsv": []byte(meta.String())})
+	upload(t, ctx, files+"/spiral.tsv", files+"/spiral-meta.tsv")
+	waitStatus(t, ctx, 60*time.Second, "the spiral", func(st status) bool { return st.Phase == "ready" && st.Points == n })
+	offered, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById('ctl-method-columns').hidden`))
+	if err != nil || !offered {
+		t.Fatalf("the columns method is not offered (%v)", err)
+	}
+	setControl(t, ctx, "ctl-method", "columns")
+	st := waitStatus(t, ctx, 30*time.Second, "the precomputed layout", func(st status) bool {
+		return st.Method == "columns" && st.Phase == "ready" && st.LayoutHash != ""
+	})
+	if st.LayoutHash != hashFloat32s(want) || st.Layout != 2 {
+		t.Errorf("layoutHash %s, want %s of the x and y columns (layout %dD)", st.LayoutHash, hashFloat32s(want), st.Layout)
+	}
+	_, recs := readTable(t, clickAndDownload(t, ctx, "export-tsv", dir, "spiral-columns.tsv"), '\t')
+	if got := tableCoords(t, recs); !slices.Equal(got, want) {
+		t.Errorf("the exported coordinates differ from the x and y columns")
+	}
+	screenshot(t, ctx)
+
+	// The wine set has no such columns: the method is not offered.
+	upload(t, ctx, wineFiles(t)...)
+	expectWine(t, ctx, "the wine files")
+	nextFrames(t, ctx, 2)
+	if hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('ctl-method-columns').hidden`)); err != nil || !hidden {
+		t.Errorf("the columns method is offered for the wine set (%v)", err)
+	}
+}
