@@ -27,9 +27,9 @@ func TestCoordinateColumns(t *testing.T) {
 		{[]string{"UMAP 1", "UMAP 2"}, nil, []int{0, 1}},
 		{[]string{"label", "tsne_x", "tsne_y"}, nil, []int{1, 2}},
 		{[]string{"pca-0", "pca-1", "x", "y", "z"}, nil, []int{2, 3, 4}}, // three beat two
-		{[]string{"x", "y"}, []int{1}, nil},                             // y is text
-		{[]string{"x"}, nil, nil},                                       // one axis
-		{[]string{"score_1", "score_2"}, nil, nil},                      // not a projection's name
+		{[]string{"x", "y"}, []int{1}, nil},                              // y is text
+		{[]string{"x"}, nil, nil},                                        // one axis
+		{[]string{"score_1", "score_2"}, nil, nil},                       // not a projection's name
 		{[]string{"index", "max"}, nil, nil},
 		{[]string{"1", "2"}, nil, nil}, // bare numbers
 		{[]string{"label", "class"}, nil, nil},

@@ -86,6 +86,8 @@ type Controls struct {
 	// CoordinateColumns is how many metadata columns hold a precomputed
 	// layout (2 or 3; 0: none, and no "columns" method).
 	CoordinateColumns int
+	// Custom is the custom projection's searches.
+	Custom CustomState
 }
 
 // tsneState is where the t-SNE run stands.
@@ -157,7 +159,7 @@ func (s *Session) workProjection(budget time.Duration) Changes {
 		return Changes{Status: true}
 	}
 	switch s.set.Method {
-	case MethodColumns:
+	case MethodColumns, MethodCustom:
 		return ch // drawn as they are
 	case MethodPCA:
 		if s.pcaDone {
@@ -244,9 +246,12 @@ func (s *Session) describe() {
 		return
 	}
 	switch s.set.Method {
-	case MethodColumns:
+	case MethodColumns, MethodCustom:
 		s.status.Iteration, s.status.KL, s.status.TSNEPhase, s.status.Progress = 0, 0, "", 0
 		s.status.Phase, s.sentence = Ready, s.columnsSentence(size, colour, warn)
+		if s.set.Method == MethodCustom {
+			s.sentence = s.customSentence(size, colour, warn)
+		}
 	case MethodPCA:
 		s.status.Iteration = s.pca.Iterations()
 		s.status.KL = 0
@@ -342,6 +347,8 @@ func (s *Session) navigationHint() string {
 // Control applies one of the page's projection controls:
 //
 //	method        "pca" | "tsne" | "columns" (precomputed metadata columns, columns.go)
+//	              | "custom" (custom.go)
+//	custom-left, custom-right, custom-down, custom-up   the custom projection's searches
 //	dims          "2" | "3"
 //	axis-x, axis-y, axis-z   a principal component, 1-based ("1".."10")
 //	perplexity    a number from 2 to (N−1)/3 (MaxPerplexity): t-SNE recomputes
@@ -432,8 +439,13 @@ func (s *Session) control(name, value string) (Changes, error) {
 				return Changes{}, err
 			}
 			ch.Refit = true
+		case MethodCustom:
+			if err := s.startCustom(); err != nil {
+				return Changes{}, err
+			}
+			ch.Refit = true
 		default:
-			return Changes{}, fmt.Errorf("method %q: want pca, tsne or columns", value)
+			return Changes{}, fmt.Errorf("method %q: want pca, tsne, columns or custom", value)
 		}
 	case "dims":
 		d, err := strconv.Atoi(value)
@@ -453,8 +465,8 @@ func (s *Session) control(name, value string) (Changes, error) {
 		if s.set.Method == MethodTSNE {
 			s.startTSNE()
 		}
-		if s.set.Method == MethodColumns {
-			return Changes{}, fmt.Errorf("dims: the precomputed columns set the dimension (%d)", s.layoutDims)
+		if s.set.Method == MethodColumns || s.set.Method == MethodCustom {
+			return Changes{}, fmt.Errorf("dims: the %s projection sets the dimension (%d)", s.set.Method, s.layoutDims)
 		}
 		s.layoutFromPCA()
 	case "axis-x", "axis-y", "axis-z":
@@ -563,6 +575,13 @@ func (s *Session) control(name, value string) (Changes, error) {
 	case "show-all":
 		return s.ShowAll()
 	default:
+		if handled, err := s.customControl(name, value); handled {
+			if err != nil {
+				return Changes{}, err
+			}
+			s.describe()
+			return Changes{Status: true, Points: true, Refit: s.set.Method == MethodCustom}, nil
+		}
 		if handled, err := s.inspectControl(name, value); handled {
 			return Changes{Status: true, Inspect: err == nil}, err
 		}
@@ -601,6 +620,7 @@ func (s *Session) Controls() Controls {
 	c.HasData = true
 	c.Components = s.pca.Components()
 	c.CoordinateColumns = len(s.coordinateColumns())
+	c.Custom = s.custom
 	c.ColorBy = s.colorCol
 	c.Points = s.data.N
 	c.Message = s.controlMessage

@@ -138,6 +138,10 @@ type Session struct {
 	std standardized // the standardised input (standardize.go)
 	// coords: the metadata columns holding a precomputed layout (columns.go)
 	coords coordCache
+	// custom: the custom projection's searches and how many points each
+	// matched when it was last shown (custom.go)
+	custom       CustomState
+	customCounts [4]int
 
 	// controlMessage is the error of the last refused control (Controls.Message).
 	controlMessage string

@@ -212,6 +212,8 @@ type State struct {
 	// Standardize: every dimension was scaled to zero mean and unit
 	// variance before the projection (PCA or t-SNE), absent when not.
 	Standardize bool `json:"standardize,omitempty"`
+	// Custom is the custom projection's searches, when Method is custom.
+	Custom *CustomState `json:"custom,omitempty"`
 }
 
 // SetCamera records the page's camera, which State saves.
@@ -244,6 +246,10 @@ func (s *Session) State() (State, error) {
 	if s.camera != nil {
 		c := *s.camera
 		st.Camera = &c
+	}
+	if st.Method == MethodCustom {
+		c := s.custom
+		st.Custom = &c
 	}
 	if st.ColorBy == colorQuality {
 		st.ColorBy = -1 // a view names metadata columns only
@@ -306,8 +312,10 @@ func (s *Session) checkState(st State) error {
 	switch {
 	case st.Format != StateFormat:
 		return fmt.Errorf("format %q, want %q", st.Format, StateFormat)
-	case st.Method != MethodPCA && st.Method != MethodTSNE && st.Method != MethodColumns:
-		return fmt.Errorf("method %q: want pca, tsne or columns", st.Method)
+	case st.Method != MethodPCA && st.Method != MethodTSNE && st.Method != MethodColumns && st.Method != MethodCustom:
+		return fmt.Errorf("method %q: want pca, tsne, columns or custom", st.Method)
+	case st.Method == MethodCustom && (st.Custom == nil || st.Dims != 2):
+		return fmt.Errorf("a custom projection without its searches, or not in 2D")
 	case st.Method == MethodColumns && len(s.coordinateColumns()) != st.Dims:
 		return fmt.Errorf("a view of %d precomputed coordinate columns; these data have %d", st.Dims, len(s.coordinateColumns()))
 	case st.Dims != 2 && st.Dims != 3:
@@ -373,6 +381,15 @@ func (s *Session) applyProjection(st State) {
 	}
 	if st.Method == MethodColumns {
 		_ = s.showColumns() // checked: the data have them
+		return
+	}
+	if st.Method == MethodCustom { // its layout as saved
+		s.custom, s.customCounts = *st.Custom, [4]int{}
+		for k, q := range []string{st.Custom.Left, st.Custom.Right, st.Custom.Down, st.Custom.Up} {
+			rows, _ := s.matchingRows(q)
+			s.customCounts[k] = len(rows)
+		}
+		s.layout, s.layoutDims, s.layoutOwned, s.layoutStale = append([]float32(nil), st.Positions...), 2, true, false
 		return
 	}
 	f := &frozenTSNE{pos: append([]float32(nil), st.Positions...), dims: st.Dims, iter: st.TSNE.Iteration,

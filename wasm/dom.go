@@ -200,6 +200,11 @@ func (d *dom) setControls(c session.Controls) {
 	byID("ctl-standardize").Set("checked", c.Standardize)
 	byID("ctl-pca").Set("hidden", c.Method != "pca")
 	byID("ctl-tsne").Set("hidden", c.Method != "tsne")
+	byID("ctl-custom").Set("hidden", c.Method != "custom")
+	setValue("ctl-custom-left", c.Custom.Left)
+	setValue("ctl-custom-right", c.Custom.Right)
+	setValue("ctl-custom-down", c.Custom.Down)
+	setValue("ctl-custom-up", c.Custom.Up)
 	setValue("ctl-perplexity", fmt.Sprintf("%g", c.Perplexity))
 	if c.LearningRate > 0 {
 		setValue("ctl-learning-rate", fmt.Sprintf("%.0f", c.LearningRate))

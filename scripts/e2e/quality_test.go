@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/embproj/projector/reduce"
+	"github.com/embproj/projector/session"
 )
 
 // Standardised columns and projection quality (README: #ctl-standardize,
@@ -365,4 +366,67 @@ func TestPrecomputedColumnsDrawExactly(t *testing.T) {
 	if hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('ctl-method-columns').hidden`)); err != nil || !hidden {
 		t.Errorf("the columns method is offered for the wine set (%v)", err)
 	}
+}
+
+// setInput types value into the text field id and commits it (change).
+func setInput(t testing.TB, ctx context.Context, id, value string) {
+	t.Helper()
+	js := fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.value = %q;
+		el.dispatchEvent(new Event('change', {bubbles: true})); return el.value; })()`, id, value)
+	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](js)); err != nil || got != value {
+		t.Fatalf("setting #%s to %q: got %q, %v", id, value, got, err)
+	}
+}
+
+// The custom projection from the panel: x from the centroid of "man" to
+// "woman", y from "king" to "queen"; the layout is session.CustomLayout of
+// the vectors, exactly, and reachable on a phone.
+func TestCustomProjectionFromThePanel(t *testing.T) {
+	_, ctx := demoPage(t)
+	const n, d = 60, 5
+	words := []string{"man", "woman", "king", "queen", "apple", "pear"}
+	x := make([]float32, n*d)
+	var tensor, labels strings.Builder
+	rows := map[string][]int{}
+	for i := 0; i < n; i++ {
+		w := words[i%len(words)]
+		rows[w] = append(rows[w], i)
+		for j := 0; j < d; j++ {
+			x[i*d+j] = float32((i*7+j*13)%17) / 4
+			fmt.Fprintf(&tensor, "%s", strconv.FormatFloat(float64(x[i*d+j]), 'g', -1, 32))
+			if j < d-1 {
+				tensor.WriteByte('\t')
+			}
+		}
+		tensor.WriteByte('\n')
+		fmt.Fprintf(&labels, "%s\n", w)
+	}
+	want, err := session.CustomLayout(x, n, d, rows["man"], rows["woman"], rows["king"], rows["queen"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"words.tsv": []byte(tensor.String()), "words-labels.tsv": []byte(labels.String())})
+	upload(t, ctx, dir+"/words.tsv", dir+"/words-labels.tsv")
+	waitStatus(t, ctx, 60*time.Second, "the words", func(st status) bool { return st.Phase == "ready" && st.Points == n })
+	setControl(t, ctx, "ctl-method", "custom")
+	waitStatus(t, ctx, 10*time.Second, "the custom panel", func(st status) bool { return st.Method == "custom" })
+	checkReachable(t, ctx, "1280×800", "#ctl-custom-left", "#ctl-custom-right", "#ctl-custom-down", "#ctl-custom-up")
+	setInput(t, ctx, "ctl-custom-left", "/^man$/")
+	setInput(t, ctx, "ctl-custom-right", "/^woman$/")
+	setInput(t, ctx, "ctl-custom-down", "king")
+	setInput(t, ctx, "ctl-custom-up", "queen")
+	st := waitStatus(t, ctx, 10*time.Second, "the custom layout", func(st status) bool {
+		return st.Phase == "ready" && st.LayoutHash == hashFloat32s(want)
+	})
+	if !strings.Contains(st.Text, `x from "/^man$/" (10 points) to "/^woman$/" (10)`) {
+		t.Errorf("the sentence %q", st.Text)
+	}
+	screenshot(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	nextFrames(t, ctx, 3)
+	checkReachable(t, ctx, "390×844", "#ctl-custom-left", "#ctl-custom-right", "#ctl-custom-down", "#ctl-custom-up", "#ctl-method")
+	screenshot(t, ctx)
 }
