@@ -11,8 +11,9 @@ import (
 
 // Precomputed projections: metadata columns named like coordinates (x, y,
 // z; umap_1, umap_2; tsne-2d-one, tsne-2d-two; pca-0, pca-1; PC1, PC2; …)
-// and holding numbers are offered as the projection method "columns",
-// which shows exactly those values as the layout.
+// and holding numbers, or else such dimensions of a text tensor whose header
+// named them, are offered as the projection method "columns", which shows
+// exactly those values as the layout.
 
 // MethodColumns shows metadata columns as the layout.
 const MethodColumns Method = "columns"
@@ -34,6 +35,12 @@ var projectionWords = []string{"umap", "tsne", "t-sne", "pca", "pc", "mds", "iso
 // numbers. values[c] are the values of column c. With several such groups
 // the first three-column one wins, else the first.
 func CoordinateColumns(names []string, values [][]string) []int {
+	return CoordinateNames(names, func(c int) bool { return numericColumn(values[c]) })
+}
+
+// CoordinateNames is CoordinateColumns with numeric(c) saying whether column
+// c holds only finite numbers.
+func CoordinateNames(names []string, numeric func(c int) bool) []int {
 	index := map[string]int{}
 	for c, n := range names {
 		if _, dup := index[normalName(n)]; !dup {
@@ -50,12 +57,12 @@ func CoordinateColumns(names []string, values [][]string) []int {
 			group := []int{c}
 			for _, t := range toks[1:] {
 				k, ok := index[prefix+t]
-				if !ok || !numericColumn(values[k]) {
+				if !ok || !numeric(k) {
 					break
 				}
 				group = append(group, k)
 			}
-			if len(group) < 2 || !numericColumn(values[c]) {
+			if len(group) < 2 || !numeric(c) {
 				continue
 			}
 			if len(group) > len(best) {
@@ -106,7 +113,8 @@ func numericColumn(vals []string) bool {
 }
 
 // coordinateColumns are the shown data's precomputed layout columns (nil
-// when they have none).
+// when they have none): metadata columns, or else dimensions of the tensor
+// named by its header (coords.dims).
 func (s *Session) coordinateColumns() []int {
 	if s.data == nil {
 		return nil
@@ -116,7 +124,11 @@ func (s *Session) coordinateColumns() []int {
 		for c, col := range s.data.Columns {
 			values[c] = col.Values
 		}
-		s.coords.of, s.coords.cols = s.data, CoordinateColumns(s.ColumnNames(), values)
+		s.coords = coordCache{of: s.data, cols: CoordinateColumns(s.ColumnNames(), values)}
+		if s.coords.cols == nil && s.data.DimNames != nil {
+			s.coords.cols = CoordinateNames(s.data.DimNames, func(int) bool { return true }) // finite, parse checked
+			s.coords.dims = s.coords.cols != nil
+		}
 	}
 	return s.coords.cols
 }
@@ -125,6 +137,7 @@ func (s *Session) coordinateColumns() []int {
 type coordCache struct {
 	of   *parse.Dataset
 	cols []int
+	dims bool // cols are dimensions of the vectors, not metadata columns
 }
 
 // showColumns makes the precomputed columns the layout, or says why not.
@@ -140,6 +153,12 @@ func (s *Session) showColumns() error {
 	n, dims := s.data.N, len(cols)
 	s.layout, s.layoutDims, s.layoutOwned, s.layoutStale = make([]float32, n*dims), dims, true, false
 	for a, c := range cols {
+		if s.coords.dims {
+			for i := 0; i < n; i++ {
+				s.layout[i*dims+a] = s.data.Vectors[i*s.data.D+c]
+			}
+			continue
+		}
 		for i, v := range s.data.Columns[c].Values {
 			f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64) // checked by CoordinateColumns
 			s.layout[i*dims+a] = float32(f)
@@ -151,6 +170,9 @@ func (s *Session) showColumns() error {
 // columnsSentence describes the precomputed layout shown.
 func (s *Session) columnsSentence(size, colour, warn string) string {
 	names := s.ColumnNames()
+	if s.coords.dims {
+		names = s.data.DimNames
+	}
 	var axes []string
 	for _, c := range s.coordinateColumns() {
 		axes = append(axes, names[c])

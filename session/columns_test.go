@@ -110,3 +110,26 @@ func TestColumnsMethodDrawsThePrecomputedLayout(t *testing.T) {
 		t.Errorf("the demo has no coordinate columns: %v", err)
 	}
 }
+
+// A CSV tensor whose header names umap_1 and umap_2 among its columns: those
+// dimensions are offered and drawn as they are.
+func TestColumnsFromTheTensorHeader(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("word,f1,umap_1,umap_2\n")
+	var want []float32
+	for i := 0; i < 30; i++ {
+		u1, u2 := float32(i)*0.5+0.25, float32(i%4)-1.5
+		fmt.Fprintf(&b, "w%d,%g,%g,%g\n", i, float32(i%3)+0.5, u1, u2)
+		want = append(want, u1, u2)
+	}
+	s := New()
+	s.Open([]parse.File{{Name: "t.csv", Data: []byte(b.String())}}, "csv")
+	runToEnd(t, s)
+	if s.Controls().CoordinateColumns != 2 {
+		t.Fatalf("the header's umap_1, umap_2 are not offered (dims %q)", s.data.DimNames)
+	}
+	control(t, s, "method", "columns")
+	if !slices.Equal(s.Positions(), want) || !strings.Contains(s.Sentence(), "coordinates umap_1, umap_2") {
+		t.Errorf("layout %v…, %q", s.Positions()[:4], s.Sentence())
+	}
+}
