@@ -3,6 +3,7 @@ package session
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -120,6 +121,9 @@ func TestQualityMatchesBruteForce(t *testing.T) {
 		t.Error("PCA reused neighbours it has not got")
 	}
 	pca := slices.Clone(s.QualityValues())
+	if tip := s.Tooltip(5)[0]; tip != fmt.Sprintf("%d of 10 neighbours kept  (point 6)", int(math.Round(pca[5]*10))) {
+		t.Errorf("tooltip %q for quality %g", tip, pca[5])
+	}
 
 	control(t, s, "axis-y", "3")
 	if q := s.Status().Quality; q.Done && s.QualityValues() != nil {

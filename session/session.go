@@ -575,6 +575,8 @@ func (s *Session) Tooltip(i int) []string {
 	if s.colorCol >= 0 {
 		c := s.data.Columns[s.colorCol]
 		lines = append(lines, fmt.Sprintf("%s  (%s)", printable(c.Values[i]), head))
+	} else if s.colorCol == colorQuality && s.qualityCurrent() {
+		lines = append(lines, fmt.Sprintf("%d of %d neighbours kept  (%s)", s.qual.values[i], s.qualityK(), head))
 	} else {
 		lines = append(lines, head)
 	}
