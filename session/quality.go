@@ -66,6 +66,10 @@ type quality struct {
 	values         []uint8 // per shown point: neighbours kept, 0..k; nil until done
 	mean           float64
 	layoutProgress float64
+	// The counting, once both neighbour lists are known: counts[:next]
+	// are done and add up to total.
+	counts      []uint8
+	next, total int
 }
 
 // inputNeighbours is an Embedder that can hand over the kNN of its input.
@@ -126,6 +130,7 @@ func (s *Session) workQuality(deadline time.Time) Changes {
 		if pos := s.Positions(); !slices.Equal(pos, q.layoutOf) || q.lay == nil && q.values == nil {
 			q.layoutOf = slices.Clone(pos)
 			q.lay = reduce.NewLayoutKNN(q.layoutOf, s.data.N, s.layoutDims, s.qualityK())
+			q.counts = nil
 			if q.values != nil {
 				q.values = nil
 				s.qualityColors()
@@ -145,10 +150,9 @@ func (s *Session) workQuality(deadline time.Time) Changes {
 	for q.lay != nil && q.lay.Progress() < 1 && time.Now().Before(deadline) {
 		q.lay.Step()
 	}
-	if q.search != nil || q.lay == nil || q.lay.Progress() < 1 {
+	if q.search != nil || q.lay == nil || q.lay.Progress() < 1 || !s.countQuality(deadline) {
 		return Changes{Status: true}
 	}
-	s.finishQuality()
 	return Changes{Status: true, Style: true, Points: true}
 }
 
@@ -160,7 +164,7 @@ func (s *Session) startInputNeighbours() {
 	if len(in) > 0 && len(q.input) == len(in) && &q.input[0] == &in[0] {
 		return
 	}
-	q.input, q.search, q.nbr, q.reused = in, nil, nil, false
+	q.input, q.search, q.nbr, q.reused, q.counts = in, nil, nil, false, nil
 	if t, ok := s.tsne.(inputNeighbours); ok {
 		if nbr, k, exact := t.InputNeighbours(); exact && k >= s.qualityK() && len(nbr) == s.data.N*k {
 			q.nbr, q.k, q.exact, q.reused = nbr, k, true, true
@@ -178,22 +182,18 @@ const qualityCandidates = 2
 // first by the search's float32 distances), by squared distance in float64
 // and, when equal, by index: the order a brute-force search gives, which the
 // float32 search's rounding and its ties at the k-th place need not.
-func (s *Session) rerank(i int, cand []int32, k int, out []int32) {
+func (s *Session) rerank(i int, cand []int32, k int, out []int32, scratch []candidate) {
 	in, d := s.qual.input, s.data.D
-	type c struct {
-		j int32
-		d float64
-	}
-	cs := make([]c, len(cand))
+	cs := scratch[:len(cand)]
 	for a, j := range cand {
 		sum := 0.0
 		for t := 0; t < d; t++ {
 			v := float64(in[i*d+t]) - float64(in[int(j)*d+t])
 			sum += v * v
 		}
-		cs[a] = c{j, sum}
+		cs[a] = candidate{j, sum}
 	}
-	slices.SortFunc(cs, func(a, b c) int {
+	slices.SortFunc(cs, func(a, b candidate) int {
 		if a.d != b.d {
 			return cmp.Compare(a.d, b.d)
 		}
@@ -204,17 +204,30 @@ func (s *Session) rerank(i int, cand []int32, k int, out []int32) {
 	}
 }
 
-// finishQuality counts, for every point, the input neighbours among its
-// layout neighbours, and colours the points by it.
-func (s *Session) finishQuality() {
+// candidate is an input neighbour and its squared distance.
+type candidate struct {
+	j int32
+	d float64
+}
+
+// countQuality counts, for the points until deadline (64 at least), the
+// input neighbours among their layout neighbours, and once every point is
+// counted colours the points by it and reports true.
+func (s *Session) countQuality(deadline time.Time) bool {
 	q := &s.qual
 	n, k := s.data.N, s.qualityK()
+	if q.counts == nil {
+		q.counts, q.next, q.total = make([]uint8, n), 0, 0
+	}
 	lay := q.lay.Neighbors()
-	q.values = make([]uint8, n)
-	total := 0
 	in := make([]int32, k)
-	for i := 0; i < n; i++ {
-		s.rerank(i, q.nbr[i*q.k:i*q.k+min(q.k, qualityCandidates*k)], k, in)
+	scratch := make([]candidate, qualityCandidates*k)
+	for i := q.next; i < n; i++ {
+		if i > q.next && i%64 == 0 && time.Now().After(deadline) {
+			q.next = i
+			return false
+		}
+		s.rerank(i, q.nbr[i*q.k:i*q.k+min(q.k, qualityCandidates*k)], k, in, scratch)
 		on := lay[i*k : i*k+k]
 		kept := 0
 		for _, j := range in {
@@ -222,17 +235,19 @@ func (s *Session) finishQuality() {
 				kept++
 			}
 		}
-		q.values[i], total = uint8(kept), total+kept
+		q.counts[i], q.total = uint8(kept), q.total+kept
 	}
+	q.values, q.counts, q.next = q.counts, nil, 0
 	q.mean = 0
 	if n > 0 && k > 0 {
-		q.mean = float64(total) / float64(n*k)
+		q.mean = float64(q.total) / float64(n*k)
 	}
 	q.lay = nil
 	if s.colorCol == colorQuality {
 		s.qualityColors()
 		s.describe()
 	}
+	return true
 }
 
 // qualityStatus is data-state's "quality", nil unless coloured by it.
