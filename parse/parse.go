@@ -105,6 +105,9 @@ type Dataset struct {
 	// Rows maps each point to the 1-based line (text) or row (binary) of the tensor file it
 	// came from (int32: 4 bytes per point, so that even D = 2 stays within 1.5× the vectors).
 	Rows []int32
+	// DimNames are the names of the D dimensions when a text tensor's header line named its
+	// columns (a CSV from pandas, say), else nil.
+	DimNames []string
 }
 
 // Sprite is a sheet of thumbnails, one per point, laid out row-major in cells.

@@ -446,6 +446,9 @@ func vectorText(v []float32) string {
 // assemble makes the Dataset of a read and reconciled candidate.
 func (l *loader) assemble(c *candidate, t *tensor, m *metadata) *Dataset {
 	ds := &Dataset{N: t.n, D: t.d, Vectors: t.vals, Format: t.format, TensorFile: t.file, Rows: t.rows}
+	if len(t.dimNames) == t.d {
+		ds.DimNames = t.dimNames
+	}
 	ds.Compression = l.wrap[t.file]
 	if t.format != "bytes" && t.format != "npy" && t.format != "npz" {
 		ds.Delimiter = delimiterName(t.delim)

@@ -32,6 +32,8 @@ type tensor struct {
 	indexCol bool
 	// declaredN is the N of a word2vec "N D" header line, or -1.
 	declaredN int
+	// dimNames are the header's names of the d dimensions, or nil.
+	dimNames []string
 }
 
 // colKind classifies a column of a text table from a sample of rows.
@@ -296,11 +298,31 @@ func parseTextTensor(f File, opts Options, r *reporter) *tensor {
 		return nil
 	}
 	t := &tensor{file: f.Name, format: tb.format, delim: tb.delim, declaredN: tb.hdr.declaredN, noFinalNewline: win.noFinalNewline}
+	t.dimNames = dimensionNames(tb)
 	rows, ok := readRows(tb, t, opts, r)
 	if !ok {
 		return nil
 	}
 	return finishTable(tb, t, rows, r)
+}
+
+// dimensionNames returns the header's names of the columns read as
+// dimensions, in order, or nil without a header (or with a list column).
+func dimensionNames(tb *textTable) []string {
+	h, p := tb.hdr, tb.plan
+	if h.names == nil || p.listCol >= 0 {
+		return nil
+	}
+	var out []string
+	for j, v := range p.isVec {
+		if v {
+			if j >= len(h.names) {
+				return nil
+			}
+			out = append(out, h.names[j])
+		}
+	}
+	return out
 }
 
 // textWindow is the text of a tensor file that parseTextTensor samples: all of it, or

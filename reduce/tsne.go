@@ -115,6 +115,9 @@ type tsneNeighbours struct {
 	kn  int       // neighbours per point
 	nbr []int32   // n×kn neighbour indices
 	nd  []float32 // n×kn squared distances
+	// nbrExact: nbr is the exact euclidean kNN of the input itself (not of
+	// its PCA reduction, not approximate).
+	nbrExact bool
 }
 
 // pcaPassesForKNN bounds the Krylov passes of the PCA that reduces large D
@@ -354,6 +357,18 @@ func (t *TSNE) Positions() []float32 { return t.out }
 // shorter than n×Dims, and returns it (length n×Dims).
 func (t *TSNE) PositionsTo(dst []float32) []float32 { return copyTo(dst, t.out) }
 
+// InputNeighbours returns the neighbour graph of the input the run
+// computed: n×k row-major indices, nearest first (equal distances by
+// index), and whether it is the exact euclidean kNN of the input vectors
+// themselves (not of their PCA reduction, not approximate). nbr is nil
+// until the neighbour search has ended; the slice is owned by the TSNE.
+func (t *TSNE) InputNeighbours() (nbr []int32, k int, exact bool) {
+	if t.phase <= tsKNN || t.nbr == nil {
+		return nil, 0, false
+	}
+	return t.nbr, t.kn, t.nbrExact
+}
+
 // LearningRate returns the learning rate in use.
 func (t *TSNE) LearningRate() float64 { return t.lr }
 
@@ -513,5 +528,6 @@ func (t *TSNE) startKNN() {
 func (t *TSNE) afterKNN() {
 	t.nbr, t.nd = t.knn.Neighbors(), t.knn.Distances()
 	t.kn = t.knn.K()
+	t.nbrExact = !t.knn.Approximate() && t.rd == t.d && t.cfg.Metric == Euclidean
 	t.startCalibrate()
 }

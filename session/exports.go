@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/embproj/projector/session/export"
@@ -78,7 +79,9 @@ func (s *Session) Export(kind ExportKind, selectionOnly bool) (name, mime string
 	return s.FileName(kind, selectionOnly), exportTypes[kind], b.Bytes(), nil
 }
 
-// exportTable is the shown layout with every metadata column.
+// exportTable is the shown layout with every metadata column, and the
+// projection quality of every point (recall@10) when it was computed for
+// this layout.
 func (s *Session) exportTable(selectionOnly bool) (export.Table, error) {
 	t := export.Table{Dims: s.layoutDims, Coords: s.Positions()}
 	if t.Coords == nil || t.Dims == 0 {
@@ -86,6 +89,14 @@ func (s *Session) exportTable(selectionOnly bool) (export.Table, error) {
 	}
 	for i, c := range s.data.Columns {
 		t.Columns = append(t.Columns, export.Column{Name: columnName(c, i), Values: c.Values})
+	}
+	if q := s.QualityValues(); q != nil {
+		// The projection quality of the layout shown, when it was computed.
+		vals := make([]string, len(q))
+		for i, v := range q {
+			vals[i] = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+		t.Columns = append(t.Columns, export.Column{Name: fmt.Sprintf("recall@%d", s.qualityK()), Values: vals})
 	}
 	if s.iso != nil {
 		t.Index = make([]int, len(s.iso.rows))
@@ -129,6 +140,7 @@ func (s *Session) labelText(i int) string {
 
 // FileName names a download of kind after the tensor file and what it
 // holds: "digits_tensors-tsne.tsv", "vectors-pca-selection.npy",
+// "wine-pca-standardized.csv" (standardised dimensions),
 // "vectors-neighbours-of-12.tsv", "vectors-view.json", "vectors-pca.png".
 func (s *Session) FileName(kind ExportKind, selectionOnly bool) string {
 	if s.data == nil {
@@ -148,6 +160,9 @@ func (s *Session) FileName(kind ExportKind, selectionOnly bool) string {
 		return base + "-neighbours.tsv"
 	}
 	name := base + "-" + string(s.set.Method)
+	if s.set.Standardize {
+		name += "-standardized"
+	}
 	if selectionOnly && kind != ExportPNG {
 		name += "-selection"
 	}

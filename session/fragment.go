@@ -163,7 +163,7 @@ func (s *Session) restoreCamera(st State) bool {
 		return false
 	}
 	c := *st.Camera
-	if st.Method != MethodPCA && len(st.Positions) == 0 {
+	if (st.Method == MethodTSNE || st.Method == MethodUMAP) && len(st.Positions) == 0 {
 		s.cameraAfterRun = &c
 		return false
 	}
@@ -178,7 +178,7 @@ func (s *Session) releaseCamera(ch *Changes) {
 	if s.cameraAfterRun == nil {
 		return
 	}
-	if s.set.Method == MethodPCA || s.data == nil || s.run != s.cameraRun {
+	if (s.set.Method != MethodTSNE && s.set.Method != MethodUMAP) || s.data == nil || s.run != s.cameraRun {
 		s.cameraAfterRun = nil
 		return
 	}

@@ -127,6 +127,12 @@ func (s *Session) showProjection(method Method) {
 		s.set.Method = method
 		s.startRun()
 	}
+	if method == MethodColumns {
+		_ = s.showColumns() // the subset has the full data's columns
+	}
+	if method == MethodCustom {
+		_ = s.startCustom() // PCA stays when the searches match none of the subset
+	}
 	s.status.Points, s.status.Dims = s.data.N, s.data.D
 	s.describe()
 }

@@ -37,6 +37,10 @@ type Settings struct {
 	// Spherize makes PCA centre every point and scale it to unit length first
 	// (TensorBoard's "sphereize data"), for features on very different scales.
 	Spherize bool
+	// Standardize scales every dimension to zero mean and unit variance
+	// before PCA, t-SNE or UMAP (standardize.go), for tabular features in
+	// different units; it applies to the shown points.
+	Standardize bool
 	// Seed seeds t-SNE and UMAP: the same data, settings and seed give the
 	// same layout.
 	Seed uint64
@@ -66,7 +70,8 @@ type Controls struct {
 	Perplexity   float64
 	LearningRate float64 // the rate in use (the default once t-SNE started)
 	Spherize     bool
-	ColorBy      int  // the metadata column colouring the points, -1 for none
+	Standardize  bool
+	ColorBy      int  // the metadata column colouring the points, -1 for none, -2 for the quality
 	Running      bool // the t-SNE or UMAP shown is iterating
 	Paused       bool
 	Done         bool // the run reached its iteration (epoch) count
@@ -88,6 +93,12 @@ type Controls struct {
 	// Message says why the last control was refused (an invalid
 	// perplexity, say), as a sentence; "" once a control was accepted.
 	Message string
+
+	// CoordinateColumns is how many metadata columns hold a precomputed
+	// layout (2 or 3; 0: none, and no "columns" method).
+	CoordinateColumns int
+	// Custom is the custom projection's searches.
+	Custom CustomState
 }
 
 // runState is where the t-SNE or UMAP run stands.
@@ -106,7 +117,7 @@ func (s *Session) startProjection() {
 	d := s.data
 	s.set.Method = MethodPCA
 	k := pcaComponents(d)
-	s.pca = reduce.NewPCA(d.Vectors, d.N, d.D, reduce.PCAConfig{Components: k, Spherize: s.set.Spherize})
+	s.pca = s.newPCA(k)
 	s.stopRun()
 	s.pcaDone, s.runState, s.runShown = false, runNone, false
 	s.runMethod = ""
@@ -131,7 +142,13 @@ func (s *Session) startRun() {
 	if f == nil {
 		f = LocalRun
 	}
-	s.run = f(d.Vectors, d.N, d.D, s.runConfig())
+	cfg := s.runConfig()
+	if in := s.input(); in != nil {
+		s.run = f(in, d.N, d.D, cfg)
+	} else { // the standardised copy is being made (standardize.go)
+		s.run = &pendingRun{dims: cfg.Dims(), cfg: cfg, running: true, pos: make([]float32, d.N*cfg.Dims()),
+			ready: s.input, start: func(v []float32, c RunConfig) Embedder { return f(v, d.N, d.D, c) }}
+	}
 	s.runMethod = s.set.Method
 	s.runState, s.runShown = runRunning, false
 }
@@ -167,7 +184,13 @@ func (s *Session) workProjection(budget time.Duration) Changes {
 		return ch
 	}
 	deadline := time.Now().Add(budget)
+	if s.standardizing(deadline) {
+		s.describe()
+		return Changes{Status: true}
+	}
 	switch s.set.Method {
+	case MethodColumns, MethodCustom:
+		return ch // drawn as they are
 	case MethodPCA:
 		if s.pcaDone {
 			return ch
@@ -240,6 +263,7 @@ func (s *Session) describe() {
 	if n := countSeverity(s.status.Diagnostics, parse.Warning); n > 0 {
 		warn = fmt.Sprintf(" %d %s: see the banner.", n, plural(n, "warning", "warnings"))
 	}
+	warn = s.standardizeNote() + warn
 	colour := ""
 	if s.legendTitle != "" {
 		colour = fmt.Sprintf(" Coloured by %s.", s.legendTitle)
@@ -247,7 +271,17 @@ func (s *Session) describe() {
 	size := fmt.Sprintf("%s points × %d dimensions", thousands(s.data.N), s.data.D)
 	s.status.Method = string(s.set.Method)
 	s.status.Layout = s.layoutDims
+	if s.set.Standardize && s.std.job != nil {
+		s.status.Phase, s.sentence = Reducing, s.standardizeSentence()
+		return
+	}
 	switch s.set.Method {
+	case MethodColumns, MethodCustom:
+		s.status.Iteration, s.status.KL, s.status.TSNEPhase, s.status.Progress = 0, 0, "", 0
+		s.status.Phase, s.sentence = Ready, s.columnsSentence(size, colour, warn)
+		if s.set.Method == MethodCustom {
+			s.sentence = s.customSentence(size, colour, warn)
+		}
 	case MethodPCA:
 		s.status.Iteration = s.pca.Iterations()
 		s.status.KL = 0
@@ -354,15 +388,20 @@ func (s *Session) navigationHint() string {
 
 // Control applies one of the page's projection controls:
 //
-//	method        "pca" | "tsne" | "umap"
+//	method        "pca" | "tsne" | "umap" | "columns" (precomputed metadata
+//	              columns, columns.go) | "custom" (custom.go)
+//	custom-left, custom-right, custom-down, custom-up   the custom projection's searches
 //	dims          "2" | "3"
 //	axis-x, axis-y, axis-z   a principal component, 1-based ("1".."10")
 //	perplexity    a number from 2 to (N−1)/3 (MaxPerplexity): t-SNE recomputes
 //	              its similarities, a finished run starts again with it
 //	learning-rate a number > 0, or "" for the default
 //	spherize      "true" | "false": PCA of points centred and scaled to unit length
+//	standardize   "true" | "false": every dimension scaled to zero mean and unit
+//	              variance before PCA or t-SNE; the current projection is re-run
 //	banner        "hide": hide the warnings (errors stay)
-//	color-by      a metadata column index (0-based), or "none"
+//	color-by      a metadata column index (0-based), "none", or "quality": the
+//	              projection quality (quality.go)
 //	seed          a whole number ≥ 0 seeding t-SNE and UMAP: the run shown starts again with it
 //	neighbors, min-dist, spread, epochs, umap-metric   UMAP's parameters (umap.go):
 //	              a UMAP run starts again with them
@@ -432,8 +471,18 @@ func (s *Session) control(name, value string) (Changes, error) {
 			ch.Refit = true
 		case MethodTSNE, MethodUMAP:
 			s.showMethod(Method(value), &ch)
+		case MethodColumns:
+			if err := s.showColumns(); err != nil {
+				return Changes{}, err
+			}
+			ch.Refit = true
+		case MethodCustom:
+			if err := s.startCustom(); err != nil {
+				return Changes{}, err
+			}
+			ch.Refit = true
 		default:
-			return Changes{}, fmt.Errorf("method %q: want pca, tsne or umap", value)
+			return Changes{}, fmt.Errorf("method %q: want pca, tsne, umap, columns or custom", value)
 		}
 	case "dims":
 		d, err := strconv.Atoi(value)
@@ -452,6 +501,9 @@ func (s *Session) control(name, value string) (Changes, error) {
 		}
 		if s.set.Method.iterative() {
 			s.startRun()
+		}
+		if s.set.Method == MethodColumns || s.set.Method == MethodCustom {
+			return Changes{}, fmt.Errorf("dims: the %s projection sets the dimension (%d)", s.set.Method, s.layoutDims)
 		}
 		s.layoutFromPCA()
 	case "axis-x", "axis-y", "axis-z":
@@ -493,7 +545,9 @@ func (s *Session) control(name, value string) (Changes, error) {
 		}
 	case "color-by":
 		c := -1
-		if value != "none" {
+		if value == "quality" {
+			c = colorQuality
+		} else if value != "none" {
 			v, err := strconv.Atoi(value)
 			if err != nil || v < 0 || v >= len(s.data.Columns) {
 				return Changes{}, fmt.Errorf("color-by %q: want none or a column from 0 to %d", value, len(s.data.Columns)-1)
@@ -519,11 +573,21 @@ func (s *Session) control(name, value string) (Changes, error) {
 		}
 		s.set.Spherize = on
 		k := s.pca.Components()
-		s.pca = reduce.NewPCA(s.data.Vectors, s.data.N, s.data.D, reduce.PCAConfig{Components: k, Spherize: on})
+		s.pca = s.newPCA(k)
 		s.pcaDone = false
 		if s.set.Method == MethodPCA {
 			ch.Refit = true
 		}
+	case "standardize":
+		on, err := strconv.ParseBool(value)
+		if err != nil {
+			return Changes{}, fmt.Errorf("standardize %q: want true or false", value)
+		}
+		if on == s.set.Standardize {
+			return Changes{}, nil
+		}
+		s.setStandardize(on)
+		ch.Refit = true
 	case "run":
 		s.resume()
 	case "pause":
@@ -553,6 +617,13 @@ func (s *Session) control(name, value string) (Changes, error) {
 		}
 		s.restartWithSettings()
 	default:
+		if handled, err := s.customControl(name, value); handled {
+			if err != nil {
+				return Changes{}, err
+			}
+			s.describe()
+			return Changes{Status: true, Points: true, Refit: s.set.Method == MethodCustom}, nil
+		}
 		if handled, err := s.inspectControl(name, value); handled {
 			return Changes{Status: true, Inspect: err == nil}, err
 		}
@@ -634,12 +705,14 @@ func MaxPerplexity(n int) float64 { return float64(n-1) / 3 }
 // Controls returns the state the projection controls show.
 func (s *Session) Controls() Controls {
 	c := Controls{Method: string(s.set.Method), Dims: s.set.Dims, Axes: s.set.Axes, Perplexity: s.set.Perplexity,
-		LearningRate: s.set.LearningRate, Spherize: s.set.Spherize, Seed: s.set.Seed, UMAP: s.set.UMAP}
+		LearningRate: s.set.LearningRate, Spherize: s.set.Spherize, Standardize: s.set.Standardize, Seed: s.set.Seed, UMAP: s.set.UMAP}
 	if s.data == nil || s.pca == nil {
 		return c
 	}
 	c.HasData = true
 	c.Components = s.pca.Components()
+	c.CoordinateColumns = len(s.coordinateColumns())
+	c.Custom = s.custom
 	c.ColorBy = s.colorCol
 	c.Points = s.data.N
 	c.Message = s.controlMessage

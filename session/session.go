@@ -78,6 +78,12 @@ type Status struct {
 	// Bookmarks is the list of TensorBoard bookmarks, when there is one
 	// or a bookmarks file could not be read (bookmarks.go).
 	Bookmarks *BookmarksStatus `json:"bookmarks,omitempty"`
+	// Standardize is present while the dimensions are standardised
+	// (standardize.go).
+	Standardize *StandardizeStatus `json:"standardize,omitempty"`
+	// Quality is present while the points are coloured by the projection
+	// quality (quality.go).
+	Quality *QualityStatus `json:"quality,omitempty"`
 }
 
 // JSON encodes the status for data-state.
@@ -142,6 +148,14 @@ type Session struct {
 	layoutOwned bool // layout is our buffer (PCA), not a run's positions
 	layoutStale bool // the PCA moved since layout was copied from it
 
+	std standardized // the standardised input (standardize.go)
+	// coords: the metadata columns holding a precomputed layout (columns.go)
+	coords coordCache
+	// custom: the custom projection's searches and how many points each
+	// matched when it was last shown (custom.go)
+	custom       CustomState
+	customCounts [4]int
+
 	// controlMessage is the error of the last refused control (Controls.Message).
 	controlMessage string
 
@@ -150,6 +164,7 @@ type Session struct {
 	legendTitle string
 	colorCol    int
 
+	qual      quality    // the projection quality (quality.go)
 	insp      inspector  // search, selection, neighbours (inspect.go)
 	iso       *isolation // the full view while a subset is isolated (isolate.go)
 	remote    remoteState
@@ -377,6 +392,9 @@ func (s *Session) Work(budget time.Duration) Changes {
 	if pch.Points {
 		s.layoutGen++
 	}
+	if q := s.workQuality(deadline); q != (Changes{}) { // colours only: layoutGen stays
+		pch.Status, pch.Style, pch.Points = true, pch.Style || q.Style, pch.Points || q.Points
+	}
 	s.releaseCamera(&pch)
 	return pch.merge(s.workLink())
 }
@@ -387,6 +405,7 @@ func (s *Session) clear() {
 	s.stopRun()
 	s.pca, s.pcaDone, s.runState, s.runShown, s.runMethod = nil, false, runNone, false, ""
 	s.layout, s.layoutOwned, s.layoutStale = nil, false, false
+	s.std = standardized{}
 	s.resetInspector(0)
 	s.closeRemote()
 	if s.iso != nil && s.iso.remote.ix != nil {
@@ -460,6 +479,11 @@ func (s *Session) style() {
 func (s *Session) colorBy(c int) {
 	n := s.data.N
 	s.colorCol, s.legend, s.legendTitle = c, nil, ""
+	s.qual.wanted = c == colorQuality
+	if c == colorQuality {
+		s.colorByQuality()
+		return
+	}
 	s.colors = make([]color.RGBA, n)
 	if c < 0 || c >= len(s.data.Columns) {
 		s.colorCol = -1
@@ -520,6 +544,8 @@ func (s *Session) Status() Status {
 	st.Search, st.Selection, st.Neighbours = s.inspectStatus()
 	st.View, st.LayoutHash, st.ViewError = s.fprint.fp, s.layoutHash(), s.viewError
 	st.Link, st.Bookmarks = s.linkState, s.bms.status()
+	st.Standardize = s.standardizeStatus()
+	st.Quality = s.qualityStatus()
 	return st
 }
 
@@ -577,6 +603,8 @@ func (s *Session) Tooltip(i int) []string {
 	if s.colorCol >= 0 {
 		c := s.data.Columns[s.colorCol]
 		lines = append(lines, fmt.Sprintf("%s  (%s)", printable(c.Values[i]), head))
+	} else if s.colorCol == colorQuality && s.qualityCurrent() {
+		lines = append(lines, fmt.Sprintf("%d of %d neighbours kept  (%s)", s.qual.values[i], s.qualityK(), head))
 	} else {
 		lines = append(lines, head)
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/embproj/projector/parse"
-	"github.com/embproj/projector/reduce"
 )
 
 // The view state: one serialisable description of what is on screen
@@ -220,6 +219,12 @@ type State struct {
 	Search     *SearchState   `json:"search,omitempty"`
 	Selection  []int          `json:"selection,omitempty"` // rows, ascending
 	Neighbours NeighbourState `json:"neighbours"`
+
+	// Standardize: every dimension was scaled to zero mean and unit
+	// variance before the projection (PCA or t-SNE), absent when not.
+	Standardize bool `json:"standardize,omitempty"`
+	// Custom is the custom projection's searches, when Method is custom.
+	Custom *CustomState `json:"custom,omitempty"`
 }
 
 // SetCamera records the page's camera, which State saves.
@@ -253,13 +258,20 @@ func (s *Session) State() (State, error) {
 // settingsState is State without the positions (the data are shown, not
 // isolated, and fp is their fingerprint): what a URL fragment carries.
 func (s *Session) settingsState(fp Fingerprint) State {
-	st := State{Format: StateFormat, Data: fp, Method: s.set.Method, Dims: s.layoutDims,
+	st := State{Format: StateFormat, Data: fp, Method: s.set.Method, Dims: s.layoutDims, Standardize: s.set.Standardize,
 		PCA:     PCAState{Axes: s.set.Axes, Spherize: s.set.Spherize},
 		ColorBy: s.colorCol, LabelBy: s.insp.labelCol,
 		Neighbours: NeighbourState{Metric: s.insp.metric.String(), K: s.insp.k}}
 	if s.camera != nil {
 		c := *s.camera
 		st.Camera = &c
+	}
+	if st.Method == MethodCustom {
+		c := s.custom
+		st.Custom = &c
+	}
+	if st.ColorBy == colorQuality {
+		st.ColorBy = -1 // a view names metadata columns only
 	}
 	if s.set.Method == MethodUMAP && s.runMethod == MethodUMAP && s.run != nil {
 		st.UMAP = &UMAPState{UMAPSettings: s.set.UMAP, Seed: s.set.Seed, Epoch: s.run.Iteration(), MaxEpochs: s.run.MaxIterations()}
@@ -320,8 +332,12 @@ func (s *Session) checkState(st State) error {
 	switch {
 	case st.Format != StateFormat:
 		return fmt.Errorf("format %q, want %q", st.Format, StateFormat)
-	case st.Method != MethodPCA && st.Method != MethodTSNE && st.Method != MethodUMAP:
-		return fmt.Errorf("method %q: want pca, tsne or umap", st.Method)
+	case st.Method != MethodPCA && st.Method != MethodTSNE && st.Method != MethodUMAP && st.Method != MethodColumns && st.Method != MethodCustom:
+		return fmt.Errorf("method %q: want pca, tsne, umap, columns or custom", st.Method)
+	case st.Method == MethodCustom && (st.Custom == nil || st.Dims != 2):
+		return fmt.Errorf("a custom projection without its searches, or not in 2D")
+	case st.Method == MethodColumns && len(s.coordinateColumns()) != st.Dims:
+		return fmt.Errorf("a view of %d precomputed coordinate columns; these data have %d", st.Dims, len(s.coordinateColumns()))
 	case st.Dims != 2 && st.Dims != 3:
 		return fmt.Errorf("dims %d: want 2 or 3", st.Dims)
 	case st.Method == MethodTSNE && st.TSNE == nil:
@@ -377,9 +393,9 @@ func (s *Session) checkState(st State) error {
 // applyProjection sets the projection of st (checked): PCA with its
 // settings, or its t-SNE or UMAP layout as a finished run.
 func (s *Session) applyProjection(st State) {
-	if st.PCA.Spherize != s.set.Spherize {
-		s.set.Spherize = st.PCA.Spherize
-		s.pca = reduce.NewPCA(s.data.Vectors, s.data.N, s.data.D, reduce.PCAConfig{Components: s.pca.Components(), Spherize: st.PCA.Spherize})
+	if st.PCA.Spherize != s.set.Spherize || st.Standardize != s.set.Standardize {
+		s.set.Spherize, s.set.Standardize = st.PCA.Spherize, st.Standardize
+		s.pca = s.newPCA(s.pca.Components())
 		s.pcaDone = false
 	}
 	s.set.Dims, s.set.Axes, s.set.Method = st.Dims, st.PCA.Axes, st.Method
@@ -392,24 +408,49 @@ func (s *Session) applyProjection(st State) {
 	if st.UMAP != nil {
 		s.set.UMAP, s.set.Seed = st.UMAP.UMAPSettings, st.UMAP.Seed
 	}
-	var f *frozenRun
 	switch st.Method {
 	case MethodPCA:
 		s.layoutFromPCA()
-		return
-	case MethodUMAP:
-		u := st.UMAP
-		f = &frozenRun{iter: u.Epoch, maxIter: max(u.MaxEpochs, u.Epoch), lr: 1}
+	case MethodColumns:
+		_ = s.showColumns() // checked: the data have them
+	case MethodCustom:
+		s.applyCustom(st)
 	default:
+		s.applyRun(st)
+	}
+}
+
+// applyCustom shows the custom projection of st: its layout as saved, or
+// computed from its searches when st has no positions (a URL fragment).
+func (s *Session) applyCustom(st State) {
+	s.custom, s.customCounts = *st.Custom, [4]int{}
+	if len(st.Positions) == 0 {
+		_ = s.showCustom() // a search that no longer matches leaves the layout as it was
+		return
+	}
+	for k, q := range []string{st.Custom.Left, st.Custom.Right, st.Custom.Down, st.Custom.Up} {
+		rows, _ := s.matchingRows(q)
+		s.customCounts[k] = len(rows)
+	}
+	s.layout, s.layoutDims, s.layoutOwned, s.layoutStale = append([]float32(nil), st.Positions...), 2, true, false
+}
+
+// applyRun shows st's t-SNE or UMAP: its layout as a finished run, or the
+// run made again from its settings when st has no positions.
+func (s *Session) applyRun(st State) {
+	if len(st.Positions) == 0 {
+		s.rerun(st) // seeded: the same layout as when the state was taken
+		return
+	}
+	var f *frozenRun
+	if u := st.UMAP; st.Method == MethodUMAP {
+		f = &frozenRun{iter: u.Epoch, maxIter: max(u.MaxEpochs, u.Epoch), lr: 1}
+	} else {
 		t := st.TSNE
 		f = &frozenRun{iter: t.Iteration, lr: t.LearningRate, maxIter: max(t.MaxIterations, t.Iteration)}
 		if t.KL != 0 {
 			f.kl, f.klIter = t.KL, t.Iteration
 		}
-	}
-	if len(st.Positions) == 0 {
-		s.rerun(st) // seeded: the same layout as when the state was taken
-		return
 	}
 	f.pos, f.dims = append([]float32(nil), st.Positions...), st.Dims
 	s.run, s.runState, s.runShown, s.runMethod = f, runDone, true, st.Method

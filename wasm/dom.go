@@ -143,12 +143,16 @@ func (d *dom) setColorOptions(names []string, current int) {
 	for i, n := range names {
 		add(fmt.Sprint(i), n)
 	}
-	if current < 0 {
+	add("quality", "quality (neighbours kept)")
+	switch {
+	case current == -2:
+		sel.Set("value", "quality")
+	case current < 0:
 		sel.Set("value", "none")
-	} else {
+	default:
 		sel.Set("value", fmt.Sprint(current))
 	}
-	d.doc.Call("getElementById", "ctl-color-label").Set("hidden", len(names) == 0)
+	d.doc.Call("getElementById", "ctl-color-label").Set("hidden", false) // the quality is always offered
 }
 
 // setControls mirrors the projection state into #controls (only what changed).
@@ -172,6 +176,9 @@ func (d *dom) setControls(c session.Controls) {
 			el.Set("value", v)
 		}
 	}
+	// The precomputed layout is offered only when the metadata hold one.
+	byID("ctl-method-columns").Set("hidden", c.CoordinateColumns == 0)
+	byID("ctl-method-columns").Set("disabled", c.CoordinateColumns == 0)
 	setValue("ctl-method", c.Method)
 	setValue("ctl-dims", fmt.Sprint(c.Dims))
 	if c.Components != prev.Components {
@@ -191,10 +198,16 @@ func (d *dom) setControls(c session.Controls) {
 	}
 	byID("ctl-axis-z").Set("hidden", c.Dims != 3)
 	byID("ctl-spherize").Set("checked", c.Spherize)
+	byID("ctl-standardize").Set("checked", c.Standardize)
 	byID("ctl-pca").Set("hidden", c.Method != "pca")
 	byID("ctl-tsne").Set("hidden", c.Method != "tsne")
 	byID("ctl-umap").Set("hidden", c.Method != "umap")
 	byID("ctl-run-group").Set("hidden", c.Method != "tsne" && c.Method != "umap")
+	byID("ctl-custom").Set("hidden", c.Method != "custom")
+	setValue("ctl-custom-left", c.Custom.Left)
+	setValue("ctl-custom-right", c.Custom.Right)
+	setValue("ctl-custom-down", c.Custom.Down)
+	setValue("ctl-custom-up", c.Custom.Up)
 	setValue("ctl-perplexity", fmt.Sprintf("%g", c.Perplexity))
 	if c.LearningRate > 0 {
 		setValue("ctl-learning-rate", fmt.Sprintf("%.0f", c.LearningRate))

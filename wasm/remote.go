@@ -32,6 +32,9 @@ type remoteRun struct {
 	fresh    bool
 	inErr    error
 	received bool
+	// nbr are the run's input neighbours, n×nbrK, once the worker sent them.
+	nbr  []int32
+	nbrK int
 
 	// The state Advance last took in.
 	cur progress
@@ -199,7 +202,18 @@ func (r *remoteRun) receive(m js.Value) {
 			phase: ph, phaseProgress: p.PhaseProgress}
 		r.fresh = r.fresh || ok
 		r.received = true
+		if nbr, k, err := protocol.DecodeInputNeighbours(m, r.n); err == nil && nbr != nil {
+			r.nbr, r.nbrK = nbr, k
+		}
 	}
+}
+
+// InputNeighbours returns the input neighbours the worker's run found
+// exactly (nil before they came, or when its search was approximate).
+func (r *remoteTSNE) InputNeighbours() ([]int32, int, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.nbr, r.nbrK, r.nbr != nil
 }
 
 // Advance sends the next pieces of the vectors while any are left, and takes

@@ -101,6 +101,12 @@ type Progress struct {
 	MaxIterations           int
 	// Positions is N×Dims float32, row-major (nil when not sent).
 	Positions []float32
+	// Neighbours, sent once per run when its neighbour search of the input
+	// was exact (reduce.TSNE.InputNeighbours), are the first NeighboursK
+	// input neighbours of every point, N×NeighboursK, nearest first; the
+	// page's projection quality reuses them (DecodeInputNeighbours).
+	Neighbours  []int32
+	NeighboursK int
 }
 
 // Failure reports a malformed message or a failed run.
@@ -319,7 +325,33 @@ func (p Progress) Post(target js.Value) {
 	o.Set("maxIterations", p.MaxIterations)
 	buf := floatBuffer(p.Positions)
 	o.Set("positions", buf)
-	post(target, o, buf)
+	if p.NeighboursK <= 0 || len(p.Neighbours) == 0 {
+		post(target, o, buf)
+		return
+	}
+	nb := js.Global().Get("Uint8Array").New(len(p.Neighbours) * 4)
+	js.CopyBytesToJS(nb, unsafe.Slice((*byte)(unsafe.Pointer(&p.Neighbours[0])), len(p.Neighbours)*4))
+	o.Set("neighbours", nb.Get("buffer"))
+	o.Set("neighboursK", p.NeighboursK)
+	target.Call("postMessage", o, js.Global().Get("Array").Call("of", buf, nb.Get("buffer")))
+}
+
+// DecodeInputNeighbours reads the input neighbours of a progress message of
+// n points: nil when it has none, an error when they are not n×k int32.
+func DecodeInputNeighbours(m js.Value, n int) (nbr []int32, k int, err error) {
+	buf := m.Get("neighbours")
+	if buf.Type() != js.TypeObject {
+		return nil, 0, nil
+	}
+	k = integer(m, "neighboursK")
+	if k < 1 || buf.Get("byteLength").Int() != 4*n*k {
+		return nil, 0, fmt.Errorf("progress message: %d bytes of neighbours for %d points × %d", buf.Get("byteLength").Int(), n, k)
+	}
+	nbr = make([]int32, n*k)
+	if n > 0 {
+		js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&nbr[0])), n*k*4), js.Global().Get("Uint8Array").New(buf))
+	}
+	return nbr, k, nil
 }
 
 // DecodeProgress reads a progress message; its positions are copied into

@@ -17,6 +17,9 @@ type job interface {
 	progress() protocol.Progress
 	// control applies a setting and reports whether the run has more to do.
 	control(c protocol.ControlMsg) (undone bool)
+	// inputNeighbours is the run's kNN of its input (n×k, nearest first) once
+	// found, and whether it is exact on the vectors themselves; nil if none.
+	inputNeighbours() (nbr []int32, k int, exact bool)
 }
 
 // pending is the configuration of a run whose vectors are still arriving.
@@ -69,6 +72,8 @@ func (t tsneJob) progress() protocol.Progress {
 	}
 }
 
+func (t tsneJob) inputNeighbours() ([]int32, int, bool) { return t.InputNeighbours() }
+
 func (t tsneJob) control(c protocol.ControlMsg) bool {
 	switch c.What {
 	case protocol.LearningRate:
@@ -95,3 +100,6 @@ func (u umapJob) progress() protocol.Progress {
 }
 
 func (u umapJob) control(protocol.ControlMsg) bool { return false }
+
+// inputNeighbours: UMAP does not hand out its neighbour graph.
+func (u umapJob) inputNeighbours() ([]int32, int, bool) { return nil, 0, false }

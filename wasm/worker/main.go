@@ -58,6 +58,9 @@ type worker struct {
 	t       job
 	running bool
 	done    bool
+	// nbrSent: the run's input neighbours went to the page (or it has none
+	// worth sending: an approximate or PCA-reduced search).
+	nbrSent bool
 
 	// A run whose vectors are still arriving: its settings (changes that
 	// come meanwhile included), the vectors and how many values came.
@@ -94,7 +97,7 @@ func (w *worker) handle(m js.Value) {
 		} else {
 			w.vectors, w.received = make([]float32, st.N*st.D), 0
 		}
-		w.running, w.done = true, false
+		w.running, w.done, w.nbrSent = true, false, false
 		w.maybeBegin()
 	case protocol.TypeVectors:
 		if protocol.Run(m) != w.run || w.loading == nil {
@@ -160,5 +163,25 @@ func (w *worker) fail(err error) {
 func (w *worker) post() {
 	p := w.t.progress()
 	p.Run, p.Done = w.run, w.done
+	if nbr, k, exact := w.t.inputNeighbours(); nbr != nil && !w.nbrSent {
+		w.nbrSent = true
+		if exact {
+			p.Neighbours, p.NeighboursK = firstColumns(nbr, w.n, k, sentNeighbours), min(k, sentNeighbours)
+		}
+	}
 	p.Post(w.self)
+}
+
+// sentNeighbours is how many input neighbours of every point go to the page:
+// twice the projection quality's 10 (session.QualityK), which it reranks.
+const sentNeighbours = 20
+
+// firstColumns returns the first m columns of the n×k row-major nbr.
+func firstColumns(nbr []int32, n, k, m int) []int32 {
+	m = min(m, k)
+	out := make([]int32, 0, n*m)
+	for i := 0; i < n; i++ {
+		out = append(out, nbr[i*k:i*k+m]...)
+	}
+	return out
 }
