@@ -158,8 +158,17 @@ func TestQualityMatchesBruteForce(t *testing.T) {
 			t.Fatalf("row %d exports quality %q, want %g", i, rec[4], s.QualityValues()[i])
 		}
 	}
-	if st, _ := s.State(); st.ColorBy != -1 {
-		t.Errorf("a view coloured by quality saves colorBy %d", st.ColorBy)
+	// A view coloured by quality comes back coloured by quality.
+	st, err := s.State()
+	if err != nil || st.ColorBy != colorQuality {
+		t.Fatalf("a view coloured by quality saves colorBy %d (%v)", st.ColorBy, err)
+	}
+	b2 := readyDemo(t)
+	if _, err := b2.ApplyState(st); err != nil {
+		t.Fatal(err)
+	}
+	if q := untilQuality(t, b2); !slices.Equal(b2.QualityValues(), s.QualityValues()) {
+		t.Errorf("the view's quality colouring came back as %+v, values differ", q)
 	}
 	control(t, s, "color-by", "0")
 	if s.Status().Quality != nil {

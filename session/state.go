@@ -213,7 +213,7 @@ type State struct {
 	Positions Float32s `json:"positions,omitempty"`
 	Camera    *Camera  `json:"camera,omitempty"`
 	// ColorBy and LabelBy are metadata columns (0-based); -1: one colour,
-	// or labels from the first column.
+	// or labels from the first column; ColorBy −2: the projection quality.
 	ColorBy    int            `json:"colorBy"`
 	LabelBy    int            `json:"labelBy"`
 	Search     *SearchState   `json:"search,omitempty"`
@@ -269,9 +269,6 @@ func (s *Session) settingsState(fp Fingerprint) State {
 	if st.Method == MethodCustom {
 		c := s.custom
 		st.Custom = &c
-	}
-	if st.ColorBy == colorQuality {
-		st.ColorBy = -1 // a view names metadata columns only
 	}
 	if s.set.Method == MethodUMAP && s.runMethod == MethodUMAP && s.run != nil {
 		st.UMAP = &UMAPState{UMAPSettings: s.set.UMAP, Seed: s.set.Seed, Epoch: s.run.Iteration(), MaxEpochs: s.run.MaxIterations()}
@@ -346,7 +343,7 @@ func (s *Session) checkState(st State) error {
 		return fmt.Errorf("a UMAP view without its UMAP settings")
 	case len(st.Positions) != 0 && len(st.Positions) != n*st.Dims:
 		return fmt.Errorf("%d positions for %s points in %dD", len(st.Positions), thousands(n), st.Dims)
-	case st.ColorBy < -1 || st.ColorBy >= cols || st.LabelBy < -1 || st.LabelBy >= cols:
+	case st.ColorBy < colorQuality || st.ColorBy >= cols || st.LabelBy < -1 || st.LabelBy >= cols:
 		return fmt.Errorf("colour column %d or label column %d: these data have %d columns", st.ColorBy, st.LabelBy, cols)
 	case st.Search != nil && (st.Search.Column < -1 || st.Search.Column >= cols):
 		return fmt.Errorf("search column %d: these data have %d columns", st.Search.Column, cols)
