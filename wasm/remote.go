@@ -210,7 +210,7 @@ func (r *remoteRun) receive(m js.Value) {
 
 // InputNeighbours returns the input neighbours the worker's run found
 // exactly (nil before they came, or when its search was approximate).
-func (r *remoteTSNE) InputNeighbours() ([]int32, int, bool) {
+func (r *remoteRun) InputNeighbours() ([]int32, int, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.nbr, r.nbrK, r.nbr != nil
