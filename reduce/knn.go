@@ -71,6 +71,27 @@ type KNNConfig struct {
 	StepWork int
 }
 
+// IsExact reports whether NewKNN with cfg searches n points of d dims
+// exactly (KNNExact, or KNNAuto with N²·D ≤ ExactWork) rather than
+// approximately.
+func (cfg KNNConfig) IsExact(n, d int) bool {
+	if cfg.ExactWork <= 0 {
+		cfg.ExactWork = 2e10
+	}
+	return cfg.exact(n, d)
+}
+
+// exact is IsExact for a configuration whose defaults are set.
+func (cfg KNNConfig) exact(n, d int) bool {
+	switch cfg.Method {
+	case KNNExact:
+		return true
+	case KNNApprox:
+		return false
+	}
+	return float64(n)*float64(n)*float64(d) <= cfg.ExactWork
+}
+
 // KNN computes the K nearest neighbours of every one of N points,
 // incrementally. Create it with NewKNN and call Step until it reports done.
 // A zero KNN (not made by NewKNN) is an empty search: Step reports done at
@@ -195,13 +216,7 @@ func NewKNN(vectors []float32, n, d int, cfg KNNConfig) *KNN {
 		g.hd[i] = float32(math.Inf(1))
 		g.hi[i] = -1
 	}
-	switch cfg.Method {
-	case KNNExact:
-	case KNNApprox:
-		g.approx = true
-	default:
-		g.approx = float64(n)*float64(n)*float64(d) > cfg.ExactWork
-	}
+	g.approx = !cfg.exact(n, d)
 	if k == 0 {
 		g.phase = knnDone
 		g.prog = 1

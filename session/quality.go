@@ -20,9 +20,10 @@ import (
 // projection has settled (PCA done, t-SNE finished or paused), and again
 // when the layout changes, in Work's time slices:
 //   - the input neighbours are reused from the t-SNE run when it searched the
-//     input itself exactly (reduce.TSNE.InputNeighbours), else found here with
+//     input itself exactly (reduce.TSNE.InputNeighbours), else found with
 //     reduce.KNN (exact up to N²·D = 2e10, e.g. 14,000 × 100; NN-descent
-//     beyond, which data-state's quality.exact says);
+//     beyond, which data-state's quality.exact says) in the page's worker
+//     when there is one (SetRemoteIndexFactory), else here;
 //   - the layout neighbours are exact (reduce.LayoutKNN).
 
 // QualityK is the neighbourhood size of the projection quality.
@@ -43,9 +44,11 @@ type QualityStatus struct {
 	// Mean is the mean share of neighbours kept (recall@K), once done.
 	Mean float64 `json:"mean"`
 	// Exact: the input-space neighbours are exact (not NN-descent's);
-	// Reused: they came from the t-SNE run.
+	// Reused: they came from the t-SNE run; Worker: they were searched in
+	// the page's worker, off its thread.
 	Exact  bool `json:"exact"`
 	Reused bool `json:"reused,omitempty"`
+	Worker bool `json:"worker,omitempty"`
 }
 
 // quality is the state of the projection quality computation.
@@ -55,11 +58,16 @@ type quality struct {
 
 	// The input neighbours: of input (compared by identity), n×k, found
 	// by search (nil once done or reused).
-	input          []float32
-	search         *reduce.KNN
+	input  []float32
+	search *reduce.KNN
+	// remote is the same search in the page's worker (asked once every
+	// vector went over), nil when it runs here instead.
+	remote         RemoteIndex
+	asked          bool
 	nbr            []int32
 	k              int
 	exact, reused  bool
+	worker         bool      // nbr came from the worker's search
 	layoutOf       []float32 // a copy of the layout the values are of
 	layoutGen      uint64    // the session's layoutGen when layoutOf was taken
 	lay            *reduce.LayoutKNN
@@ -113,6 +121,7 @@ func (s *Session) qualityColors() {
 // qualityFor forgets what was computed for other data than those shown.
 func (s *Session) qualityFor() {
 	if s.qual.of != s.data {
+		s.qual.closeRemote()
 		s.qual = quality{wanted: s.qual.wanted, of: s.data}
 	}
 }
@@ -142,6 +151,7 @@ func (s *Session) workQuality(deadline time.Time) Changes {
 		return Changes{}
 	}
 	s.startInputNeighbours()
+	s.pollRemoteNeighbours(deadline)
 	for q.search != nil && time.Now().Before(deadline) {
 		if q.search.Step() {
 			q.nbr, q.k, q.exact, q.search = q.search.Neighbors(), q.search.K(), !q.search.Approximate(), nil
@@ -150,7 +160,7 @@ func (s *Session) workQuality(deadline time.Time) Changes {
 	for q.lay != nil && q.lay.Progress() < 1 && time.Now().Before(deadline) {
 		q.lay.Step()
 	}
-	if q.search != nil || q.lay == nil || q.lay.Progress() < 1 || !s.countQuality(deadline) {
+	if q.search != nil || q.remote != nil || q.lay == nil || q.lay.Progress() < 1 || !s.countQuality(deadline) {
 		return Changes{Status: true}
 	}
 	return Changes{Status: true, Style: true, Points: true}
@@ -164,14 +174,62 @@ func (s *Session) startInputNeighbours() {
 	if len(in) > 0 && len(q.input) == len(in) && &q.input[0] == &in[0] {
 		return
 	}
-	q.input, q.search, q.nbr, q.reused, q.counts = in, nil, nil, false, nil
+	q.closeRemote()
+	q.input, q.search, q.nbr, q.reused, q.worker, q.counts = in, nil, nil, false, false, nil
 	if t, ok := s.run.(inputNeighbours); ok {
 		if nbr, k, exact := t.InputNeighbours(); exact && k >= s.qualityK() && len(nbr) == s.data.N*k {
 			q.nbr, q.k, q.exact, q.reused = nbr, k, true, true
 			return
 		}
 	}
-	q.search = reduce.NewKNN(in, s.data.N, s.data.D, reduce.KNNConfig{K: qualityCandidates * s.qualityK(), Metric: reduce.Euclidean, Seed: 1})
+	if s.newRemote != nil {
+		if r := s.newRemote(in, s.data.N, s.data.D); r != nil {
+			q.remote, q.asked = r, false
+			return
+		}
+	}
+	q.search = reduce.NewKNN(in, s.data.N, s.data.D, s.qualitySearch())
+}
+
+// qualitySearch configures the search for the input neighbours; the
+// worker's search for every row (RemoteIndex.Query with AllRows) is the same.
+func (s *Session) qualitySearch() reduce.KNNConfig {
+	return reduce.KNNConfig{K: qualityCandidates * s.qualityK(), Metric: reduce.Euclidean, Seed: 1}
+}
+
+// pollRemoteNeighbours hands the input over to the worker, asks for every
+// row's neighbours and takes them in once they come; when the worker fails,
+// the search runs here instead.
+func (s *Session) pollRemoteNeighbours(deadline time.Time) {
+	q := &s.qual
+	if q.remote == nil {
+		return
+	}
+	if !q.asked {
+		if !q.remote.Advance(deadline) {
+			return
+		}
+		q.remote.Query(AllRows, s.qualitySearch().K, reduce.Euclidean)
+		q.asked = true
+	}
+	rows, _, done, err := q.remote.Poll()
+	switch {
+	case err != nil:
+		q.closeRemote()
+		q.search = reduce.NewKNN(q.input, s.data.N, s.data.D, s.qualitySearch())
+	case done:
+		n := s.data.N
+		q.nbr, q.k, q.exact, q.worker = rows, len(rows)/max(n, 1), s.qualitySearch().IsExact(n, s.data.D), true
+		q.closeRemote()
+	}
+}
+
+// closeRemote forgets the worker's search and its copy of the input.
+func (q *quality) closeRemote() {
+	if q.remote != nil {
+		q.remote.Close()
+	}
+	q.remote, q.asked = nil, false
 }
 
 // qualityCandidates: the input neighbours are searched (or reused) as
@@ -256,7 +314,7 @@ func (s *Session) qualityStatus() *QualityStatus {
 	if !q.wanted || s.data == nil {
 		return nil
 	}
-	st := &QualityStatus{K: s.qualityK(), Done: s.qualityCurrent(), Exact: q.exact, Reused: q.reused}
+	st := &QualityStatus{K: s.qualityK(), Done: s.qualityCurrent(), Exact: q.exact, Reused: q.reused, Worker: q.worker}
 	switch {
 	case st.Done:
 		st.Mean, st.Progress = q.mean, 1

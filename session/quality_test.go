@@ -3,6 +3,7 @@ package session
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -205,5 +206,44 @@ func TestQualityOfIsolatedSubset(t *testing.T) {
 	checkQuality(t, s, "isolated 300", q)
 	if len(s.Colors()) != 300 {
 		t.Fatalf("%d colours for 300 points", len(s.Colors()))
+	}
+}
+
+// With a worker (a RemoteIndex factory), the input neighbours of the
+// quality are searched there, and give the same values as the search here;
+// when the worker fails, the search runs here.
+func TestQualityInputNeighboursInTheWorker(t *testing.T) {
+	local := readyDemo(t)
+	control(t, local, "color-by", "quality")
+	untilQuality(t, local)
+
+	s, made := remoteDemo(t, 4)
+	before := len(*made)
+	control(t, s, "color-by", "quality")
+	q := untilQuality(t, s)
+	if len(*made) != before+1 {
+		t.Fatalf("%d remote indexes made for the quality, want 1", len(*made)-before)
+	}
+	f := (*made)[before]
+	if f.queries != 1 || !f.closed || f.x[0] != s.input()[0] {
+		t.Errorf("the quality's remote search: %d queries, closed %v", f.queries, f.closed)
+	}
+	if !q.Exact || q.Reused || !q.Worker || !slices.Equal(s.QualityValues(), local.QualityValues()) {
+		t.Errorf("quality through the worker %+v differs from the search here", q)
+	}
+
+	// A worker that fails: the search runs here, with the same result.
+	s2, made2 := remoteDemo(t, 4)
+	s2.SetRemoteIndexFactory(func(x []float32, n, d int) RemoteIndex {
+		f := &fakeRemote{x: x, n: n, d: d, piece: len(x), failWith: errors.New("worker gone")}
+		*made2 = append(*made2, f)
+		return f
+	})
+	control(t, s2, "color-by", "quality")
+	if q := untilQuality(t, s2); q.Worker {
+		t.Error("a failed worker search is reported as the worker's")
+	}
+	if last := (*made2)[len(*made2)-1]; !last.closed || !slices.Equal(s2.QualityValues(), local.QualityValues()) {
+		t.Errorf("after a failing worker: closed %v, values equal %v", last.closed, slices.Equal(s2.QualityValues(), local.QualityValues()))
 	}
 }

@@ -26,7 +26,10 @@ type RemoteIndex interface {
 	// Advance hands over more of the vectors, until deadline (at least one
 	// piece per call), and reports whether all of them have gone.
 	Advance(deadline time.Time) (ready bool)
-	// Query asks for the k rows nearest to row (itself excluded) by metric.
+	// Query asks for the k rows nearest to row (itself excluded) by metric;
+	// row AllRows asks for every row's k nearest by euclidean distance, as
+	// reduce.NewKNN with KNNConfig{K: k, Seed: 1} finds them (rows and dist
+	// then hold N×k, row-major; the search may take long).
 	Query(row, k int, metric reduce.Metric)
 	// Poll returns the answer to the last Query once it has come: rows
 	// nearest first and their distances (as reduce.NeighbourQuery.Result
@@ -35,6 +38,9 @@ type RemoteIndex interface {
 	// Close forgets the dataset on the remote side.
 	Close()
 }
+
+// AllRows is the row of a RemoteIndex query for every row's neighbours.
+const AllRows = -1
 
 // RemoteIndexFactory starts a RemoteIndex for the n×d row-major vectors
 // (retained until Advance has handed them all over), or returns nil when

@@ -36,10 +36,17 @@ func (f *fakeRemote) Query(row, k int, metric reduce.Metric) {
 	if f.handed < len(f.x) {
 		panic("queried before every vector was handed over")
 	}
-	ix, _ := reduce.NewNeighbourIndex(f.x, f.n, f.d)
-	f.query, _ = ix.Query(row, k, metric)
 	f.queries++
 	f.answerNext = true
+	if row == AllRows {
+		g := reduce.NewKNN(f.x, f.n, f.d, reduce.KNNConfig{K: k, Seed: 1}) // as the worker does
+		for !g.Step() {
+		}
+		f.rows, f.dist, f.query = g.Neighbors(), g.Distances(), nil
+		return
+	}
+	ix, _ := reduce.NewNeighbourIndex(f.x, f.n, f.d)
+	f.query, _ = ix.Query(row, k, metric)
 }
 
 func (f *fakeRemote) Poll() ([]int32, []float32, bool, error) {
@@ -49,6 +56,9 @@ func (f *fakeRemote) Poll() ([]int32, []float32, bool, error) {
 	f.answerNext = false
 	if f.failWith != nil {
 		return nil, nil, false, f.failWith
+	}
+	if f.query == nil {
+		return f.rows, f.dist, true, nil
 	}
 	for !f.query.Step(1 << 20) {
 	}

@@ -111,7 +111,9 @@ func (r *remoteIndex) Advance(deadline time.Time) bool {
 		r.sent = end
 		if r.sent == len(r.vectors) {
 			r.vectors = nil // all sent: the worker has its own copy
-			inWorker[r.first] = r
+			if inWorker[r.first] == nil {
+				inWorker[r.first] = r
+			}
 		} else if time.Now().After(deadline) {
 			break
 		}

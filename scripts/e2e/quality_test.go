@@ -208,6 +208,7 @@ type qualityState struct {
 		Mean     float64 `json:"mean"`
 		Exact    bool    `json:"exact"`
 		Reused   bool    `json:"reused"`
+		Worker   bool    `json:"worker"`
 	} `json:"quality"`
 }
 
@@ -320,6 +321,25 @@ func TestQualityColouringMatchesBruteForce(t *testing.T) {
 		return q.Method == "pca" && q.Phase == "ready" && q.Quality != nil && q.Quality.Done
 	})
 	checkQualityExport(t, ctx, dir, "digits_tensors-pca.tsv", input, q.Quality.Mean)
+}
+
+// Colour by quality with the PCA shown (no t-SNE to take neighbours from):
+// the input neighbours are searched in the page's worker, and every point's
+// value equals a brute-force recall@10.
+func TestQualityNeighboursSearchedInTheWorker(t *testing.T) {
+	_, ctx := demoPage(t)
+	dir := downloadsTo(t, ctx)
+	setControl(t, ctx, "ctl-color", "quality")
+	var q qualityState
+	waitStatus(t, ctx, 60*time.Second, "the PCA's quality", func(st status) bool {
+		q = qualityState{}
+		readExtra(t, ctx, &q)
+		return q.Quality != nil && q.Quality.Done
+	})
+	if !q.Quality.Worker || q.Quality.Reused || !q.Quality.Exact {
+		t.Errorf("PCA quality %+v, want exact neighbours searched in the worker", *q.Quality)
+	}
+	checkQualityExport(t, ctx, dir, "digits_tensors-pca.tsv", nearest(demoVectors(t), 1797, 64, 10), q.Quality.Mean)
 }
 
 // A metadata file with x and y columns: the projection method "columns"

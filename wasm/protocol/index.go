@@ -33,11 +33,17 @@ type IndexVectors struct {
 type IndexDrop struct{ Index int }
 
 // Query asks for the K rows nearest to Row (itself excluded) of dataset
-// Index by Metric ("cosine" or "euclidean"); Query numbers it.
+// Index by Metric ("cosine" or "euclidean"); Query numbers it. Row AllRows
+// asks for every row's K nearest by euclidean distance, as reduce.NewKNN
+// with KNNConfig{K: K, Seed: 1} finds them (the answer then holds N×K rows
+// and distances, row-major).
 type Query struct {
 	Index, Query, Row, K int
 	Metric               string
 }
+
+// AllRows is the Row of a Query for every row's neighbours.
+const AllRows = -1
 
 // Neighbours answers Query: Rows nearest first and their Distances, or Err.
 type Neighbours struct {
@@ -112,8 +118,8 @@ func DecodeQuery(m js.Value) (Query, error) {
 	if q.Metric != "cosine" && q.Metric != "euclidean" {
 		return q, fmt.Errorf("query message: metric %q", q.Metric)
 	}
-	if q.Row < 0 || q.K < 1 {
-		return q, fmt.Errorf("query message: row %d, k %d", q.Row, q.K)
+	if q.Row < AllRows || q.K < 1 || q.Row == AllRows && q.Metric != "euclidean" {
+		return q, fmt.Errorf("query message: row %d, k %d, metric %s", q.Row, q.K, q.Metric)
 	}
 	return q, nil
 }

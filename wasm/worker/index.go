@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"syscall/js"
+	"time"
 
 	"github.com/embproj/projector/reduce"
 	"github.com/embproj/projector/wasm/protocol"
@@ -19,9 +20,9 @@ type neighbourData struct {
 	ix       *reduce.NeighbourIndex
 }
 
-// maxIndexes bounds the datasets kept: the page keeps the full data and
-// at most one isolated subset.
-const maxIndexes = 2
+// maxIndexes bounds the datasets kept: the page keeps the full data, at
+// most one isolated subset, and the input of a projection quality search.
+const maxIndexes = 3
 
 // handleIndex takes a message of the neighbour conversation and reports
 // whether it was one.
@@ -52,10 +53,17 @@ func (w *worker) handleIndex(m js.Value) bool {
 		nd.received += got
 	case protocol.TypeIndexDrop:
 		delete(w.indexes, protocol.IndexOf(m))
+		if w.knn != nil && w.knn.index == protocol.IndexOf(m) {
+			w.knn = nil
+		}
 	case protocol.TypeQuery:
 		q, err := protocol.DecodeQuery(m)
 		if err != nil {
 			w.answer(protocol.Neighbours{Index: q.Index, Query: q.Query, Err: err.Error()})
+			return true
+		}
+		if q.Row == protocol.AllRows {
+			w.startAllNeighbours(q)
 			return true
 		}
 		w.answer(w.query(q))
@@ -112,3 +120,40 @@ func (w *worker) query(q protocol.Query) protocol.Neighbours {
 }
 
 func (w *worker) answer(a protocol.Neighbours) { a.Post(w.self) }
+
+// knnJob finds every row's neighbours of one dataset (a Query for AllRows),
+// a slice at a time between the run's slices.
+type knnJob struct {
+	index, query int
+	g            *reduce.KNN
+}
+
+// startAllNeighbours begins the search q asks for, replacing any other.
+func (w *worker) startAllNeighbours(q protocol.Query) {
+	nd := w.indexes[q.Index]
+	switch {
+	case nd == nil:
+		w.answer(protocol.Neighbours{Index: q.Index, Query: q.Query, Err: fmt.Sprintf("no dataset %d in the worker", q.Index)})
+		return
+	case nd.received < len(nd.vectors):
+		w.answer(protocol.Neighbours{Index: q.Index, Query: q.Query,
+			Err: fmt.Sprintf("dataset %d: %d of %d values received", q.Index, nd.received, len(nd.vectors))})
+		return
+	}
+	// The configuration session's quality search uses on the page's thread.
+	w.knn = &knnJob{index: q.Index, query: q.Query, g: reduce.NewKNN(nd.vectors, nd.n, nd.d, reduce.KNNConfig{K: q.K, Seed: 1})}
+}
+
+// stepAllNeighbours advances the search until deadline and answers once it
+// is done.
+func (w *worker) stepAllNeighbours(deadline time.Time) {
+	j := w.knn
+	for time.Now().Before(deadline) {
+		if j.g.Step() {
+			rows, dist := j.g.Neighbors(), j.g.Distances()
+			w.answer(protocol.Neighbours{Index: j.index, Query: j.query, Rows: rows, Distances: dist})
+			w.knn = nil
+			return
+		}
+	}
+}

@@ -32,7 +32,8 @@ func main() {
 	}))
 	w := &worker{self: self}
 	for {
-		if w.t == nil || !w.running || w.done {
+		running := w.t != nil && w.running && !w.done
+		if !running && w.knn == nil {
 			w.handle(<-msgs) // idle: wait for a message
 			continue
 		}
@@ -42,11 +43,20 @@ func main() {
 			continue
 		default:
 		}
-		deadline := time.Now().Add(sliceTime)
-		for !w.done && time.Now().Before(deadline) {
-			w.done = w.t.Step()
+		if w.knn != nil {
+			slice := sliceTime
+			if running {
+				slice /= 2 // the run gets the other half
+			}
+			w.stepAllNeighbours(time.Now().Add(slice))
 		}
-		w.post()
+		if running {
+			deadline := time.Now().Add(sliceTime)
+			for !w.done && time.Now().Before(deadline) {
+				w.done = w.t.Step()
+			}
+			w.post()
+		}
 		// Let the event loop deliver messages (pause, new settings).
 		time.Sleep(time.Millisecond)
 	}
@@ -69,8 +79,10 @@ type worker struct {
 	vectors  []float32
 	received int
 
-	// indexes are the datasets of neighbour queries, by the page's number.
+	// indexes are the datasets of neighbour queries, by the page's number;
+	// knn is the search for every row's neighbours under way, or nil.
 	indexes map[int]*neighbourData
+	knn     *knnJob
 }
 
 func (w *worker) handle(m js.Value) {
