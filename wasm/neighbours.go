@@ -80,7 +80,11 @@ func newRemoteIndexFactory() session.RemoteIndexFactory {
 		})
 		w.Call("addEventListener", "message", r.onMsg)
 		w.Call("addEventListener", "error", r.onError)
-		protocol.Index{Index: r.id, N: n, D: d}.Post(w)
+		from := handedOver(vectors, n, d)
+		if from != 0 {
+			r.vectors = nil // the worker holds them already: shared, not sent again
+		}
+		protocol.Index{Index: r.id, N: n, D: d, From: from}.Post(w)
 		return r
 	}
 }

@@ -61,4 +61,19 @@ func TestTSNEReusesTheWorkersVectors(t *testing.T) {
 	if st := waitStatus(t, ctx, time.Minute, "t-SNE to go on", func(st status) bool { return st.Iteration >= 60 }); st.Method != "tsne" {
 		t.Fatalf("status %+v", st)
 	}
+	// The projection quality of the PCA (the t-SNE's neighbours are of the
+	// PCA to 50 dims, not reusable): searched in the worker on the vectors
+	// it holds, sent no second time.
+	setControl(t, ctx, "ctl-method", "pca")
+	setControl(t, ctx, "ctl-color", "quality")
+	var q qualityState
+	waitStatus(t, ctx, 2*time.Minute, "the PCA's quality", func(st status) bool {
+		q = qualityState{}
+		readExtra(t, ctx, &q)
+		return q.Method == "pca" && q.Quality != nil && q.Quality.Done
+	})
+	end := read()
+	if !q.Quality.Worker || q.Quality.Reused || end.Posted["index"] != 2 || end.Posted["indexVectors"] != 18 {
+		t.Errorf("quality %+v after posting %v: want it searched in the worker on the vectors it had", *q.Quality, end.Posted)
+	}
 }

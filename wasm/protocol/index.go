@@ -19,8 +19,10 @@ const (
 )
 
 // Index begins dataset Index (numbered by the page from 1) of N×D vectors,
-// which follow as IndexVectors pieces in order.
-type Index struct{ Index, N, D int }
+// which follow as IndexVectors pieces in order; with From (≥ 1) it shares
+// the vectors of dataset From instead, which the worker holds whole (no
+// pieces follow).
+type Index struct{ Index, N, D, From int }
 
 // IndexVectors is one piece of an index's row-major vectors: Offset counts
 // values and must continue the previous piece.
@@ -73,12 +75,13 @@ func (x Index) Post(target js.Value) {
 	o := indexObject(TypeIndex, x.Index)
 	o.Set("n", x.N)
 	o.Set("d", x.D)
+	o.Set("from", x.From)
 	post(target, o, js.Undefined())
 }
 
 // DecodeIndex reads an index message, checking its shape.
 func DecodeIndex(m js.Value) (Index, error) {
-	x := Index{Index: IndexOf(m), N: integer(m, "n"), D: integer(m, "d")}
+	x := Index{Index: IndexOf(m), N: integer(m, "n"), D: integer(m, "d"), From: max(0, integer(m, "from"))}
 	if x.Index < 1 || x.N < 1 || x.D < 1 {
 		return x, fmt.Errorf("index message: index %d of %d×%d vectors", x.Index, x.N, x.D)
 	}

@@ -37,7 +37,14 @@ func (w *worker) handleIndex(m js.Value) bool {
 		if w.indexes == nil {
 			w.indexes = map[int]*neighbourData{}
 		}
-		w.indexes[x.Index] = &neighbourData{n: x.N, d: x.D, vectors: make([]float32, x.N*x.D)}
+		if src := w.indexes[x.From]; x.From > 0 && src != nil && src.n == x.N && src.d == x.D && src.received == len(src.vectors) {
+			w.indexes[x.Index] = &neighbourData{n: x.N, d: x.D, vectors: src.vectors, received: len(src.vectors)} // shared, read only
+		} else if x.From > 0 {
+			w.answer(protocol.Neighbours{Index: x.Index, Query: -1, Err: fmt.Sprintf("dataset %d shares dataset %d, which the worker does not hold whole", x.Index, x.From)})
+			return true
+		} else {
+			w.indexes[x.Index] = &neighbourData{n: x.N, d: x.D, vectors: make([]float32, x.N*x.D)}
+		}
 		w.evictIndexes(x.Index)
 	case protocol.TypeIndexVectors:
 		nd := w.indexes[protocol.IndexOf(m)]
