@@ -27,8 +27,15 @@ tools:
 check:
 	scripts/check.sh
 
+# The race detector (about 10x slower) runs where goroutines run: parse (its
+# Stepper), cmd, the scripts, and reduce's tests of several workers (named
+# *Workers*); the rest of reduce and session is single-threaded and runs
+# without it.
+RACE    := ./parse/... ./render/view/... ./cmd/... ./scripts/static/... ./scripts/build/...
 unit:
-	$(GO) test -race -count=1 $(PURE) ./scripts/static/... ./scripts/build/...
+	$(GO) test -race -count=1 $(RACE)
+	$(GO) test -race -count=1 -run 'Workers' ./reduce/...
+	$(GO) test -count=1 ./reduce/... ./session/...
 
 unit-wasm:
 	$(WASMRUN) $(GO) test -count=1 $(PURE)

@@ -378,8 +378,10 @@ func (v *Viewer) Draw(screen *ebiten.Image) {
 	}
 	ox, oy, exact := v.drawLayer(screen)
 	if exact {
-		if v.labelsStale {
-			// Placed anew for a new layer, over frames if much text is new.
+		// Placed anew for a new layer, over frames if much text is new;
+		// from the second frame on, so the first shows the points sooner
+		// (the first text measured waits on the browser's fonts).
+		if v.labelsStale && v.firstFrame == nil {
 			v.labelsStale = !v.placeLabels(v.labelRadius)
 		}
 		v.drawLabels(screen, ox, oy) // they move with the layer

@@ -251,7 +251,7 @@ func fetchedBy(t testing.TB, ctx context.Context) []resource {
 	if err != nil {
 		t.Fatalf("reading the page's resource timing: %v", err)
 	}
-	infos, err := chromedp.Targets(ctx)
+	infos, err := targetsOf(ctx)
 	if err != nil {
 		t.Fatalf("listing targets: %v", err)
 	}
@@ -272,7 +272,7 @@ func fetchedBy(t testing.TB, ctx context.Context) []resource {
 
 func TestPrivacyOnlyOwnStaticFiles(t *testing.T) {
 	s := startServer(t)
-	ctx := newBrowser(t, s)
+	ctx, _ := startBrowser(t, s) // a browser of its own: its background traffic is checked too
 	var devtools netLog
 	devtools.watch(t, ctx)
 	start := s.count()

@@ -33,7 +33,8 @@ func downloadsTo(t testing.TB, ctx context.Context) string {
 	t.Helper()
 	dir := t.TempDir()
 	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
+		BrowserContextID: chromedp.FromContext(ctx).BrowserContextID}) // "" on a browser of its own
 	if err != nil {
 		t.Fatalf("setting the download folder: %v", err)
 	}
