@@ -187,3 +187,59 @@ func TestKNNEdgeCases(t *testing.T) {
 		checkGraph(t, g, x, 5, 2, Euclidean)
 	}
 }
+
+// TestKNNTournamentCoversEveryTileOnce checks the exact search's schedule:
+// every tile (a, b), a ≤ b, in exactly one round, no block twice in a round.
+func TestKNNTournamentCoversEveryTileOnce(t *testing.T) {
+	for p := 1; p <= 9; p++ {
+		seen := map[[2]int32]int{}
+		for r := 0; r < tournamentRounds(p); r++ {
+			used := map[int32]bool{}
+			for _, tl := range tournamentRound(p, r, nil) {
+				if tl[0] > tl[1] || tl[1] >= int32(p) {
+					t.Fatalf("p=%d round %d: bad tile %v", p, r, tl)
+				}
+				if used[tl[0]] || used[tl[1]] && tl[0] != tl[1] {
+					t.Fatalf("p=%d round %d: block used twice (%v)", p, r, tl)
+				}
+				used[tl[0]], used[tl[1]] = true, true
+				seen[tl]++
+			}
+		}
+		if len(seen) != p*(p+1)/2 {
+			t.Fatalf("p=%d: %d tiles, want %d", p, len(seen), p*(p+1)/2)
+		}
+		for tl, c := range seen {
+			if c != 1 {
+				t.Fatalf("p=%d: tile %v served %d times", p, tl, c)
+			}
+		}
+	}
+}
+
+// TestKNNWorkersGiveTheSameGraph checks that the number of workers does not
+// change the graph, bit for bit, for both methods and metrics, with small
+// steps (so that batches end mid-round and mid-level) and large ones.
+func TestKNNWorkersGiveTheSameGraph(t *testing.T) {
+	const n, d, k = 600, 12, 10
+	x := lowRank(4, n, d, []float64{3, 2, 1.5, 1}, 0.4, 0.2)
+	copy(x[7*d:8*d], x[3*d:4*d]) // a duplicate row: equal distances
+	for _, meth := range []KNNMethod{KNNExact, KNNApprox} {
+		for _, m := range []Metric{Euclidean, Cosine} {
+			for _, sw := range []int{3000, 1 << 20} {
+				cfg := KNNConfig{K: k, Metric: m, Method: meth, Seed: 3, StepWork: sw, LeafSize: 30}
+				ref := runKNN(t, x, n, d, cfg)
+				if meth == KNNExact {
+					checkGraph(t, ref, x, n, d, m)
+				}
+				for _, w := range []int{2, 3, 8} {
+					cfg.Workers = w
+					g := runKNN(t, x, n, d, cfg)
+					if !slices.Equal(ref.Neighbors(), g.Neighbors()) || !slices.Equal(ref.Distances(), g.Distances()) {
+						t.Errorf("%v %v StepWork %d: %d workers give another graph than 1", meth, m, sw, w)
+					}
+				}
+			}
+		}
+	}
+}
