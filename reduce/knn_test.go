@@ -243,3 +243,40 @@ func TestKNNWorkersGiveTheSameGraph(t *testing.T) {
 		}
 	}
 }
+
+// TestTSNEAndUMAPPassWorkersToTheSearch checks that t-SNE's and UMAP's
+// neighbour searches get their Workers, and that their layouts then do not
+// depend on it.
+func TestTSNEAndUMAPPassWorkersToTheSearch(t *testing.T) {
+	const n, d = 300, 8
+	x := lowRank(5, n, d, []float64{3, 2, 1}, 0.3, 0)
+	var searchWorkers int
+	tsne := func(w int) []float32 {
+		ts := NewTSNE(x, n, d, TSNEConfig{Perplexity: 10, MaxIterations: 30, Seed: 2, KNN: KNNApprox, Workers: w, StepWork: 1 << 12})
+		for !ts.Step() {
+			if ts.knn != nil {
+				searchWorkers = ts.knn.cfg.Workers
+			}
+		}
+		return ts.PositionsTo(nil)
+	}
+	umap := func(w int) []float32 {
+		u := NewUMAP(x, n, d, UMAPConfig{Epochs: 20, Seed: 2, KNN: KNNApprox, Workers: w, StepWork: 1 << 12})
+		for !u.Step() {
+			if u.knn != nil {
+				searchWorkers = u.knn.cfg.Workers
+			}
+		}
+		return u.PositionsTo(nil)
+	}
+	for name, run := range map[string]func(int) []float32{"t-SNE": tsne, "UMAP": umap} {
+		one := run(1)
+		three := run(3)
+		if searchWorkers != 3 {
+			t.Errorf("%s with 3 workers: the search had %d", name, searchWorkers)
+		}
+		if !slices.Equal(one, three) {
+			t.Errorf("%s: 1 and 3 workers give different layouts", name)
+		}
+	}
+}
