@@ -106,9 +106,21 @@ func checkGraph(t *testing.T, g *KNN, x []float32, n, d int, m Metric) {
 	}
 }
 
+// digitsPrefix returns the first n rows of digits (all 1,797, or 600 under
+// the race detector: the tests that use it run one goroutine, and their
+// float64 brute-force reference dominates).
+func digitsPrefix(t *testing.T) (x []float32, n int) {
+	x, _ = digits(t)
+	n = 1797
+	if raceEnabled {
+		n = 600
+	}
+	return x[:n*64], n
+}
+
 func TestKNNExactDigits(t *testing.T) {
-	x, _ := digits(t)
-	const n, d, k = 1797, 64, 10
+	x, n := digitsPrefix(t)
+	const d, k = 64, 10
 	for _, m := range []Metric{Euclidean, Cosine} {
 		t.Run(m.String(), func(t *testing.T) {
 			g := runKNN(t, x, n, d, KNNConfig{K: k, Metric: m, Method: KNNExact, StepWork: 1 << 18})
@@ -124,8 +136,8 @@ func TestKNNExactDigits(t *testing.T) {
 }
 
 func TestKNNApproxRecall(t *testing.T) {
-	x, _ := digits(t)
-	const n, d = 1797, 64
+	x, n := digitsPrefix(t)
+	const d = 64
 	for _, k := range []int{10, 90} {
 		for _, m := range []Metric{Euclidean, Cosine} {
 			g := runKNN(t, x, n, d, KNNConfig{K: k, Metric: m, Method: KNNApprox, Seed: 1})
