@@ -1,6 +1,9 @@
 package reduce
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"slices"
+)
 
 // The approximate search: a forest of random-projection trees, whose leaves
 // give every point its first neighbours, refined by NN-descent. Each phase
@@ -112,7 +115,7 @@ func (g *KNN) treeStep(budget int) int {
 			work += int(g.front[end].hi-g.front[end].lo) * g.d
 			end++
 		}
-		g.mids = append(g.mids[:0], make([]int32, end-from)...)
+		g.mids = slices.Grow(g.mids[:0], end-from)[:end-from]
 		parallelFor(g.cfg.Workers, end-from, func(w, j int) {
 			g.mids[j] = g.split(g.front[from+j], g.normals[w])
 		})
@@ -418,7 +421,8 @@ func (g *KNN) joinStep(budget int) int {
 		lo, hi := rowRange(end-from, parts, r)
 		g.upd[r] = g.joinOffers(g.upd[r][:0], from+lo, from+hi)
 	})
-	g.applied = append(g.applied[:0], make([]int, workers)...)
+	g.applied = slices.Grow(g.applied[:0], workers)[:workers]
+	clear(g.applied)
 	parallelFor(workers, workers, func(_, r int) {
 		lo, hi := rowRange(n, workers, r)
 		for _, buf := range g.upd[:parts] {
