@@ -285,12 +285,18 @@ func benchKNN(b *testing.B, key string, x []float32, n, d, k int) {
 }
 
 func benchKNNMethod(b *testing.B, key string, x []float32, n, d, k int, m KNNMethod) {
+	benchKNNWorkers(b, key, x, n, d, k, m, 1)
+}
+
+// benchKNNWorkers reports recall@k against exact of the kNN searched by
+// the given number of goroutines.
+func benchKNNWorkers(b *testing.B, key string, x []float32, n, d, k int, m KNNMethod, workers int) {
 	queries := sampleQueries(n, 1000)
 	ex := exactQueryNeighbors(b, key, x, n, d, k, queries)
 	b.ResetTimer()
 	var g *KNN
 	for range b.N {
-		g = NewKNN(x, n, d, KNNConfig{K: k, Method: m, Seed: 1})
+		g = NewKNN(x, n, d, KNNConfig{K: k, Method: m, Seed: 1, Workers: workers})
 		for !g.Step() {
 		}
 	}
@@ -311,6 +317,18 @@ func BenchmarkKNNApproxGloVe10kK90(b *testing.B) { benchKNN(b, "glove10k", glove
 
 func BenchmarkKNNExactGloVe10kK90(b *testing.B) {
 	benchKNNMethod(b, "glove10k", glove(b), 10000, 100, 90, KNNExact)
+}
+
+// BenchmarkKNNWorkers searches GloVe 10k×100 (K = 90, t-SNE's at
+// perplexity 30) exactly and approximately on 1 and 2 goroutines.
+func BenchmarkKNNWorkers(b *testing.B) {
+	x := glove(b)
+	for _, m := range []KNNMethod{KNNExact, KNNApprox} {
+		for _, w := range []int{1, 2} {
+			name := fmt.Sprintf("%s/workers=%d", map[KNNMethod]string{KNNExact: "exact", KNNApprox: "approx"}[m], w)
+			b.Run(name, func(b *testing.B) { benchKNNWorkers(b, "glove10k", x, 10000, 100, 90, m, w) })
+		}
+	}
 }
 
 func BenchmarkKNNApproxDigitsK90(b *testing.B) {

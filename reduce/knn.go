@@ -3,8 +3,6 @@ package reduce
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"runtime"
 )
 
 // Metric is a dissimilarity between two vectors.
@@ -69,6 +67,13 @@ type KNNConfig struct {
 	Delta float64
 	// StepWork is about how many multiply-adds one Step may do. Default 1<<21.
 	StepWork int
+	// Workers is how many goroutines share the search: the exact one by
+	// tiles of row blocks, the approximate one by trees' nodes and leaves
+	// and by rows in NN-descent. 0 or 1 means the caller's goroutine alone.
+	// Neighbors and Distances do not depend on it: every row's heap sees
+	// the same offers in the same order whatever the number of workers.
+	// With Workers > 1, one Step does about Workers×StepWork multiply-adds.
+	Workers int
 }
 
 // IsExact reports whether NewKNN with cfg searches n points of d dims
@@ -103,7 +108,6 @@ type KNN struct {
 	n, d int
 	k    int
 	cfg  KNNConfig
-	rng  *rand.Rand
 
 	approx bool
 	phase  int
@@ -111,30 +115,17 @@ type KNN struct {
 	work   float64 // multiply-adds done
 	est    float64 // estimated total multiply-adds
 
-	// heaps: per point a max-heap of k (distance, index, new flag)
+	// heaps: per point a max-heap of k (distance, index, new flag), ordered
+	// by distance then index
 	hd   []float32
 	hi   []int32
 	hnew []bool
 
-	// exact
-	next  int // first query of the current exact block
-	jnext int // next point the current exact block is compared with
+	pos int // next row (or node, leaf) of the current phase
 
-	// trees
-	tree    int
-	perm    []int32
-	stack   [][2]int32
-	normal  []float32
-	sideBuf []bool
-
-	// NN-descent
-	iter       int
-	changes    int
-	cand       int       // candidates per point
-	newC, oldC []int32   // n×cand candidate lists
-	newP, oldP []float32 // priorities
-	newN, oldN []int32   // counts
-	pos        int       // next point of the current phase
+	exactTiles
+	forest
+	descent
 }
 
 // Phases of a KNN (KNN.phase). knnNone is the zero value's.
@@ -142,6 +133,7 @@ const (
 	knnNone = iota
 	knnExact
 	knnTrees
+	knnLeaves
 	knnFill
 	knnCandidates
 	knnMark
@@ -160,6 +152,48 @@ func NewKNN(vectors []float32, n, d int, cfg KNNConfig) *KNN {
 	if n < 0 || d < 0 || len(vectors) < n*d {
 		panic("reduce: NewKNN: vectors shorter than n×d or negative size")
 	}
+	cfg = cfg.withDefaults(n)
+	k := min(cfg.K, max(n-1, 0))
+	g := &KNN{
+		x: vectors[:n*d], n: n, d: d, k: k, cfg: cfg,
+		sq: make([]float32, n),
+		hd: make([]float32, n*k),
+		hi: make([]int32, n*k),
+	}
+	if cfg.Metric == Cosine {
+		g.x = normalizedRows(vectors[:n*d], n, d)
+	}
+	for i := 0; i < n; i++ {
+		g.sq[i] = dot32(g.x[i*d:i*d+d], g.x[i*d:i*d+d])
+	}
+	for i := range g.hd {
+		g.hd[i] = float32(math.Inf(1))
+		g.hi[i] = -1
+	}
+	g.approx = !cfg.exact(n, d)
+	if k == 0 {
+		g.phase = knnDone
+		g.prog = 1
+		return g
+	}
+	if g.approx {
+		g.phase = knnTrees
+		g.hnew = make([]bool, n*k)
+		g.startTrees()
+		lg := math.Log2(float64(n)/float64(cfg.LeafSize)) + 1
+		g.est = float64(cfg.Trees)*float64(n)*float64(d)*(lg+float64(cfg.LeafSize)/2) +
+			4*float64(n)*float64(d)*1.5*float64(cfg.MaxCandidates*cfg.MaxCandidates)
+	} else {
+		g.phase = knnExact
+		g.startExact()
+		g.est = float64(n) * float64(n) * float64(d) / 2
+	}
+	return g
+}
+
+// withDefaults returns cfg with its zero fields set to their defaults for
+// n points.
+func (cfg KNNConfig) withDefaults(n int) KNNConfig {
 	if cfg.K <= 0 {
 		cfg.K = 15
 	}
@@ -185,57 +219,29 @@ func NewKNN(vectors []float32, n, d int, cfg KNNConfig) *KNN {
 	if cfg.StepWork <= 0 {
 		cfg.StepWork = 1 << 21
 	}
-	g := &KNN{
-		x: vectors[:n*d], n: n, d: d, k: k, cfg: cfg,
-		rng: rand.New(rand.NewPCG(cfg.Seed, 0x6b_6e6e)),
-		sq:  make([]float32, n),
-		hd:  make([]float32, n*k),
-		hi:  make([]int32, n*k),
-	}
-	if cfg.Metric == Cosine {
-		g.x = make([]float32, n*d)
-		copy(g.x, vectors[:n*d])
-		for i := 0; i < n; i++ {
-			row := g.x[i*d : i*d+d]
-			s := float32(0)
-			for _, v := range row {
-				s += v * v
-			}
-			if s > 0 {
-				inv := float32(1 / math.Sqrt(float64(s)))
-				for j := range row {
-					row[j] *= inv
-				}
+	cfg.Workers = max(1, cfg.Workers)
+	return cfg
+}
+
+// normalizedRows returns a copy of the n×d rows x scaled to unit length
+// (zero rows stay zero).
+func normalizedRows(x []float32, n, d int) []float32 {
+	out := make([]float32, n*d)
+	copy(out, x)
+	for i := 0; i < n; i++ {
+		row := out[i*d : i*d+d]
+		s := float32(0)
+		for _, v := range row {
+			s += v * v
+		}
+		if s > 0 {
+			inv := float32(1 / math.Sqrt(float64(s)))
+			for j := range row {
+				row[j] *= inv
 			}
 		}
 	}
-	for i := 0; i < n; i++ {
-		g.sq[i] = dot32(g.x[i*d:i*d+d], g.x[i*d:i*d+d])
-	}
-	for i := range g.hd {
-		g.hd[i] = float32(math.Inf(1))
-		g.hi[i] = -1
-	}
-	g.approx = !cfg.exact(n, d)
-	if k == 0 {
-		g.phase = knnDone
-		g.prog = 1
-		return g
-	}
-	if g.approx {
-		g.phase = knnTrees
-		g.hnew = make([]bool, n*k)
-		g.perm = make([]int32, n)
-		g.normal = make([]float32, d)
-		g.startTree()
-		lg := math.Log2(float64(n)/float64(cfg.LeafSize)) + 1
-		g.est = float64(cfg.Trees)*float64(n)*float64(d)*(lg+float64(cfg.LeafSize)/2) +
-			4*float64(n)*float64(d)*1.5*float64(cfg.MaxCandidates*cfg.MaxCandidates)
-	} else {
-		g.phase = knnExact
-		g.est = float64(n) * float64(n) * float64(d) / 2
-	}
-	return g
+	return out
 }
 
 // K returns the number of neighbours per point.
@@ -294,14 +300,15 @@ func (g *KNN) Distances() []float32 { return g.hd }
 // shorter than n×K, and returns it (length n×K).
 func (g *KNN) DistancesTo(dst []float32) []float32 { return copyTo(dst, g.hd) }
 
-// Step does a bounded amount of work (about cfg.StepWork multiply-adds) and
-// reports whether the graph is complete. On a zero KNN it does nothing and
+// Step does a bounded amount of work (about cfg.StepWork multiply-adds,
+// Workers times that with several workers) and reports whether the graph is
+// complete. On a zero KNN it does nothing and
 // reports true.
 func (g *KNN) Step() (done bool) {
 	if g.phase == knnNone {
 		return true
 	}
-	budget := g.cfg.StepWork
+	budget := g.cfg.StepWork * g.cfg.Workers
 	for budget > 0 && g.phase != knnDone {
 		var w int
 		switch g.phase {
@@ -309,6 +316,8 @@ func (g *KNN) Step() (done bool) {
 			w = g.exactStep(budget)
 		case knnTrees:
 			w = g.treeStep(budget)
+		case knnLeaves:
+			w = g.leafStep(budget)
 		case knnFill:
 			w = g.fillStep(budget)
 		case knnCandidates:
@@ -401,15 +410,23 @@ func dot32(a, b []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
+// keyLess reports whether the heap key (d1, i1) orders before (d2, i2): by
+// distance, then index. An empty slot is (+Inf, −1).
+func keyLess(d1 float32, i1 int32, d2 float32, i2 int32) bool {
+	return d1 < d2 || d1 == d2 && i1 < i2
+}
+
 // push offers j at distance dv to point i's heap; it reports whether the
-// heap changed.
+// heap changed. The heap keeps the k smallest keys (distance, index), so
+// among equal distances the lower index stays, whatever the order of the
+// offers.
 func (g *KNN) push(i int, j int32, dv float32, isNew bool) bool {
 	k := g.k
 	hd := g.hd[i*k : i*k+k]
-	if !(dv < hd[0]) {
+	hi := g.hi[i*k : i*k+k]
+	if !keyLess(dv, j, hd[0], hi[0]) {
 		return false
 	}
-	hi := g.hi[i*k : i*k+k]
 	if g.approx { // the exact search offers every pair once: no duplicates
 		for _, v := range hi {
 			if v == j {
@@ -428,10 +445,10 @@ func (g *KNN) push(i int, j int32, dv float32, isNew bool) bool {
 		if c >= k {
 			break
 		}
-		if c+1 < k && hd[c+1] > hd[c] {
+		if c+1 < k && keyLess(hd[c], hi[c], hd[c+1], hi[c+1]) {
 			c++
 		}
-		if !(hd[c] > dv) {
+		if !keyLess(dv, j, hd[c], hi[c]) {
 			break
 		}
 		hd[p], hi[p] = hd[c], hi[c]
@@ -447,419 +464,47 @@ func (g *KNN) push(i int, j int32, dv float32, isNew bool) bool {
 	return true
 }
 
-// knnBlock4x4 selects the 4×4 exact kernel: 0.74× the time of 4×1 in
-// js/wasm, 1.8× natively (amd64: register spills).
-const knnBlock4x4 = runtime.GOARCH == "wasm"
-
-// exactStep compares a block of four queries with the later points (and
-// among themselves), offering each distance to both heaps, so every pair is
-// computed once. A block may span several Steps (g.jnext).
-func (g *KNN) exactStep(budget int) int {
-	n, d := g.n, g.d
-	work := 0
-	cos := g.cfg.Metric == Cosine
-	for work < budget && g.next < n {
-		q0 := g.next
-		cnt := min(4, n-q0)
-		if g.jnext <= q0 {
-			for a := q0; a < q0+cnt; a++ {
-				for b := a + 1; b < q0+cnt; b++ {
-					dv := g.dist(a, b)
-					g.push(a, int32(b), dv, false)
-					g.push(b, int32(a), dv, false)
-				}
-			}
-			g.jnext = q0 + cnt
-			work += cnt * cnt * d
-		}
-		jend := min(n, g.jnext+max(1, (budget-work)/(4*d+8)))
-		if cnt == 4 {
-			a0, a1, a2, a3 := g.x[q0*d:q0*d+d], g.x[(q0+1)*d:(q0+2)*d], g.x[(q0+2)*d:(q0+3)*d], g.x[(q0+3)*d:(q0+4)*d]
-			a1, a2, a3 = a1[:len(a0)], a2[:len(a0)], a3[:len(a0)]
-			hd, k := g.hd, g.k
-			j := g.jnext
-			// 4×4 register blocks: each loaded element feeds four sums
-			// (js/wasm only: natively the 16 sums spill and 4×1 is faster).
-			for ; knnBlock4x4 && j+4 <= jend; j += 4 {
-				b0, b1, b2, b3 := g.x[j*d:j*d+d], g.x[(j+1)*d:(j+2)*d], g.x[(j+2)*d:(j+3)*d], g.x[(j+3)*d:(j+4)*d]
-				b0, b1, b2, b3 = b0[:len(a0)], b1[:len(a0)], b2[:len(a0)], b3[:len(a0)]
-				var s [16]float32
-				dots4x4(&s, a0, a1, a2, a3, b0, b1, b2, b3)
-				for u := 0; u < 4; u++ {
-					jj := j + u
-					for t := 0; t < 4; t++ {
-						i := q0 + t
-						var dv float32
-						if cos {
-							dv = clampPos(1 - s[4*t+u])
-						} else {
-							dv = clampPos(g.sq[i] + g.sq[jj] - 2*s[4*t+u])
-						}
-						// (the root test inline: a call per pair is dear in js/wasm)
-						if dv < hd[i*k] {
-							g.push(i, int32(jj), dv, false)
-						}
-						if dv < hd[jj*k] {
-							g.push(jj, int32(i), dv, false)
-						}
-					}
-				}
-			}
-			for ; j < jend; j++ {
-				bj := g.x[j*d : j*d+d]
-				bj = bj[:len(a0)]
-				var s0, s1, s2, s3 float32
-				for t, bv := range bj {
-					s0 += a0[t] * bv
-					s1 += a1[t] * bv
-					s2 += a2[t] * bv
-					s3 += a3[t] * bv
-				}
-				s := [4]float32{s0, s1, s2, s3}
-				for t := 0; t < 4; t++ {
-					i := q0 + t
-					var dv float32
-					if cos {
-						dv = clampPos(1 - s[t])
-					} else {
-						dv = clampPos(g.sq[i] + g.sq[j] - 2*s[t])
-					}
-					g.push(i, int32(j), dv, false)
-					g.push(j, int32(i), dv, false)
-				}
-			}
-		}
-		work += (jend-g.jnext)*(4*d+8) + 1
-		g.jnext = jend
-		if g.jnext >= n {
-			g.next += cnt
-			g.jnext = 0
-		}
-	}
-	if g.next >= n {
-		g.phase = knnSort
-		g.pos = 0
-	}
-	return work
-}
-
-// startTree begins the next random-projection tree.
-func (g *KNN) startTree() {
-	for i := range g.perm {
-		g.perm[i] = int32(i)
-	}
-	g.stack = append(g.stack[:0], [2]int32{0, int32(g.n)})
-}
-
-// treeStep splits tree nodes, joining the points of each leaf pairwise.
-func (g *KNN) treeStep(budget int) int {
-	work := 0
-	d := g.d
-	for work < budget {
-		if len(g.stack) == 0 {
-			g.tree++
-			if g.tree >= g.cfg.Trees {
-				g.phase = knnFill
-				g.pos = 0
-				return work
-			}
-			g.startTree()
-		}
-		nd := g.stack[len(g.stack)-1]
-		g.stack = g.stack[:len(g.stack)-1]
-		lo, hi := int(nd[0]), int(nd[1])
-		m := hi - lo
-		if m <= g.cfg.LeafSize {
-			pts := g.perm[lo:hi]
-			for a := 0; a < m; a++ {
-				for b := a + 1; b < m; b++ {
-					i, j := int(pts[a]), int(pts[b])
-					dv := g.dist(i, j)
-					g.push(i, int32(j), dv, true)
-					g.push(j, int32(i), dv, true)
-				}
-			}
-			work += m*m/2*(d+24) + 1
-			continue
-		}
-		// Hyperplane between two random points of the node.
-		pa := int(g.perm[lo+g.rng.IntN(m)])
-		pb := int(g.perm[lo+g.rng.IntN(m)])
-		for pb == pa && m > 1 {
-			pb = int(g.perm[lo+g.rng.IntN(m)])
-		}
-		xa, xb := g.x[pa*d:pa*d+d], g.x[pb*d:pb*d+d]
-		off := float32(0)
-		for t := range g.normal {
-			g.normal[t] = xa[t] - xb[t]
-			off += g.normal[t] * (xa[t] + xb[t]) / 2
-		}
-		i, j := lo, hi-1
-		for i <= j {
-			pi := int(g.perm[i])
-			s := dot32(g.normal, g.x[pi*d:pi*d+d]) - off
-			left := s > 0 || s == 0 && g.rng.Uint32()&1 == 0
-			if left {
-				i++
-			} else {
-				g.perm[i], g.perm[j] = g.perm[j], g.perm[i]
-				j--
-			}
-		}
-		mid := i
-		if mid == lo || mid == hi {
-			mid = lo + m/2 // degenerate split (duplicates): halve
-		}
-		g.stack = append(g.stack, [2]int32{int32(mid), int32(hi)}, [2]int32{int32(lo), int32(mid)})
-		work += m * d
-	}
-	return work
-}
-
-// fillStep fills, for a block of points, the heap slots the trees left
-// empty with random points, so that NN-descent starts from a full graph.
-func (g *KNN) fillStep(budget int) int {
-	n, k, work := g.n, g.k, 0
-	for work < budget && g.pos < n {
-		i := g.pos
-		for tries := 0; g.hi[i*k] < 0 && tries < 4*k; tries++ {
-			j := g.rng.IntN(n)
-			if j != i {
-				g.push(i, int32(j), g.dist(i, j), true)
-				work += g.d + g.k
-			}
-		}
-		work += k
-		g.pos++
-	}
-	if g.pos == n {
-		g.phase = knnCandidates
-		g.pos = 0
-		g.startRound()
-	}
-	return work
-}
-
-// startRound resets the candidate lists for an NN-descent round.
-func (g *KNN) startRound() {
-	n, c := g.n, g.cfg.MaxCandidates
-	g.cand = c
-	if g.newC == nil {
-		g.newC = make([]int32, n*c)
-		g.oldC = make([]int32, n*c)
-		g.newP = make([]float32, n*c)
-		g.oldP = make([]float32, n*c)
-		g.newN = make([]int32, n)
-		g.oldN = make([]int32, n)
-	}
-	clear(g.newN)
-	clear(g.oldN)
-	g.changes = 0
-}
-
-// addCand offers j with priority p to i's candidate list (a max-heap on
-// priority keeping the c smallest).
-func addCand(ids []int32, pri []float32, cnt *int32, j int32, p float32) {
-	c := len(ids)
-	m := int(*cnt)
-	for _, v := range ids[:m] {
-		if v == j {
-			return
-		}
-	}
-	if m < c {
-		// sift up
-		x := m
-		for x > 0 {
-			par := (x - 1) / 2
-			if pri[par] >= p {
-				break
-			}
-			ids[x], pri[x] = ids[par], pri[par]
-			x = par
-		}
-		ids[x], pri[x] = j, p
-		*cnt = int32(m + 1)
-		return
-	}
-	if p >= pri[0] {
-		return
-	}
-	x := 0
-	for {
-		ch := 2*x + 1
-		if ch >= c {
-			break
-		}
-		if ch+1 < c && pri[ch+1] > pri[ch] {
-			ch++
-		}
-		if pri[ch] <= p {
-			break
-		}
-		ids[x], pri[x] = ids[ch], pri[ch]
-		x = ch
-	}
-	ids[x], pri[x] = j, p
-}
-
-// candidateStep samples, for a block of points, new and old candidates from
-// their neighbours and reverse neighbours; after the last point it marks the
-// sampled new neighbours old and moves to the local join.
-func (g *KNN) candidateStep(budget int) int {
-	n, k, c := g.n, g.k, g.cand
-	// Each neighbour is offered to two candidate heaps (a duplicate scan and
-	// a sift each): about 64 units per neighbour, measured in js/wasm.
-	per := max(1, budget/(64*k+1))
-	end := min(n, g.pos+per)
-	for i := g.pos; i < end; i++ {
-		for s := 0; s < k; s++ {
-			j := g.hi[i*k+s]
-			if j < 0 {
-				continue
-			}
-			p := g.rng.Float32()
-			if g.hnew[i*k+s] {
-				addCand(g.newC[i*c:i*c+c], g.newP[i*c:i*c+c], &g.newN[i], j, p)
-				addCand(g.newC[int(j)*c:int(j)*c+c], g.newP[int(j)*c:int(j)*c+c], &g.newN[j], int32(i), p)
-			} else {
-				addCand(g.oldC[i*c:i*c+c], g.oldP[i*c:i*c+c], &g.oldN[i], j, p)
-				addCand(g.oldC[int(j)*c:int(j)*c+c], g.oldP[int(j)*c:int(j)*c+c], &g.oldN[j], int32(i), p)
-			}
-		}
-	}
-	work := (end - g.pos) * 64 * k
-	g.pos = end
-	if g.pos == n {
-		g.phase = knnMark
-		g.pos = 0
-	}
-	return work
-}
-
-// markStep marks, for a block of points, the neighbours that made it into
-// the point's new candidates as old.
-func (g *KNN) markStep(budget int) int {
-	n, k, c := g.n, g.k, g.cand
-	per := max(1, budget/(k*c/2+1))
-	end := min(n, g.pos+per)
-	for i := g.pos; i < end; i++ {
-		nc := g.newC[i*c : i*c+int(g.newN[i])]
-		for s := 0; s < k; s++ {
-			if !g.hnew[i*k+s] {
-				continue
-			}
-			j := g.hi[i*k+s]
-			for _, v := range nc {
-				if v == j {
-					g.hnew[i*k+s] = false
-					break
-				}
-			}
-		}
-	}
-	work := (end - g.pos) * (k*c/2 + 1)
-	g.pos = end
-	if g.pos == n {
-		g.phase = knnJoin
-		g.pos = 0
-	}
-	return work
-}
-
-// joinStep runs the local join of a block of points: every pair of new
-// candidates and every new-old pair is compared and offered to both heaps.
-func (g *KNN) joinStep(budget int) int {
-	n, d, c := g.n, g.d, g.cand
-	work := 0
-	for work < budget && g.pos < n {
-		i := g.pos
-		nc := g.newC[i*c : i*c+int(g.newN[i])]
-		oc := g.oldC[i*c : i*c+int(g.oldN[i])]
-		for a, p := range nc {
-			for _, q := range nc[a+1:] {
-				dv := g.dist(int(p), int(q))
-				if g.push(int(p), q, dv, true) {
-					g.changes++
-				}
-				if g.push(int(q), p, dv, true) {
-					g.changes++
-				}
-			}
-			for _, q := range oc {
-				if q == p {
-					continue
-				}
-				dv := g.dist(int(p), int(q))
-				if g.push(int(p), q, dv, true) {
-					g.changes++
-				}
-				if g.push(int(q), p, dv, true) {
-					g.changes++
-				}
-			}
-		}
-		work += (len(nc)*len(nc)/2 + len(nc)*len(oc) + 1) * (d + 24) // a distance and two heap offers
-		g.pos++
-	}
-	if g.pos == n {
-		g.iter++
-		if float64(g.changes) <= g.cfg.Delta*float64(n)*float64(g.k) || g.iter >= g.cfg.Iterations {
-			g.phase = knnSort
-		} else {
-			g.phase = knnCandidates
-			g.startRound()
-		}
-		g.pos = 0
-	}
-	return work
-}
-
-// sortStep sorts each point's neighbours by increasing distance (ties by
-// index).
+// sortStep sorts, for a block of points, each point's neighbours by
+// increasing distance (ties by index), the block's rows shared among the
+// workers.
 func (g *KNN) sortStep(budget int) int {
 	k := g.k
-	per := max(1, budget/(k*16+1))
-	end := min(g.n, g.pos+per)
-	for i := g.pos; i < end; i++ {
-		hd, hi := g.hd[i*k:i*k+k], g.hi[i*k:i*k+k]
-		// The row is a max-heap on distance: pop the maximum to the end.
-		for m := k - 1; m > 0; m-- {
-			hd[0], hd[m] = hd[m], hd[0]
-			hi[0], hi[m] = hi[m], hi[0]
-			p := 0
-			for {
-				c := 2*p + 1
-				if c >= m {
-					break
-				}
-				if c+1 < m && hd[c+1] > hd[c] {
-					c++
-				}
-				if !(hd[c] > hd[p]) {
-					break
-				}
-				hd[p], hd[c] = hd[c], hd[p]
-				hi[p], hi[c] = hi[c], hi[p]
-				p = c
-			}
+	end := min(g.n, g.pos+max(1, budget/(k*16+1)))
+	parallelRows(g.cfg.Workers, g.pos, end, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			sortHeap(g.hd[i*k:i*k+k], g.hi[i*k:i*k+k])
 		}
-		// Equal distances by index (insertion sort: linear when ties are few).
-		for a := 1; a < k; a++ {
-			dv, iv := hd[a], hi[a]
-			b := a - 1
-			for b >= 0 && hd[b] == dv && hi[b] > iv {
-				hd[b+1], hi[b+1] = hd[b], hi[b]
-				b--
-			}
-			hd[b+1], hi[b+1] = dv, iv
-		}
-	}
+	})
 	work := (end - g.pos) * k * 16
 	g.pos = end
 	if g.pos == g.n {
 		g.phase = knnDone
-		g.hnew, g.newC, g.oldC, g.newP, g.oldP, g.newN, g.oldN, g.perm = nil, nil, nil, nil, nil, nil, nil, nil
+		g.hnew, g.forest, g.descent = nil, forest{}, descent{iter: g.iter} // the round count stays for tests
 	}
 	return work
+}
+
+// sortHeap sorts a max-heap of keys (hd, hi) into increasing order by
+// popping the maximum to the end.
+func sortHeap(hd []float32, hi []int32) {
+	for m := len(hd) - 1; m > 0; m-- {
+		hd[0], hd[m] = hd[m], hd[0]
+		hi[0], hi[m] = hi[m], hi[0]
+		p := 0
+		for {
+			c := 2*p + 1
+			if c >= m {
+				break
+			}
+			if c+1 < m && keyLess(hd[c], hi[c], hd[c+1], hi[c+1]) {
+				c++
+			}
+			if !keyLess(hd[p], hi[p], hd[c], hi[c]) {
+				break
+			}
+			hd[p], hd[c] = hd[c], hd[p]
+			hi[p], hi[c] = hi[c], hi[p]
+			p = c
+		}
+	}
 }

@@ -106,9 +106,21 @@ func checkGraph(t *testing.T, g *KNN, x []float32, n, d int, m Metric) {
 	}
 }
 
+// digitsPrefix returns the first n rows of digits (all 1,797, or 600 under
+// the race detector: the tests that use it run one goroutine, and their
+// float64 brute-force reference dominates).
+func digitsPrefix(t *testing.T) (x []float32, n int) {
+	x, _ = digits(t)
+	n = 1797
+	if raceEnabled {
+		n = 600
+	}
+	return x[:n*64], n
+}
+
 func TestKNNExactDigits(t *testing.T) {
-	x, _ := digits(t)
-	const n, d, k = 1797, 64, 10
+	x, n := digitsPrefix(t)
+	const d, k = 64, 10
 	for _, m := range []Metric{Euclidean, Cosine} {
 		t.Run(m.String(), func(t *testing.T) {
 			g := runKNN(t, x, n, d, KNNConfig{K: k, Metric: m, Method: KNNExact, StepWork: 1 << 18})
@@ -124,8 +136,8 @@ func TestKNNExactDigits(t *testing.T) {
 }
 
 func TestKNNApproxRecall(t *testing.T) {
-	x, _ := digits(t)
-	const n, d = 1797, 64
+	x, n := digitsPrefix(t)
+	const d = 64
 	for _, k := range []int{10, 90} {
 		for _, m := range []Metric{Euclidean, Cosine} {
 			g := runKNN(t, x, n, d, KNNConfig{K: k, Metric: m, Method: KNNApprox, Seed: 1})
@@ -185,5 +197,98 @@ func TestKNNEdgeCases(t *testing.T) {
 			t.Fatalf("K = %d, want clamp to 4", g.K())
 		}
 		checkGraph(t, g, x, 5, 2, Euclidean)
+	}
+}
+
+// TestKNNTournamentCoversEveryTileOnce checks the exact search's schedule:
+// every tile (a, b), a ≤ b, in exactly one round, no block twice in a round.
+func TestKNNTournamentCoversEveryTileOnce(t *testing.T) {
+	for p := 1; p <= 9; p++ {
+		seen := map[[2]int32]int{}
+		for r := 0; r < tournamentRounds(p); r++ {
+			used := map[int32]bool{}
+			for _, tl := range tournamentRound(p, r, nil) {
+				if tl[0] > tl[1] || tl[1] >= int32(p) {
+					t.Fatalf("p=%d round %d: bad tile %v", p, r, tl)
+				}
+				if used[tl[0]] || used[tl[1]] && tl[0] != tl[1] {
+					t.Fatalf("p=%d round %d: block used twice (%v)", p, r, tl)
+				}
+				used[tl[0]], used[tl[1]] = true, true
+				seen[tl]++
+			}
+		}
+		if len(seen) != p*(p+1)/2 {
+			t.Fatalf("p=%d: %d tiles, want %d", p, len(seen), p*(p+1)/2)
+		}
+		for tl, c := range seen {
+			if c != 1 {
+				t.Fatalf("p=%d: tile %v served %d times", p, tl, c)
+			}
+		}
+	}
+}
+
+// TestKNNWorkersGiveTheSameGraph checks that the number of workers does not
+// change the graph, bit for bit, for both methods and metrics, with small
+// steps (so that batches end mid-round and mid-level) and large ones.
+func TestKNNWorkersGiveTheSameGraph(t *testing.T) {
+	const n, d, k = 600, 12, 10
+	x := lowRank(4, n, d, []float64{3, 2, 1.5, 1}, 0.4, 0.2)
+	copy(x[7*d:8*d], x[3*d:4*d]) // a duplicate row: equal distances
+	for _, meth := range []KNNMethod{KNNExact, KNNApprox} {
+		for _, m := range []Metric{Euclidean, Cosine} {
+			for _, sw := range []int{3000, 1 << 20} {
+				cfg := KNNConfig{K: k, Metric: m, Method: meth, Seed: 3, StepWork: sw, LeafSize: 30}
+				ref := runKNN(t, x, n, d, cfg)
+				if meth == KNNExact {
+					checkGraph(t, ref, x, n, d, m)
+				}
+				for _, w := range []int{2, 3, 8} {
+					cfg.Workers = w
+					g := runKNN(t, x, n, d, cfg)
+					if !slices.Equal(ref.Neighbors(), g.Neighbors()) || !slices.Equal(ref.Distances(), g.Distances()) {
+						t.Errorf("%v %v StepWork %d: %d workers give another graph than 1", meth, m, sw, w)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestTSNEAndUMAPPassWorkersToTheSearch checks that t-SNE's and UMAP's
+// neighbour searches get their Workers, and that their layouts then do not
+// depend on it.
+func TestTSNEAndUMAPPassWorkersToTheSearch(t *testing.T) {
+	const n, d = 300, 8
+	x := lowRank(5, n, d, []float64{3, 2, 1}, 0.3, 0)
+	var searchWorkers int
+	tsne := func(w int) []float32 {
+		ts := NewTSNE(x, n, d, TSNEConfig{Perplexity: 10, MaxIterations: 30, Seed: 2, KNN: KNNApprox, Workers: w, StepWork: 1 << 12})
+		for !ts.Step() {
+			if ts.knn != nil {
+				searchWorkers = ts.knn.cfg.Workers
+			}
+		}
+		return ts.PositionsTo(nil)
+	}
+	umap := func(w int) []float32 {
+		u := NewUMAP(x, n, d, UMAPConfig{Epochs: 20, Seed: 2, KNN: KNNApprox, Workers: w, StepWork: 1 << 12})
+		for !u.Step() {
+			if u.knn != nil {
+				searchWorkers = u.knn.cfg.Workers
+			}
+		}
+		return u.PositionsTo(nil)
+	}
+	for name, run := range map[string]func(int) []float32{"t-SNE": tsne, "UMAP": umap} {
+		one := run(1)
+		three := run(3)
+		if searchWorkers != 3 {
+			t.Errorf("%s with 3 workers: the search had %d", name, searchWorkers)
+		}
+		if !slices.Equal(one, three) {
+			t.Errorf("%s: 1 and 3 workers give different layouts", name)
+		}
 	}
 }

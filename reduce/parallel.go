@@ -37,3 +37,21 @@ func parallelFor(workers, jobs int, job func(worker, j int)) {
 	}
 	wg.Wait()
 }
+
+// parallelRows calls rows(lo, hi) on consecutive ranges that cover
+// [from, to), spread over workers goroutines: the whole range in the
+// caller for one worker, else up to 4·workers ranges of about equal size
+// (so that a slow range does not hold the others up). rows must write only
+// what belongs to its own rows.
+func parallelRows(workers, from, to int, rows func(lo, hi int)) {
+	if workers <= 1 || to-from <= 1 {
+		if to > from {
+			rows(from, to)
+		}
+		return
+	}
+	parts := min(4*workers, to-from)
+	parallelFor(workers, parts, func(_, j int) {
+		rows(from+(to-from)*j/parts, from+(to-from)*(j+1)/parts)
+	})
+}

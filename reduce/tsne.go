@@ -70,12 +70,13 @@ type TSNEConfig struct {
 	// of P and wInsert per tree insertion. Default 1<<21 (a few ms in
 	// js/wasm).
 	StepWork int
-	// Workers is how many goroutines share the work of an iteration (the
-	// repulsion by traversal groups, the attraction by chunks of P's rows);
-	// 0 or 1 means the caller's goroutine alone. The layout does not depend
-	// on it: every share is computed and summed in the same order whatever
-	// the number of workers. With Workers > 1, one Step does about
-	// Workers×StepWork units, and at least one whole attraction chunk.
+	// Workers is how many goroutines share the neighbour search (see
+	// KNNConfig.Workers) and the work of an iteration (the repulsion by
+	// traversal groups, the attraction by chunks of P's rows); 0 or 1 means
+	// the caller's goroutine alone. The layout does not depend on it: every
+	// share is computed and summed in the same order whatever the number of
+	// workers. With Workers > 1, one Step does about Workers×StepWork
+	// units, and at least one whole attraction chunk.
 	Workers int
 }
 
@@ -457,7 +458,7 @@ func (t *TSNE) Step() (done bool) {
 				}
 			}
 		case tsKNN:
-			w = t.cfg.StepWork
+			w = t.cfg.StepWork * t.workers() // the search's Step does that much
 			if t.knn.Step() {
 				t.afterKNN()
 			}
@@ -521,6 +522,7 @@ func (t *TSNE) startKNN() {
 	t.kn = t.neighbours()
 	t.knn = NewKNN(t.red, t.n, t.rd, KNNConfig{
 		K: t.kn, Metric: t.cfg.Metric, Method: t.cfg.KNN, Seed: t.cfg.Seed, StepWork: t.cfg.StepWork,
+		Workers: t.workers(),
 	})
 	t.phase = tsKNN
 }

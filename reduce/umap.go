@@ -50,6 +50,11 @@ type UMAPConfig struct {
 	// multiply-add (an SGD sample counts wUMAPPos or wUMAPNeg). Default
 	// 1<<21, a few milliseconds in js/wasm.
 	StepWork int
+	// Workers is how many goroutines share the neighbour search (see
+	// KNNConfig.Workers; the other phases run on the caller's goroutine);
+	// 0 or 1 means the caller's alone. The layout does not depend on it.
+	// During the search one Step does about Workers×StepWork units.
+	Workers int
 }
 
 // UMAP is an incremental UMAP (McInnes, Healy & Melville 2018) that follows
@@ -406,7 +411,7 @@ func (u *UMAP) startKNN() {
 	}
 	u.knn = NewKNN(u.red, u.n, u.rd, KNNConfig{
 		K: u.kn, Metric: u.cfg.Metric, Method: u.cfg.KNN, Seed: u.cfg.Seed, StepWork: u.cfg.StepWork,
-		ExactWork: umapExactWork,
+		ExactWork: umapExactWork, Workers: u.cfg.Workers,
 	})
 	u.phase = umKNN
 }

@@ -64,7 +64,7 @@ func reduceFlags(o *reduceOptions, metric, shape *string) *flag.FlagSet {
 	fs.StringVar(metric, "metric", "euclidean", "euclidean or cosine, for the t-SNE and UMAP neighbours")
 	fs.BoolVar(&o.spherize, "spherize", false, "PCA: centre and scale every row to unit norm first")
 	fs.Uint64Var(&o.seed, "seed", 0, "random seed: same seed, same output")
-	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "t-SNE: goroutines sharing each iteration (the layout is the same for any number)")
+	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "t-SNE and UMAP: goroutines sharing the neighbour search and t-SNE's iterations (the layout is the same for any number)")
 	fs.StringVar(shape, "shape", "", "shape of a raw .bytes/.bin tensor, as `NxD` (e.g. 1797x64), when it cannot be inferred")
 	fs.StringVar(&o.out, "out", "", "write the coordinates to `FILE` instead of standard output")
 	fs.StringVar(&o.out, "o", "", "same as -out")
@@ -230,6 +230,7 @@ func umapConfig(o reduceOptions) reduce.UMAPConfig {
 	cfg := reduce.UMAPConfig{
 		Dims: o.dims, Neighbors: o.neighbors, MinDist: o.minDist, Spread: o.spread, Epochs: o.epochs,
 		NegativeSampleRate: o.negRate, LearningRate: o.lr, Metric: o.metric, Seed: o.seed,
+		Workers: o.workers,
 	}
 	if o.minDist == 0 {
 		cfg.MinDist = -1 // the library's zero means its default

@@ -122,7 +122,8 @@ func TestReduceUMAPMatchesLibrary(t *testing.T) {
 		args []string
 		cfg  reduce.UMAPConfig
 	}{
-		{[]string{"--epochs", "40", "--seed", "3"}, reduce.UMAPConfig{Epochs: 40, Seed: 3}},
+		// 3 goroutines search the neighbours here, 1 in the library: same layout.
+		{[]string{"--epochs", "40", "--seed", "3", "--workers", "3"}, reduce.UMAPConfig{Epochs: 40, Seed: 3}},
 		{[]string{"--dims=3", "--metric", "cosine", "--neighbors", "8", "--min-dist", "0", "--spread", "2",
 			"--epochs", "30", "--negative-sample-rate", "3", "--learning-rate", "0.5"},
 			reduce.UMAPConfig{Dims: 3, Metric: reduce.Cosine, Neighbors: 8, MinDist: -1, Spread: 2,
