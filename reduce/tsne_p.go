@@ -11,11 +11,7 @@ type tsneAffinities struct {
 	entH  float64   // log(perplexity)
 	betas []float64 // per-point precision found by calibration
 
-	// symmetric P in CSR
-	rowPtr []int32
-	col    []int32
-	val    []float64
-	fill   []int32
+	symCSR // symmetric P, its rows merged by symFill
 	// its upper triangle (j > i), which the iterations use
 	uPtr []int32
 	uCol []int32
@@ -117,61 +113,22 @@ func calibrate(d []float32, p []float64, h float64) float64 {
 // symCount sizes, for a block of points, the rows of the symmetric P: row
 // i holds its own neighbours and the points that have i as a neighbour.
 func (t *TSNE) symCount(budget int) int {
-	n, k := t.n, t.kn
-	if t.pos == 0 {
-		t.rowPtr = make([]int32, n+1)
+	next, w := t.countRows(t.cond, t.nbr, t.n, t.kn, t.pos, budget)
+	t.pos = next
+	if next == t.n {
+		t.phase, t.pos = tsSymScatter, 0
 	}
-	end := min(n, t.pos+max(1, budget/(8*k+1)))
-	for i := t.pos; i < end; i++ {
-		for s := 0; s < k; s++ {
-			if t.cond[i*k+s] == 0 {
-				continue
-			}
-			t.rowPtr[i+1]++
-			t.rowPtr[t.nbr[i*k+s]+1]++
-		}
-	}
-	w := (end - t.pos) * (8*k + 1)
-	t.pos = end
-	if t.pos < n {
-		return w
-	}
-	for i := 0; i < n; i++ {
-		t.rowPtr[i+1] += t.rowPtr[i]
-	}
-	nnz := t.rowPtr[n]
-	t.col = make([]int32, nnz)
-	t.val = make([]float64, nnz)
-	t.fill = make([]int32, n)
-	copy(t.fill, t.rowPtr[:n])
-	t.phase = tsSymScatter
-	t.pos = 0
-	return w + 2*n
+	return w
 }
 
 // symScatter writes, for a block of points, each p_{j|i} into rows i and j.
 func (t *TSNE) symScatter(budget int) int {
-	n, k := t.n, t.kn
-	end := min(n, t.pos+max(1, budget/(16*k+1)))
-	for i := t.pos; i < end; i++ {
-		for s := 0; s < k; s++ {
-			pv := t.cond[i*k+s]
-			if pv == 0 {
-				continue
-			}
-			j := t.nbr[i*k+s]
-			t.col[t.fill[i]], t.val[t.fill[i]] = j, pv
-			t.fill[i]++
-			t.col[t.fill[j]], t.val[t.fill[j]] = int32(i), pv
-			t.fill[j]++
-		}
-	}
-	w := (end - t.pos) * (16*k + 1)
-	t.pos = end
-	if t.pos == n {
+	next, w := t.scatterRows(t.cond, t.nbr, t.n, t.kn, t.pos, budget)
+	t.pos = next
+	if next == t.n {
 		t.phase = tsSymFill
 		t.pos = 0
-		t.uPtr = make([]int32, n+1)
+		t.uPtr = make([]int32, t.n+1)
 		t.uCol = t.uCol[:0]
 		t.uVal = t.uVal[:0]
 	}

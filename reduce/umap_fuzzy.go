@@ -9,11 +9,9 @@ type fuzzySet struct {
 	dist []float32 // n×kn distances (euclidean, or 1 − cos)
 	w    []float64 // n×kn memberships exp(−(d−ρ_i)/σ_i)
 
-	// the union w + wᵀ − w∘wᵀ in CSR: row i is col/val[rowPtr[i]:end[i]]
-	rowPtr  []int32
-	col     []int32
-	val     []float64
-	fill    []int32 // next free slot of each row while scattering; then each row's end
+	// the union w + wᵀ − w∘wᵀ in CSR: row i is col/val[rowPtr[i]:fill[i]]
+	// once symMerge has merged its pairs
+	symCSR
 	maxW    float64 // largest union weight
 	meanAll float64 // mean kNN distance, when a point needs it
 }
@@ -153,60 +151,20 @@ func memberships(w []float64, d []float32, nbr []int32, self int32, rho, sigma f
 // symCount sizes, for a block of points, the rows of the union: row i holds
 // its own neighbours and the points that have i as a neighbour.
 func (u *UMAP) symCount(budget int) int {
-	n, k := u.n, u.kn
-	fz := &u.fz
-	if u.pos == 0 {
-		fz.rowPtr = make([]int32, n+1)
+	next, w := u.fz.countRows(u.fz.w, u.fz.nbr, u.n, u.kn, u.pos, budget)
+	u.pos = next
+	if next == u.n {
+		u.phase, u.pos = umSymScatter, 0
 	}
-	end := min(n, u.pos+max(1, budget/(8*k+1)))
-	for i := u.pos; i < end; i++ {
-		for s := 0; s < k; s++ {
-			if fz.w[i*k+s] == 0 {
-				continue
-			}
-			fz.rowPtr[i+1]++
-			fz.rowPtr[fz.nbr[i*k+s]+1]++
-		}
-	}
-	w := (end - u.pos) * (8*k + 1)
-	u.pos = end
-	if u.pos < n {
-		return w
-	}
-	for i := 0; i < n; i++ {
-		fz.rowPtr[i+1] += fz.rowPtr[i]
-	}
-	nnz := fz.rowPtr[n]
-	fz.col = make([]int32, nnz)
-	fz.val = make([]float64, nnz)
-	fz.fill = make([]int32, n)
-	copy(fz.fill, fz.rowPtr[:n])
-	u.phase, u.pos = umSymScatter, 0
-	return w + 2*n
+	return w
 }
 
 // symScatter writes, for a block of points, each membership w_ij into rows
 // i and j.
 func (u *UMAP) symScatter(budget int) int {
-	n, k := u.n, u.kn
-	fz := &u.fz
-	end := min(n, u.pos+max(1, budget/(16*k+1)))
-	for i := u.pos; i < end; i++ {
-		for s := 0; s < k; s++ {
-			wv := fz.w[i*k+s]
-			if wv == 0 {
-				continue
-			}
-			j := fz.nbr[i*k+s]
-			fz.col[fz.fill[i]], fz.val[fz.fill[i]] = j, wv
-			fz.fill[i]++
-			fz.col[fz.fill[j]], fz.val[fz.fill[j]] = int32(i), wv
-			fz.fill[j]++
-		}
-	}
-	w := (end - u.pos) * (16*k + 1)
-	u.pos = end
-	if u.pos == n {
+	next, w := u.fz.scatterRows(u.fz.w, u.fz.nbr, u.n, u.kn, u.pos, budget)
+	u.pos = next
+	if next == u.n {
 		u.phase, u.pos = umSymMerge, 0
 	}
 	return w
