@@ -651,7 +651,58 @@
     return new Uint8Array(await new Response(gz ? await inflated(stream) : stream).arrayBuffer());
   }
 
+  // ---- preview: the demo drawn while the program loads --------------------------
+  // The build computes the demo's first view with the page's own Go code
+  // (scripts/build/preview.go: positions and colours of the PCA of the
+  // bundled digits) into a 21 KB file; drawn here as soon as it arrives, it
+  // shows the data about as the first frame will (fitted with the same
+  // margin into the area the panels leave free) until Go's first frame
+  // removes #loading with it. It is only a picture: the projector answers
+  // once that frame is drawn.
+  async function drawPreview() {
+    const canvas = document.getElementById('preview');
+    if (!canvas || !cfg.preview || !canvas.getContext) return;
+    const buf = await (await fetchOK(cfg.preview)).arrayBuffer();
+    const dv = new DataView(buf);
+    if (buf.byteLength < 8 || String.fromCharCode(...new Uint8Array(buf, 0, 4)) !== 'PRV1') return;
+    const n = dv.getUint32(4, true);
+    if (buf.byteLength !== 8 + 12 * n || !loading.isConnected) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = window.innerWidth, h = window.innerHeight;
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    const ctx = canvas.getContext('2d');
+    ctx.scale(dpr, dpr);
+    // The free area the first frame fits the demo into: clear of the
+    // bottom dock (controls, toolbar, status; on phones the inspector's bar
+    // too) and of the legend, beside the inspector on wide screens
+    // (style.css), above the data on phones (measured on the demo).
+    const phone = w <= 640;
+    const free = phone ? { x: 0, y: 220, w, h: h - 220 - 312 } : { x: 0, y: 0, w: w - 420, h: h - 130 };
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const x = dv.getFloat32(8 + 12 * i, true), y = dv.getFloat32(12 + 12 * i, true);
+      minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+    }
+    const margin = 40;
+    const scale = Math.min((free.w - 2 * margin) / Math.max(maxX - minX, 1e-9), (free.h - 2 * margin) / Math.max(maxY - minY, 1e-9));
+    if (!(scale > 0)) return;
+    const cx = free.x + free.w / 2, cy = free.y + free.h / 2, mx = (minX + maxX) / 2, my = (minY + maxY) / 2;
+    const r = 3.5; // the demo's discs (render)
+    for (let i = 0; i < n; i++) {
+      const o = 8 + 12 * i;
+      const x = cx + (dv.getFloat32(o, true) - mx) * scale, y = cy - (dv.getFloat32(o + 4, true) - my) * scale;
+      ctx.fillStyle = `rgba(${dv.getUint8(o + 8)},${dv.getUint8(o + 9)},${dv.getUint8(o + 10)},${dv.getUint8(o + 11) / 255})`;
+      ctx.beginPath();
+      ctx.arc(x, y, r, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    loading.classList.add('previewed');
+    mark('preview-drawn');
+  }
+
   async function start() {
+    drawPreview().catch((err) => console.warn('no preview of the demo:', err));
     if (typeof WebAssembly !== 'object' || typeof Go !== 'function') {
       fail('This browser cannot run WebAssembly, which the projector needs.');
       return;

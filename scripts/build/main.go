@@ -137,6 +137,11 @@ func build(out, site, pkg, workerPkg string) error {
 		return err
 	}
 	add("worker.js", workerJS)
+	preview, err := demoPreview(filepath.Join(filepath.Dir(pkg), filepath.Base(pkg), "demo"))
+	if err != nil {
+		return err
+	}
+	add("preview.bin", preview)
 	add("app.js", appJS)
 	add("style.css", css)
 	for _, size := range []int{192, 512} {

@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -106,6 +107,9 @@ type server struct {
 	dist    string
 	files   http.Handler
 	offline atomic.Bool // when set, every connection is dropped, as if the server were down
+	// hold, when set, delays every request whose path matches it until
+	// the channel is closed (a slow download of that file).
+	hold atomic.Pointer[heldPath]
 
 	mu  sync.Mutex
 	log []request
@@ -158,7 +162,20 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the test proxy refuses every request that leaves 127.0.0.1", http.StatusForbidden)
 		return
 	}
+	if h := s.hold.Load(); h != nil && h.path.MatchString(r.URL.Path) {
+		select {
+		case <-h.release:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	s.files.ServeHTTP(w, r)
+}
+
+// heldPath is a server's hold: paths matching path wait for release.
+type heldPath struct {
+	path    *regexp.Regexp
+	release chan struct{}
 }
 
 // requests returns a copy of the log since index from.
