@@ -3,9 +3,9 @@ package e2e
 import (
 	"image"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
-	"math"
 	"regexp"
 	"testing"
 	"time"
