@@ -654,25 +654,24 @@
   // ---- preview: the demo drawn while the program loads --------------------------
   // The build computes the demo's first view with the page's own Go code
   // (scripts/build/preview.go: positions and colours of the PCA of the
-  // bundled digits) into a 21 KB file; drawn here as soon as it arrives, it
-  // shows the data about as the first frame will (fitted with the same
-  // margin into the area the panels leave free) until Go's first frame
-  // removes #loading with it. It is only a picture: the projector answers
-  // once that frame is drawn.
-  async function drawPreview() {
-    const canvas = document.getElementById('preview');
-    if (!canvas || !cfg.preview || !canvas.getContext) return;
-    const buf = await (await fetchOK(cfg.preview)).arrayBuffer();
-    const dv = new DataView(buf);
-    if (buf.byteLength < 8 || String.fromCharCode(...new Uint8Array(buf, 0, 4)) !== 'PRV1') return;
+  // bundled digits) and puts it into index.html (#preview-data, base64, 29
+  // KB); drawn here as an SVG before the program's download starts (which keeps this
+  // thread busy), it shows the data about as the first frame will (fitted
+  // with the same margin into the area the panels leave free) until Go's
+  // first frame removes #loading with it. It is only a picture: the
+  // projector answers once that frame is drawn.
+  function drawPreview() {
+    const svg = document.getElementById('preview');
+    const data = document.getElementById('preview-data');
+    if (!svg || !data) return;
+    const raw = atob(data.textContent.trim());
+    const bytes = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    const dv = new DataView(bytes.buffer);
+    if (bytes.length < 8 || raw.slice(0, 4) !== 'PRV1') return;
     const n = dv.getUint32(4, true);
-    if (buf.byteLength !== 8 + 12 * n || !loading.isConnected) return;
-    const dpr = window.devicePixelRatio || 1;
+    if (bytes.length !== 8 + 12 * n) return;
     const w = window.innerWidth, h = window.innerHeight;
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-    const ctx = canvas.getContext('2d');
-    ctx.scale(dpr, dpr);
     // The free area the first frame fits the demo into: clear of the
     // bottom dock (controls, toolbar, status; on phones the inspector's bar
     // too) and of the legend, beside the inspector on wide screens
@@ -688,21 +687,31 @@
     const scale = Math.min((free.w - 2 * margin) / Math.max(maxX - minX, 1e-9), (free.h - 2 * margin) / Math.max(maxY - minY, 1e-9));
     if (!(scale > 0)) return;
     const cx = free.x + free.w / 2, cy = free.y + free.h / 2, mx = (minX + maxX) / 2, my = (minY + maxY) / 2;
+    // SVG, not a canvas: a page's first 2D canvas context waits on the
+    // browser's font set-up (1.5 s in a fresh headless Chromium here).
+    // One path a colour, each disc two arcs.
     const r = 3.5; // the demo's discs (render)
+    const paths = new Map();
     for (let i = 0; i < n; i++) {
       const o = 8 + 12 * i;
       const x = cx + (dv.getFloat32(o, true) - mx) * scale, y = cy - (dv.getFloat32(o + 4, true) - my) * scale;
-      ctx.fillStyle = `rgba(${dv.getUint8(o + 8)},${dv.getUint8(o + 9)},${dv.getUint8(o + 10)},${dv.getUint8(o + 11) / 255})`;
-      ctx.beginPath();
-      ctx.arc(x, y, r, 0, 2 * Math.PI);
-      ctx.fill();
+      const colour = `rgba(${bytes[o + 8]},${bytes[o + 9]},${bytes[o + 10]},${bytes[o + 11] / 255})`;
+      if (!paths.has(colour)) paths.set(colour, []);
+      paths.get(colour).push(`M${(x - r).toFixed(1)} ${y.toFixed(1)}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0`);
+    }
+    svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+    const ns = 'http://www.w3.org/2000/svg';
+    for (const [colour, d] of paths) {
+      const p = document.createElementNS(ns, 'path');
+      p.setAttribute('fill', colour);
+      p.setAttribute('d', d.join(''));
+      svg.appendChild(p);
     }
     loading.classList.add('previewed');
     mark('preview-drawn');
   }
 
   async function start() {
-    drawPreview().catch((err) => console.warn('no preview of the demo:', err));
     if (typeof WebAssembly !== 'object' || typeof Go !== 'function') {
       fail('This browser cannot run WebAssembly, which the projector needs.');
       return;
@@ -710,7 +719,9 @@
     preStatus('loading', 'Loading the projector…');
     createWorker();
     const go = new Go();
-    const instance = await wasmInstance(go);
+    const loaded = wasmInstance(go); // its download starts here, at once
+    try { drawPreview(); } catch (err) { console.warn('no preview of the demo:', err); }
+    const instance = await loaded;
     mark('wasm-compiled');
     goStarted = true;
     go.run(instance).then(() => {

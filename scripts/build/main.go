@@ -14,6 +14,7 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -137,11 +138,6 @@ func build(out, site, pkg, workerPkg string) error {
 		return err
 	}
 	add("worker.js", workerJS)
-	preview, err := demoPreview(filepath.Join(filepath.Dir(pkg), filepath.Base(pkg), "demo"))
-	if err != nil {
-		return err
-	}
-	add("preview.bin", preview)
 	add("app.js", appJS)
 	add("style.css", css)
 	for _, size := range []int{192, 512} {
@@ -152,7 +148,13 @@ func build(out, site, pkg, workerPkg string) error {
 		add(fmt.Sprintf("icon-%d.png", size), icon)
 	}
 
-	vars := map[string]string{}
+	// The demo's preview goes into index.html itself: app.js draws it at
+	// once, before the program's download keeps the page's thread busy.
+	preview, err := demoPreview(filepath.Join(pkg, "demo"))
+	if err != nil {
+		return err
+	}
+	vars := map[string]string{"preview.b64": base64.StdEncoding.EncodeToString(preview)}
 	for _, a := range hashed {
 		vars[a.name] = a.file
 		vars["size:"+a.name] = fmt.Sprint(len(a.data))
