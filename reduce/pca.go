@@ -78,7 +78,8 @@ type PCA struct {
 	prog  float64
 	passf float64 // passes over the data completed (subsample passes pro rata), for Progress
 
-	chunks []pcaChunk // fixed shares of the rows of every pass, with their partial sums (pca_chunks.go)
+	chunks []pcaChunk  // fixed shares of the rows of every pass, with their partial sums (pca_chunks.go)
+	active []*pcaChunk // scratch: the chunks of a round
 
 	pcaWarmStart   // the subsample PCA that starts the iteration (pca_warm.go)
 	pcaCentring    // mean, spherizing, and the centring correction of a pass (pca_centre.go)

@@ -45,6 +45,7 @@ type pcaChunk struct {
 	csrOff  []int
 	csrRows int
 	work    int // work done in the current round
+	rows    int // and rows
 }
 
 // chunkCount returns the number of chunks for n rows of d dims and
@@ -98,12 +99,13 @@ func (p *PCA) chunkRound(budget int, rows func(c *pcaChunk, budget int) int) int
 			p.chunks[c].row = p.chunks[c].from
 		}
 	}
-	active := make([]*pcaChunk, 0, len(p.chunks))
+	active := p.active[:0]
 	for c := range p.chunks {
 		if ch := &p.chunks[c]; ch.row < ch.to {
 			active = append(active, ch)
 		}
 	}
+	p.active = active
 	work := 0
 	if p.workers() == 1 {
 		for _, c := range active {
@@ -117,16 +119,15 @@ func (p *PCA) chunkRound(budget int, rows func(c *pcaChunk, budget int) int) int
 		return work
 	}
 	active = active[:min(len(active), p.workers())]
-	starts := make([]int, len(active))
-	for j, c := range active {
-		starts[j] = c.row
-	}
 	parallelFor(len(active), len(active), func(_, j int) {
-		active[j].work = rows(active[j], budget)
+		c := active[j]
+		r0 := c.row
+		c.work = rows(c, budget)
+		c.rows = c.row - r0
 	})
-	for j, c := range active {
+	for _, c := range active {
 		work += c.work
-		p.row += c.row - starts[j]
+		p.row += c.rows
 	}
 	return work
 }
