@@ -80,6 +80,7 @@ type PCA struct {
 
 	chunks []pcaChunk  // fixed shares of the rows of every pass, with their partial sums (pca_chunks.go)
 	active []*pcaChunk // scratch: the chunks of a round
+	fresh  bool        // a round's rows have a fresh Step's budget (pca_chunks.go)
 
 	pcaWarmStart   // the subsample PCA that starts the iteration (pca_warm.go)
 	pcaCentring    // mean, spherizing, and the centring correction of a pass (pca_centre.go)

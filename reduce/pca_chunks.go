@@ -89,10 +89,13 @@ func (p *PCA) workers() int { return max(1, p.cfg.Workers) }
 // left and returns the work done; p.row counts the rows done in the pass
 // (when it is 0 the chunks start the pass from their first rows). With one
 // worker the chunks are worked through in order in the caller's goroutine
-// until budget is spent; with several, the first Workers unfinished chunks
-// are worked on at once, each within budget. rows works on c's rows from
-// c.row, advances c.row and returns its work; it may write only c, the
-// rows' own entries of shared outputs, and nothing else of p.
+// until budget is spent. With W workers every unfinished chunk gets a share
+// of W×budget (at most budget) and the workers take the chunks as they
+// become free, so a worker held up (by other processes on the machine)
+// delays the round by one share at most. rows works on c's rows from c.row
+// within its budget, advances c.row and returns its work; it may write only
+// c and the rows' own entries of shared outputs. p.fresh tells it whether
+// its budget is the whole of a fresh Step's (see powerChunk).
 func (p *PCA) chunkRound(budget int, rows func(c *pcaChunk, budget int) int) int {
 	if p.row == 0 {
 		for c := range p.chunks {
@@ -112,17 +115,22 @@ func (p *PCA) chunkRound(budget int, rows func(c *pcaChunk, budget int) int) int
 			if work >= budget {
 				break
 			}
+			p.fresh = work == 0 && budget >= p.cfg.StepWork
 			r0 := c.row
 			work += rows(c, budget-work)
 			p.row += c.row - r0
 		}
 		return work
 	}
-	active = active[:min(len(active), p.workers())]
-	parallelFor(len(active), len(active), func(_, j int) {
+	// len(active)·share ≥ budget ≥ 1: a round of declining chunks ends
+	// the Step.
+	na := max(1, len(active))
+	share := min(budget, (budget*p.workers()+na-1)/na)
+	p.fresh = budget >= p.cfg.StepWork
+	parallelFor(p.workers(), len(active), func(_, j int) {
 		c := active[j]
 		r0 := c.row
-		c.work = rows(c, budget)
+		c.work = rows(c, share)
 		c.rows = c.row - r0
 	})
 	for _, c := range active {

@@ -30,7 +30,7 @@ func (p *PCA) powerChunk(c *pcaChunk, budget int) int {
 	// one group anyway and a Step already under way ends here.
 	r := c.rowsFor(budget, cost)
 	if r < g && c.to-c.row >= g {
-		if budget < p.cfg.StepWork {
+		if !p.fresh {
 			return budget
 		}
 		r = g

@@ -7,8 +7,9 @@ import (
 )
 
 // The PCA is the same, bit for bit, whatever the number of goroutines that
-// share its passes and however Steps cut them: dense rows (Krylov passes and
-// the one-pass exact covariance), spherized rows, mostly-zero rows, and rows
+// share its passes and however Steps cut them (down to a StepWork of 1,
+// where every Step must still move on): dense rows (Krylov passes and the
+// one-pass exact covariance), spherized rows, mostly-zero rows, and rows
 // enough for the subsample start.
 func TestPCAWorkersGiveTheSameResult(t *testing.T) {
 	const n = 1500
@@ -47,7 +48,7 @@ func TestPCAWorkersGiveTheSameResult(t *testing.T) {
 			if len(want.chunks) != 0 || chunkCount(tc.n, tc.d, want.b) < 2 {
 				t.Fatalf("%d chunks (%d kept after the run): want several, none kept", chunkCount(tc.n, tc.d, want.b), len(want.chunks))
 			}
-			for _, v := range []struct{ workers, stepWork int }{{2, 0}, {8, 0}, {3, 5000}, {1, 5000}} {
+			for _, v := range []struct{ workers, stepWork int }{{2, 0}, {8, 0}, {3, 5000}, {1, 5000}, {8, 1}} {
 				cfg := base
 				cfg.Workers, cfg.StepWork = v.workers, v.stepWork
 				got := runPCA(t, tc.x, tc.n, tc.d, cfg)
