@@ -31,15 +31,59 @@ func synthetic(seed uint64, n, d int) []float32 {
 }
 
 func benchPCA(b *testing.B, x []float32, n, d, k int) {
+	benchPCAConfig(b, x, n, d, PCAConfig{Components: k})
+}
+
+func benchPCAConfig(b *testing.B, x []float32, n, d int, cfg PCAConfig) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	var p *PCA
 	for range b.N {
-		p = NewPCA(x, n, d, PCAConfig{Components: k})
+		p = NewPCA(x, n, d, cfg)
 		for !p.Step() {
 		}
 	}
 	b.ReportMetric(float64(p.Iterations()), "passes")
+	if p.sparse {
+		b.ReportMetric(1, "sparse")
+	}
+}
+
+// BenchmarkPCAWorkers runs the top-10 PCA with 1 and 2 goroutines sharing
+// its passes (PCAConfig.Workers) on digits (one pass: the exact
+// covariance), GloVe 10k (Krylov passes), 40,000 synthetic rows of 768
+// (subsample start, then Krylov passes), the same spherized, and 40,000
+// rows of 784 with 80% zeros (sparse passes).
+func BenchmarkPCAWorkers(b *testing.B) {
+	sparse := func(testing.TB) []float32 {
+		x := synthetic(3, 40000, 784)
+		rng := rand.New(rand.NewPCG(3, 4))
+		for i := range x {
+			if rng.Float64() < 0.8 {
+				x[i] = 0
+			}
+		}
+		return x
+	}
+	for _, set := range []struct {
+		key      string
+		x        func(testing.TB) []float32
+		n, d     int
+		spherize bool
+	}{
+		{"digits", func(tb testing.TB) []float32 { x, _ := digits(tb); return x }, 1797, 64, false},
+		{"glove10k", glove, 10000, 100, false},
+		{"synthetic40kx768", func(testing.TB) []float32 { return synthetic(1, 40000, 768) }, 40000, 768, false},
+		{"synthetic40kx768/spherize", func(testing.TB) []float32 { return synthetic(1, 40000, 768) }, 40000, 768, true},
+		{"sparse40kx784", sparse, 40000, 784, false},
+	} {
+		x := set.x(b)
+		for _, w := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/workers=%d", set.key, w), func(b *testing.B) {
+				benchPCAConfig(b, x, set.n, set.d, PCAConfig{Components: 10, Spherize: set.spherize, Workers: w})
+			})
+		}
+	}
 }
 
 func BenchmarkPCADigitsTop10(b *testing.B) {

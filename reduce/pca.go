@@ -31,6 +31,17 @@ type PCAConfig struct {
 	// a Step always finishes at least one row). Default 1<<21, about 2 ms in
 	// js/wasm.
 	StepWork int
+	// Workers is how many goroutines share each pass over the rows (the
+	// mean, the spherizing, the Krylov passes and the remix of the stored
+	// projections); 0 or 1 means the caller's goroutine alone. The result
+	// does not depend on it: the rows are cut into at most 8 chunks whatever
+	// the number of workers, each chunk sums its rows into its own partial
+	// sums, and the partials are added in chunk order, so Positions, Vectors
+	// and Variance are bit for bit the same for any Workers (more than 8 do
+	// not help). With Workers > 1 one Step does about Workers×StepWork
+	// multiply-adds: up to Workers chunks at once, each within StepWork.
+	// The Rayleigh-Ritz between passes stays on the caller's goroutine.
+	Workers int
 }
 
 // PCA is an incremental, centred principal component analysis of all rows,
@@ -67,7 +78,9 @@ type PCA struct {
 	prog  float64
 	passf float64 // passes over the data completed (subsample passes pro rata), for Progress
 
-	xc, yb []float64 // scratch: a centred row (d) and the projections of a group of rows (pcaGroup·b)
+	chunks []pcaChunk  // fixed shares of the rows of every pass, with their partial sums (pca_chunks.go)
+	active []*pcaChunk // scratch: the chunks of a round
+	fresh  bool        // a round's rows have a fresh Step's budget (pca_chunks.go)
 
 	pcaWarmStart   // the subsample PCA that starts the iteration (pca_warm.go)
 	pcaCentring    // mean, spherizing, and the centring correction of a pass (pca_centre.go)
@@ -124,13 +137,12 @@ func NewPCA(vectors []float32, n, d int, cfg PCAConfig) *PCA {
 	p := &PCA{
 		x: vectors[:n*d], n: n, d: d, k: k, cfg: cfg,
 		rng:         rand.New(rand.NewPCG(cfg.Seed, 0x9ca0_5eed)),
-		xc:          make([]float64, d),
-		yb:          make([]float64, pcaGroup*b),
 		phase:       pcaMean,
 		pcaCentring: pcaCentring{mean: make([]float64, d)},
 		pcaKrylov:   pcaKrylov{b: b, mMax: mMax, t: make([]float64, mMax*mMax)},
 		pcaResult:   pcaResult{pos: make([]float32, n*cfg.Components)},
 	}
+	p.makeChunks()
 	first := make([][]float64, b)
 	for j := range first {
 		first[j] = make([]float64, d)
@@ -163,7 +175,8 @@ func (p *PCA) Components() int { return p.cfg.Components }
 // (not counting the passes over the subsample that starts them).
 func (p *PCA) Iterations() int { return p.iter }
 
-// Step does a bounded amount of work (about cfg.StepWork multiply-adds; the
+// Step does a bounded amount of work (about cfg.StepWork multiply-adds,
+// Workers×StepWork with several workers; the
 // Rayleigh-Ritz between two passes, O(D·m² + m³) for a basis of m ≤
 // max(2(k+Oversample), 96) vectors, about 12 ms in js/wasm at m = 96, is
 // done whole, on a Step of its own) and reports whether the PCA is
@@ -196,11 +209,7 @@ func (p *PCA) Step() (done bool) {
 			if p.row == 0 && p.muQ == nil {
 				p.startPass()
 			}
-			if p.sparse {
-				budget -= p.powerRowsSparse(budget)
-			} else {
-				budget -= p.powerRows(budget)
-			}
+			budget -= p.powerRows(budget)
 		case pcaRemix:
 			budget -= p.remixRows(budget)
 		}
@@ -245,13 +254,6 @@ func (p *PCA) Err() error {
 		return fmt.Errorf("reduce: PCA: %w", p.err)
 	}
 	return nil
-}
-
-// rowsFor returns how many rows starting at p.row fit in budget at cost per
-// row, at least one.
-func (p *PCA) rowsFor(budget, cost int) int {
-	r := budget / max(cost, 1)
-	return max(1, min(r, p.n-p.row))
 }
 
 func (p *PCA) updateProgress() {

@@ -14,61 +14,104 @@ type pcaCentring struct {
 	invNorm     []float32 // s_i, the inverse norm of each centred row (n, spherize only)
 	totalSS     float64   // Σ‖row−mean‖² (of the spherized rows when Spherize)
 	muQ, mu2Q   []float64 // μ·Q and μ₂·Q (bw each) during a pass
-	sumW, sumY  []float64 // Σ s_i·y_i and Σ y_i over the pass (bw each)
 }
 
+// meanRows sums rows of the mean pass (and counts zeros in every eighth
+// row); after the last row it sets the mean and decides whether the rows are
+// sparse.
 func (p *PCA) meanRows(budget int) int {
-	r := p.rowsFor(budget, p.d)
+	work := p.chunkRound(budget, p.meanChunk)
+	if p.row < p.n {
+		return work
+	}
+	for c := range p.chunks {
+		ch := &p.chunks[c]
+		addInto(p.mean, ch.vsum)
+		p.zeros += ch.zeros
+		ch.vsum = nil
+	}
+	for j := range p.mean {
+		p.mean[j] /= float64(p.n)
+	}
+	p.zeros = int(float64(p.zeros) * float64(p.n) / float64((p.n+7)/8))
+	// Mostly-zero rows (MNIST: 81% zeros): skipping zeros beats the dense
+	// four-row kernel; at half zeros (Fashion-MNIST) it does not.
+	p.sparse = !p.cfg.Spherize && float64(p.zeros) > 0.7*float64(p.n)*float64(p.d)
+	if p.sparse {
+		p.loadBlock() // row-major
+	}
+	p.row = 0
+	p.passf++
+	if p.cfg.Spherize {
+		p.phase = pcaSphere
+	} else {
+		p.phase = pcaPower
+	}
+	return work + len(p.chunks)*p.d
+}
+
+// meanChunk adds rows of chunk c into its partial sum within budget.
+func (p *PCA) meanChunk(c *pcaChunk, budget int) int {
 	d := p.d
-	for i := p.row; i < p.row+r; i++ {
+	r := c.rowsFor(budget, d)
+	if c.vsum == nil {
+		c.vsum = make([]float64, d)
+	}
+	for i := c.row; i < c.row+r; i++ {
 		row := p.x[i*d : i*d+d]
-		m := p.mean[:len(row)]
+		m := c.vsum[:len(row)]
 		for j, v := range row {
 			m[j] += float64(v)
 		}
 		if i%8 == 0 { // every eighth row is enough to tell sparse data
 			for _, v := range row {
 				if v == 0 {
-					p.zeros++
+					c.zeros++
 				}
 			}
 		}
 	}
-	p.row += r
-	if p.row == p.n {
-		for j := range p.mean {
-			p.mean[j] /= float64(p.n)
-		}
-		p.zeros = int(float64(p.zeros) * float64(p.n) / float64((p.n+7)/8))
-		// Mostly-zero rows (MNIST: 81% zeros): skipping zeros beats the dense
-		// four-row kernel; at half zeros (Fashion-MNIST) it does not.
-		p.sparse = !p.cfg.Spherize && float64(p.zeros) > 0.7*float64(p.n)*float64(p.d)
-		if p.sparse {
-			p.loadBlock() // row-major
-		}
-		p.row = 0
-		p.passf++
-		if p.cfg.Spherize {
-			p.phase = pcaSphere
-		} else {
-			p.phase = pcaPower
-		}
-	}
-	return r * p.d
+	c.row += r
+	return r * d
 }
 
+// sphereRows computes the inverse norms of centred rows and sums the
+// scaled rows; after the last row it sets μ₂, their mean.
 func (p *PCA) sphereRows(budget int) int {
-	r := p.rowsFor(budget, 2*p.d)
+	work := p.chunkRound(budget, p.sphereChunk)
+	if p.row < p.n {
+		return work
+	}
+	for c := range p.chunks {
+		ch := &p.chunks[c]
+		addInto(p.mean2, ch.vsum)
+		ch.vsum = nil
+	}
+	for j := range p.mean2 {
+		p.mean2[j] /= float64(p.n)
+	}
+	p.row = 0
+	p.passf++
+	p.phase = pcaPower
+	return work + len(p.chunks)*p.d
+}
+
+// sphereChunk does sphereRows' work on rows of chunk c within budget.
+func (p *PCA) sphereChunk(c *pcaChunk, budget int) int {
+	r := c.rowsFor(budget, 2*p.d)
 	d := p.d
-	xc := p.xc[:d]
-	for i := p.row; i < p.row+r; i++ {
+	if c.vsum == nil {
+		c.vsum = make([]float64, d)
+	}
+	xc := c.xc[:d]
+	for i := c.row; i < c.row+r; i++ {
 		row := p.x[i*d : i*d+d]
 		xc := xc[:len(row)]
 		s := 0.0
 		for j, v := range row {
-			c := float64(v) - p.mean[j]
-			xc[j] = c
-			s += c * c
+			e := float64(v) - p.mean[j]
+			xc[j] = e
+			s += e * e
 		}
 		inv := 0.0
 		if s > 0 {
@@ -76,20 +119,13 @@ func (p *PCA) sphereRows(budget int) int {
 		}
 		p.invNorm[i] = float32(inv)
 		inv = float64(float32(inv))
+		m2 := c.vsum[:len(xc)]
 		for j := range xc {
-			p.mean2[j] += xc[j] * inv
+			m2[j] += xc[j] * inv
 		}
 	}
-	p.row += r
-	if p.row == p.n {
-		for j := range p.mean2 {
-			p.mean2[j] /= float64(p.n)
-		}
-		p.row = 0
-		p.passf++
-		p.phase = pcaPower
-	}
-	return r * 2 * p.d
+	c.row += r
+	return r * 2 * d
 }
 
 // centredTo writes row i, transformed exactly as the PCA sees it, into xc
@@ -113,15 +149,27 @@ func (p *PCA) centredTo(i int, xc []float64) []float64 {
 }
 
 // startPass prepares a Krylov pass: μ·Q (and μ₂·Q) for the centring
-// correction, Σ y_i = 0 (and Σ s_i·y_i = 0).
+// correction, and every chunk's Σ y_i = 0 (and Σ s_i·y_i = 0) and partial
+// C·block (chunk 0's is z, cleared by loadBlock).
 func (p *PCA) startPass() {
 	d, b, bw := p.d, p.b, p.bw
 	p.muQ = make([]float64, bw)
-	p.sumY = make([]float64, bw)
-	p.mu2Q, p.sumW = nil, nil
+	p.mu2Q = nil
 	if p.mean2 != nil {
 		p.mu2Q = make([]float64, bw)
-		p.sumW = make([]float64, bw)
+	}
+	for c := range p.chunks {
+		ch := &p.chunks[c]
+		ch.sumY, ch.sumW, ch.ss = make([]float64, bw), nil, 0
+		if p.mean2 != nil {
+			ch.sumW = make([]float64, bw)
+		}
+		switch {
+		case c == 0:
+			ch.z = p.z
+		case ch.z == nil:
+			ch.z = make([]float64, d*b)
+		}
 	}
 	for j := 0; j < bw; j++ {
 		for a := 0; a < d; a++ {
@@ -137,14 +185,31 @@ func (p *PCA) startPass() {
 	}
 }
 
-// endPass applies the centring correction to z (C·block), counts the pass
-// and moves to the Rayleigh-Ritz.
-func (p *PCA) endPass() {
-	d, b := p.d, p.b
-	for j := 0; j < p.bw; j++ {
-		w, y := p.sumY[j], p.sumY[j] // Σ s_i·y_i = Σ y_i when s_i = 1
+// endPass adds the chunks' partial sums in chunk order, applies the
+// centring correction to z (C·block), counts the pass, moves to the
+// Rayleigh-Ritz and returns its work.
+func (p *PCA) endPass() int {
+	d, b, bw := p.d, p.b, p.bw
+	sumY, sumW := make([]float64, bw), make([]float64, bw)
+	for c := range p.chunks {
+		ch := &p.chunks[c]
+		if c > 0 {
+			addInto(p.z, ch.z)
+			clear(ch.z)
+		}
+		addInto(sumY, ch.sumY)
+		if ch.sumW != nil {
+			addInto(sumW, ch.sumW)
+		}
+		if p.iter == 0 {
+			p.totalSS += ch.ss
+		}
+		ch.sumY, ch.sumW, ch.ss = nil, nil, 0
+	}
+	for j := 0; j < bw; j++ {
+		w, y := sumY[j], sumY[j] // Σ s_i·y_i = Σ y_i when s_i = 1
 		if p.invNorm != nil {
-			w = p.sumW[j]
+			w = sumW[j]
 		}
 		for a := 0; a < d; a++ {
 			c := p.mean[a] * w
@@ -158,18 +223,20 @@ func (p *PCA) endPass() {
 			}
 		}
 	}
-	p.muQ, p.mu2Q, p.sumW, p.sumY = nil, nil, nil, nil
+	p.muQ, p.mu2Q = nil, nil
 	p.row = 0
 	p.iter++
 	p.passf++
 	p.phase = pcaRitz
+	return (len(p.chunks)-1)*d*b + 2*d*bw
 }
 
-// centreY turns the raw projections u = x_i·Q of row i into the projections
-// y of the transformed row (in place), stores them, and returns the weight
-// s_i by which y multiplies x_i in z (1 unless spherizing).
-func (p *PCA) centreY(i int, u []float64) float64 {
-	muQ, sumY := p.muQ, p.sumY
+// centreY turns the raw projections u = x_i·Q of row i (of chunk c) into
+// the projections y of the transformed row (in place), adds them to c's
+// sums, stores them, and returns the weight s_i by which y multiplies x_i
+// in z (1 unless spherizing).
+func (p *PCA) centreY(c *pcaChunk, i int, u []float64) float64 {
+	muQ, sumY := p.muQ, c.sumY
 	u = u[:len(muQ)]
 	sumY = sumY[:len(u)]
 	s := 1.0
@@ -181,7 +248,7 @@ func (p *PCA) centreY(i int, u []float64) float64 {
 		}
 	} else {
 		s = float64(p.invNorm[i])
-		mu2Q, sumW := p.mu2Q[:len(u)], p.sumW[:len(u)]
+		mu2Q, sumW := p.mu2Q[:len(u)], c.sumW[:len(u)]
 		for j, v := range u {
 			y := s*v - (s*muQ[j] + mu2Q[j])
 			u[j] = y
@@ -191,17 +258,17 @@ func (p *PCA) centreY(i int, u []float64) float64 {
 	}
 	if p.iter == 0 {
 		if p.invNorm != nil {
-			xc := p.centredTo(i, p.xc[:p.d])
-			p.totalSS += dot(xc, xc)
+			xc := p.centredTo(i, c.xc[:p.d])
+			c.ss += dot(xc, xc)
 		} else {
 			x := p.x[i*p.d : i*p.d+p.d]
 			m := p.mean[:len(x)]
 			ss := 0.0
 			for a, v := range x {
-				c := float64(v) - m[a]
-				ss += c * c
+				e := float64(v) - m[a]
+				ss += e * e
 			}
-			p.totalSS += ss
+			c.ss += ss
 		}
 	}
 	p.storeY(i, u)

@@ -1,10 +1,24 @@
 package reduce
 
-// powerRows accumulates z += x̃ᵀ(x̃·q) over a block of rows, twelve at a
-// time (projections three rows at a time, accumulation four rows at a
-// time, so that every load of q and z serves several multiply-adds), and
-// stores the projections x̃·q in ys.
+// powerRows accumulates z += x̃ᵀ(x̃·q) over rows of the pass (each chunk
+// into its own partial z) and stores the projections x̃·q in ys; after the
+// last row it ends the pass.
 func (p *PCA) powerRows(budget int) int {
+	rows := p.powerChunk
+	if p.sparse {
+		rows = p.powerChunkSparse
+	}
+	work := p.chunkRound(budget, rows)
+	if p.row == p.n {
+		work += p.endPass()
+	}
+	return work
+}
+
+// powerChunk does powerRows' work on dense rows of chunk c, twelve at a
+// time (projections three rows at a time, accumulation four rows at a
+// time, so that every load of q and z serves several multiply-adds).
+func (p *PCA) powerChunk(c *pcaChunk, budget int) int {
 	const g = pcaGroup
 	bw, d := p.bw, p.d
 	cost := 2*d*bw + 4*bw
@@ -14,9 +28,9 @@ func (p *PCA) powerRows(budget int) int {
 	// Whole groups only (the single-row loop below is several times
 	// slower): when the budget does not cover a group, a fresh Step does
 	// one group anyway and a Step already under way ends here.
-	r := p.rowsFor(budget, cost)
-	if r < g && p.n-p.row >= g {
-		if budget < p.cfg.StepWork {
+	r := c.rowsFor(budget, cost)
+	if r < g && c.to-c.row >= g {
+		if !p.fresh {
 			return budget
 		}
 		r = g
@@ -24,26 +38,26 @@ func (p *PCA) powerRows(budget int) int {
 	if r > g {
 		r -= r % g
 	}
-	u := p.yb[:g*bw]
-	i := p.row
-	for ; i+g <= p.row+r; i += g {
+	u, z := c.u[:g*bw], c.z
+	i := c.row
+	for ; i+g <= c.row+r; i += g {
 		xs := p.x[i*d : (i+g)*d]
 		for t := 0; t < g; t += 3 {
 			x0, x1, x2 := xs[t*d:t*d+d], xs[(t+1)*d:(t+1)*d+d], xs[(t+2)*d:(t+2)*d+d]
 			project3(p.q, d, bw, x0, x1, x2, u[t*bw:t*bw+bw], u[(t+1)*bw:(t+1)*bw+bw], u[(t+2)*bw:(t+2)*bw+bw])
 		}
 		for t := 0; t < g; t++ {
-			if s := p.centreY(i+t, u[t*bw:t*bw+bw]); s != 1 {
+			if s := p.centreY(c, i+t, u[t*bw:t*bw+bw]); s != 1 {
 				scale(s, u[t*bw:t*bw+bw])
 			}
 		}
 		for t := 0; t < g; t += 4 {
 			x0, x1, x2, x3 := xs[t*d:t*d+d], xs[(t+1)*d:(t+1)*d+d], xs[(t+2)*d:(t+2)*d+d], xs[(t+3)*d:(t+3)*d+d]
-			accumulate4(p.z, d, bw, x0, x1, x2, x3, u[t*bw:t*bw+bw], u[(t+1)*bw:(t+1)*bw+bw], u[(t+2)*bw:(t+2)*bw+bw], u[(t+3)*bw:(t+3)*bw+bw])
+			accumulate4(z, d, bw, x0, x1, x2, x3, u[t*bw:t*bw+bw], u[(t+1)*bw:(t+1)*bw+bw], u[(t+2)*bw:(t+2)*bw+bw], u[(t+3)*bw:(t+3)*bw+bw])
 		}
 	}
 	u0 := u[:bw]
-	for ; i < p.row+r; i++ {
+	for ; i < c.row+r; i++ {
 		x := p.x[i*d : i*d+d]
 		for j := range u0 {
 			s := 0.0
@@ -52,19 +66,16 @@ func (p *PCA) powerRows(budget int) int {
 			}
 			u0[j] = s
 		}
-		s := p.centreY(i, u0)
+		s := p.centreY(c, i, u0)
 		for j, y := range u0 {
-			zj := p.z[j*d : j*d+d]
+			zj := z[j*d : j*d+d]
 			w := s * y
 			for a, v := range x {
 				zj[a] += float64(v) * w
 			}
 		}
 	}
-	p.row += r
-	if p.row == p.n {
-		p.endPass()
-	}
+	c.row += r
 	return r * cost
 }
 

@@ -40,45 +40,12 @@ func (p *PCA) storeY(i int, y []float64) {
 	}
 }
 
-// remixRows sets the positions of a block of rows from their stored
-// projections (ys_i·mixK) and, after a thick restart, replaces their first b
+// remixRows sets the positions of rows from their stored projections
+// (ys_i·mixK) and, after a thick restart, replaces their first b
 // projections by ys_i·mixB. When the last row is done it finishes the PCA or
 // starts the next pass.
 func (p *PCA) remixRows(budget int) int {
-	m, k, b, kc, mm := p.mixM, p.k, p.b, p.cfg.Components, p.mMax
-	nk, nb := 0, 0
-	if p.mixK != nil {
-		nk = k
-	}
-	if p.mixB != nil {
-		nb = b
-	}
-	cost := m*(nk+nb) + kc
-	r := p.rowsFor(budget, cost)
-	acc, nyb := p.yb[:nk], p.yb[nk:nk+nb]
-	for i := p.row; i < p.row+r; i++ {
-		yi := p.ys[i*mm : i*mm+m]
-		for c := range acc {
-			acc[c] = dotF32F64(yi, p.mixK[c*m:c*m+m])
-		}
-		for c := range nyb {
-			nyb[c] = dotF32F64(yi, p.mixB[c*m:c*m+m])
-		}
-		if nk > 0 {
-			pi := p.pos[i*kc : i*kc+kc]
-			for c := range pi {
-				if c < k {
-					pi[c] = float32(acc[c])
-				} else {
-					pi[c] = 0
-				}
-			}
-		}
-		for c, v := range nyb {
-			yi[c] = float32(v)
-		}
-	}
-	p.row += r
+	work := p.chunkRound(budget, p.remixChunk)
 	if p.row == p.n {
 		p.row = 0
 		p.mixK, p.mixB = nil, nil
@@ -89,11 +56,50 @@ func (p *PCA) remixRows(budget int) int {
 			p.phase = pcaPower
 		}
 	}
+	return work
+}
+
+// remixChunk does remixRows' work on rows of chunk c within budget.
+func (p *PCA) remixChunk(c *pcaChunk, budget int) int {
+	m, k, b, kc, mm := p.mixM, p.k, p.b, p.cfg.Components, p.mMax
+	nk, nb := 0, 0
+	if p.mixK != nil {
+		nk = k
+	}
+	if p.mixB != nil {
+		nb = b
+	}
+	cost := m*(nk+nb) + kc
+	r := c.rowsFor(budget, cost)
+	acc, nyb := c.u[:nk], c.u[nk:nk+nb]
+	for i := c.row; i < c.row+r; i++ {
+		yi := p.ys[i*mm : i*mm+m]
+		for j := range acc {
+			acc[j] = dotF32F64(yi, p.mixK[j*m:j*m+m])
+		}
+		for j := range nyb {
+			nyb[j] = dotF32F64(yi, p.mixB[j*m:j*m+m])
+		}
+		if nk > 0 {
+			pi := p.pos[i*kc : i*kc+kc]
+			for j := range pi {
+				if j < k {
+					pi[j] = float32(acc[j])
+				} else {
+					pi[j] = 0
+				}
+			}
+		}
+		for j, v := range nyb {
+			yi[j] = float32(v)
+		}
+	}
+	c.row += r
 	return r * cost
 }
 
 // release drops the iteration's working memory once the PCA is complete.
 func (p *PCA) release() {
 	p.basis, p.cbasis, p.q, p.z, p.t, p.ys = nil, nil, nil, nil, nil, nil
-	p.csrIdx, p.csrVal, p.csrOff = nil, nil, nil
+	p.chunks = nil
 }

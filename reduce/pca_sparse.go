@@ -4,100 +4,92 @@ package reduce
 // visit only the non-zeros (uncentred algebra, corrected as in
 // pcaCentring).
 type pcaSparse struct {
-	zeros  int       // zero entries seen by the mean pass (estimated from every eighth row)
-	sparse bool      // rows are mostly zeros: passes skip them
-	nzIdx  []int32   // scratch: indices of a row's non-zeros
-	nzVal  []float64 // and their values
-	// The non-zeros of the rows, gathered by the first sparse pass for the
-	// later ones (row i: csrIdx/csrVal[csrOff[i]:csrOff[i+1]]) when they
-	// take at most maxCSRBytes; csrRows rows are in.
-	csrIdx  []int32
-	csrVal  []float64
-	csrOff  []int
-	csrRows int
+	zeros  int  // zero entries seen by the mean pass (estimated from every eighth row)
+	sparse bool // rows are mostly zeros: passes skip them
+	// The chunks keep their rows' non-zeros (pcaChunk.csrIdx...) after the
+	// first pass when all rows' take at most maxCSRBytes.
 }
 
 // maxCSRBytes bounds the memory of the kept non-zeros (12 bytes each).
 const maxCSRBytes = 256 << 20
 
-// gather returns the non-zero entries of row i (from the kept non-zeros, or
-// collected now).
-func (p *PCA) gather(i int) ([]int32, []float64) {
-	d := p.d
-	if i < p.csrRows {
-		a, b := p.csrOff[i], p.csrOff[i+1]
-		return p.csrIdx[a:b], p.csrVal[a:b]
+// gather returns the non-zero entries of row i of chunk c (from the kept
+// non-zeros, or collected now). The first pass keeps them when all rows'
+// would take at most maxCSRBytes.
+func (p *PCA) gather(c *pcaChunk, i int) ([]int32, []float64) {
+	d, r := p.d, i-c.from
+	if r < c.csrRows {
+		a, b := c.csrOff[r], c.csrOff[r+1]
+		return c.csrIdx[a:b], c.csrVal[a:b]
 	}
-	if i == 0 && p.csrOff == nil {
+	if r == 0 && c.csrOff == nil {
 		// The zero count is sampled (every eighth row): room for 10% more
 		// non-zeros than it suggests, and no more than the rows hold.
 		if nnz := min(p.n*d, (p.n*d-p.zeros)*11/10+d); nnz*12 <= maxCSRBytes {
-			p.csrOff = make([]int, 1, p.n+1)
-			p.csrIdx = make([]int32, 0, nnz)
-			p.csrVal = make([]float64, 0, nnz)
+			rows := c.to - c.from
+			cn := min(rows*d, int(int64(nnz)*int64(rows)/int64(p.n))+d)
+			c.csrOff = make([]int, 1, rows+1)
+			c.csrIdx = make([]int32, 0, cn)
+			c.csrVal = make([]float64, 0, cn)
 		}
 	}
-	if p.csrOff != nil && i == p.csrRows {
+	if c.csrOff != nil && r == c.csrRows {
 		for a, v := range p.x[i*d : i*d+d] {
 			if v != 0 {
-				p.csrIdx = append(p.csrIdx, int32(a))
-				p.csrVal = append(p.csrVal, float64(v))
+				c.csrIdx = append(c.csrIdx, int32(a))
+				c.csrVal = append(c.csrVal, float64(v))
 			}
 		}
-		p.csrOff = append(p.csrOff, len(p.csrIdx))
-		p.csrRows++
-		a := p.csrOff[i]
-		return p.csrIdx[a:], p.csrVal[a:]
+		c.csrOff = append(c.csrOff, len(c.csrIdx))
+		c.csrRows++
+		a := c.csrOff[r]
+		return c.csrIdx[a:], c.csrVal[a:]
 	}
-	idx, val := p.nzIdx[:0], p.nzVal[:0]
+	idx, val := c.nzIdx[:0], c.nzVal[:0]
 	for a, v := range p.x[i*d : i*d+d] {
 		if v != 0 {
 			idx = append(idx, int32(a))
 			val = append(val, float64(v))
 		}
 	}
-	p.nzIdx, p.nzVal = idx, val
+	c.nzIdx, c.nzVal = idx, val
 	return idx, val
 }
 
-// powerRowsSparse is powerRows for mostly-zero rows. With x the raw row and
-// μ the mean, (x−μ)·Q = x·Q − μ·Q, and Σᵢ(xᵢ−μ)ᵀyᵢ = Σᵢxᵢᵀyᵢ − μ(Σᵢyᵢ)ᵀ, so
-// only the non-zeros of x are visited.
-func (p *PCA) powerRowsSparse(budget int) int {
+// powerChunkSparse is powerChunk for mostly-zero rows. With x the raw row
+// and μ the mean, (x−μ)·Q = x·Q − μ·Q, and Σᵢ(xᵢ−μ)ᵀyᵢ = Σᵢxᵢᵀyᵢ −
+// μ(Σᵢyᵢ)ᵀ (applied by endPass), so only the non-zeros of x are visited.
+func (p *PCA) powerChunkSparse(c *pcaChunk, budget int) int {
 	b, d := p.b, p.d
-	y := p.yb[:p.bw]
+	y := c.u[:p.bw]
 	work := 0
 	mu2 := 0.0
 	if p.iter == 0 {
 		mu2 = dot(p.mean, p.mean)
 	}
-	for work < budget && p.row < p.n {
-		i := p.row
-		idx, val := p.gather(i)
+	for work < budget && c.row < c.to {
+		i := c.row
+		idx, val := p.gather(c, i)
 		val = val[:len(idx)]
 		for j := range y {
 			y[j] = -p.muQ[j]
 		}
 		sparseProject(p.q, b, idx, val, y)
-		sparseAccumulate(p.z, b, idx, val, y)
-		axpy(1, y, p.sumY)
+		sparseAccumulate(c.z, b, idx, val, y)
+		axpy(1, y, c.sumY)
 		if p.iter == 0 {
 			xx, xm := 0.0, 0.0
 			for t, a := range idx {
 				xx += val[t] * val[t]
 				xm += val[t] * p.mean[a]
 			}
-			p.totalSS += xx - 2*xm + mu2
+			c.ss += xx - 2*xm + mu2
 		}
 		p.storeY(i, y)
 		work += 2*len(idx)*len(y) + len(y) + d
-		p.row++
+		c.row++
 	}
-	if p.row < p.n {
-		return work
-	}
-	p.endPass() // Σᵢ(xᵢ−μ)ᵀyᵢ = Σᵢxᵢᵀyᵢ − μ(Σᵢyᵢ)ᵀ
-	return work + d*len(y)
+	return work
 }
 
 // sparseProject adds x·q to y for a row given by its non-zeros (idx, val)

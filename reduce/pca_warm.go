@@ -39,6 +39,7 @@ func (p *PCA) warmStep(budget int) int {
 			p.warm = NewPCA(p.warmX, ns, d, PCAConfig{
 				Components: p.b, Seed: p.cfg.Seed, Spherize: p.cfg.Spherize,
 				Oversample: p.cfg.Oversample, Tolerance: warmTolerance, StepWork: p.cfg.StepWork,
+				Workers: p.cfg.Workers,
 			})
 			p.warm.noPositions = true
 		}

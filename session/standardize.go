@@ -64,13 +64,14 @@ func (s *Session) input() []float32 {
 
 // newPCA makes the PCA of the projection input with k components; while the
 // standardised copy is being made, a placeholder on the raw vectors, made
-// again when it is done.
+// again when it is done. It runs on one goroutine (Workers 1): the page's Go
+// has one thread, and Steps are timed against a frame budget.
 func (s *Session) newPCA(k int) *reduce.PCA {
 	in := s.input()
 	if in == nil {
 		in, s.std.pcaStale = s.data.Vectors, true
 	}
-	return reduce.NewPCA(in, s.data.N, s.data.D, reduce.PCAConfig{Components: k, Spherize: s.set.Spherize})
+	return reduce.NewPCA(in, s.data.N, s.data.D, reduce.PCAConfig{Components: k, Spherize: s.set.Spherize, Workers: 1})
 }
 
 // standardizing advances the standardised copy until deadline and reports

@@ -64,7 +64,7 @@ func reduceFlags(o *reduceOptions, metric, shape *string) *flag.FlagSet {
 	fs.StringVar(metric, "metric", "euclidean", "euclidean or cosine, for the t-SNE and UMAP neighbours")
 	fs.BoolVar(&o.spherize, "spherize", false, "PCA: centre and scale every row to unit norm first")
 	fs.Uint64Var(&o.seed, "seed", 0, "random seed: same seed, same output")
-	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "t-SNE and UMAP: goroutines sharing the neighbour search and t-SNE's iterations (the layout is the same for any number)")
+	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "PCA, t-SNE and UMAP: goroutines sharing each PCA pass, the neighbour search and t-SNE's iterations (the result is the same for any number)")
 	fs.StringVar(shape, "shape", "", "shape of a raw .bytes/.bin tensor, as `NxD` (e.g. 1797x64), when it cannot be inferred")
 	fs.StringVar(&o.out, "out", "", "write the coordinates to `FILE` instead of standard output")
 	fs.StringVar(&o.out, "o", "", "same as -out")
@@ -193,7 +193,7 @@ func project(ds *parse.Dataset, o reduceOptions, logf func(string, ...any)) ([]f
 	case "umap":
 		return projectUMAP(ds, o, logf)
 	case "pca":
-		p := reduce.NewPCA(ds.Vectors, ds.N, ds.D, reduce.PCAConfig{Components: o.dims, Seed: o.seed, Spherize: o.spherize})
+		p := reduce.NewPCA(ds.Vectors, ds.N, ds.D, reduce.PCAConfig{Components: o.dims, Seed: o.seed, Spherize: o.spherize, Workers: o.workers})
 		for !p.Step() {
 		}
 		if err := p.Err(); err != nil {

@@ -116,6 +116,26 @@ func TestReduceTSNESeededAndOutFile(t *testing.T) {
 	}
 }
 
+// The PCA's passes shared among 1 or 3 goroutines give the same output.
+func TestReducePCAWorkers(t *testing.T) {
+	path, _ := writeClusters(t, 1000, 70)
+	outs := make([]string, 2)
+	for k, workers := range []string{"1", "3"} {
+		var out, errb bytes.Buffer
+		args := []string{"reduce", "--method", "pca", "--spherize", "--seed", "2", "--workers", workers, "--quiet", path}
+		if code := run(args, &out, &errb); code != 0 {
+			t.Fatalf("exit %d, stderr %s", code, errb.String())
+		}
+		outs[k] = out.String()
+	}
+	if outs[0] != outs[1] {
+		t.Error("same seed, 1 and 3 workers: different output")
+	}
+	if rows := readTSV(t, outs[0]); len(rows) != 1000 || len(rows[0]) != 2 {
+		t.Fatalf("%d rows of %d columns, want 1000 of 2", len(rows), len(rows[0]))
+	}
+}
+
 func TestReduceUMAPMatchesLibrary(t *testing.T) {
 	path, x := writeClusters(t, 90, 4)
 	for _, tc := range []struct {
